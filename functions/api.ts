@@ -1,0 +1,14 @@
+import type { AppDeps } from './deps';
+import { createShell } from './http/shell';
+import { mountOpenApi } from './public/openapi';
+import { healthRoutes } from './public/routes';
+
+/** Every area's routers, in the order the OpenAPI document lists them. */
+export function allRouters(deps: AppDeps) {
+  return [healthRoutes(deps.clock)];
+}
+
+/** The whole API on one app: the local stack serves this, and the public Lambda renders its docs from it. */
+export function createApi(deps: AppDeps) {
+  return mountOpenApi(createShell({ logger: deps.logger }, ...allRouters(deps)));
+}

@@ -1,0 +1,29 @@
+import type { LogLevel } from '../shared/log/logger';
+import { createLogger } from '../shared/log/logger';
+import { documentClient, dynamoClient } from '../shared/store/store';
+import type { RuntimeConfig } from './config';
+import type { AppDeps } from './deps';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+/** The cloud composition root: called once at module scope by each Lambda handler. */
+export function cloudDeps(service: string): AppDeps {
+  const config: RuntimeConfig = {
+    stage: 'cloud',
+    issuer: required('ONECARD_ISSUER'),
+    // Operators authenticate with IAM (SigV4) at API Gateway in the cloud; no shared token exists there.
+    adminToken: '',
+    topupWebhookSecret: process.env.ONECARD_TOPUP_WEBHOOK_SECRET ?? '',
+    otp: { perPhonePerMinute: 3, perAddressPerMinute: 60 },
+  };
+  return {
+    store: { doc: documentClient(dynamoClient()), tableName: required('TABLE_NAME') },
+    clock: () => new Date(),
+    logger: createLogger(service, (process.env.LOG_LEVEL as LogLevel) ?? 'info'),
+    config,
+  };
+}

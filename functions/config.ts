@@ -1,0 +1,23 @@
+/** Settings every area reads, resolved once by the composition root (Lambda handler or local stack). */
+export interface RuntimeConfig {
+  stage: 'local' | 'cloud';
+  /** `iss` of every token we sign, and what we pin when we verify them. */
+  issuer: string;
+  adminToken: string;
+  topupWebhookSecret: string;
+  otp: {
+    perPhonePerMinute: number;
+    perAddressPerMinute: number;
+  };
+}
+
+export function localConfig(
+  overrides: Partial<RuntimeConfig> & Pick<RuntimeConfig, 'adminToken' | 'topupWebhookSecret'>,
+): RuntimeConfig {
+  return {
+    stage: 'local',
+    issuer: 'https://onecard.local',
+    otp: { perPhonePerMinute: 5, perAddressPerMinute: 120 },
+    ...overrides,
+  };
+}

@@ -1,0 +1,22 @@
+import type { Logger } from '../../shared/log/logger';
+
+export interface CitizenPrincipal {
+  citizenId: string;
+  phone: string;
+}
+
+export interface MachinePrincipal {
+  clientId: string;
+  kind: 'transit-terminal' | 'merchant-pos' | 'biller';
+  scope: { routeIds?: string[]; merchantId?: string; billerId?: string };
+}
+
+/** What every area app keeps in the request context. */
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    logger: Logger;
+    citizen: CitizenPrincipal;
+    machine: MachinePrincipal;
+  };
+}

@@ -1,0 +1,49 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ZodError } from 'zod';
+import { type ErrorCode, type FieldIssue, OneCardError, RateLimitedError } from '../../shared/errors';
+import { errorFields } from '../../shared/log/logger';
+import type { AppEnv } from './env';
+import { ERROR_STATUS } from './error-status';
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: Record<string, unknown>; requestId: string };
+}
+
+export function errorJson(c: Context<AppEnv>, code: ErrorCode, message: string, details?: Record<string, unknown>) {
+  const body: ErrorBody = { error: { code, message, requestId: c.get('requestId') ?? 'unknown' } };
+  if (details !== undefined) body.error.details = details;
+  return c.json(body, ERROR_STATUS[code]);
+}
+
+export function zodIssues(error: ZodError, prefix?: string): FieldIssue[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    const unknownKeys = issue.code === 'unrecognized_keys' ? issue.keys : undefined;
+    return {
+      path: [prefix, path, unknownKeys?.join(',')].filter((p) => p !== undefined && p !== '').join('.') || '(root)',
+      message: issue.message,
+    };
+  });
+}
+
+/** The one error handler: our errors map through the table, anything else is a defect and says nothing. */
+export function onError(err: Error, c: Context<AppEnv>) {
+  if (err instanceof OneCardError) {
+    if (err instanceof RateLimitedError) c.header('Retry-After', String(err.retryAfterSeconds));
+    if (err.code === 'RETRY_LATER') c.header('Retry-After', '1');
+    return errorJson(c, err.code, err.message, err.details);
+  }
+  if (err instanceof HTTPException) {
+    if (err.status === 413) return errorJson(c, 'PAYLOAD_TOO_LARGE', 'The request body is too large');
+    if (err.status === 415) return errorJson(c, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
+    if (err.status === 400) return errorJson(c, 'MALFORMED_JSON', err.message || 'Malformed request');
+    if (err.status === 401) return errorJson(c, 'UNAUTHENTICATED', err.message || 'Unauthenticated');
+  }
+  c.get('logger')?.error('unhandled error', errorFields(err));
+  return errorJson(c, 'INTERNAL', 'Internal error; it has been logged with this request id');
+}
+
+export function notFound(c: Context<AppEnv>) {
+  return errorJson(c, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`);
+}

@@ -1,0 +1,35 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ErrorCode } from '../../shared/errors';
+
+/** Exhaustive: TypeScript refuses this table until every ErrorCode has its status. */
+export const ERROR_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  IDEMPOTENCY_KEY_REUSED: 409,
+  ALREADY_PAID: 409,
+  ALREADY_EXISTS: 409,
+  ID_NUMBER_IN_USE: 409,
+  CARD_EXISTS: 409,
+  INSUFFICIENT_FUNDS: 422,
+  CARD_FROZEN: 422,
+  NO_CARD: 422,
+  BALANCE_LIMIT: 422,
+  AMOUNT_MISMATCH: 422,
+  TOPUP_NOT_PENDING: 422,
+  PARTIAL_NOT_ALLOWED: 422,
+  AMOUNT_EXCEEDS_DUE: 422,
+  REFUND_EXCEEDS_CHARGE: 422,
+  CREDENTIAL_EXPIRED: 422,
+  PROOF_INVALID: 422,
+  REPLAYED: 422,
+  DEVICE_REVOKED: 422,
+  OTP_INVALID: 401,
+  RATE_LIMITED: 429,
+  RETRY_LATER: 503,
+  INTERNAL: 500,
+};

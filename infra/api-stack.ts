@@ -1,0 +1,94 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { HttpApi, type HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Key } from 'aws-cdk-lib/aws-kms';
+import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { AreaFunction } from './area-function';
+import { AREAS, JOBS } from './areas';
+
+export interface ApiStackProps extends StackProps {
+  table: TableV2;
+  signingKeys: Key[];
+  topupWebhookSecret: Secret;
+  /** `iss` of every token the API signs. */
+  issuer: string;
+}
+
+/** The stateless half: the HTTP API, one function per area, and the scheduled jobs. */
+export class ApiStack extends Stack {
+  readonly api: HttpApi;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const environment = {
+      ONECARD_STAGE: 'cloud',
+      TABLE_NAME: props.table.tableName,
+      ONECARD_ISSUER: props.issuer,
+      SIGNING_KEY_IDS: props.signingKeys.map((k) => k.keyArn).join(','),
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
+    this.api = new HttpApi(this, 'Api', { description: 'OneCard public API' });
+    const iam = new HttpIamAuthorizer();
+
+    for (const area of AREAS) {
+      const extra: Record<string, string> =
+        area.name === 'webhooks'
+          ? // Resolved by CloudFormation at deploy time; the template holds only the reference.
+            { ONECARD_TOPUP_WEBHOOK_SECRET: props.topupWebhookSecret.secretValue.unsafeUnwrap() }
+          : {};
+      const { fn } = new AreaFunction(this, `${pascal(area.name)}Area`, {
+        entry: area.entry,
+        memoryMb: area.memoryMb,
+        timeoutSeconds: area.timeoutSeconds,
+        environment: { ...environment, ...extra },
+      });
+      props.table.grantReadWriteData(fn);
+      if (area.signs) for (const key of props.signingKeys) key.grant(fn, 'kms:Sign', 'kms:GetPublicKey');
+      if (area.name === 'citizen') fn.addToRolePolicy(smsPolicy());
+      const integration = new HttpLambdaIntegration(`${pascal(area.name)}Integration`, fn);
+      for (const route of area.routes) {
+        const [method, path] = route.split(' ') as [string, string];
+        this.api.addRoutes({
+          path,
+          methods: [method as HttpMethod],
+          integration,
+          ...(area.iamAuth ? { authorizer: iam } : {}),
+        });
+      }
+    }
+
+    for (const job of JOBS) {
+      const { fn } = new AreaFunction(this, `${pascal(job.name)}Job`, {
+        entry: job.entry,
+        memoryMb: 512,
+        timeoutSeconds: 60,
+        environment,
+      });
+      props.table.grantReadWriteData(fn);
+      if (job.signs) for (const key of props.signingKeys) key.grant(fn, 'kms:Sign', 'kms:GetPublicKey');
+      new Rule(this, `${pascal(job.name)}Schedule`, {
+        schedule: Schedule.expression(job.schedule),
+        targets: [new LambdaFunction(fn)],
+      });
+    }
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+  }
+}
+
+function pascal(name: string) {
+  return name.replace(/(^|-)(\w)/g, (_m, _d, ch: string) => ch.toUpperCase());
+}
+
+/** SMS to a phone number has no topic ARN to scope to, so sns:Publish is denied on every topic instead. */
+function smsPolicy() {
+  return new PolicyStatement({
+    actions: ['sns:Publish'],
+    notResources: ['arn:aws:sns:*:*:*'],
+  });
+}

@@ -1,0 +1,17 @@
+/**
+ * The CDK app: the only place that reads the deployment environment.
+ * `npx cdk synth` works offline; `npx cdk deploy --all` deploys data, then API.
+ */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+import { App } from 'aws-cdk-lib';
+import { buildStacks } from './stacks';
+
+const app = new App();
+const stage = (app.node.tryGetContext('stage') as string | undefined) ?? process.env.ONECARD_STAGE_NAME ?? 'dev';
+buildStacks(app, {
+  stage,
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION ?? 'cn-north-1' },
+  issuer: process.env.ONECARD_ISSUER ?? `https://onecard-${stage}.example.cn`,
+});
+app.synth();

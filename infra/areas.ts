@@ -1,0 +1,37 @@
+/**
+ * The API's areas: one Lambda function each, and the HTTP API routes that reach it.
+ * The local stack mounts the same apps on one server (functions/api.ts).
+ */
+export interface AreaDefinition {
+  name: string;
+  /** The Lambda entry, relative to the project root. */
+  entry: string;
+  routes: string[];
+  /** Areas that sign tokens or credentials get kms:Sign on the signing keys. */
+  signs: boolean;
+  /** Operator routes: API Gateway checks IAM (SigV4) before the function runs. */
+  iamAuth?: boolean;
+  memoryMb: number;
+  timeoutSeconds: number;
+}
+
+export const AREAS: AreaDefinition[] = [
+  {
+    name: 'public',
+    entry: 'functions/public/handler.ts',
+    routes: ['GET /v1/health', 'GET /.well-known/jwks.json', 'GET /openapi.json', 'GET /docs'],
+    signs: false,
+    memoryMb: 512,
+    timeoutSeconds: 10,
+  },
+];
+
+/** Scheduled jobs: run by EventBridge, not reachable over HTTP. */
+export interface JobDefinition {
+  name: string;
+  entry: string;
+  schedule: string;
+  signs: boolean;
+}
+
+export const JOBS: JobDefinition[] = [];

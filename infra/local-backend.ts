@@ -1,0 +1,60 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createApi } from '../functions/api';
+import { localConfig } from '../functions/config';
+import type { AppDeps } from '../functions/deps';
+import type { Logger } from '../shared/log/logger';
+import { seedStore } from '../shared/seeds/seed-store';
+import { documentClient, dynamoClient } from '../shared/store/store';
+import { LOCAL_AWS, startDynamoLocal } from './dynamo-local';
+import { ensureTable } from './local-tables';
+import { readSeeds } from './read-seeds';
+import { MAIN_TABLE } from './tables';
+
+export const LOCAL_TABLE_NAME = 'onecard-main';
+
+export interface LocalBackendOptions {
+  dataDir: string;
+  dynamoEndpoint?: string | undefined;
+  seedsDir: string;
+  adminToken: string;
+  topupWebhookSecret: string;
+  logger: Logger;
+  clock?: () => Date;
+  tableName?: string;
+}
+
+/** The local stack without its HTTP listener: used by `npm start` and by the integration tests. */
+export async function startLocalBackend(options: LocalBackendOptions) {
+  const seeds = readSeeds(options.seedsDir);
+  const dynamo = options.dynamoEndpoint ? undefined : await startDynamoLocal(options.dataDir);
+  const endpoint = options.dynamoEndpoint ?? dynamo!.endpoint;
+  const client: DynamoDBClient = dynamoClient({ endpoint, ...LOCAL_AWS });
+  const tableName = options.tableName ?? LOCAL_TABLE_NAME;
+  try {
+    await ensureTable(client, MAIN_TABLE, tableName);
+    const store = { doc: documentClient(client), tableName };
+    const clock = options.clock ?? (() => new Date());
+    const seeded = await seedStore(store, seeds, clock());
+    const deps: AppDeps = {
+      store,
+      clock,
+      logger: options.logger,
+      config: localConfig({ adminToken: options.adminToken, topupWebhookSecret: options.topupWebhookSecret }),
+    };
+    const app = createApi(deps);
+    return {
+      app,
+      deps,
+      seeded,
+      endpoint,
+      async stop() {
+        client.destroy();
+        await dynamo?.stop();
+      },
+    };
+  } catch (err) {
+    client.destroy();
+    await dynamo?.stop();
+    throw err;
+  }
+}

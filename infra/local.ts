@@ -1,0 +1,52 @@
+/**
+ * `npm start`: the whole backend on one machine. DynamoDB Local (or DYNAMODB_ENDPOINT), the tables,
+ * the seed city on a fresh store, every area app on one @hono/node-server.
+ */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { serve } from '@hono/node-server';
+import { createLogger, type LogLevel } from '../shared/log/logger';
+import { startLocalBackend } from './local-backend';
+
+const log = createLogger('local', (process.env.LOG_LEVEL as LogLevel) ?? 'warn');
+const port = Number(process.env.PORT ?? 3000);
+const dataDir = process.env.ONECARD_DATA_DIR ?? '.data/';
+const printed: string[] = [];
+const adminToken = process.env.ONECARD_ADMIN_TOKEN ?? made('ONECARD_ADMIN_TOKEN');
+const topupWebhookSecret = process.env.ONECARD_TOPUP_WEBHOOK_SECRET ?? made('ONECARD_TOPUP_WEBHOOK_SECRET');
+
+function made(name: string) {
+  const value = randomBytes(24).toString('base64url');
+  printed.push(`${name}=${value}`);
+  return value;
+}
+
+const backend = await startLocalBackend({
+  dataDir,
+  dynamoEndpoint: process.env.DYNAMODB_ENDPOINT,
+  seedsDir: resolve(import.meta.dirname, '../seeds'),
+  adminToken,
+  topupWebhookSecret,
+  logger: log,
+});
+
+const server = serve({ fetch: backend.app.fetch, port, hostname: process.env.HOST ?? '0.0.0.0' }, (info) => {
+  for (const line of printed) console.log(`made up ${line}`);
+  if (backend.seeded) console.log('loaded the seed city into a fresh store');
+  console.log(`onecard listening on http://127.0.0.1:${info.port}`);
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info('stopping', { signal });
+  server.close();
+  if ('closeAllConnections' in server) server.closeAllConnections();
+  await backend.stop();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

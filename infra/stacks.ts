@@ -1,0 +1,26 @@
+import type { App, Environment } from 'aws-cdk-lib';
+import { ApiStack } from './api-stack';
+import { DataStack } from './data-stack';
+
+export interface StageSettings {
+  stage: string;
+  env: Environment;
+  issuer: string;
+}
+
+/** Data first, API on top; the tests build the same pair. */
+export function buildStacks(app: App, settings: StageSettings) {
+  const data = new DataStack(app, `OneCard-${settings.stage}-Data`, {
+    env: settings.env,
+    terminationProtection: settings.stage === 'prod',
+  });
+  const api = new ApiStack(app, `OneCard-${settings.stage}-Api`, {
+    env: settings.env,
+    table: data.table,
+    signingKeys: data.signingKeys,
+    topupWebhookSecret: data.topupWebhookSecret,
+    issuer: settings.issuer,
+  });
+  api.addDependency(data);
+  return { data, api };
+}

@@ -1,0 +1,27 @@
+/**
+ * The one place the DynamoDB tables are defined. The CDK data stack and the local stack both read
+ * this, so the cloud and `npm start` cannot drift apart.
+ *
+ * One table holds the whole domain (single-table design): a tap writes the tap, the journey, the
+ * replay guard and the ledger transfer in one TransactWriteItems, and one table keeps every such
+ * item under one set of capacity, backup and encryption settings.
+ */
+export interface TableDefinition {
+  /** Logical id in CDK; also the suffix of the local table name. */
+  logicalId: string;
+  partitionKey: string;
+  sortKey: string;
+  globalIndexes: { indexName: string; partitionKey: string; sortKey: string }[];
+  /** Attribute holding epoch seconds after which DynamoDB may delete the item. */
+  timeToLiveAttribute: string;
+}
+
+export const MAIN_TABLE: TableDefinition = {
+  logicalId: 'Main',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  globalIndexes: [{ indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  timeToLiveAttribute: 'ttl',
+};
+
+export const TABLES: TableDefinition[] = [MAIN_TABLE];

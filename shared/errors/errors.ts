@@ -1,0 +1,79 @@
+import type { ErrorCode } from './codes';
+
+export type ErrorDetails = Record<string, unknown>;
+
+/** Root of every error the domain raises on purpose. Anything else reaching the edge is a defect. */
+export class OneCardError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: ErrorDetails) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** One bad field, named by its path (`amountFen`, `bills.2.dueDate`). */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export class ValidationError extends OneCardError {
+  constructor(issues: FieldIssue[], message = 'The request is not valid') {
+    super('VALIDATION_FAILED', message, { issues });
+  }
+}
+
+export class UnauthenticatedError extends OneCardError {
+  constructor(message = 'Missing or invalid credentials') {
+    super('UNAUTHENTICATED', message);
+  }
+}
+
+export class ForbiddenError extends OneCardError {
+  constructor(message = 'Not allowed for this caller', details?: ErrorDetails) {
+    super('FORBIDDEN', message, details);
+  }
+}
+
+export class NotFoundError extends OneCardError {
+  constructor(what: string, details?: ErrorDetails) {
+    super('NOT_FOUND', `${what} not found`, details);
+  }
+}
+
+/** 409: the request conflicts with what already exists. */
+export class ConflictError extends OneCardError {}
+
+/** 422: well-formed, but the business rules refuse it. */
+export class RefusedError extends OneCardError {}
+
+export class RateLimitedError extends OneCardError {
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number, message = 'Too many requests') {
+    super('RATE_LIMITED', message, { retryAfterSeconds });
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** 503: contention or throttling outlasted our retries; nothing was changed, the caller may retry. */
+export class RetryLaterError extends OneCardError {
+  constructor(message = 'The service is busy; nothing was changed, retry later') {
+    super('RETRY_LATER', message);
+  }
+}
+
+/** An invariant of ours is broken: a defect, never the caller's fault. */
+export class InvariantError extends Error {
+  constructor(message: string) {
+    super(`invariant violated: ${message}`);
+    this.name = 'InvariantError';
+  }
+}
+
+export function invariant(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new InvariantError(message);
+}

@@ -1,0 +1,54 @@
+/**
+ * Every key shape of the single table, in one place so no two features collide.
+ * pk/sk are the table keys; gsi1pk/gsi1sk the one secondary index (lists by owner).
+ */
+export const SEED_MARKER = { pk: 'META#seed', sk: 'v1' } as const;
+export const CITY_CONFIG = { pk: 'CITY', sk: 'config' } as const;
+
+export const fareTableKey = (version: number) => ({ pk: 'FARES', sk: `v${String(version).padStart(8, '0')}` });
+
+/** Catalogue partitions: small sets read whole (merchants, campaigns, billers). */
+export const catalogKey = (kind: 'merchant' | 'campaign' | 'biller', id: string) => ({ pk: `CATALOG#${kind}`, sk: id });
+export const catalogPk = (kind: 'merchant' | 'campaign' | 'biller') => `CATALOG#${kind}`;
+
+export const billKey = (billId: string) => ({ pk: `BILL#${billId}`, sk: 'B' });
+export const billAccountIndex = (billerId: string, accountNo: string) => `BILLACCT#${billerId}#${accountNo}`;
+
+export const citizenKey = (citizenId: string) => ({ pk: `CIT#${citizenId}`, sk: 'P' });
+export const phoneKey = (phone: string) => ({ pk: `PHONE#${phone}`, sk: 'P' });
+export const residentIdKey = (residentIdHash: string) => ({ pk: `RID#${residentIdHash}`, sk: 'R' });
+
+export const accountKey = (accountId: string, shard?: number) => ({
+  pk: shard === undefined ? `ACCT#${accountId}` : `ACCT#${accountId}#${shard}`,
+  sk: 'A',
+});
+export const entryKey = (accountId: string, seq: number) => ({
+  pk: `ACCT#${accountId}`,
+  sk: `E#${String(seq).padStart(12, '0')}`,
+});
+export const ENTRY_PREFIX = 'E#';
+export const transferKey = (transferId: string) => ({ pk: `XFER#${transferId}`, sk: 'X' });
+
+export const topupKey = (topupId: string) => ({ pk: `TOPUP#${topupId}`, sk: 'T' });
+export const idempotencyKey = (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: 'I' });
+
+export const otpKey = (phone: string) => ({ pk: `OTP#${phone}`, sk: 'O' });
+export const rateKey = (bucket: string, window: number) => ({ pk: `RATE#${bucket}`, sk: `w${window}` });
+
+export const deviceKey = (deviceId: string) => ({ pk: `DEVICE#${deviceId}`, sk: 'D' });
+export const cardDevicesIndex = (cardId: string) => `CARDDEV#${cardId}`;
+export const clientKey = (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'C' });
+export const assertionJtiKey = (clientId: string, jti: string) => ({ pk: `AJTI#${clientId}#${jti}`, sk: 'J' });
+export const proofJtiKey = (jti: string) => ({ pk: `PJTI#${jti}`, sk: 'J' });
+
+export const DENY_HEAD = { pk: 'DENY', sk: 'head' } as const;
+export const denyChangeKey = (version: number) => ({ pk: 'DENY', sk: `v${String(version).padStart(12, '0')}` });
+export const denyStateKey = (kind: 'card' | 'device', id: string) => ({ pk: `DENYSTATE#${kind}#${id}`, sk: 'S' });
+
+export const signingKeysKey = { pk: 'KEYS', sk: 'signing' } as const;
+
+export const tapKey = (tapId: string) => ({ pk: `TAP#${tapId}`, sk: 'T' });
+export const journeyKey = (cardId: string, journeyId: string) => ({ pk: `JRNY#${cardId}`, sk: journeyId });
+
+export const paymentKey = (paymentId: string) => ({ pk: `PAY#${paymentId}`, sk: 'P' });
+export const refundKey = (refundId: string) => ({ pk: `REFUND#${refundId}`, sk: 'R' });

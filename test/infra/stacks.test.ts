@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AREAS, JOBS } from '../../infra/areas';
+import { buildStacks } from '../../infra/stacks';
+
+let outdir: string;
+let data: Template;
+let api: Template;
+
+beforeAll(() => {
+  // Prepare: synthesize without bundling (esbuild runs in `cdk synth`, not here) into a temp folder.
+  outdir = mkdtempSync(join(tmpdir(), 'onecard-cdk-'));
+  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+  const stacks = buildStacks(app, {
+    stage: 'test',
+    env: { account: '123456789012', region: 'cn-north-1' },
+    issuer: 'https://onecard.test',
+  });
+  data = Template.fromStack(stacks.data);
+  api = Template.fromStack(stacks.api);
+});
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+describe('data stack', () => {
+  it('keeps the table under its logical id, retained, with point-in-time recovery, encryption and TTL', () => {
+    const tables = data.findResources('AWS::DynamoDB::GlobalTable');
+    expect(Object.keys(tables)).toEqual([expect.stringMatching(/^Main[0-9A-F]{8}$/)]);
+    const [logicalId] = Object.keys(tables);
+    // The logical id is part of the data: renaming the construct would replace the ledger.
+    expect(logicalId).toBe('Main54E5BC70');
+    data.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { SSEEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+        Replicas: [
+          Match.objectLike({
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            DeletionProtectionEnabled: true,
+          }),
+        ],
+        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1' })],
+      }),
+    });
+  });
+
+  it('has two retained ECC P-256 signing keys and no hard-coded physical names', () => {
+    data.resourcePropertiesCountIs('AWS::KMS::Key', { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }, 2);
+    for (const key of Object.values(data.findResources('AWS::KMS::Key'))) expect(key.DeletionPolicy).toBe('Retain');
+    const table = Object.values(data.findResources('AWS::DynamoDB::GlobalTable'))[0]!;
+    expect(table.Properties.TableName).toBeUndefined();
+  });
+});
+
+describe('api stack', () => {
+  it('has one arm64 Node 22 function per area, each with a month of logs', () => {
+    api.resourcePropertiesCountIs(
+      'AWS::Lambda::Function',
+      { Runtime: 'nodejs22.x', Architectures: ['arm64'] },
+      AREAS.length + JOBS.length,
+    );
+    api.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, AREAS.length + JOBS.length);
+  });
+
+  it('routes every area path, and puts IAM in front of the operator routes', () => {
+    for (const area of AREAS) {
+      for (const route of area.routes) {
+        api.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+          RouteKey: route,
+          ...(area.iamAuth ? { AuthorizationType: 'AWS_IAM' } : {}),
+        });
+      }
+    }
+  });
+
+  it('grants kms:Sign only to the functions that sign', () => {
+    const policies = Object.values(api.findResources('AWS::IAM::Policy'));
+    const signing = policies.filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes('kms:Sign'));
+    const signers = AREAS.filter((a) => a.signs).length + JOBS.filter((j) => j.signs).length;
+    expect(signing).toHaveLength(signers);
+  });
+});

@@ -1,0 +1,73 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../../infra/dynamo-local';
+
+function javaProcessesOf(pid: number): Promise<string> {
+  return new Promise((ok) => {
+    const ps = spawn('ps', ['-o', 'pid=,args=', '-g', String(pid)]);
+    let out = '';
+    ps.stdout.on('data', (d) => {
+      out += d;
+    });
+    ps.on('close', () =>
+      ok(
+        out
+          .split('\n')
+          .filter((l) => l.includes('DynamoDBLocal'))
+          .join('\n'),
+      ),
+    );
+  });
+}
+
+async function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
+  let log = '';
+  return new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`no ${pattern} within ${timeoutMs} ms: ${log}`)), timeoutMs);
+    const onData = (d: Buffer) => {
+      log += d;
+      if (pattern.test(log)) {
+        clearTimeout(timer);
+        ok(log);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => fail(new Error(`exited ${code}: ${log}`)));
+  });
+}
+
+describe('npm start', () => {
+  it('serves the API over DynamoDB Local, and SIGTERM leaves no process behind', async () => {
+    const port = await freePort();
+    const child = spawn('npm', ['start', '--silent'], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        ONECARD_DATA_DIR: ':memory:',
+        ONECARD_ADMIN_TOKEN: 'x',
+        ONECARD_TOPUP_WEBHOOK_SECRET: 'y',
+      },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const log = await waitForLine(child, /onecard listening on http:\/\/\S+/, 45_000);
+      expect(log).toContain('loaded the seed city');
+      const health = await fetch(`http://127.0.0.1:${port}/v1/health`);
+      expect(health.status).toBe(200);
+      expect(await javaProcessesOf(child.pid!)).not.toBe('');
+
+      const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
+      process.kill(-child.pid!, 'SIGTERM');
+      expect(await exited).toBe(0);
+      // Give the group a moment: anything left now was orphaned.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await javaProcessesOf(child.pid!)).toBe('');
+    } finally {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {}
+    }
+  }, 60_000);
+});

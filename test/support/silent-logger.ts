@@ -1,0 +1,3 @@
+import { createLogger } from '../../shared/log/logger';
+
+export const silentLogger = createLogger('test', 'silent');
