@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { newRouter } from '../../../functions/http/router';
 import { createShell } from '../../../functions/http/shell';
 import { RefusedError } from '../../../shared/errors';
+import { body } from '../../support/http';
 import { silentLogger } from '../../support/silent-logger';
 
 function appWithEchoRoute() {
@@ -41,41 +42,41 @@ describe('the HTTP shell', () => {
   it('passes a valid body through', async () => {
     const res = await post(appWithEchoRoute(), JSON.stringify({ amountFen: 5, note: 'hi' }));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ amountFen: 5, note: 'hi' });
+    expect(await body(res)).toEqual({ amountFen: 5, note: 'hi' });
   });
 
   it('names every bad field by path, and refuses unknown fields', async () => {
     const res = await post(appWithEchoRoute(), JSON.stringify({ amountFen: 1.5, note: 'too long', extra: 1 }));
     expect(res.status).toBe(400);
-    const body = await res.json();
-    expect(body.error.code).toBe('VALIDATION_FAILED');
-    expect(body.error.requestId).toEqual(expect.any(String));
-    const paths = body.error.details.issues.map((i: { path: string }) => i.path).sort();
+    const json = await body(res);
+    expect(json.error.code).toBe('VALIDATION_FAILED');
+    expect(json.error.requestId).toEqual(expect.any(String));
+    const paths = json.error.details.issues.map((i: { path: string }) => i.path).sort();
     expect(paths).toEqual(['amountFen', 'extra', 'note']);
   });
 
   it('answers malformed JSON with 400 MALFORMED_JSON', async () => {
     const res = await post(appWithEchoRoute(), '{"amountFen": 5,');
     expect(res.status).toBe(400);
-    expect((await res.json()).error.code).toBe('MALFORMED_JSON');
+    expect((await body(res)).error.code).toBe('MALFORMED_JSON');
   });
 
   it('refuses a body sent as anything but JSON instead of skipping its validation', async () => {
     const res = await post(appWithEchoRoute(), 'amountFen=5', 'text/plain');
     expect(res.status).toBe(415);
-    expect((await res.json()).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect((await body(res)).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('refuses a body over the limit with 413', async () => {
     const res = await post(appWithEchoRoute(), JSON.stringify({ amountFen: 5, note: 'x'.repeat(2000) }));
     expect(res.status).toBe(413);
-    expect((await res.json()).error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect((await body(res)).error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('maps a domain error through the status table with its details', async () => {
     const res = await appWithEchoRoute().request('/refuse');
     expect(res.status).toBe(422);
-    expect((await res.json()).error).toMatchObject({ code: 'INSUFFICIENT_FUNDS', details: { balanceFen: 3 } });
+    expect((await body(res)).error).toMatchObject({ code: 'INSUFFICIENT_FUNDS', details: { balanceFen: 3 } });
   });
 
   it('hides the internals of an unexpected error behind a 500 with a request id', async () => {
@@ -89,6 +90,6 @@ describe('the HTTP shell', () => {
   it('answers an unknown route with the error object', async () => {
     const res = await appWithEchoRoute().request('/v1/nowhere');
     expect(res.status).toBe(404);
-    expect((await res.json()).error.code).toBe('NOT_FOUND');
+    expect((await body(res)).error.code).toBe('NOT_FOUND');
   });
 });

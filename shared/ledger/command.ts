@@ -1,0 +1,279 @@
+import { createHash } from 'node:crypto';
+import { BatchGetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { InvariantError, invariant, RefusedError, RetryLaterError } from '../errors';
+import { accountKey, entryKey, transferKey } from '../store/keys';
+import type { Store } from '../store/store';
+import { accountLayout } from './accounts';
+import type { TransferSpec, WalletItem } from './model';
+import { assertBalanced, netPostings, walletOutcome } from './postings';
+import { backoffMs, cancellationCodes, classifyFailure } from './retry';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export type Key = { pk: string; sk: string };
+export type Item = Record<string, unknown>;
+
+/** A write the command adds to the transaction, and what its failed condition means. */
+export interface GuardedWrite {
+  item: TransactItem;
+  /** 'replay': an idempotency anchor already exists, look up the stored answer; 'replan': state moved, read again. */
+  onConditionFailed: 'replay' | 'replan';
+}
+
+export interface CommandPlan<R> {
+  /** The money movement, if any; its id is the permanent idempotency record. */
+  transfer?: TransferSpec;
+  /** The lowest balance each debited wallet may reach in this movement (default 0). */
+  floors?: Record<string, number>;
+  /** Attributes to set on wallets, written under the same version check as their balance. */
+  walletAttributes?: Record<string, Item>;
+  writes?: GuardedWrite[];
+  /** The answer; stored with the transfer so that a replay returns it unchanged. */
+  result: R;
+}
+
+export interface PlanContext {
+  attempt: number;
+  /** Shards (`accountId#shard`) whose floor refused a debit in an earlier attempt of this command. */
+  exhaustedShards: ReadonlySet<string>;
+}
+
+export interface Command<R> {
+  /** Items to read, consistently, before each plan; wallets that postings touch must be among them. */
+  reads: Record<string, Key>;
+  plan(items: Record<string, Item | undefined>, ctx: PlanContext): CommandPlan<R> | Promise<CommandPlan<R>>;
+  /** The stored answer of an earlier run of this same command, if there is one. */
+  replay(): Promise<R | undefined>;
+}
+
+export interface RunOptions {
+  /** Reads, plans and commits at most this often; then 503 RETRY_LATER with nothing moved. */
+  maxAttempts?: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+/**
+ * Enough for 50 writers racing on one wallet (DynamoDB Local runs transactions one at a time) with
+ * full-jitter backoff; a real citizen's wallet rarely sees two writers at once.
+ */
+export const MAX_COMMAND_ATTEMPTS = 40;
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Runs one command as read, plan, and a single TransactWriteItems guarded by conditions:
+ * wallets by their version, anchors by their absence. A lost race plans again from fresh state; a
+ * found anchor returns the first answer; nothing is ever half-written.
+ */
+export async function runCommand<R>(store: Store, command: Command<R>, options: RunOptions = {}): Promise<R> {
+  const maxAttempts = options.maxAttempts ?? MAX_COMMAND_ATTEMPTS;
+  const sleep = options.sleep ?? defaultSleep;
+  const exhaustedShards = new Set<string>();
+  let lookForStoredAnswer = true;
+
+  for (let attempt = 0; attempt < maxAttempts; attempt++) {
+    if (lookForStoredAnswer) {
+      const stored = await command.replay();
+      if (stored !== undefined) return stored;
+      lookForStoredAnswer = false;
+    }
+    const items = await readItems(store, command.reads);
+    const plan = await command.plan(items, { attempt, exhaustedShards });
+    const built = buildTransaction(store.tableName, plan, items, command.reads);
+    if (built.items.length === 0) return plan.result;
+    try {
+      await store.doc.send(new TransactWriteCommand({ TransactItems: built.items }));
+      return plan.result;
+    } catch (err) {
+      const failure = classifyFailure(err);
+      if (failure === 'fatal') throw err;
+      if (failure === 'unknown-outcome') lookForStoredAnswer = true;
+      if (failure === 'cancelled') {
+        const codes = cancellationCodes(err);
+        if (codes.includes('ValidationError')) throw err;
+        const failed = codes.flatMap((code, i) => (code === 'ConditionalCheckFailed' ? [built.meanings[i]!] : []));
+        if (failed.some((m) => m.kind === 'replay')) {
+          lookForStoredAnswer = true;
+          continue;
+        }
+        for (const m of failed) if (m.kind === 'shard-floor') exhaustedShards.add(m.shard);
+        if (failed.length > 0 && failed.every((m) => m.kind === 'shard-floor') && exhaustedShards.size === 0) {
+          throw new InvariantError('a shard floor failed without naming its shard');
+        }
+      }
+      await sleep(backoffMs(attempt, 5, 200, options.random));
+    }
+  }
+  throw new RetryLaterError();
+}
+
+async function readItems(store: Store, reads: Record<string, Key>): Promise<Record<string, Item | undefined>> {
+  const names = Object.keys(reads);
+  const out: Record<string, Item | undefined> = {};
+  if (names.length === 0) return out;
+  invariant(names.length <= 100, 'a command reads at most 100 items');
+  const response = await store.doc.send(
+    new BatchGetCommand({
+      RequestItems: { [store.tableName]: { Keys: names.map((n) => reads[n]!), ConsistentRead: true } },
+    }),
+  );
+  if (Object.keys(response.UnprocessedKeys ?? {}).length > 0) throw new RetryLaterError();
+  const found = response.Responses?.[store.tableName] ?? [];
+  for (const name of names) {
+    const key = reads[name]!;
+    out[name] = found.find((i) => i.pk === key.pk && i.sk === key.sk);
+  }
+  return out;
+}
+
+type Meaning = { kind: 'replay' } | { kind: 'replan' } | { kind: 'shard-floor'; shard: string };
+
+/** Turns a plan into transaction items, asserting the ledger's invariants on the way. */
+export function buildTransaction(
+  tableName: string,
+  plan: CommandPlan<unknown>,
+  items: Record<string, Item | undefined>,
+  reads: Record<string, Key>,
+): { items: TransactItem[]; meanings: Meaning[] } {
+  const out: TransactItem[] = [];
+  const meanings: Meaning[] = [];
+  const walletByAccount = new Map<string, WalletItem>();
+  for (const [name, key] of Object.entries(reads)) {
+    const item = items[name];
+    if (
+      key.sk === 'A' &&
+      item &&
+      typeof item.accountId === 'string' &&
+      accountLayout(item.accountId).kind === 'wallet'
+    ) {
+      walletByAccount.set(item.accountId, item as WalletItem);
+    }
+  }
+
+  const walletChanges = new Map<string, { amountFen: number; balanceAfterFen: number }>();
+  if (plan.transfer) {
+    const spec = plan.transfer;
+    assertBalanced(spec);
+    const postings = netPostings(spec.postings);
+    out.push({
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...transferKey(spec.transferId),
+          ...spec,
+          postings,
+          contentHash: transferContentHash(spec),
+          refundedFen: 0,
+          result: plan.result,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    });
+    meanings.push({ kind: 'replay' });
+    for (const posting of postings) {
+      const layout = accountLayout(posting.accountId);
+      if (layout.kind === 'wallet') {
+        const wallet = walletByAccount.get(posting.accountId);
+        if (!wallet) throw new InvariantError(`wallet ${posting.accountId} was not read before posting to it`);
+        const outcome = walletOutcome(wallet, posting.amountFen, plan.floors?.[posting.accountId] ?? 0);
+        if (!outcome.ok) throw new RefusedError(outcome.refusal, refusalMessage(outcome.refusal));
+        walletChanges.set(posting.accountId, {
+          amountFen: posting.amountFen,
+          balanceAfterFen: outcome.balanceAfterFen,
+        });
+        out.push({
+          Put: {
+            TableName: tableName,
+            Item: {
+              ...entryKey(posting.accountId, wallet.version + 1),
+              entryId: spec.transferId,
+              transferId: spec.transferId,
+              at: spec.at,
+              amountFen: posting.amountFen,
+              balanceAfterFen: outcome.balanceAfterFen,
+              kind: spec.kind,
+              description: spec.description,
+              ref: spec.ref,
+            },
+          },
+        });
+        meanings.push({ kind: 'replan' });
+      } else {
+        const shard = Math.floor(Math.random() * layout.shards);
+        const guarded = layout.shardFloorFen !== null && posting.amountFen < 0;
+        out.push({
+          Update: {
+            TableName: tableName,
+            Key: accountKey(posting.accountId, shard),
+            UpdateExpression: 'ADD #balance :amount SET #accountId = :id, #kind = :kind, #shard = :shard',
+            ...(guarded ? { ConditionExpression: '#balance >= :need' } : {}),
+            ExpressionAttributeNames: {
+              '#balance': 'balanceFen',
+              '#accountId': 'accountId',
+              '#kind': 'kind',
+              '#shard': 'shard',
+            },
+            ExpressionAttributeValues: {
+              ':amount': posting.amountFen,
+              ':id': posting.accountId,
+              ':kind': layout.kind,
+              ':shard': shard,
+              ...(guarded ? { ':need': (layout.shardFloorFen ?? 0) - posting.amountFen } : {}),
+            },
+          },
+        });
+        meanings.push({ kind: 'shard-floor', shard: `${posting.accountId}#${shard}` });
+      }
+    }
+  }
+
+  const touchedWallets = new Set([...walletChanges.keys(), ...Object.keys(plan.walletAttributes ?? {})]);
+  for (const accountId of touchedWallets) {
+    const wallet = walletByAccount.get(accountId);
+    if (!wallet) throw new InvariantError(`wallet ${accountId} was not read before changing it`);
+    const change = walletChanges.get(accountId);
+    const names: Record<string, string> = { '#version': 'version' };
+    const values: Record<string, unknown> = { ':read': wallet.version, ':next': wallet.version + 1 };
+    const sets = ['#version = :next'];
+    if (change) {
+      names['#balance'] = 'balanceFen';
+      sets.push('#balance = :balance');
+      values[':balance'] = change.balanceAfterFen;
+    }
+    Object.entries(plan.walletAttributes?.[accountId] ?? {}).forEach(([attr, value], i) => {
+      invariant(!['balanceFen', 'version', 'pk', 'sk', 'accountId'].includes(attr), `${attr} is the ledger's own`);
+      names[`#a${i}`] = attr;
+      values[`:a${i}`] = value;
+      sets.push(`#a${i} = :a${i}`);
+    });
+    out.push({
+      Update: {
+        TableName: tableName,
+        Key: accountKey(accountId),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: '#version = :read',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    });
+    meanings.push({ kind: 'replan' });
+  }
+
+  for (const write of plan.writes ?? []) {
+    out.push(write.item);
+    meanings.push({ kind: write.onConditionFailed });
+  }
+  invariant(out.length <= 100, 'a transaction holds at most 100 items');
+  return { items: out, meanings };
+}
+
+function refusalMessage(code: string) {
+  return code === 'CARD_FROZEN' ? 'The card is frozen' : 'The balance does not cover this amount';
+}
+
+/** What makes two requests for one transfer id the same transfer. */
+export function transferContentHash(spec: TransferSpec): string {
+  const postings = netPostings(spec.postings).sort((a, b) => a.accountId.localeCompare(b.accountId));
+  return createHash('sha256')
+    .update(JSON.stringify([spec.kind, spec.ref, spec.reverses ?? null, postings]))
+    .digest('base64url');
+}

@@ -1,0 +1,52 @@
+/** What a statement entry says a movement was. */
+export const ENTRY_KINDS = [
+  'topup',
+  'fare',
+  'bill',
+  'purchase',
+  'refund',
+  'allowance',
+  'adjustment',
+  'funding',
+  'settlement',
+] as const;
+export type EntryKind = (typeof ENTRY_KINDS)[number];
+
+/** One leg of a transfer: positive credits the account, negative debits it. */
+export interface Posting {
+  accountId: string;
+  amountFen: number;
+}
+
+/** A balanced set of postings, applied whole or not at all, once per transferId. */
+export interface TransferSpec {
+  transferId: string;
+  kind: EntryKind;
+  /** RFC 3339; when the movement happened in the world (a tap's own time). */
+  at: string;
+  description: string;
+  /** What the movement is about: a tap id, a top-up id, a bill id. */
+  ref: string;
+  postings: Posting[];
+  /** For a reversal or refund: the transfer it gives back. */
+  reverses?: string;
+}
+
+/** A citizen wallet as stored: the card's attributes live on the same item as its balance. */
+export interface WalletItem {
+  accountId: string;
+  balanceFen: number;
+  version: number;
+  status: 'active' | 'frozen';
+  [attribute: string]: unknown;
+}
+
+export interface StatementEntry {
+  entryId: string;
+  at: string;
+  amountFen: number;
+  balanceAfterFen: number;
+  kind: EntryKind;
+  description: string;
+  ref: string;
+}

@@ -1,0 +1,41 @@
+import { InvariantError, invariant } from '../errors';
+import type { Posting, TransferSpec, WalletItem } from './model';
+
+/** Nets the postings of one transfer per account: a transaction may touch each item once. */
+export function netPostings(postings: Posting[]): Posting[] {
+  const net = new Map<string, number>();
+  for (const p of postings) {
+    invariant(Number.isSafeInteger(p.amountFen), `posting ${p.accountId} is not integer fen: ${p.amountFen}`);
+    net.set(p.accountId, (net.get(p.accountId) ?? 0) + p.amountFen);
+  }
+  return [...net]
+    .filter(([, amountFen]) => amountFen !== 0)
+    .map(([accountId, amountFen]) => ({ accountId, amountFen }));
+}
+
+/** The double-entry rule, asserted on every transfer before anything is written. */
+export function assertBalanced(spec: TransferSpec): void {
+  const sum = spec.postings.reduce((acc, p) => acc + p.amountFen, 0);
+  if (sum !== 0) throw new InvariantError(`transfer ${spec.transferId} does not balance: sums to ${sum}`);
+  invariant(spec.postings.length >= 2, `transfer ${spec.transferId} needs at least two postings`);
+}
+
+export type WalletRefusal = 'INSUFFICIENT_FUNDS' | 'CARD_FROZEN';
+
+/**
+ * The balances the wallets would have after the postings, or why the movement is refused:
+ * a debit needs an active card and must leave the balance at or above the floor given for this
+ * movement (0 unless the caller allows the negative limit, as transit does).
+ */
+export function walletOutcome(
+  wallet: WalletItem,
+  amountFen: number,
+  floorFen: number,
+): { ok: true; balanceAfterFen: number } | { ok: false; refusal: WalletRefusal } {
+  const balanceAfterFen = wallet.balanceFen + amountFen;
+  if (amountFen < 0) {
+    if (wallet.status !== 'active') return { ok: false, refusal: 'CARD_FROZEN' };
+    if (balanceAfterFen < floorFen) return { ok: false, refusal: 'INSUFFICIENT_FUNDS' };
+  }
+  return { ok: true, balanceAfterFen };
+}

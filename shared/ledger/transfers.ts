@@ -1,0 +1,139 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError, RefusedError, ValidationError } from '../errors';
+import { accountKey, transferKey } from '../store/keys';
+import type { Store } from '../store/store';
+import { accountLayout } from './accounts';
+import {
+  type Command,
+  type CommandPlan,
+  type Item,
+  type Key,
+  type RunOptions,
+  runCommand,
+  transferContentHash,
+} from './command';
+import type { TransferSpec } from './model';
+import { netPostings } from './postings';
+
+export interface TransferResult {
+  transferId: string;
+  /** Each wallet's balance right after this transfer. */
+  walletBalances: Record<string, number>;
+}
+
+/** The stored transfer, if any; the same id with other content is a conflict, never a second transfer. */
+export async function storedTransfer(store: Store, spec: Pick<TransferSpec, 'transferId'> & Partial<TransferSpec>) {
+  const { Item } = await store.doc.send(
+    new GetCommand({ TableName: store.tableName, Key: transferKey(spec.transferId), ConsistentRead: true }),
+  );
+  if (!Item) return undefined;
+  if (spec.postings && Item.contentHash !== transferContentHash(spec as TransferSpec)) {
+    throw new ConflictError('IDEMPOTENCY_KEY_REUSED', `Transfer ${spec.transferId} exists with other content`);
+  }
+  return Item;
+}
+
+export function walletReads(spec: TransferSpec): Record<string, Key> {
+  const reads: Record<string, Key> = {};
+  for (const p of netPostings(spec.postings)) {
+    if (accountLayout(p.accountId).kind === 'wallet') reads[p.accountId] = accountKey(p.accountId);
+  }
+  return reads;
+}
+
+function walletBalancesAfter(spec: TransferSpec, items: Record<string, Item | undefined>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of netPostings(spec.postings)) {
+    if (accountLayout(p.accountId).kind !== 'wallet') continue;
+    const wallet = items[p.accountId];
+    if (!wallet) throw new NotFoundError('Card', { accountId: p.accountId });
+    out[p.accountId] = (wallet.balanceFen as number) + p.amountFen;
+  }
+  return out;
+}
+
+/** Posts one balanced transfer, exactly once per transferId however often it is sent. */
+export function postTransfer(
+  store: Store,
+  spec: TransferSpec,
+  options: RunOptions & { floors?: Record<string, number> } = {},
+): Promise<TransferResult> {
+  const command: Command<TransferResult> = {
+    reads: walletReads(spec),
+    plan: (items): CommandPlan<TransferResult> => ({
+      transfer: spec,
+      ...(options.floors ? { floors: options.floors } : {}),
+      result: { transferId: spec.transferId, walletBalances: walletBalancesAfter(spec, items) },
+    }),
+    replay: async () => (await storedTransfer(store, spec))?.result as TransferResult | undefined,
+  };
+  return runCommand(store, command, options);
+}
+
+/** How much a transfer moved: the sum of its debits. A refund can give back at most this, in total. */
+export function transferAmountFen(postings: { amountFen: number }[]): number {
+  return postings.reduce((acc, p) => acc + (p.amountFen < 0 ? -p.amountFen : 0), 0);
+}
+
+/**
+ * Gives back (part of) an earlier transfer with a new transfer that references it: never an edit.
+ * Each refund posting must undo a posting of the original, and the refunds of one original never add
+ * up to more than it moved; the original's running `refundedFen` is raised under that condition in
+ * the same transaction.
+ */
+export async function postRefund(
+  store: Store,
+  refund: TransferSpec & { reverses: string },
+  options: RunOptions = {},
+): Promise<TransferResult> {
+  const original = await storedTransfer(store, { transferId: refund.reverses });
+  if (!original) throw new NotFoundError('Transfer', { transferId: refund.reverses });
+  const originalPostings = original.postings as { accountId: string; amountFen: number }[];
+  for (const p of netPostings(refund.postings)) {
+    const o = originalPostings.find((x) => x.accountId === p.accountId);
+    if (!o || Math.sign(o.amountFen) === Math.sign(p.amountFen)) {
+      throw new ValidationError([
+        { path: 'postings', message: `posting to ${p.accountId} does not undo the original` },
+      ]);
+    }
+    if (Math.abs(p.amountFen) > Math.abs(o.amountFen)) {
+      throw new RefusedError('REFUND_EXCEEDS_CHARGE', `The refund to ${p.accountId} exceeds what it was charged`);
+    }
+  }
+  const amountFen = transferAmountFen(netPostings(refund.postings));
+  const limitFen = transferAmountFen(originalPostings);
+  const command: Command<TransferResult> = {
+    reads: { ...walletReads(refund), original: transferKey(refund.reverses) },
+    plan: (items) => {
+      const refunded = (items.original?.refundedFen as number | undefined) ?? 0;
+      if (refunded + amountFen > limitFen) {
+        throw new RefusedError('REFUND_EXCEEDS_CHARGE', 'The refunds would exceed what was charged', {
+          chargedFen: limitFen,
+          refundedFen: refunded,
+        });
+      }
+      return {
+        transfer: refund,
+        // A refund credits the citizen; any debited system account has no floor, so none is given.
+        result: { transferId: refund.transferId, walletBalances: walletBalancesAfter(refund, items) },
+        writes: [
+          {
+            item: {
+              Update: {
+                TableName: store.tableName,
+                Key: transferKey(refund.reverses),
+                UpdateExpression: 'SET #refunded = :after',
+                ConditionExpression: '#refunded = :before',
+                ExpressionAttributeNames: { '#refunded': 'refundedFen' },
+                ExpressionAttributeValues: { ':after': refunded + amountFen, ':before': refunded },
+              },
+            },
+            onConditionFailed: 'replan',
+          },
+        ],
+      };
+    },
+    replay: async () => (await storedTransfer(store, refund))?.result as TransferResult | undefined,
+  };
+  return runCommand(store, command, options);
+}

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM } from '../../../shared/ledger/accounts';
+import type { TransferSpec } from '../../../shared/ledger/model';
+import { reconcile } from '../../../shared/ledger/reconcile';
+import { postRefund, postTransfer } from '../../../shared/ledger/transfers';
+import { accountKey } from '../../../shared/store/keys';
+import { freshStore, walletWith } from '../../support/table';
+
+let store: Awaited<ReturnType<typeof freshStore>>;
+beforeAll(async () => {
+  store = await freshStore();
+});
+afterAll(() => store.destroy());
+
+const fare = (walletId: string, amountFen: number, transferId = randomUUID()): TransferSpec => ({
+  transferId,
+  kind: 'fare',
+  at: new Date().toISOString(),
+  description: 'Bus B1',
+  ref: transferId,
+  postings: [
+    { accountId: walletId, amountFen: -amountFen },
+    { accountId: SYSTEM.transitRevenue, amountFen },
+  ],
+});
+
+async function balanceOf(walletId: string) {
+  const { Item } = await store.doc.send(
+    new GetCommand({ TableName: store.tableName, Key: accountKey(walletId), ConsistentRead: true }),
+  );
+  return Item?.balanceFen as number;
+}
+
+describe('the ledger on DynamoDB Local', () => {
+  it('lets exactly floor(b/a) of 50 concurrent debits through, never below the floor', async () => {
+    const b = 1000;
+    const a = 70;
+    const wallet = await walletWith(store, b);
+    const outcomes = await Promise.allSettled(Array.from({ length: 50 }, () => postTransfer(store, fare(wallet, a))));
+    const ok = outcomes.filter((o) => o.status === 'fulfilled');
+    const refused = outcomes
+      .filter((o) => o.status === 'rejected')
+      .map((o) => (o as PromiseRejectedResult).reason.code);
+    expect(ok).toHaveLength(Math.floor(b / a));
+    expect(new Set(refused)).toEqual(new Set(['INSUFFICIENT_FUNDS']));
+    expect(await balanceOf(wallet)).toBe(b - Math.floor(b / a) * a);
+    const seen = ok.map(
+      (o) => (o as PromiseFulfilledResult<{ walletBalances: Record<string, number> }>).value.walletBalances[wallet],
+    );
+    expect(Math.min(...(seen as number[]))).toBeGreaterThanOrEqual(0);
+  });
+
+  it('moves money once when the same transfer is sent 10 times at once', async () => {
+    const wallet = await walletWith(store, 1000);
+    const spec = fare(wallet, 300);
+    const results = await Promise.all(Array.from({ length: 10 }, () => postTransfer(store, spec)));
+    expect(new Set(results.map((r) => r.walletBalances[wallet]))).toEqual(new Set([700]));
+    expect(await balanceOf(wallet)).toBe(700);
+    const entries = await store.doc.send(
+      new QueryCommand({
+        TableName: store.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
+        ExpressionAttributeValues: { ':pk': `ACCT#${wallet}`, ':e': 'E#' },
+      }),
+    );
+    expect(entries.Items?.map((e) => e.amountFen)).toEqual([1000, -300]);
+  });
+
+  it('refuses the same transfer id with other content', async () => {
+    const wallet = await walletWith(store, 1000);
+    const spec = fare(wallet, 100);
+    await postTransfer(store, spec);
+    await expect(postTransfer(store, { ...spec, postings: fare(wallet, 200).postings })).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
+    expect(await balanceOf(wallet)).toBe(900);
+  });
+
+  it('lets the transit floor reach the negative limit only when the movement allows it', async () => {
+    const wallet = await walletWith(store, 100);
+    await expect(postTransfer(store, fare(wallet, 200))).rejects.toMatchObject({ code: 'INSUFFICIENT_FUNDS' });
+    await postTransfer(store, fare(wallet, 200), { floors: { [wallet]: -500 } });
+    expect(await balanceOf(wallet)).toBe(-100);
+    await expect(postTransfer(store, fare(wallet, 500), { floors: { [wallet]: -500 } })).rejects.toMatchObject({
+      code: 'INSUFFICIENT_FUNDS',
+    });
+  });
+
+  it('refunds by new transfers that never add up to more than the original', async () => {
+    const wallet = await walletWith(store, 1000);
+    const original = fare(wallet, 400);
+    await postTransfer(store, original);
+    const refund = (amountFen: number) => ({
+      ...fare(wallet, -amountFen),
+      kind: 'refund' as const,
+      reverses: original.transferId,
+    });
+    const attempts = await Promise.allSettled([refund(150), refund(150), refund(150)].map((r) => postRefund(store, r)));
+    expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(2);
+    expect((attempts.find((a) => a.status === 'rejected') as PromiseRejectedResult).reason.code).toBe(
+      'REFUND_EXCEEDS_CHARGE',
+    );
+    await postRefund(store, refund(100));
+    await expect(postRefund(store, refund(1))).rejects.toMatchObject({ code: 'REFUND_EXCEEDS_CHARGE' });
+    expect(await balanceOf(wallet)).toBe(1000);
+  });
+
+  it('reconciles: everything above sums to zero and replays', async () => {
+    const report = await reconcile(store, new Date());
+    expect(report.mismatches).toEqual([]);
+    expect(report.sumFen).toBe(0);
+    expect(report.balanced).toBe(true);
+  });
+});

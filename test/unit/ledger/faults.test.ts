@@ -1,0 +1,162 @@
+import {
+  DynamoDBClient,
+  ProvisionedThroughputExceededException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { SYSTEM } from '../../../shared/ledger/accounts';
+import { transferContentHash } from '../../../shared/ledger/command';
+import type { TransferSpec } from '../../../shared/ledger/model';
+import { postTransfer } from '../../../shared/ledger/transfers';
+import { accountKey, transferKey } from '../../../shared/store/keys';
+
+const TABLE = 'faults';
+const WALLET = 'card_fault';
+const doc = DynamoDBDocumentClient.from(
+  new DynamoDBClient({ region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+);
+const ddb = mockClient(doc);
+const store = { doc, tableName: TABLE };
+const noWait = { sleep: async () => {} };
+
+const spec: TransferSpec = {
+  transferId: 'xfer-1',
+  kind: 'fare',
+  at: '2026-11-27T08:00:00+08:00',
+  description: 'Bus B1',
+  ref: 'tap-1',
+  postings: [
+    { accountId: WALLET, amountFen: -200 },
+    { accountId: SYSTEM.transitRevenue, amountFen: 200 },
+  ],
+};
+
+const wallet = (balanceFen: number, version: number) => ({
+  ...accountKey(WALLET),
+  accountId: WALLET,
+  balanceFen,
+  version,
+  status: 'active',
+});
+const walletRead = (balanceFen: number, version: number) => ({ Responses: { [TABLE]: [wallet(balanceFen, version)] } });
+// Items: [transfer record, wallet entry, revenue shard, wallet update]
+const cancelled = (...codes: string[]) =>
+  new TransactionCanceledException({
+    message: 'Transaction cancelled',
+    $metadata: {},
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
+
+beforeEach(() => {
+  ddb.reset();
+  ddb.on(GetCommand).resolves({});
+});
+
+describe('ledger transfers under DynamoDB faults', () => {
+  it('plans again from fresh state when another writer moved the wallet (version condition failed)', async () => {
+    ddb.on(BatchGetCommand).resolvesOnce(walletRead(1000, 3)).resolves(walletRead(900, 4));
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled('None', 'None', 'None', 'ConditionalCheckFailed'))
+      .resolves({});
+    const result = await postTransfer(store, spec, noWait);
+    expect(result.walletBalances[WALLET]).toBe(700);
+    const writes = ddb.commandCalls(TransactWriteCommand);
+    expect(writes).toHaveLength(2);
+    const second = writes[1]!.args[0].input.TransactItems!;
+    const walletUpdate = second.find((i) => i.Update?.Key?.pk === `ACCT#${WALLET}`)!.Update!;
+    expect(walletUpdate.ExpressionAttributeValues).toMatchObject({ ':read': 4, ':next': 5, ':balance': 700 });
+  });
+
+  it('refuses with INSUFFICIENT_FUNDS when the fresh state no longer covers the debit, writing nothing more', async () => {
+    ddb.on(BatchGetCommand).resolvesOnce(walletRead(300, 3)).resolves(walletRead(100, 4));
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled('None', 'None', 'None', 'ConditionalCheckFailed'))
+      .resolves({});
+    await expect(postTransfer(store, spec, noWait)).rejects.toMatchObject({ code: 'INSUFFICIENT_FUNDS' });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+
+  it('retries a transaction conflict and throttling with backoff, then succeeds', async () => {
+    ddb.on(BatchGetCommand).resolves(walletRead(1000, 3));
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled('None', 'TransactionConflict', 'None', 'None'))
+      .rejectsOnce(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }))
+      .resolves({});
+    const waits: number[] = [];
+    const result = await postTransfer(store, spec, { sleep: async (ms) => void waits.push(ms), random: () => 0.5 });
+    expect(result.walletBalances[WALLET]).toBe(800);
+    expect(waits).toEqual([2, 5]);
+  });
+
+  it('answers 503 RETRY_LATER when throttling outlasts the retries, with nothing written', async () => {
+    ddb.on(BatchGetCommand).resolves(walletRead(1000, 3));
+    ddb
+      .on(TransactWriteCommand)
+      .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+    await expect(postTransfer(store, spec, { ...noWait, maxAttempts: 4 })).rejects.toMatchObject({
+      code: 'RETRY_LATER',
+    });
+    // Every write went through TransactWriteItems, all-or-nothing; no stray single-item write exists.
+    expect(
+      ddb
+        .calls()
+        .map((c) => c.args[0].constructor.name)
+        .filter((n) => n !== 'BatchGetCommand' && n !== 'GetCommand'),
+    ).toEqual(Array(4).fill('TransactWriteCommand'));
+  });
+
+  it('returns the first answer when the commit succeeded but its response was lost', async () => {
+    ddb.on(BatchGetCommand).resolves(walletRead(1000, 3));
+    const timeout = Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+    ddb.on(TransactWriteCommand).rejects(timeout);
+    // No record before the attempt; the committed one (with the request's content hash) after it.
+    ddb
+      .on(GetCommand, { Key: transferKey('xfer-1') })
+      .resolvesOnce({})
+      .resolves({
+        Item: {
+          ...transferKey('xfer-1'),
+          contentHash: transferContentHash(spec),
+          result: { transferId: 'xfer-1', walletBalances: { [WALLET]: 800 } },
+        },
+      });
+    const result = await postTransfer(store, spec, noWait);
+    expect(result.walletBalances[WALLET]).toBe(800);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+
+  it('returns the stored answer when the transfer record already exists (a concurrent duplicate won)', async () => {
+    ddb.on(BatchGetCommand).resolves(walletRead(1000, 3));
+    ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None', 'None'));
+    ddb
+      .on(GetCommand, { Key: transferKey('xfer-1') })
+      .resolvesOnce({})
+      .resolves({
+        Item: {
+          contentHash: transferContentHash(spec),
+          result: { transferId: 'xfer-1', walletBalances: { [WALLET]: 800 } },
+        },
+      });
+    expect((await postTransfer(store, spec, noWait)).walletBalances[WALLET]).toBe(800);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+
+  it('never retries a validation error: it is a defect and surfaces', async () => {
+    ddb.on(BatchGetCommand).resolves(walletRead(1000, 3));
+    ddb.on(TransactWriteCommand).rejects(cancelled('ValidationError', 'None', 'None', 'None'));
+    await expect(postTransfer(store, spec, noWait)).rejects.toThrow(TransactionCanceledException);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+
+  it('refuses an unbalanced transfer before touching DynamoDB', async () => {
+    ddb.on(BatchGetCommand).resolves(walletRead(1000, 3));
+    const unbalanced = { ...spec, postings: [spec.postings[0]!, { accountId: SYSTEM.transitRevenue, amountFen: 199 }] };
+    await expect(postTransfer(store, unbalanced, noWait)).rejects.toThrow(/does not balance/);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+});
