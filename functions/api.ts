@@ -1,11 +1,14 @@
+import { adminRouters } from './admin/routers';
+import { citizenRouters } from './citizen/routers';
 import type { AppDeps } from './deps';
 import { createShell } from './http/shell';
 import { mountOpenApi } from './public/openapi';
-import { healthRoutes } from './public/routes';
+import { publicRoutes } from './public/routes';
+import { webhookRoutes } from './webhooks/topup-routes';
 
 /** Every area's routers, in the order the OpenAPI document lists them. */
 export function allRouters(deps: AppDeps) {
-  return [healthRoutes(deps.clock)];
+  return [publicRoutes(deps.clock, deps.keyRing), ...citizenRouters(deps), webhookRoutes(deps), ...adminRouters(deps)];
 }
 
 /** The whole API on one app: the local stack serves this, and the public Lambda renders its docs from it. */

@@ -1,3 +1,8 @@
+import { KMSClient } from '@aws-sdk/client-kms';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { cityConfigLoader } from '../shared/city/store';
+import { KeyRing } from '../shared/keys/keyring';
+import { KmsKeyMaterial } from '../shared/keys/kms-material';
 import type { LogLevel } from '../shared/log/logger';
 import { createLogger } from '../shared/log/logger';
 import { documentClient, dynamoClient } from '../shared/store/store';
@@ -18,12 +23,21 @@ export function cloudDeps(service: string): AppDeps {
     // Operators authenticate with IAM (SigV4) at API Gateway in the cloud; no shared token exists there.
     adminToken: '',
     topupWebhookSecret: process.env.ONECARD_TOPUP_WEBHOOK_SECRET ?? '',
+    residentIdPepper: process.env.ONECARD_RESIDENT_ID_PEPPER ?? '',
     otp: { perPhonePerMinute: 3, perAddressPerMinute: 60 },
   };
+  const store = { doc: documentClient(dynamoClient()), tableName: required('TABLE_NAME') };
+  const clock = () => new Date();
+  const sns = new SNSClient({});
   return {
-    store: { doc: documentClient(dynamoClient()), tableName: required('TABLE_NAME') },
-    clock: () => new Date(),
+    store,
+    clock,
     logger: createLogger(service, (process.env.LOG_LEVEL as LogLevel) ?? 'info'),
     config,
+    keyRing: new KeyRing(store, new KmsKeyMaterial(new KMSClient({}), required('SIGNING_KEY_IDS').split(',')), clock),
+    city: cityConfigLoader(store, clock),
+    sms: async (phone, text) => {
+      await sns.send(new PublishCommand({ PhoneNumber: `+86${phone}`, Message: text }));
+    },
   };
 }

@@ -5,6 +5,8 @@ export interface RuntimeConfig {
   issuer: string;
   adminToken: string;
   topupWebhookSecret: string;
+  /** Keys the hash of resident id numbers (we never store them whole). */
+  residentIdPepper: string;
   otp: {
     perPhonePerMinute: number;
     perAddressPerMinute: number;
@@ -17,6 +19,7 @@ export function localConfig(
   return {
     stage: 'local',
     issuer: 'https://onecard.local',
+    residentIdPepper: 'onecard-local-resident-id-pepper',
     otp: { perPhonePerMinute: 5, perAddressPerMinute: 120 },
     ...overrides,
   };

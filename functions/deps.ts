@@ -1,6 +1,11 @@
+import type { CityConfig } from '../shared/city/model';
+import type { KeyRing } from '../shared/keys/keyring';
 import type { Logger } from '../shared/log/logger';
 import type { Store } from '../shared/store/store';
 import type { RuntimeConfig } from './config';
+
+/** Sends the one-time code: SNS in the cloud; nothing locally, where the answer carries `devCode`. */
+export type SmsSender = (phone: string, text: string) => Promise<void>;
 
 /** Everything an area app needs, built once per process by its composition root. */
 export interface AppDeps {
@@ -8,4 +13,7 @@ export interface AppDeps {
   clock: () => Date;
   logger: Logger;
   config: RuntimeConfig;
+  keyRing: KeyRing;
+  city: () => Promise<CityConfig>;
+  sms: SmsSender | undefined;
 }

@@ -16,6 +16,7 @@ export interface ApiStackProps extends StackProps {
   table: TableV2;
   signingKeys: Key[];
   topupWebhookSecret: Secret;
+  residentIdPepper: Secret;
   /** `iss` of every token the API signs. */
   issuer: string;
 }
@@ -37,11 +38,12 @@ export class ApiStack extends Stack {
     const iam = new HttpIamAuthorizer();
 
     for (const area of AREAS) {
-      const extra: Record<string, string> =
-        area.name === 'webhooks'
-          ? // Resolved by CloudFormation at deploy time; the template holds only the reference.
-            { ONECARD_TOPUP_WEBHOOK_SECRET: props.topupWebhookSecret.secretValue.unsafeUnwrap() }
-          : {};
+      // Secrets are dynamic references, resolved by CloudFormation at deploy time: the template
+      // holds only the reference, and only the area that needs a secret gets it.
+      const extra: Record<string, string> = {};
+      if (area.name === 'webhooks')
+        extra.ONECARD_TOPUP_WEBHOOK_SECRET = props.topupWebhookSecret.secretValue.unsafeUnwrap();
+      if (area.name === 'citizen') extra.ONECARD_RESIDENT_ID_PEPPER = props.residentIdPepper.secretValue.unsafeUnwrap();
       const { fn } = new AreaFunction(this, `${pascal(area.name)}Area`, {
         entry: area.entry,
         memoryMb: area.memoryMb,

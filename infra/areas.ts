@@ -24,6 +24,31 @@ export const AREAS: AreaDefinition[] = [
     memoryMb: 512,
     timeoutSeconds: 10,
   },
+  {
+    name: 'citizen',
+    entry: 'functions/citizen/handler.ts',
+    routes: ['ANY /v1/auth/{proxy+}', 'ANY /v1/me', 'ANY /v1/me/{proxy+}'],
+    signs: true,
+    memoryMb: 1024,
+    timeoutSeconds: 10,
+  },
+  {
+    name: 'admin',
+    entry: 'functions/admin/handler.ts',
+    routes: ['ANY /v1/admin/{proxy+}'],
+    signs: true,
+    iamAuth: true,
+    memoryMb: 1024,
+    timeoutSeconds: 60,
+  },
+  {
+    name: 'webhooks',
+    entry: 'functions/webhooks/handler.ts',
+    routes: ['POST /v1/webhooks/{proxy+}'],
+    signs: false,
+    memoryMb: 512,
+    timeoutSeconds: 10,
+  },
 ];
 
 /** Scheduled jobs: run by EventBridge, not reachable over HTTP. */

@@ -11,14 +11,15 @@ import { MAIN_TABLE, type TableDefinition } from './tables';
  */
 export class DataStack extends Stack {
   readonly table: TableV2;
-  /** Two signing keys: the current one and the next, so rotation publishes the next before using it. */
+  /** Three signing keys, so previous, current and next (published before it signs) are always distinct. */
   readonly signingKeys: Key[];
   readonly topupWebhookSecret: Secret;
+  readonly residentIdPepper: Secret;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.table = tableFrom(this, MAIN_TABLE);
-    this.signingKeys = ['SigningKeyA', 'SigningKeyB'].map(
+    this.signingKeys = ['SigningKeyA', 'SigningKeyB', 'SigningKeyC'].map(
       (keyId) =>
         new Key(this, keyId, {
           keySpec: KeySpec.ECC_NIST_P256,
@@ -29,6 +30,12 @@ export class DataStack extends Stack {
     );
     this.topupWebhookSecret = new Secret(this, 'TopupWebhookSecret', {
       description: 'HMAC secret shared with the top-up provider',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Losing the pepper would orphan every card's resident-id uniqueness record: retained like the table.
+    this.residentIdPepper = new Secret(this, 'ResidentIdPepper', {
+      description: 'Key of the resident id number hashes',
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
       removalPolicy: RemovalPolicy.RETAIN,
     });

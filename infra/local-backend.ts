@@ -1,7 +1,11 @@
+import { join, resolve } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createApi } from '../functions/api';
 import { localConfig } from '../functions/config';
 import type { AppDeps } from '../functions/deps';
+import { cityConfigLoader } from '../shared/city/store';
+import { KeyRing } from '../shared/keys/keyring';
+import { LocalKeyMaterial } from '../shared/keys/local-material';
 import type { Logger } from '../shared/log/logger';
 import { seedStore } from '../shared/seeds/seed-store';
 import { documentClient, dynamoClient } from '../shared/store/store';
@@ -35,12 +39,18 @@ export async function startLocalBackend(options: LocalBackendOptions) {
     const store = { doc: documentClient(client), tableName };
     const clock = options.clock ?? (() => new Date());
     const seeded = await seedStore(store, seeds, clock());
+    const keyFile = options.dataDir === ':memory:' ? undefined : join(resolve(options.dataDir), 'signing-keys.json');
     const deps: AppDeps = {
       store,
       clock,
       logger: options.logger,
       config: localConfig({ adminToken: options.adminToken, topupWebhookSecret: options.topupWebhookSecret }),
+      keyRing: new KeyRing(store, new LocalKeyMaterial(keyFile), clock),
+      city: cityConfigLoader(store, clock),
+      // Locally the code is answered as devCode instead of sent.
+      sms: undefined,
     };
+    await deps.keyRing.jwks();
     const app = createApi(deps);
     return {
       app,

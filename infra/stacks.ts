@@ -19,6 +19,7 @@ export function buildStacks(app: App, settings: StageSettings) {
     table: data.table,
     signingKeys: data.signingKeys,
     topupWebhookSecret: data.topupWebhookSecret,
+    residentIdPepper: data.residentIdPepper,
     issuer: settings.issuer,
   });
   api.addDependency(data);

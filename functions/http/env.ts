@@ -18,5 +18,6 @@ export interface AppEnv {
     logger: Logger;
     citizen: CitizenPrincipal;
     machine: MachinePrincipal;
+    idempotencyKey: string;
   };
 }

@@ -51,8 +51,8 @@ describe('data stack', () => {
     });
   });
 
-  it('has two retained ECC P-256 signing keys and no hard-coded physical names', () => {
-    data.resourcePropertiesCountIs('AWS::KMS::Key', { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }, 2);
+  it('has three retained ECC P-256 signing keys and no hard-coded physical names', () => {
+    data.resourcePropertiesCountIs('AWS::KMS::Key', { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }, 3);
     for (const key of Object.values(data.findResources('AWS::KMS::Key'))) expect(key.DeletionPolicy).toBe('Retain');
     const table = Object.values(data.findResources('AWS::DynamoDB::GlobalTable'))[0]!;
     expect(table.Properties.TableName).toBeUndefined();

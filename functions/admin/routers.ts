@@ -1,0 +1,12 @@
+import type { AppDeps } from '../deps';
+import { operatorAuth } from '../http/auth';
+import { newRouter } from '../http/router';
+import { reconciliationRoutes } from './reconciliation-routes';
+
+/** Every /v1/admin route behind the operator check. */
+export function adminRouters(deps: AppDeps) {
+  const app = newRouter();
+  app.use('/v1/admin/*', operatorAuth(deps));
+  reconciliationRoutes(app, deps);
+  return [app];
+}

@@ -1,0 +1,82 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { issueAccessToken } from '../../shared/identity/access-token';
+import { citizenForPhone } from '../../shared/identity/citizens';
+import { checkOtp, createOtp } from '../../shared/identity/otp';
+import { takeToken } from '../../shared/ratelimit/fixed-window';
+import type { AppDeps } from '../deps';
+import { newRouter } from '../http/router';
+import { errorResponses } from '../http/schemas';
+import { sourceAddress } from '../http/source-address';
+import { PhoneSchema } from './schemas';
+
+const OtpAnswer = z
+  .object({
+    expiresAt: z.string(),
+    devCode: z.string().optional().openapi({ description: 'Local stage only: the code an SMS would carry' }),
+  })
+  .openapi('OtpAnswer');
+
+const TokenAnswer = z
+  .object({ accessToken: z.string(), expiresAt: z.string(), citizenId: z.string() })
+  .openapi('AccessToken');
+
+/** SMS login: a one-time code, then a short-lived access token. */
+export function authRoutes(deps: AppDeps) {
+  const app = newRouter();
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/auth/otp',
+      tags: ['citizen'],
+      summary: 'Send a 6-digit login code to the phone (5 minutes, 5 tries); rate limited per phone and address',
+      request: {
+        body: { required: true, content: { 'application/json': { schema: z.strictObject({ phone: PhoneSchema }) } } },
+      },
+      responses: {
+        200: { description: 'Sent', content: { 'application/json': { schema: OtpAnswer } } },
+        ...errorResponses(400, 429),
+      },
+    }),
+    async (c) => {
+      const { phone } = c.req.valid('json');
+      const now = deps.clock();
+      await takeToken(deps.store, `otp-phone:${phone}`, deps.config.otp.perPhonePerMinute, 60, now);
+      await takeToken(deps.store, `otp-addr:${sourceAddress(c)}`, deps.config.otp.perAddressPerMinute, 60, now);
+      const { code, expiresAt } = await createOtp(deps.store, phone, now);
+      if (deps.sms) {
+        await deps.sms(phone, `【OneCard】Your login code is ${code}; it expires in 5 minutes.`);
+        return c.json({ expiresAt }, 200);
+      }
+      return c.json({ expiresAt, devCode: code }, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/auth/token',
+      tags: ['citizen'],
+      summary: 'Trade the phone and its code for an access token',
+      request: {
+        body: {
+          required: true,
+          content: {
+            'application/json': { schema: z.strictObject({ phone: PhoneSchema, code: z.string().regex(/^\d{6}$/) }) },
+          },
+        },
+      },
+      responses: {
+        200: { description: 'Logged in', content: { 'application/json': { schema: TokenAnswer } } },
+        ...errorResponses(400, 401),
+      },
+    }),
+    async (c) => {
+      const { phone, code } = c.req.valid('json');
+      const now = deps.clock();
+      await checkOtp(deps.store, phone, code, now);
+      const citizenId = await citizenForPhone(deps.store, phone, now);
+      const token = await issueAccessToken(await deps.keyRing.signer(), deps.config.issuer, { citizenId, phone }, now);
+      return c.json({ ...token, citizenId }, 200);
+    },
+  );
+  return app;
+}

@@ -1,0 +1,90 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { openCard, requireCard, setCardStatus, toCard } from '../../shared/cards/cards';
+import { residentIdProblem } from '../../shared/cards/resident-id';
+import { ValidationError } from '../../shared/errors';
+import type { AppDeps } from '../deps';
+import type { Router } from '../http/router';
+import { errorResponses } from '../http/schemas';
+import { CardSchema } from './schemas';
+
+const OpenCardBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(50),
+    idNumber: z
+      .string()
+      .length(18)
+      .openapi({ description: '18-character resident id; never stored or returned whole' }),
+    birthDate: z.iso.date(),
+  })
+  .superRefine((v, ctx) => {
+    const problem = residentIdProblem(v.idNumber, v.birthDate);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: problem });
+  });
+
+const json = { 'application/json': { schema: CardSchema } };
+const security = [{ citizen: [] }];
+
+/** The citizen's one card: open, read, freeze, unfreeze. */
+export function cardRoutes(app: Router, deps: AppDeps) {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/me/card',
+      tags: ['citizen'],
+      security,
+      summary: 'Open the card (idempotent per citizen: a repeat answers 201 with the same card)',
+      description:
+        'A birth date 65 or more years back makes the card senior. One resident id holds one card (409 ID_NUMBER_IN_USE).',
+      request: { body: { required: true, content: { 'application/json': { schema: OpenCardBody } } } },
+      responses: { 201: { description: 'The card', content: json }, ...errorResponses(400, 401, 409) },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const now = deps.clock();
+      if (body.birthDate > now.toISOString().slice(0, 10)) {
+        throw new ValidationError([{ path: 'birthDate', message: 'lies in the future' }]);
+      }
+      const { card } = await openCard(
+        deps.store,
+        { citizenId: c.get('citizen').citizenId, ...body },
+        await deps.city(),
+        deps.config.residentIdPepper,
+        now,
+      );
+      return c.json(card, 201);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/me/card',
+      tags: ['citizen'],
+      security,
+      summary: 'The card and its balance',
+      responses: { 200: { description: 'The card', content: json }, ...errorResponses(401, 422) },
+    }),
+    async (c) => c.json(toCard(await requireCard(deps.store, c.get('citizen').citizenId)), 200),
+  );
+  for (const [action, status] of [
+    ['freeze', 'frozen'],
+    ['unfreeze', 'active'],
+  ] as const) {
+    app.openapi(
+      createRoute({
+        method: 'post',
+        path: `/v1/me/card/${action}`,
+        tags: ['citizen'],
+        security,
+        summary:
+          action === 'freeze'
+            ? 'Freeze a lost phone’s card: taps and purchases are declined CARD_FROZEN; terminals learn it from the deny list'
+            : 'Unfreeze: the card’s credentials work again',
+        responses: { 200: { description: 'The card', content: json }, ...errorResponses(401, 422) },
+      }),
+      async (c) => {
+        const card = await requireCard(deps.store, c.get('citizen').citizenId);
+        return c.json(toCard(await setCardStatus(deps.store, card.cardId, status, deps.clock())), 200);
+      },
+    );
+  }
+}

@@ -1,0 +1,17 @@
+import type { AppDeps } from '../deps';
+import { citizenAuth } from '../http/auth';
+import { newRouter } from '../http/router';
+import { authRoutes } from './auth-routes';
+import { cardRoutes } from './card-routes';
+import { statementRoutes } from './statement-routes';
+import { topupRoutes } from './topup-routes';
+
+/** Login, and every /v1/me route behind one check of the access token. */
+export function citizenRouters(deps: AppDeps) {
+  const me = newRouter();
+  me.use('/v1/me/*', citizenAuth(deps));
+  cardRoutes(me, deps);
+  topupRoutes(me, deps);
+  statementRoutes(me, deps);
+  return [authRoutes(deps), me];
+}

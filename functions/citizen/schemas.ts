@@ -1,0 +1,42 @@
+import { z } from '@hono/zod-openapi';
+import { FARE_CLASSES } from '../../shared/fares/fare-table';
+import { ENTRY_KINDS } from '../../shared/ledger/model';
+import { fen } from '../http/schemas';
+
+export const PhoneSchema = z
+  .string()
+  .regex(/^1[3-9]\d{9}$/, 'a mainland mobile number: 11 digits starting 13 to 19')
+  .openapi({ example: '13700001234' });
+
+export const CardSchema = z
+  .object({
+    cardId: z.string(),
+    cardNumber: z.string(),
+    status: z.enum(['active', 'frozen']),
+    fareClass: z.enum(FARE_CLASSES),
+    balanceFen: fen('Balance; may be negative down to -negativeLimitFen after transit taps'),
+    negativeLimitFen: fen('How far transit taps may take the balance below 0'),
+  })
+  .openapi('Card');
+
+export const TopupSchema = z
+  .object({
+    topupId: z.string(),
+    status: z.enum(['pending', 'succeeded', 'failed', 'refunded']),
+    amountFen: fen('Amount'),
+    createdAt: z.string(),
+    settledAt: z.string().optional(),
+  })
+  .openapi('Topup');
+
+export const StatementEntrySchema = z
+  .object({
+    entryId: z.string(),
+    at: z.string(),
+    amountFen: fen('Signed: positive credits the card'),
+    balanceAfterFen: fen('The balance right after this entry'),
+    kind: z.enum(ENTRY_KINDS),
+    description: z.string(),
+    ref: z.string(),
+  })
+  .openapi('StatementEntry');

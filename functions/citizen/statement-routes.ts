@@ -1,0 +1,33 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { requireCard } from '../../shared/cards/cards';
+import { statementPage } from '../../shared/ledger/statement';
+import type { AppDeps } from '../deps';
+import type { Router } from '../http/router';
+import { errorResponses, PageQuery } from '../http/schemas';
+import { StatementEntrySchema } from './schemas';
+
+const StatementPage = z
+  .object({ items: z.array(StatementEntrySchema), nextCursor: z.string().nullable() })
+  .openapi('StatementPage');
+
+export function statementRoutes(app: Router, deps: AppDeps) {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/me/statement',
+      tags: ['citizen'],
+      security: [{ citizen: [] }],
+      summary: 'Every movement of the card, newest first, with the balance after each',
+      request: { query: PageQuery },
+      responses: {
+        200: { description: 'A page of entries', content: { 'application/json': { schema: StatementPage } } },
+        ...errorResponses(400, 401, 422),
+      },
+    }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid('query');
+      const card = await requireCard(deps.store, c.get('citizen').citizenId);
+      return c.json(await statementPage(deps.store, card.cardId, limit, cursor), 200);
+    },
+  );
+}

@@ -1,0 +1,51 @@
+import { z } from '@hono/zod-openapi';
+import { ERROR_CODES } from '../../shared/errors';
+
+/** The contract's error object, referenced by every route's error responses. */
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.enum(ERROR_CODES),
+      message: z.string(),
+      details: z.record(z.string(), z.unknown()).optional(),
+      requestId: z.string(),
+    }),
+  })
+  .openapi('Error');
+
+const errorContent = { 'application/json': { schema: ErrorSchema } };
+
+/** The error responses a route documents, by status. */
+export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503)[]) {
+  const text: Record<number, string> = {
+    400: 'VALIDATION_FAILED or MALFORMED_JSON; details name each bad field',
+    401: 'UNAUTHENTICATED',
+    403: 'FORBIDDEN: outside the caller’s scope',
+    404: 'NOT_FOUND',
+    409: 'A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...)',
+    413: 'PAYLOAD_TOO_LARGE',
+    422: 'A business refusal',
+    429: 'RATE_LIMITED',
+    503: 'RETRY_LATER: nothing changed; retry with the same request',
+  };
+  return Object.fromEntries(statuses.map((s) => [s, { description: text[s]!, content: errorContent }]));
+}
+
+export const IdempotencyKeyHeader = z.object({
+  'idempotency-key': z
+    .string()
+    .min(8)
+    .max(255)
+    .openapi({ description: 'Required. A retry with the same key and body gets the first answer again.' }),
+});
+
+export const PageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: 'Page size, 1 to 100' }),
+  cursor: z.string().max(1024).optional().openapi({ description: 'nextCursor of the previous page' }),
+});
+
+export const fen = (description: string) =>
+  z
+    .number()
+    .int()
+    .openapi({ description: `${description} (integer fen)` });

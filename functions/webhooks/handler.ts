@@ -1,0 +1,7 @@
+import { handle } from 'hono/aws-lambda';
+import { cloudDeps } from '../cloud-deps';
+import { createShell } from '../http/shell';
+import { webhookRoutes } from './topup-routes';
+
+const deps = cloudDeps('webhooks');
+export const handler = handle(createShell({ logger: deps.logger }, webhookRoutes(deps)));

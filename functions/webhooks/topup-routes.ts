@@ -1,0 +1,65 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { UnauthenticatedError } from '../../shared/errors';
+import { settleTopup } from '../../shared/topups/topups';
+import { webhookSignatureValid } from '../../shared/topups/webhook-signature';
+import type { AppDeps } from '../deps';
+import { newRouter } from '../http/router';
+import { errorResponses } from '../http/schemas';
+
+// Open, unlike client bodies: the provider may add fields, and we ignore what we do not know.
+const ProviderEvent = z.object({
+  topupId: z.string().min(1).max(64),
+  status: z.enum(['succeeded', 'failed']),
+  amountFen: z.number().int().min(1).max(500_000),
+  providerRef: z.string().min(1).max(128),
+});
+
+const Settled = z
+  .object({
+    topupId: z.string(),
+    status: z.enum(['pending', 'succeeded', 'failed', 'refunded']),
+    amountFen: z.number().int(),
+  })
+  .openapi('TopupSettlement');
+
+/** The payment provider's word on a top-up, signed with the shared secret. */
+export function webhookRoutes(deps: AppDeps) {
+  const app = newRouter();
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/webhooks/topups',
+      tags: ['provider'],
+      summary: 'Settle a top-up (Onecard-Signature: t=<unix s>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">)',
+      description:
+        'Older than 5 minutes or a wrong signature: 401. A repeat is harmless and answers the settled state. An amount other than the pending top-up’s: 422 AMOUNT_MISMATCH. A credit that would pass the card limit ends `refunded`.',
+      request: {
+        headers: z.object({ 'onecard-signature': z.string().max(1024) }),
+        body: { required: true, content: { 'application/json': { schema: ProviderEvent } } },
+      },
+      responses: {
+        200: { description: 'Settled (or already was)', content: { 'application/json': { schema: Settled } } },
+        ...errorResponses(400, 401, 404, 422, 503),
+      },
+      // The signature is checked on the raw bytes before the body is trusted at all.
+      middleware: [
+        async (c, next) => {
+          const raw = await c.req.text();
+          if (
+            !webhookSignatureValid(c.req.header('onecard-signature'), raw, deps.config.topupWebhookSecret, deps.clock())
+          ) {
+            throw new UnauthenticatedError('The webhook signature is wrong or too old');
+          }
+          await next();
+        },
+      ] as const,
+    }),
+    async (c) => {
+      const event = c.req.valid('json');
+      const city = await deps.city();
+      const topup = await settleTopup(deps.store, event, city.card.maxBalanceFen, deps.clock());
+      return c.json({ topupId: topup.topupId, status: topup.status, amountFen: topup.amountFen }, 200);
+    },
+  );
+  return app;
+}

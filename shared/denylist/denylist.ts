@@ -1,0 +1,122 @@
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { RetryLaterError } from '../errors';
+import type { TransactItem } from '../ledger/command';
+import { backoffMs } from '../ledger/retry';
+import { DENY_HEAD, denyChangeKey, denyStateKey } from '../store/keys';
+import type { Store } from '../store/store';
+
+export type DenyKind = 'card' | 'device';
+export interface DenyEntry {
+  kind: DenyKind;
+  id: string;
+}
+export interface DenyListDelta {
+  version: number;
+  added: DenyEntry[];
+  removed: DenyEntry[];
+}
+
+/** Changes folded into one answer at most; a terminal that is further behind asks again from `version`. */
+export const DENY_PAGE_CHANGES = 1000;
+const MAX_ATTEMPTS = 20;
+
+/**
+ * Appends one change to the versioned deny list, in the same transaction as `alongWith` (the card's
+ * freeze, the device's revocation), so the list and the state it mirrors never disagree.
+ * Versions are dense: each change takes head + 1 under a condition on the head.
+ */
+export async function changeDenyList(
+  store: Store,
+  entry: DenyEntry,
+  action: 'add' | 'remove',
+  now: Date,
+  alongWith: TransactItem[] = [],
+): Promise<number> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const { Item } = await store.doc.send(
+      new GetCommand({ TableName: store.tableName, Key: DENY_HEAD, ConsistentRead: true }),
+    );
+    const head = (Item?.version as number | undefined) ?? 0;
+    const version = head + 1;
+    const state = denyStateKey(entry.kind, entry.id);
+    try {
+      await store.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: store.tableName,
+                Item: { ...DENY_HEAD, version },
+                ConditionExpression: head === 0 ? 'attribute_not_exists(pk)' : '#v = :head',
+                ...(head === 0
+                  ? {}
+                  : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':head': head } }),
+              },
+            },
+            {
+              Put: {
+                TableName: store.tableName,
+                Item: { ...denyChangeKey(version), version, ...entry, action, at: now.toISOString() },
+              },
+            },
+            action === 'add'
+              ? { Put: { TableName: store.tableName, Item: { ...state, ...entry, since: now.toISOString(), version } } }
+              : { Delete: { TableName: store.tableName, Key: state } },
+            ...alongWith,
+          ],
+        }),
+      );
+      return version;
+    } catch (err) {
+      const name = (err as Error).name;
+      const codes = ((err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map(
+        (r) => r.Code,
+      );
+      if (name !== 'TransactionCanceledException') throw err;
+      // Another change took this version: take the next. A failed condition of the caller's own is theirs to handle.
+      if (codes[0] !== 'ConditionalCheckFailed' && codes[0] !== 'TransactionConflict') throw err;
+      await new Promise((r) => setTimeout(r, backoffMs(attempt)));
+    }
+  }
+  throw new RetryLaterError();
+}
+
+export async function isDenied(store: Store, entry: DenyEntry): Promise<boolean> {
+  const { Item } = await store.doc.send(
+    new GetCommand({ TableName: store.tableName, Key: denyStateKey(entry.kind, entry.id), ConsistentRead: true }),
+  );
+  return Item !== undefined;
+}
+
+/**
+ * What changed after `since`: the last change of each entry wins, so an entry added and removed
+ * again within the window is in neither list. `since = 0` gives the whole current list.
+ */
+export async function denyListSince(store: Store, since: number): Promise<DenyListDelta> {
+  const page = await store.doc.send(
+    new QueryCommand({
+      TableName: store.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk > :since',
+      ExpressionAttributeValues: { ':pk': DENY_HEAD.pk, ':since': denyChangeKey(since).sk },
+      Limit: DENY_PAGE_CHANGES,
+      ConsistentRead: true,
+    }),
+  );
+  const last = new Map<string, { entry: DenyEntry; action: string }>();
+  let version = since;
+  for (const change of page.Items ?? []) {
+    if (change.sk === DENY_HEAD.sk) continue;
+    version = change.version as number;
+    last.set(`${change.kind}:${change.id}`, {
+      entry: { kind: change.kind as DenyKind, id: change.id as string },
+      action: change.action as string,
+    });
+  }
+  const added: DenyEntry[] = [];
+  const removed: DenyEntry[] = [];
+  for (const { entry, action } of last.values()) {
+    if (action === 'add') added.push(entry);
+    else if (since > 0) removed.push(entry);
+  }
+  return { version, added, removed };
+}

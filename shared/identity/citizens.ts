@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { citizenKey, phoneKey } from '../store/keys';
+import type { Store } from '../store/store';
+
+/** The citizen behind a phone number, made on the first login. */
+export async function citizenForPhone(store: Store, phone: string, now: Date): Promise<string> {
+  const existing = await store.doc.send(
+    new GetCommand({ TableName: store.tableName, Key: phoneKey(phone), ConsistentRead: true }),
+  );
+  if (existing.Item) return existing.Item.citizenId as string;
+  const citizenId = `cit_${randomUUID().replaceAll('-', '')}`;
+  try {
+    await store.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: store.tableName,
+              Item: { ...phoneKey(phone), citizenId },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Put: {
+              TableName: store.tableName,
+              Item: { ...citizenKey(citizenId), citizenId, phone, createdAt: now.toISOString() },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      }),
+    );
+    return citizenId;
+  } catch (err) {
+    if ((err as Error).name !== 'TransactionCanceledException') throw err;
+    // A concurrent first login made the citizen; use theirs.
+    const { Item } = await store.doc.send(
+      new GetCommand({ TableName: store.tableName, Key: phoneKey(phone), ConsistentRead: true }),
+    );
+    if (!Item) throw err;
+    return Item.citizenId as string;
+  }
+}

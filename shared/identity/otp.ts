@@ -1,0 +1,67 @@
+import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { OneCardError } from '../errors';
+import { otpKey } from '../store/keys';
+import type { Store } from '../store/store';
+
+export const OTP_LIFETIME_SECONDS = 300;
+export const OTP_MAX_TRIES = 5;
+
+const hashCode = (phone: string, code: string) => createHash('sha256').update(`${phone}:${code}`).digest();
+
+/** A fresh 6-digit code for the phone; it replaces any earlier one. Only its hash is stored. */
+export async function createOtp(store: Store, phone: string, now: Date, random = randomInt) {
+  const code = String(random(0, 1_000_000)).padStart(6, '0');
+  const expiresAtSeconds = Math.floor(now.getTime() / 1000) + OTP_LIFETIME_SECONDS;
+  await store.doc.send(
+    new PutCommand({
+      TableName: store.tableName,
+      Item: {
+        ...otpKey(phone),
+        codeHash: hashCode(phone, code).toString('base64'),
+        tries: 0,
+        expiresAtSeconds,
+        ttl: expiresAtSeconds + 60,
+      },
+    }),
+  );
+  return { code, expiresAt: new Date(expiresAtSeconds * 1000).toISOString() };
+}
+
+/**
+ * Spends one try of the phone's code. A right code is used up (deleted under a condition, so two
+ * racing logins cannot both use it); a wrong one counts, and the fifth wrong one ends the code.
+ */
+export async function checkOtp(store: Store, phone: string, code: string, now: Date): Promise<void> {
+  const invalid = () => new OneCardError('OTP_INVALID', 'The code is wrong or expired; ask for a new one');
+  const { Item } = await store.doc.send(
+    new GetCommand({ TableName: store.tableName, Key: otpKey(phone), ConsistentRead: true }),
+  );
+  if (!Item || Item.expiresAtSeconds < now.getTime() / 1000 || Item.tries >= OTP_MAX_TRIES) throw invalid();
+  const matches = timingSafeEqual(Buffer.from(Item.codeHash as string, 'base64'), hashCode(phone, code));
+  try {
+    if (matches) {
+      await store.doc.send(
+        new DeleteCommand({
+          TableName: store.tableName,
+          Key: otpKey(phone),
+          ConditionExpression: 'codeHash = :h AND tries < :max',
+          ExpressionAttributeValues: { ':h': Item.codeHash, ':max': OTP_MAX_TRIES },
+        }),
+      );
+      return;
+    }
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.tableName,
+        Key: otpKey(phone),
+        UpdateExpression: 'ADD tries :one',
+        ConditionExpression: 'codeHash = :h',
+        ExpressionAttributeValues: { ':one': 1, ':h': Item.codeHash },
+      }),
+    );
+  } catch (err) {
+    if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+  }
+  throw invalid();
+}

@@ -1,0 +1,179 @@
+import { createHash } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { CardItem } from '../cards/cards';
+import { NotFoundError, RefusedError } from '../errors';
+import { SYSTEM } from '../ledger/accounts';
+import { type Command, runCommand } from '../ledger/command';
+import { accountKey, topupKey } from '../store/keys';
+import type { Store } from '../store/store';
+
+export type TopupStatus = 'pending' | 'succeeded' | 'failed' | 'refunded';
+
+export interface Topup {
+  topupId: string;
+  cardId: string;
+  amountFen: number;
+  status: TopupStatus;
+  createdAt: string;
+  settledAt?: string;
+  providerRef?: string;
+}
+
+const toTopup = (item: Record<string, unknown>): Topup => ({
+  topupId: item.topupId as string,
+  cardId: item.cardId as string,
+  amountFen: item.amountFen as number,
+  status: item.status as TopupStatus,
+  createdAt: item.createdAt as string,
+  ...(item.settledAt ? { settledAt: item.settledAt as string } : {}),
+  ...(item.providerRef ? { providerRef: item.providerRef as string } : {}),
+});
+
+/** The top-up of one idempotency key: a retry that reaches us again names the same top-up. */
+export function topupIdFor(citizenId: string, idempotencyKey: string): string {
+  return `top_${createHash('sha256').update(`${citizenId}\u0000${idempotencyKey}`).digest('base64url').slice(0, 24)}`;
+}
+
+export async function getTopup(store: Store, topupId: string): Promise<Topup | undefined> {
+  const { Item } = await store.doc.send(
+    new GetCommand({ TableName: store.tableName, Key: topupKey(topupId), ConsistentRead: true }),
+  );
+  return Item ? toTopup(Item) : undefined;
+}
+
+/**
+ * Opens a pending top-up. The card's stored-value limit counts pending top-ups, so it is checked on
+ * the wallet item under its version, together with the pending total it raises.
+ */
+export function createTopup(
+  store: Store,
+  input: { topupId: string; cardId: string; amountFen: number; maxBalanceFen: number; now: Date },
+): Promise<Topup> {
+  const command: Command<Topup> = {
+    reads: { wallet: accountKey(input.cardId) },
+    plan: (items) => {
+      const wallet = items.wallet as CardItem | undefined;
+      if (!wallet) throw new NotFoundError('Card');
+      const pending = wallet.pendingTopupFen ?? 0;
+      if (wallet.balanceFen + pending + input.amountFen > input.maxBalanceFen) {
+        throw new RefusedError(
+          'BALANCE_LIMIT',
+          `A card holds at most ${input.maxBalanceFen} fen, pending top-ups included`,
+          {
+            balanceFen: wallet.balanceFen,
+            pendingTopupFen: pending,
+            maxBalanceFen: input.maxBalanceFen,
+          },
+        );
+      }
+      const topup: Topup = {
+        topupId: input.topupId,
+        cardId: input.cardId,
+        amountFen: input.amountFen,
+        status: 'pending',
+        createdAt: input.now.toISOString(),
+      };
+      return {
+        walletAttributes: { [input.cardId]: { pendingTopupFen: pending + input.amountFen } },
+        writes: [
+          {
+            item: {
+              Put: {
+                TableName: store.tableName,
+                Item: { ...topupKey(input.topupId), ...topup },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            onConditionFailed: 'replay',
+          },
+        ],
+        result: topup,
+      };
+    },
+    replay: () => getTopup(store, input.topupId),
+  };
+  return runCommand(store, command);
+}
+
+export interface ProviderOutcome {
+  topupId: string;
+  status: 'succeeded' | 'failed';
+  amountFen: number;
+  providerRef: string;
+}
+
+/**
+ * The provider's word on a top-up, applied once: success credits the card from top-up clearing in
+ * one transfer; failure credits nothing; a credit that would take the card over its limit is not
+ * made and the top-up ends `refunded`, for the provider to return. Every path releases the pending
+ * amount. A repeat finds the top-up settled and changes nothing.
+ */
+export async function settleTopup(
+  store: Store,
+  outcome: ProviderOutcome,
+  maxBalanceFen: number,
+  now: Date,
+): Promise<Topup> {
+  const known = await getTopup(store, outcome.topupId);
+  if (!known) throw new NotFoundError('Top-up', { topupId: outcome.topupId });
+  if (known.amountFen !== outcome.amountFen) {
+    throw new RefusedError('AMOUNT_MISMATCH', 'The amount differs from the pending top-up', {
+      expectedFen: known.amountFen,
+      receivedFen: outcome.amountFen,
+    });
+  }
+  const command: Command<Topup> = {
+    reads: { topup: topupKey(outcome.topupId), wallet: accountKey(known.cardId) },
+    plan: (items) => {
+      const topup = toTopup(items.topup!);
+      if (topup.status !== 'pending') return { result: topup };
+      const wallet = items.wallet as CardItem;
+      const overLimit = outcome.status === 'succeeded' && wallet.balanceFen + topup.amountFen > maxBalanceFen;
+      const status: TopupStatus = outcome.status === 'failed' ? 'failed' : overLimit ? 'refunded' : 'succeeded';
+      const settled: Topup = { ...topup, status, settledAt: now.toISOString(), providerRef: outcome.providerRef };
+      const pendingAfter = Math.max(0, (wallet.pendingTopupFen ?? 0) - topup.amountFen);
+      return {
+        ...(status === 'succeeded'
+          ? {
+              transfer: {
+                transferId: `topup:${topup.topupId}`,
+                kind: 'topup' as const,
+                at: now.toISOString(),
+                description: 'Top-up',
+                ref: topup.topupId,
+                postings: [
+                  { accountId: SYSTEM.topupClearing, amountFen: -topup.amountFen },
+                  { accountId: topup.cardId, amountFen: topup.amountFen },
+                ],
+              },
+            }
+          : {}),
+        walletAttributes: { [topup.cardId]: { pendingTopupFen: pendingAfter } },
+        writes: [
+          {
+            item: {
+              Update: {
+                TableName: store.tableName,
+                Key: topupKey(topup.topupId),
+                UpdateExpression: 'SET #status = :status, settledAt = :at, providerRef = :ref',
+                ConditionExpression: '#status = :pending',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: {
+                  ':status': status,
+                  ':at': settled.settledAt,
+                  ':ref': outcome.providerRef,
+                  ':pending': 'pending',
+                },
+              },
+            },
+            onConditionFailed: 'replan',
+          },
+        ],
+        result: settled,
+      };
+    },
+    // The top-up's own status is the record of the outcome: replanning finds it settled.
+    replay: async () => undefined,
+  };
+  return runCommand(store, command);
+}
