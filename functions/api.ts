@@ -4,11 +4,18 @@ import type { AppDeps } from './deps';
 import { createShell } from './http/shell';
 import { mountOpenApi } from './public/openapi';
 import { publicRoutes } from './public/routes';
+import { terminalRouters } from './terminal/routers';
 import { webhookRoutes } from './webhooks/topup-routes';
 
 /** Every area's routers, in the order the OpenAPI document lists them. */
 export function allRouters(deps: AppDeps) {
-  return [publicRoutes(deps.clock, deps.keyRing), ...citizenRouters(deps), webhookRoutes(deps), ...adminRouters(deps)];
+  return [
+    publicRoutes(deps.clock, deps.keyRing),
+    ...citizenRouters(deps),
+    ...terminalRouters(deps),
+    webhookRoutes(deps),
+    ...adminRouters(deps),
+  ];
 }
 
 /** The whole API on one app: the local stack serves this, and the public Lambda renders its docs from it. */

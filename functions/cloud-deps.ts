@@ -1,6 +1,7 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { cityConfigLoader } from '../shared/city/store';
+import { fareTables } from '../shared/fares/store';
 import { KeyRing } from '../shared/keys/keyring';
 import { KmsKeyMaterial } from '../shared/keys/kms-material';
 import type { LogLevel } from '../shared/log/logger';
@@ -36,6 +37,7 @@ export function cloudDeps(service: string): AppDeps {
     config,
     keyRing: new KeyRing(store, new KmsKeyMaterial(new KMSClient({}), required('SIGNING_KEY_IDS').split(',')), clock),
     city: cityConfigLoader(store, clock),
+    fares: fareTables(store, clock),
     sms: async (phone, text) => {
       await sns.send(new PublishCommand({ PhoneNumber: `+86${phone}`, Message: text }));
     },

@@ -1,4 +1,5 @@
 import type { CityConfig } from '../shared/city/model';
+import type { FareTables } from '../shared/fares/store';
 import type { KeyRing } from '../shared/keys/keyring';
 import type { Logger } from '../shared/log/logger';
 import type { Store } from '../shared/store/store';
@@ -15,5 +16,6 @@ export interface AppDeps {
   config: RuntimeConfig;
   keyRing: KeyRing;
   city: () => Promise<CityConfig>;
+  fares: FareTables;
   sms: SmsSender | undefined;
 }

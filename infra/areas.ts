@@ -33,6 +33,15 @@ export const AREAS: AreaDefinition[] = [
     timeoutSeconds: 10,
   },
   {
+    name: 'terminal',
+    entry: 'functions/terminal/handler.ts',
+    routes: ['ANY /v1/transit/{proxy+}', 'ANY /v1/terminal/{proxy+}'],
+    signs: false,
+    // A 500-tap offline batch is processed within this; see functions/terminal/batch.
+    memoryMb: 1769,
+    timeoutSeconds: 60,
+  },
+  {
     name: 'admin',
     entry: 'functions/admin/handler.ts',
     routes: ['ANY /v1/admin/{proxy+}'],
@@ -59,4 +68,6 @@ export interface JobDefinition {
   signs: boolean;
 }
 
-export const JOBS: JobDefinition[] = [];
+export const JOBS: JobDefinition[] = [
+  { name: 'rotate-keys', entry: 'functions/jobs/rotate-keys.ts', schedule: 'rate(1 day)', signs: true },
+];

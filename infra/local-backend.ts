@@ -4,6 +4,7 @@ import { createApi } from '../functions/api';
 import { localConfig } from '../functions/config';
 import type { AppDeps } from '../functions/deps';
 import { cityConfigLoader } from '../shared/city/store';
+import { fareTables } from '../shared/fares/store';
 import { KeyRing } from '../shared/keys/keyring';
 import { LocalKeyMaterial } from '../shared/keys/local-material';
 import type { Logger } from '../shared/log/logger';
@@ -47,6 +48,7 @@ export async function startLocalBackend(options: LocalBackendOptions) {
       config: localConfig({ adminToken: options.adminToken, topupWebhookSecret: options.topupWebhookSecret }),
       keyRing: new KeyRing(store, new LocalKeyMaterial(keyFile), clock),
       city: cityConfigLoader(store, clock),
+      fares: fareTables(store, clock),
       // Locally the code is answered as devCode instead of sent.
       sms: undefined,
     };

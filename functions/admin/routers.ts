@@ -1,12 +1,16 @@
 import type { AppDeps } from '../deps';
 import { operatorAuth } from '../http/auth';
 import { newRouter } from '../http/router';
+import { clientRoutes } from './client-routes';
+import { keyRoutes } from './key-routes';
 import { reconciliationRoutes } from './reconciliation-routes';
 
 /** Every /v1/admin route behind the operator check. */
 export function adminRouters(deps: AppDeps) {
   const app = newRouter();
   app.use('/v1/admin/*', operatorAuth(deps));
+  clientRoutes(app, deps);
+  keyRoutes(app, deps);
   reconciliationRoutes(app, deps);
   return [app];
 }

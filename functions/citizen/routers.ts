@@ -3,6 +3,7 @@ import { citizenAuth } from '../http/auth';
 import { newRouter } from '../http/router';
 import { authRoutes } from './auth-routes';
 import { cardRoutes } from './card-routes';
+import { deviceRoutes } from './device-routes';
 import { statementRoutes } from './statement-routes';
 import { topupRoutes } from './topup-routes';
 
@@ -11,6 +12,7 @@ export function citizenRouters(deps: AppDeps) {
   const me = newRouter();
   me.use('/v1/me/*', citizenAuth(deps));
   cardRoutes(me, deps);
+  deviceRoutes(me, deps);
   topupRoutes(me, deps);
   statementRoutes(me, deps);
   return [authRoutes(deps), me];

@@ -120,3 +120,11 @@ export async function denyListSince(store: Store, since: number): Promise<DenyLi
   }
   return { version, added, removed };
 }
+
+/** The deny list's current version (0 before any change). */
+export async function denyListVersion(store: Store): Promise<number> {
+  const { Item } = await store.doc.send(
+    new GetCommand({ TableName: store.tableName, Key: DENY_HEAD, ConsistentRead: true }),
+  );
+  return (Item?.version as number | undefined) ?? 0;
+}

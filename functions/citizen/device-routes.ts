@@ -1,0 +1,151 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { requireCard } from '../../shared/cards/cards';
+import { issueCredential } from '../../shared/credentials/issue';
+import { getDevice, listDevices, registerDevice, revokeDevice } from '../../shared/devices/devices';
+import { normalizedPublicJwk, p256PublicKeyProblem } from '../../shared/devices/public-key';
+import { NotFoundError, RefusedError } from '../../shared/errors';
+import type { AppDeps } from '../deps';
+import type { Router } from '../http/router';
+import { errorResponses } from '../http/schemas';
+
+const PublicJwk = z
+  .record(z.string(), z.unknown())
+  .superRefine((jwk, ctx) => {
+    const problem = p256PublicKeyProblem(jwk);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .openapi({
+    description:
+      'The device’s P-256 public key as JWK (kty EC, crv P-256, x, y); the private key never leaves the phone',
+  });
+
+const DeviceSchema = z
+  .object({
+    deviceId: z.string(),
+    name: z.string(),
+    status: z.enum(['active', 'revoked']),
+    createdAt: z.string(),
+    revokedAt: z.string().optional(),
+  })
+  .openapi('Device');
+
+const CredentialSchema = z.object({ credential: z.string(), expiresAt: z.string() }).openapi('Credential');
+const security = [{ citizen: [] }];
+const toAnswer = ({ cardId: _c, publicKeyJwk: _k, ...d }: Awaited<ReturnType<typeof listDevices>>[number]) => d;
+
+/** The phone becomes the card: register its key, get a credential bound to it, revoke it. */
+export function deviceRoutes(app: Router, deps: AppDeps) {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/me/devices',
+      tags: ['citizen'],
+      security,
+      summary: 'Register a device’s public key (at most 5 active per card)',
+      request: {
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.strictObject({ publicKeyJwk: PublicJwk, name: z.string().trim().min(1).max(64) }),
+            },
+          },
+        },
+      },
+      responses: {
+        201: { description: 'Registered', content: { 'application/json': { schema: DeviceSchema } } },
+        ...errorResponses(400, 401, 422),
+      },
+    }),
+    async (c) => {
+      const { publicKeyJwk, name } = c.req.valid('json');
+      const card = await requireCard(deps.store, c.get('citizen').citizenId);
+      const device = await registerDevice(
+        deps.store,
+        card.cardId,
+        name,
+        normalizedPublicJwk(publicKeyJwk),
+        deps.clock(),
+      );
+      return c.json(toAnswer(device), 201);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/me/devices',
+      tags: ['citizen'],
+      security,
+      summary: 'The card’s devices',
+      responses: {
+        200: {
+          description: 'Devices',
+          content: { 'application/json': { schema: z.object({ items: z.array(DeviceSchema), nextCursor: z.null() }) } },
+        },
+        ...errorResponses(401, 422),
+      },
+    }),
+    async (c) => {
+      const card = await requireCard(deps.store, c.get('citizen').citizenId);
+      return c.json({ items: (await listDevices(deps.store, card.cardId)).map(toAnswer), nextCursor: null }, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/v1/me/devices/{deviceId}',
+      tags: ['citizen'],
+      security,
+      summary:
+        'Revoke a device for good: its credentials are declined DEVICE_REVOKED, terminals learn it from the deny list',
+      request: { params: z.object({ deviceId: z.string().max(64) }) },
+      responses: {
+        200: { description: 'Revoked', content: { 'application/json': { schema: DeviceSchema } } },
+        ...errorResponses(401, 404),
+      },
+    }),
+    async (c) => {
+      const card = await requireCard(deps.store, c.get('citizen').citizenId);
+      return c.json(
+        toAnswer(await revokeDevice(deps.store, card.cardId, c.req.valid('param').deviceId, deps.clock())),
+        200,
+      );
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/me/credentials',
+      tags: ['citizen'],
+      security,
+      summary: 'Issue the device-bound credential (ES256, typ onecard-credential+jwt, at most 24 h)',
+      request: {
+        body: {
+          required: true,
+          content: { 'application/json': { schema: z.strictObject({ deviceId: z.string().max(64) }) } },
+        },
+      },
+      responses: {
+        201: { description: 'The credential', content: { 'application/json': { schema: CredentialSchema } } },
+        ...errorResponses(400, 401, 404, 422),
+      },
+    }),
+    async (c) => {
+      const card = await requireCard(deps.store, c.get('citizen').citizenId);
+      const device = await getDevice(deps.store, c.req.valid('json').deviceId);
+      if (!device || device.cardId !== card.cardId) throw new NotFoundError('Device');
+      if (device.status !== 'active') throw new RefusedError('DEVICE_REVOKED', 'This device was revoked');
+      if (card.status !== 'active') throw new RefusedError('CARD_FROZEN', 'The card is frozen; unfreeze it first');
+      const { credential, expiresAt } = await issueCredential(await deps.keyRing.signer(), {
+        issuer: deps.config.issuer,
+        cardId: card.cardId,
+        deviceId: device.deviceId,
+        devicePublicJwk: device.publicKeyJwk,
+        fareClass: card.fareClass,
+        offlineLimitFen: (await deps.city()).card.offlineLimitFen,
+        now: deps.clock(),
+      });
+      return c.json({ credential, expiresAt }, 201);
+    },
+  );
+}

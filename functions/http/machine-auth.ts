@@ -1,0 +1,34 @@
+import type { MiddlewareHandler } from 'hono';
+import { authenticateMachine, requireKind } from '../../shared/clients/assertion';
+import { getClient, type MachineClient } from '../../shared/clients/clients';
+import type { AppDeps } from '../deps';
+import { bearerToken } from './auth';
+import type { AppEnv } from './env';
+
+/** Clients change rarely (registration, disabling): an instance re-reads one at most once a minute. */
+const CLIENT_CACHE_MS = 60_000;
+const CLIENT_CACHE_ENTRIES = 10_000;
+
+export function clientLoader(deps: AppDeps) {
+  const cache = new Map<string, { client: MachineClient | undefined; at: number }>();
+  return async (clientId: string) => {
+    const now = deps.clock().getTime();
+    const hit = cache.get(clientId);
+    if (hit && now - hit.at < CLIENT_CACHE_MS) return hit.client;
+    const client = await getClient(deps.store, clientId);
+    if (cache.size >= CLIENT_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+    cache.set(clientId, { client, at: now });
+    return client;
+  };
+}
+
+/** Terminals, POS and billers: the signed assertion, then the kind of client the route is for. */
+export function machineAuth(deps: AppDeps, ...kinds: MachineClient['kind'][]): MiddlewareHandler<AppEnv> {
+  const load = clientLoader(deps);
+  return async (c, next) => {
+    const client = await authenticateMachine(deps.store, bearerToken(c), load, deps.clock());
+    requireKind(client, ...kinds);
+    c.set('machine', { clientId: client.clientId, kind: client.kind, scope: client.scope });
+    await next();
+  };
+}

@@ -1,0 +1,10 @@
+import { cloudDeps } from '../cloud-deps';
+
+const deps = cloudDeps('rotate-keys');
+
+/** Daily: next becomes current, a fresh next is published a day before it signs anything. */
+export async function handler() {
+  const rotated = await deps.keyRing.rotate();
+  deps.logger.info('rotated signing keys', rotated);
+  return rotated;
+}

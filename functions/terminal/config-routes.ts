@@ -1,0 +1,65 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { denyListSince, denyListVersion } from '../../shared/denylist/denylist';
+import type { AppDeps } from '../deps';
+import type { Router } from '../http/router';
+import { errorResponses } from '../http/schemas';
+
+const Entry = z.object({ kind: z.enum(['card', 'device']), id: z.string() });
+const DenyList = z
+  .object({ version: z.number().int(), added: z.array(Entry), removed: z.array(Entry) })
+  .openapi('DenyListDelta', {
+    description: 'Apply added and removed to the cached list, then ask again with since=version',
+  });
+
+/** What a terminal caches for offline work: the deny list, the issuer keys, the fare rules of its routes. */
+export function terminalConfigRoutes(app: Router, deps: AppDeps) {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/terminal/deny-list',
+      tags: ['terminal'],
+      security: [{ machine: [] }],
+      summary: 'Deny-list changes since a version (since=0: the whole list)',
+      request: { query: z.strictObject({ since: z.coerce.number().int().min(0).default(0) }) },
+      responses: {
+        200: { description: 'The delta', content: { 'application/json': { schema: DenyList } } },
+        ...errorResponses(400, 401, 403),
+      },
+    }),
+    async (c) => c.json(await denyListSince(deps.store, c.req.valid('query').since), 200),
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/terminal/config',
+      tags: ['terminal'],
+      security: [{ machine: [] }],
+      summary:
+        'Offline configuration: issuer, JWKS, the fare rules in force for this terminal’s routes, and the deny-list version',
+      responses: {
+        200: {
+          description: 'Configuration',
+          content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
+        },
+        ...errorResponses(401, 403),
+      },
+    }),
+    async (c) => {
+      const machine = c.get('machine');
+      const now = deps.clock();
+      const table = await deps.fares.at(now);
+      const routeIds = new Set(machine.scope.routeIds ?? []);
+      return c.json(
+        {
+          clientId: machine.clientId,
+          issuer: deps.config.issuer,
+          jwks: await deps.keyRing.jwks(),
+          fareTable: { ...table, routes: table.routes.filter((r) => routeIds.has(r.routeId)) },
+          denyListVersion: await denyListVersion(deps.store),
+          serverTime: now.toISOString(),
+        },
+        200,
+      );
+    },
+  );
+}

@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import { createLocalJWKSet, errors, importJWK, type JWK, jwtVerify } from 'jose';
+import { FARE_CLASSES } from '../fares/fare-table';
+import {
+  CREDENTIAL_MAX_LIFETIME_SECONDS,
+  CREDENTIAL_SKEW_SECONDS,
+  CREDENTIAL_TYP,
+  type CredentialClaims,
+  PROOF_TYP,
+  PROOF_WINDOW_SECONDS,
+  type ProofClaims,
+  TAP_FUTURE_SECONDS,
+  TAP_MAX_AGE_SECONDS,
+} from './claims';
+
+/**
+ * The terminal verifier: what a validator or POS runs offline, and what the backend runs again
+ * before it moves money. Only jose and node:crypto; no network, no clock of its own.
+ */
+export type DeclineCode =
+  | 'PROOF_INVALID'
+  | 'CREDENTIAL_EXPIRED'
+  | 'TAP_TIME_INVALID'
+  | 'CARD_FROZEN'
+  | 'DEVICE_REVOKED';
+
+export interface Presentation {
+  credential: string;
+  proof: string;
+  /** The challenge this terminal showed ('qr' for a QR code shown without one). */
+  challenge: string;
+  /** This terminal's clientId. */
+  terminalId: string;
+  /** When the tap or purchase happened, by the terminal's clock. */
+  at: Date;
+  /** A purchase's amount, which the proof's `amt` must equal; absent for a tap. */
+  amountFen?: number;
+}
+
+export interface VerifierContext {
+  issuer: string;
+  jwks: { keys: JWK[] };
+  /** The verifier's clock (the terminal's, or the server's). */
+  now: Date;
+}
+
+export interface DenyList {
+  cards: ReadonlySet<string>;
+  devices: ReadonlySet<string>;
+}
+
+export type Verdict =
+  | { ok: true; credential: CredentialClaims; proof: ProofClaims }
+  | { ok: false; declineCode: DeclineCode; reason: string };
+
+const decline = (declineCode: DeclineCode, reason: string): Verdict => ({ ok: false, declineCode, reason });
+
+/** Checks both signatures and every claim and time bound; everything except the deny list. */
+export async function verifyTokens(p: Presentation, ctx: VerifierContext): Promise<Verdict> {
+  const atSeconds = Math.floor(p.at.getTime() / 1000);
+  const nowSeconds = Math.floor(ctx.now.getTime() / 1000);
+  if (
+    !Number.isFinite(atSeconds) ||
+    atSeconds > nowSeconds + TAP_FUTURE_SECONDS ||
+    atSeconds < nowSeconds - TAP_MAX_AGE_SECONDS
+  ) {
+    return decline('TAP_TIME_INVALID', 'the tap time is more than 60 s ahead or more than 7 days old');
+  }
+
+  let credential: CredentialClaims;
+  try {
+    const { payload } = await jwtVerify(p.credential, createLocalJWKSet(ctx.jwks), {
+      algorithms: ['ES256'],
+      typ: CREDENTIAL_TYP,
+      issuer: ctx.issuer,
+      currentDate: p.at,
+      clockTolerance: CREDENTIAL_SKEW_SECONDS,
+      requiredClaims: ['sub', 'iat', 'exp', 'jti'],
+    });
+    credential = payload as unknown as CredentialClaims;
+  } catch (err) {
+    if (err instanceof errors.JWTExpired)
+      return decline('CREDENTIAL_EXPIRED', 'the credential had expired at the tap time');
+    if (err instanceof errors.JWTClaimValidationFailed && (err.claim === 'iat' || err.claim === 'nbf')) {
+      return decline('CREDENTIAL_EXPIRED', 'the credential was not yet valid at the tap time');
+    }
+    return decline('PROOF_INVALID', `credential: ${(err as Error).message}`);
+  }
+  if (credential.iat > atSeconds + CREDENTIAL_SKEW_SECONDS) {
+    return decline('CREDENTIAL_EXPIRED', 'the credential was not yet valid at the tap time');
+  }
+  if (
+    typeof credential.did !== 'string' ||
+    !FARE_CLASSES.includes(credential.fcl) ||
+    !Number.isSafeInteger(credential.olim) ||
+    typeof credential.cnf?.jwk !== 'object' ||
+    credential.exp - credential.iat > CREDENTIAL_MAX_LIFETIME_SECONDS
+  ) {
+    return decline('PROOF_INVALID', 'the credential lacks a claim or lives too long');
+  }
+
+  let proof: ProofClaims;
+  try {
+    const deviceKey = await importJWK({ ...credential.cnf.jwk, alg: 'ES256' }, 'ES256');
+    const { payload } = await jwtVerify(p.proof, deviceKey, {
+      algorithms: ['ES256'],
+      typ: PROOF_TYP,
+      currentDate: p.at,
+      requiredClaims: ['iat', 'jti'],
+      // The proof's age is bounded below against `at`, not by jose's default leniency.
+      clockTolerance: PROOF_WINDOW_SECONDS,
+    });
+    proof = payload as unknown as ProofClaims;
+  } catch (err) {
+    return decline('PROOF_INVALID', `proof: ${(err as Error).message}`);
+  }
+  if (typeof proof.jti !== 'string' || proof.jti.length === 0 || proof.jti.length > 128)
+    return decline('PROOF_INVALID', 'proof jti');
+  if (Math.abs(proof.iat - atSeconds) > PROOF_WINDOW_SECONDS)
+    return decline('PROOF_INVALID', 'the proof is older than 30 s');
+  if (proof.ath !== credentialHash(p.credential)) return decline('PROOF_INVALID', 'ath does not match the credential');
+  if (proof.chl !== p.challenge) return decline('PROOF_INVALID', 'the proof answers another challenge');
+  if (proof.tid !== p.terminalId) return decline('PROOF_INVALID', 'the proof is for another terminal');
+  if (p.amountFen !== undefined && proof.amt !== p.amountFen) return decline('PROOF_INVALID', 'amt is not the amount');
+  return { ok: true, credential, proof };
+}
+
+/** The deny list's word on a credential that verified. */
+export function denyDecision(credential: CredentialClaims, deny: DenyList): Verdict | null {
+  if (deny.cards.has(credential.sub)) return decline('CARD_FROZEN', 'the card is on the deny list');
+  if (deny.devices.has(credential.did)) return decline('DEVICE_REVOKED', 'the device is on the deny list');
+  return null;
+}
+
+/** The whole offline check: tokens, then the deny list. Replay of `jti` is the caller's own cache. */
+export async function verifyPresentation(p: Presentation, ctx: VerifierContext, deny: DenyList): Promise<Verdict> {
+  const verdict = await verifyTokens(p, ctx);
+  if (!verdict.ok) return verdict;
+  return denyDecision(verdict.credential, deny) ?? verdict;
+}
+
+export function credentialHash(credential: string): string {
+  return createHash('sha256').update(credential).digest('base64url');
+}
