@@ -32,7 +32,7 @@ export async function authenticateMachine(
     throw new UnauthenticatedError('The client assertion is not a valid ES256 JWT');
   }
   const client = await loadClient(clientId);
-  if (!client || client.status !== 'active') throw new UnauthenticatedError('Unknown or disabled client');
+  if (client?.status !== 'active') throw new UnauthenticatedError('Unknown or disabled client');
   let exp: number;
   let jti: string;
   try {
