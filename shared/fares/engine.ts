@@ -1,0 +1,326 @@
+import { fareDay } from '../time/shanghai';
+import type { FareClass, FareTable, Route, ZonalRoute } from './fare-table';
+
+/** One rule that set (part of) a fare, in the order it applied. */
+export interface FareRule {
+  rule: 'base' | 'zones' | 'transfer' | 'concession' | 'cap' | 'entry-hold' | 'exit-refund' | 'incomplete';
+  text: string;
+  /** The fen this rule added (positive) or took off (negative), where it has an amount. */
+  fen?: number;
+}
+
+export interface BoardRecord {
+  at: string;
+  routeId: string;
+}
+
+export interface OpenJourney {
+  journeyId: string;
+  routeId: string;
+  entryStopId: string;
+  entryZone: number;
+  entryAt: string;
+  /** What the entry charged: the held maximum, after transfer, class and cap. */
+  heldFen: number;
+  transferDiscountAdultFen: number;
+  fareDay: string;
+}
+
+/** What the back office knows of a card's riding, kept on the card's wallet item. */
+export interface TransitState {
+  /** Accepted board and entry taps, oldest first: the source of transfers. */
+  boards: BoardRecord[];
+  /** Fen charged per fare day, entry holds included. */
+  days: Record<string, number>;
+  /** Zone journeys entered and not yet exited. */
+  open: OpenJourney[];
+}
+
+export const EMPTY_TRANSIT_STATE: TransitState = { boards: [], days: {}, open: [] };
+
+export interface Tap {
+  tapId: string;
+  kind: 'board' | 'entry' | 'exit';
+  routeId: string;
+  stopId: string;
+  at: Date;
+}
+
+export type Priced =
+  | {
+      ok: true;
+      /** Fen to debit from the card (negative: to credit back, as an exit's refund). */
+      chargeFen: number;
+      /** What the tap reports: its own fare, or for an exit the whole journey's fare. */
+      fareFen: number;
+      explanation: FareRule[];
+      state: TransitState;
+      journey: JourneyChange;
+    }
+  | { ok: false; declineCode: 'NO_OPEN_JOURNEY'; reason: string };
+
+export type JourneyChange =
+  | {
+      kind: 'flat';
+      journeyId: string;
+      routeId: string;
+      stopId: string;
+      at: string;
+      fareFen: number;
+      explanation: FareRule[];
+    }
+  | { kind: 'entry'; open: OpenJourney; explanation: FareRule[] }
+  | { kind: 'exit'; open: OpenJourney; exitStopId: string; at: string; fareFen: number; explanation: FareRule[] };
+
+/** Recent history kept on the card: a tap may arrive up to 7 days late, and a transfer looks back 60 minutes. */
+const KEEP_MS = 8 * 24 * 3600_000;
+const MAX_BOARDS = 32;
+const MAX_OPEN = 8;
+const MAX_DAYS = 9;
+
+/** Class multipliers are whole percents; the fen rounds half up. */
+export function applyClass(adultFen: number, multiplierPercent: number): number {
+  return Math.floor((adultFen * multiplierPercent + 50) / 100);
+}
+
+export function dailyCapFen(table: FareTable, fareClass: FareClass): number {
+  return applyClass(table.dailyCapAdultFen, table.classes[fareClass].multiplierPercent);
+}
+
+export function zoneFareAdultFen(route: ZonalRoute, entryZone: number, exitZone: number): number {
+  return Math.min(
+    route.baseAdultFareFen + route.perZoneAdultFen * Math.abs(exitZone - entryZone),
+    route.maxAdultFareFen,
+  );
+}
+
+/** The transfer discount a board or entry at `at` on `routeId` earns from the card's previous board. */
+function transferDiscount(
+  table: FareTable,
+  state: TransitState,
+  routeId: string,
+  at: Date,
+): { fen: number; from?: BoardRecord } {
+  const t = at.getTime();
+  const previous = state.boards.filter((b) => new Date(b.at).getTime() < t).at(-1);
+  if (!previous || previous.routeId === routeId) return { fen: 0 };
+  if (t - new Date(previous.at).getTime() > table.transfer.windowMinutes * 60_000) return { fen: 0 };
+  return { fen: table.transfer.discountAdultFen, from: previous };
+}
+
+/** The adult fare less the discount, scaled by the class, with the rules that said so. */
+function classFare(
+  table: FareTable,
+  fareClass: FareClass,
+  adultFen: number,
+  discountAdultFen: number,
+  rules: FareRule[],
+) {
+  const discounted = Math.max(0, adultFen - discountAdultFen);
+  if (discountAdultFen > 0) {
+    rules.push({
+      rule: 'transfer',
+      text: `Transfer within ${table.transfer.windowMinutes} minutes: ${discountAdultFen} fen off the adult fare`,
+      fen: discounted - adultFen,
+    });
+  }
+  const pct = table.classes[fareClass].multiplierPercent;
+  const fen = applyClass(discounted, pct);
+  if (pct !== 100)
+    rules.push({
+      rule: 'concession',
+      text: `${fareClass} fare: ${pct}% of the adult fare, rounded half up`,
+      fen: fen - discounted,
+    });
+  return fen;
+}
+
+/** Limits a charge by what is left of the fare day's cap. */
+function capped(
+  table: FareTable,
+  fareClass: FareClass,
+  state: TransitState,
+  day: string,
+  fen: number,
+  rules: FareRule[],
+) {
+  const cap = dailyCapFen(table, fareClass);
+  const left = Math.max(0, cap - (state.days[day] ?? 0));
+  if (fen <= left) return fen;
+  rules.push({ rule: 'cap', text: `Daily cap of ${cap} fen for fare day ${day} reached`, fen: left - fen });
+  return left;
+}
+
+function prune(state: TransitState, now: number): TransitState {
+  const recent = (iso: string) => now - new Date(iso).getTime() <= KEEP_MS;
+  const days = Object.keys(state.days).sort().slice(-MAX_DAYS);
+  return {
+    boards: state.boards.filter((b) => recent(b.at)).slice(-MAX_BOARDS),
+    days: Object.fromEntries(days.map((d) => [d, state.days[d]!])),
+    open: state.open.filter((o) => recent(o.entryAt)).slice(-MAX_OPEN),
+  };
+}
+
+function withBoard(state: TransitState, board: BoardRecord): BoardRecord[] {
+  return [...state.boards, board].sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/**
+ * Prices one tap from the fare table in force, the card's class and what the back office knew of the
+ * card when the tap was processed. Pure: the same input always gives the same answer.
+ */
+export function priceTap(
+  table: FareTable,
+  fareClass: FareClass,
+  stateIn: TransitState,
+  tap: Tap,
+  route: Route,
+): Priced {
+  const at = tap.at.toISOString();
+  const day = fareDay(tap.at, table.fareDayStartHour);
+  const state = stateIn;
+  const rules: FareRule[] = [];
+
+  if (route.kind === 'flat') {
+    rules.push({ rule: 'base', text: `Route ${route.routeId} flat fare`, fen: route.adultFareFen });
+    const { fen: discount } = transferDiscount(table, state, route.routeId, tap.at);
+    const fare = capped(
+      table,
+      fareClass,
+      state,
+      day,
+      classFare(table, fareClass, route.adultFareFen, discount, rules),
+      rules,
+    );
+    const next: TransitState = {
+      ...state,
+      boards: withBoard(state, { at, routeId: route.routeId }),
+      days: { ...state.days, [day]: (state.days[day] ?? 0) + fare },
+    };
+    return {
+      ok: true,
+      chargeFen: fare,
+      fareFen: fare,
+      explanation: rules,
+      state: prune(next, tap.at.getTime()),
+      journey: {
+        kind: 'flat',
+        journeyId: `jny_${tap.tapId}`,
+        routeId: route.routeId,
+        stopId: tap.stopId,
+        at,
+        fareFen: fare,
+        explanation: rules,
+      },
+    };
+  }
+
+  const zoneOf = (stopId: string) => route.stops.find((s) => s.stopId === stopId)!.zone;
+  if (tap.kind === 'entry') {
+    const { fen: discount } = transferDiscount(table, state, route.routeId, tap.at);
+    rules.push({
+      rule: 'entry-hold',
+      text: `Entry holds the maximum fare of route ${route.routeId}; the exit refunds the difference`,
+      fen: route.maxAdultFareFen,
+    });
+    const held = capped(
+      table,
+      fareClass,
+      state,
+      day,
+      classFare(table, fareClass, route.maxAdultFareFen, discount, rules),
+      rules,
+    );
+    const open: OpenJourney = {
+      journeyId: `jny_${tap.tapId}`,
+      routeId: route.routeId,
+      entryStopId: tap.stopId,
+      entryZone: zoneOf(tap.stopId),
+      entryAt: at,
+      heldFen: held,
+      transferDiscountAdultFen: discount,
+      fareDay: day,
+    };
+    const next: TransitState = {
+      boards: withBoard(state, { at, routeId: route.routeId }),
+      days: { ...state.days, [day]: (state.days[day] ?? 0) + held },
+      open: [...state.open, open],
+    };
+    return {
+      ok: true,
+      chargeFen: held,
+      fareFen: held,
+      explanation: rules,
+      state: prune(next, tap.at.getTime()),
+      journey: { kind: 'entry', open, explanation: rules },
+    };
+  }
+
+  // An exit completes the latest open journey of this route entered at most zoneJourneyMaxMinutes before it.
+  const t = tap.at.getTime();
+  const match = state.open
+    .filter((o) => o.routeId === route.routeId)
+    .filter((o) => {
+      const entered = new Date(o.entryAt).getTime();
+      return entered <= t && t - entered <= table.zoneJourneyMaxMinutes * 60_000;
+    })
+    .at(-1);
+  if (!match) {
+    return {
+      ok: false,
+      declineCode: 'NO_OPEN_JOURNEY',
+      reason: `no entry on ${route.routeId} within ${table.zoneJourneyMaxMinutes} minutes before this exit`,
+    };
+  }
+  const exitZone = zoneOf(tap.stopId);
+  const adult = zoneFareAdultFen(route, match.entryZone, exitZone);
+  rules.push({
+    rule: 'zones',
+    text: `Zones ${match.entryZone} to ${exitZone}: ${route.baseAdultFareFen} + ${route.perZoneAdultFen} x ${Math.abs(exitZone - match.entryZone)}, at most ${route.maxAdultFareFen}`,
+    fen: adult,
+  });
+  const journeyFare = classFare(table, fareClass, adult, match.transferDiscountAdultFen, rules);
+  // The refund only ever lowers the day's total: a journey capped at entry is never charged more at exit.
+  const fare = Math.min(match.heldFen, journeyFare);
+  if (fare < journeyFare)
+    rules.push({
+      rule: 'cap',
+      text: `Daily cap for fare day ${match.fareDay} reached at entry`,
+      fen: fare - journeyFare,
+    });
+  const refund = match.heldFen - fare;
+  rules.push({
+    rule: 'exit-refund',
+    text: `Exit refunds ${refund} fen of the ${match.heldFen} fen held at entry`,
+    fen: 0 - refund,
+  });
+  const next: TransitState = {
+    ...state,
+    days: { ...state.days, [match.fareDay]: Math.max(0, (state.days[match.fareDay] ?? 0) - refund) },
+    open: state.open.filter((o) => o.journeyId !== match.journeyId),
+  };
+  return {
+    ok: true,
+    chargeFen: 0 - refund,
+    fareFen: fare,
+    explanation: rules,
+    state: prune(next, tap.at.getTime()),
+    journey: { kind: 'exit', open: match, exitStopId: tap.stopId, at, fareFen: fare, explanation: rules },
+  };
+}
+
+/** Where a tap's route and stop stand in the table; undefined when the route or stop is unknown or the tap kind does not fit. */
+export function routeProblem(
+  table: FareTable,
+  tap: Pick<Tap, 'routeId' | 'stopId' | 'kind'>,
+): { path: string; message: string } | null {
+  const route = table.routes.find((r) => r.routeId === tap.routeId);
+  if (!route) return { path: 'routeId', message: `unknown route ${tap.routeId}` };
+  const stops = route.kind === 'flat' ? route.stops : route.stops.map((s) => s.stopId);
+  if (!stops.includes(tap.stopId)) return { path: 'stopId', message: `${tap.stopId} is not a stop of ${tap.routeId}` };
+  if (route.kind === 'flat' && tap.kind !== 'board')
+    return { path: 'kind', message: `${tap.routeId} is a flat-fare route: taps are board` };
+  if (route.kind === 'zonal' && tap.kind === 'board')
+    return { path: 'kind', message: `${tap.routeId} is a tap-on/tap-off route: taps are entry or exit` };
+  return null;
+}
