@@ -4,6 +4,7 @@ import { newRouter } from '../http/router';
 import { authRoutes } from './auth-routes';
 import { cardRoutes } from './card-routes';
 import { deviceRoutes } from './device-routes';
+import { journeyRoutes } from './journey-routes';
 import { statementRoutes } from './statement-routes';
 import { topupRoutes } from './topup-routes';
 
@@ -15,5 +16,6 @@ export function citizenRouters(deps: AppDeps) {
   deviceRoutes(me, deps);
   topupRoutes(me, deps);
   statementRoutes(me, deps);
+  journeyRoutes(me, deps);
   return [authRoutes(deps), me];
 }

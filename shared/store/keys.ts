@@ -39,7 +39,8 @@ export const deviceKey = (deviceId: string) => ({ pk: `DEVICE#${deviceId}`, sk: 
 export const cardDevicesIndex = (cardId: string) => `CARDDEV#${cardId}`;
 export const clientKey = (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'C' });
 export const assertionJtiKey = (clientId: string, jti: string) => ({ pk: `AJTI#${clientId}#${jti}`, sk: 'J' });
-export const proofJtiKey = (jti: string) => ({ pk: `PJTI#${jti}`, sk: 'J' });
+/** A proof's jti, per device: only an accepted tap or purchase uses it up. */
+export const proofJtiKey = (deviceId: string, jti: string) => ({ pk: `PJTI#${deviceId}#${jti}`, sk: 'J' });
 
 export const DENY_HEAD = { pk: 'DENY', sk: 'head' } as const;
 export const denyChangeKey = (version: number) => ({ pk: 'DENY', sk: `v${String(version).padStart(12, '0')}` });
@@ -48,7 +49,11 @@ export const denyStateKey = (kind: 'card' | 'device', id: string) => ({ pk: `DEN
 export const signingKeysKey = { pk: 'KEYS', sk: 'signing' } as const;
 
 export const tapKey = (tapId: string) => ({ pk: `TAP#${tapId}`, sk: 'T' });
-export const journeyKey = (cardId: string, journeyId: string) => ({ pk: `JRNY#${cardId}`, sk: journeyId });
+export const journeyKey = (cardId: string, startedAt: string, journeyId: string) => ({
+  pk: `JRNY#${cardId}`,
+  sk: `J#${startedAt}#${journeyId}`,
+});
+export const journeyPk = (cardId: string) => `JRNY#${cardId}`;
 
 export const paymentKey = (paymentId: string) => ({ pk: `PAY#${paymentId}`, sk: 'P' });
 export const refundKey = (refundId: string) => ({ pk: `REFUND#${refundId}`, sk: 'R' });

@@ -1,0 +1,58 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { requireCard } from '../../shared/cards/cards';
+import { journeysPage } from '../../shared/transit/journeys';
+import type { AppDeps } from '../deps';
+import type { Router } from '../http/router';
+import { errorResponses, PageQuery } from '../http/schemas';
+
+const Rule = z.object({ rule: z.string(), text: z.string(), fen: z.number().int().optional() });
+const JourneySchema = z
+  .object({
+    journeyId: z.string(),
+    routeId: z.string(),
+    kind: z.enum(['flat', 'zonal']),
+    status: z.enum(['complete', 'open', 'incomplete']),
+    startedAt: z.string(),
+    endedAt: z.string().nullable(),
+    boardStopId: z.string().optional(),
+    entryStopId: z.string().optional(),
+    exitStopId: z.string().optional(),
+    fareFen: z.number().int(),
+    explanation: z
+      .array(Rule)
+      .openapi({
+        description: 'The rules that set the fare: base, zones, transfer, concession, cap, incomplete journey',
+      }),
+  })
+  .openapi('Journey');
+
+export function journeyRoutes(app: Router, deps: AppDeps) {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/me/journeys',
+      tags: ['citizen'],
+      security: [{ citizen: [] }],
+      summary: 'The card’s journeys, newest first, each with its fare and the rules that set it',
+      request: { query: PageQuery },
+      responses: {
+        200: {
+          description: 'A page of journeys',
+          content: {
+            'application/json': {
+              schema: z.object({ items: z.array(JourneySchema), nextCursor: z.string().nullable() }),
+            },
+          },
+        },
+        ...errorResponses(400, 401, 422),
+      },
+    }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid('query');
+      const card = await requireCard(deps.store, c.get('citizen').citizenId);
+      const now = deps.clock();
+      const table = await deps.fares.at(now);
+      return c.json(await journeysPage(deps.store, card.cardId, now, table.zoneJourneyMaxMinutes, limit, cursor), 200);
+    },
+  );
+}

@@ -1,0 +1,118 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { MAX_BATCH_TAPS, processBatch } from '../../shared/transit/batch';
+import { processTap, type TransitDeps } from '../../shared/transit/taps';
+import type { AppDeps } from '../deps';
+import type { Router } from '../http/router';
+import { errorResponses } from '../http/schemas';
+
+export const TapSchema = z
+  .strictObject({
+    tapId: z
+      .uuid()
+      .openapi({ description: 'Made by the terminal; a retry sends the same id and gets the same answer, forever' }),
+    routeId: z.string().min(1).max(32),
+    stopId: z.string().min(1).max(32),
+    kind: z
+      .enum(['board', 'entry', 'exit'])
+      .openapi({ description: 'board on flat routes; entry and exit on tap-on/tap-off routes' }),
+    at: z.iso
+      .datetime({ offset: true })
+      .openapi({ description: 'When the tap happened (terminal clock): at most 60 s ahead, at most 7 days old' }),
+    challenge: z.string().min(1).max(256).openapi({ description: 'The challenge the terminal showed, or "qr"' }),
+    credential: z.string().min(16).max(8192),
+    proof: z.string().min(16).max(4096),
+  })
+  .openapi('Tap');
+
+const Rule = z.object({ rule: z.string(), text: z.string(), fen: z.number().int().optional() }).openapi('FareRule');
+
+export const TapResultSchema = z
+  .object({
+    tapId: z.string(),
+    status: z.enum(['accepted', 'declined']),
+    fareFen: z.number().int().openapi({ description: 'For an exit, the whole journey’s fare' }),
+    balanceFen: z.number().int().nullable(),
+    fareClass: z.enum(['adult', 'student', 'senior', 'disabled']).nullable(),
+    journeyId: z.string().nullable(),
+    explanation: z.array(Rule),
+    declineCode: z
+      .enum([
+        'PROOF_INVALID',
+        'CREDENTIAL_EXPIRED',
+        'TAP_TIME_INVALID',
+        'CARD_FROZEN',
+        'DEVICE_REVOKED',
+        'REPLAYED',
+        'INSUFFICIENT_FUNDS',
+        'NO_OPEN_JOURNEY',
+      ])
+      .optional(),
+  })
+  .openapi('TapResult');
+
+const BatchItemSchema = z.union([
+  TapResultSchema,
+  z.object({
+    tapId: z.string(),
+    status: z.literal('error'),
+    error: z.object({ code: z.string(), message: z.string() }),
+  }),
+]);
+
+export function transitDeps(deps: AppDeps): TransitDeps {
+  return { store: deps.store, clock: deps.clock, keyRing: deps.keyRing, issuer: deps.config.issuer, fares: deps.fares };
+}
+
+export function transitRoutes(app: Router, deps: AppDeps) {
+  const transit = transitDeps(deps);
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/transit/taps',
+      tags: ['terminal'],
+      security: [{ machine: [] }],
+      summary: 'Report a tap: verified again, priced, charged once',
+      description:
+        'A refusal is an answer: 200 with status declined and a declineCode, and no money moves. A route outside the terminal’s scope is 403; an unknown route or stop, or a kind that does not fit the route, is 400.',
+      request: { body: { required: true, content: { 'application/json': { schema: TapSchema } } } },
+      responses: {
+        200: { description: 'Accepted or declined', content: { 'application/json': { schema: TapResultSchema } } },
+        ...errorResponses(400, 401, 403, 409, 503),
+      },
+    }),
+    async (c) => {
+      const machine = c.get('machine');
+      return c.json(await processTap(transit, machine, c.req.valid('json')), 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/transit/taps/batch',
+      tags: ['terminal'],
+      security: [{ machine: [] }],
+      summary: `Upload up to ${MAX_BATCH_TAPS} taps made offline; one result per tap, in order`,
+      description:
+        'Each tap stands alone. One card’s taps are processed in the order given. A tap refused outright (outside the terminal’s scope, a reused tapId) answers status error in its place.',
+      request: {
+        body: {
+          required: true,
+          content: {
+            'application/json': { schema: z.strictObject({ taps: z.array(TapSchema).min(1).max(MAX_BATCH_TAPS) }) },
+          },
+        },
+      },
+      responses: {
+        200: {
+          description: 'Results in order',
+          content: { 'application/json': { schema: z.object({ results: z.array(BatchItemSchema) }) } },
+        },
+        ...errorResponses(400, 401, 403, 413, 503),
+      },
+    }),
+    async (c) => {
+      const results = await processBatch(transit, c.get('machine'), c.req.valid('json').taps);
+      return c.json({ results }, 200);
+    },
+  );
+}

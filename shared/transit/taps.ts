@@ -1,0 +1,282 @@
+import { createHash } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { CardItem } from '../cards/cards';
+import type { MachineClient } from '../clients/clients';
+import { denyDecision, verifyTokens } from '../credentials/verify';
+import { ConflictError, ForbiddenError, ValidationError } from '../errors';
+import {
+  EMPTY_TRANSIT_STATE,
+  type JourneyChange,
+  type Priced,
+  priceTap,
+  routeProblem,
+  type TransitState,
+} from '../fares/engine';
+import type { FareTables } from '../fares/store';
+import type { KeyRing } from '../keys/keyring';
+import { SYSTEM } from '../ledger/accounts';
+import { type CommandPlan, type GuardedWrite, runCommand } from '../ledger/command';
+import { accountKey, deviceKey, journeyKey, proofJtiKey, tapKey } from '../store/keys';
+import type { Store } from '../store/store';
+import type { TapDeclineCode, TapRequest, TapResult } from './model';
+
+export interface TransitDeps {
+  store: Store;
+  clock: () => Date;
+  keyRing: KeyRing;
+  issuer: string;
+  fares: FareTables;
+}
+
+/** Replay guards outlive the longest a proof can be accepted: 7 days of offline upload, plus a day. */
+const PROOF_JTI_KEEP_SECONDS = 8 * 24 * 3600;
+
+export function tapRequestHash(req: TapRequest): string {
+  const canonical = Object.keys(req)
+    .sort()
+    .map((k) => [k, req[k as keyof TapRequest]]);
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('base64url');
+}
+
+/** The stored answer of a tap id (forever, declined ones included); another body under the same id is a conflict. */
+async function storedTap(store: Store, tapId: string, hash: string): Promise<TapResult | undefined> {
+  const { Item } = await store.doc.send(
+    new GetCommand({ TableName: store.tableName, Key: tapKey(tapId), ConsistentRead: true }),
+  );
+  if (!Item) return undefined;
+  if (Item.requestHash !== hash)
+    throw new ConflictError('IDEMPOTENCY_KEY_REUSED', `tapId ${tapId} was used for another tap`);
+  return Item.result as TapResult;
+}
+
+function tapRecord(
+  store: Store,
+  req: TapRequest,
+  hash: string,
+  terminalId: string,
+  result: TapResult,
+  cardId: string | null,
+): GuardedWrite {
+  return {
+    item: {
+      Put: {
+        TableName: store.tableName,
+        Item: {
+          ...tapKey(req.tapId),
+          tapId: req.tapId,
+          requestHash: hash,
+          result,
+          terminalId,
+          cardId,
+          at: req.at,
+          routeId: req.routeId,
+          stopId: req.stopId,
+          kind: req.kind,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    onConditionFailed: 'replay',
+  };
+}
+
+function declined(req: TapRequest, declineCode: TapDeclineCode, card?: CardItem): TapResult {
+  return {
+    tapId: req.tapId,
+    status: 'declined',
+    fareFen: 0,
+    balanceFen: card?.balanceFen ?? null,
+    fareClass: card?.fareClass ?? null,
+    journeyId: null,
+    explanation: [],
+    declineCode,
+  };
+}
+
+function journeyWrite(store: Store, cardId: string, change: JourneyChange, tapId: string): GuardedWrite {
+  const TableName = store.tableName;
+  if (change.kind === 'exit') {
+    return {
+      item: {
+        Update: {
+          TableName,
+          Key: journeyKey(cardId, change.open.entryAt, change.open.journeyId),
+          UpdateExpression:
+            'SET #status = :complete, exitStopId = :stop, endedAt = :at, fareFen = :fare, explanation = :rules, exitTapId = :tap',
+          ConditionExpression: '#status = :open',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':complete': 'complete',
+            ':open': 'open',
+            ':stop': change.exitStopId,
+            ':at': change.at,
+            ':fare': change.fareFen,
+            ':rules': change.explanation,
+            ':tap': tapId,
+          },
+        },
+      },
+      onConditionFailed: 'replan',
+    };
+  }
+  const common =
+    change.kind === 'flat'
+      ? {
+          journeyId: change.journeyId,
+          routeId: change.routeId,
+          kind: 'flat',
+          boardStopId: change.stopId,
+          startedAt: change.at,
+          endedAt: change.at,
+          status: 'complete',
+          fareFen: change.fareFen,
+        }
+      : {
+          journeyId: change.open.journeyId,
+          routeId: change.open.routeId,
+          kind: 'zonal',
+          entryStopId: change.open.entryStopId,
+          startedAt: change.open.entryAt,
+          status: 'open',
+          fareFen: change.open.heldFen,
+          heldFen: change.open.heldFen,
+        };
+  return {
+    item: {
+      Put: {
+        TableName,
+        Item: {
+          ...journeyKey(cardId, common.startedAt, common.journeyId),
+          ...common,
+          cardId,
+          explanation: change.explanation,
+          firstTapId: tapId,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    onConditionFailed: 'replay',
+  };
+}
+
+const journeyIdOf = (change: JourneyChange) => (change.kind === 'flat' ? change.journeyId : change.open.journeyId);
+
+/**
+ * One tap, start to end: the stored answer if the tap id is known; the terminal's scope; the shared
+ * verifier; the card's state, deny list and replay guard read together; the fare; and then the tap,
+ * its journey, the proof's replay guard, the card's transit state and the ledger transfer in one
+ * transaction. A refusal is an answer (status declined), recorded, and moves no money.
+ */
+export async function processTap(
+  deps: TransitDeps,
+  terminal: Pick<MachineClient, 'clientId' | 'scope'>,
+  req: TapRequest,
+): Promise<TapResult> {
+  const { store } = deps;
+  const hash = tapRequestHash(req);
+  const known = await storedTap(store, req.tapId, hash);
+  if (known) return known;
+  if (!terminal.scope.routeIds?.includes(req.routeId)) {
+    throw new ForbiddenError(`This terminal may not tap on route ${req.routeId}`, {
+      routeIds: terminal.scope.routeIds ?? [],
+    });
+  }
+  const at = new Date(req.at);
+  const table = await deps.fares.at(at);
+  const problem = routeProblem(table, req);
+  if (problem) throw new ValidationError([problem]);
+  const route = table.routes.find((r) => r.routeId === req.routeId)!;
+
+  const verdict = await verifyTokens(
+    { credential: req.credential, proof: req.proof, challenge: req.challenge, terminalId: terminal.clientId, at },
+    { issuer: deps.issuer, jwks: await deps.keyRing.jwks(), now: deps.clock() },
+  );
+  if (!verdict.ok) {
+    const result = declined(req, verdict.declineCode);
+    return runCommand(store, {
+      reads: {},
+      plan: () => ({ writes: [tapRecord(store, req, hash, terminal.clientId, result, null)], result }),
+      replay: () => storedTap(store, req.tapId, hash),
+    });
+  }
+  const { credential, proof } = verdict;
+  const cardId = credential.sub;
+
+  return runCommand(store, {
+    reads: {
+      wallet: accountKey(cardId),
+      device: deviceKey(credential.did),
+      jti: proofJtiKey(credential.did, proof.jti),
+    },
+    plan: (items): CommandPlan<TapResult> => {
+      const card = items.wallet as CardItem | undefined;
+      const device = items.device;
+      const decline = (code: TapDeclineCode): CommandPlan<TapResult> => {
+        const result = declined(req, code, card);
+        return { writes: [tapRecord(store, req, hash, terminal.clientId, result, card ? cardId : null)], result };
+      };
+      if (!card || !device || device.cardId !== cardId) return decline('PROOF_INVALID');
+      const denied = denyDecision(credential, {
+        cards: new Set(card.status === 'frozen' ? [cardId] : []),
+        devices: new Set(device.status === 'revoked' ? [credential.did] : []),
+      });
+      if (denied && !denied.ok) return decline(denied.declineCode);
+      if (items.jti) return decline('REPLAYED');
+
+      const state = (card.transit as TransitState | undefined) ?? EMPTY_TRANSIT_STATE;
+      const priced: Priced = priceTap(table, card.fareClass, state, { ...req, at }, route);
+      if (!priced.ok) return decline(priced.declineCode);
+      const floorFen = -card.negativeLimitFen;
+      if (priced.chargeFen > 0 && card.balanceFen - priced.chargeFen < floorFen) return decline('INSUFFICIENT_FUNDS');
+
+      const result: TapResult = {
+        tapId: req.tapId,
+        status: 'accepted',
+        fareFen: priced.fareFen,
+        balanceFen: card.balanceFen - priced.chargeFen,
+        fareClass: card.fareClass,
+        journeyId: journeyIdOf(priced.journey),
+        explanation: priced.explanation,
+      };
+      return {
+        ...(priced.chargeFen !== 0
+          ? {
+              transfer: {
+                transferId: `tap:${req.tapId}`,
+                kind: 'fare' as const,
+                at: req.at,
+                description: `${route.name}: ${req.kind} at ${req.stopId}`,
+                ref: req.tapId,
+                postings: [
+                  { accountId: cardId, amountFen: -priced.chargeFen },
+                  { accountId: SYSTEM.transitRevenue, amountFen: priced.chargeFen },
+                ],
+              },
+              floors: { [cardId]: floorFen },
+            }
+          : {}),
+        walletAttributes: { [cardId]: { transit: priced.state } },
+        writes: [
+          tapRecord(store, req, hash, terminal.clientId, result, cardId),
+          {
+            item: {
+              Put: {
+                TableName: store.tableName,
+                Item: {
+                  ...proofJtiKey(credential.did, proof.jti),
+                  tapId: req.tapId,
+                  ttl: Math.floor(at.getTime() / 1000) + PROOF_JTI_KEEP_SECONDS,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            onConditionFailed: 'replan',
+          },
+          journeyWrite(store, cardId, priced.journey, req.tapId),
+        ],
+        result,
+      };
+    },
+    replay: () => storedTap(store, req.tapId, hash),
+  });
+}
