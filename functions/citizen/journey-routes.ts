@@ -18,11 +18,9 @@ const JourneySchema = z
     entryStopId: z.string().optional(),
     exitStopId: z.string().optional(),
     fareFen: z.number().int(),
-    explanation: z
-      .array(Rule)
-      .openapi({
-        description: 'The rules that set the fare: base, zones, transfer, concession, cap, incomplete journey',
-      }),
+    explanation: z.array(Rule).openapi({
+      description: 'The rules that set the fare: base, zones, transfer, concession, cap, incomplete journey',
+    }),
   })
   .openapi('Journey');
 

@@ -34,7 +34,7 @@ export async function login(app: App, phone = newPhone()) {
 }
 
 /** A logged-in citizen with an open card, optionally topped up through the signed webhook. */
-export async function citizenWithCard(app: App, { balanceFen = 0, birthDate = '1990-05-17' } = {}) {
+export async function citizenWithCard(app: App, { balanceFen = 0, birthDate = '1990-05-17', now = new Date() } = {}) {
   const who = await login(app);
   const auth = { authorization: `Bearer ${who.token}` };
   const res = await app.request(
@@ -43,7 +43,7 @@ export async function citizenWithCard(app: App, { balanceFen = 0, birthDate = '1
   );
   const card = await body(res);
   if (res.status !== 201) throw new Error(`open card: ${res.status} ${JSON.stringify(card)}`);
-  if (balanceFen > 0) await topUp(app, auth, balanceFen);
+  if (balanceFen > 0) await topUp(app, auth, balanceFen, now);
   return { ...who, auth, card };
 }
 
@@ -60,19 +60,18 @@ export async function deliverWebhook(app: App, event: Record<string, unknown>, t
   });
 }
 
-export async function topUp(app: App, auth: Record<string, string>, amountFen: number) {
+export async function topUp(app: App, auth: Record<string, string>, amountFen: number, now = new Date()) {
   const res = await app.request(
     '/v1/me/topups',
     jsonRequest('POST', { amountFen }, { ...auth, 'idempotency-key': randomUUID() }),
   );
   const topup = await body(res);
   if (res.status !== 201) throw new Error(`topup: ${res.status} ${JSON.stringify(topup)}`);
-  const settled = await deliverWebhook(app, {
-    topupId: topup.topupId,
-    status: 'succeeded',
-    amountFen,
-    providerRef: 'test',
-  });
+  const settled = await deliverWebhook(
+    app,
+    { topupId: topup.topupId, status: 'succeeded', amountFen, providerRef: 'test' },
+    Math.floor(now.getTime() / 1000),
+  );
   if (settled.status !== 200) throw new Error(`webhook: ${settled.status} ${await settled.text()}`);
   return topup.topupId as string;
 }

@@ -1,0 +1,322 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBackend, type TestBackend, testClock } from '../support/backend';
+import { adminAuth, login } from '../support/citizen';
+import { body } from '../support/http';
+import { newKey, proofFor, seconds, signJws } from '../support/jose-kit';
+import { postTap, registerTerminal, rider, type Terminal, tapBody } from '../support/rider';
+
+// Real time at the start, so webhooks and tokens line up; tests move the clock forward on purpose.
+const clock = testClock(new Date());
+let backend: TestBackend;
+let app: TestBackend['app'];
+let bus: Terminal;
+let zone: Terminal;
+
+beforeAll(async () => {
+  backend = await startTestBackend({ clock });
+  app = backend.app;
+  bus = await registerTerminal(app, ['B1', 'B2']);
+  zone = await registerTerminal(app, ['Z1']);
+});
+afterAll(() => backend?.stop());
+
+const card = async (auth: Record<string, string>) => body(await app.request('/v1/me/card', { headers: auth }));
+const tap = async (terminal: Terminal, b: unknown) => {
+  const res = await postTap(app, terminal, b, { now: clock() });
+  return { status: res.status, json: await body(res) };
+};
+
+describe('a tap', () => {
+  it('charges the fare once, however often the terminal retries it', async () => {
+    const r = await rider(app, { balanceFen: 1000, now: clock() });
+    const b = await tapBody(r, bus, { routeId: 'B1', stopId: 'B1-S1', kind: 'board', at: clock() });
+    const first = await tap(bus, b);
+    expect(first.status).toBe(200);
+    expect(first.json).toMatchObject({
+      tapId: b.tapId,
+      status: 'accepted',
+      fareFen: 200,
+      balanceFen: 800,
+      fareClass: 'adult',
+    });
+    expect(first.json.journeyId).toEqual(expect.any(String));
+    const retries = await Promise.all(Array.from({ length: 10 }, () => tap(bus, b)));
+    for (const retry of retries) expect(retry.json).toEqual(first.json);
+    expect((await card(r.auth)).balanceFen).toBe(800);
+    const statement = await body(await app.request('/v1/me/statement', { headers: r.auth }));
+    expect(statement.items[0]).toMatchObject({ kind: 'fare', amountFen: -200, balanceAfterFen: 800, ref: b.tapId });
+  });
+
+  it('refuses the same tapId with another body', async () => {
+    const r = await rider(app, { balanceFen: 1000, now: clock() });
+    const b = await tapBody(r, bus, { routeId: 'B1', stopId: 'B1-S1', kind: 'board', at: clock() });
+    await tap(bus, b);
+    const other = await tap(bus, { ...b, stopId: 'B1-S2' });
+    expect(other.status).toBe(409);
+    expect(other.json.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('is 403 outside the terminal’s routes and 400 for a stop or kind that does not fit', async () => {
+    const r = await rider(app, { balanceFen: 1000, now: clock() });
+    expect(
+      (await tap(bus, await tapBody(r, bus, { routeId: 'Z1', stopId: 'Z1-S1', kind: 'entry', at: clock() }))).status,
+    ).toBe(403);
+    const badStop = await tap(
+      bus,
+      await tapBody(r, bus, { routeId: 'B1', stopId: 'Z1-S1', kind: 'board', at: clock() }),
+    );
+    expect(badStop.status).toBe(400);
+    expect(badStop.json.error.details.issues[0].path).toBe('stopId');
+    expect((await tap(bus, { tapId: 'not-a-uuid' })).status).toBe(400);
+    expect((await card(r.auth)).balanceFen).toBe(1000);
+  });
+});
+
+describe('declines: an answer, recorded, moving no money', () => {
+  it('declines each refusal of the contract and never moves money', async () => {
+    const r = await rider(app, { balanceFen: 1000, now: clock() });
+    const at = clock();
+    const good = () => tapBody(r, bus, { routeId: 'B1', stopId: 'B1-S1', kind: 'board', at });
+    const forger = await newKey();
+    const cases: [string, unknown][] = [
+      [
+        'PROOF_INVALID',
+        {
+          ...(await good()),
+          proof: await proofFor(forger, r.credential, { chl: 'x', tid: bus.clientId, iat: seconds(at) }),
+        },
+      ],
+      [
+        'PROOF_INVALID',
+        await tapBody(r, bus, { routeId: 'B1', stopId: 'B1-S1', kind: 'board', at }, { tid: zone.clientId }),
+      ],
+      [
+        'PROOF_INVALID',
+        await tapBody(r, bus, { routeId: 'B1', stopId: 'B1-S1', kind: 'board', at }, { chl: 'another' }),
+      ],
+      [
+        'PROOF_INVALID',
+        await tapBody(r, bus, { routeId: 'B1', stopId: 'B1-S1', kind: 'board', at }, { iat: seconds(at) - 40 }),
+      ],
+      ['PROOF_INVALID', await tapBody(r, bus, { routeId: 'B1', stopId: 'B1-S1', kind: 'board', at }, { typ: 'JWT' })],
+      [
+        'TAP_TIME_INVALID',
+        await tapBody(r, bus, { routeId: 'B1', stopId: 'B1-S1', kind: 'board', at: new Date(at.getTime() + 120_000) }),
+      ],
+    ];
+    for (const [code, b] of cases) {
+      const res = await tap(bus, b);
+      expect(res.status, code).toBe(200);
+      expect(res.json, code).toMatchObject({ status: 'declined', declineCode: code, fareFen: 0 });
+    }
+    // A forged credential: our claims, signed by someone else under our kid.
+    const [header, payload] = r.credential.split('.');
+    const forged = await signJws(
+      JSON.parse(Buffer.from(header!, 'base64url').toString()),
+      JSON.parse(Buffer.from(payload!, 'base64url').toString()),
+      forger,
+    );
+    const forgedTap = await tapBody({ device: r.device, credential: forged }, bus, {
+      routeId: 'B1',
+      stopId: 'B1-S1',
+      kind: 'board',
+      at,
+    });
+    expect((await tap(bus, forgedTap)).json.declineCode).toBe('PROOF_INVALID');
+    expect((await card(r.auth)).balanceFen).toBe(1000);
+    // A declined tap's id answers declined again.
+    const declinedAgain = await tap(bus, cases[0]![1]);
+    expect(declinedAgain.json.declineCode).toBe('PROOF_INVALID');
+  });
+
+  it('declines a replayed proof, but only once it was accepted', async () => {
+    const r = await rider(app, { balanceFen: 1000, now: clock() });
+    const first = await tapBody(r, bus, { routeId: 'B1', stopId: 'B1-S1', kind: 'board', at: clock() });
+    expect((await tap(bus, first)).json.status).toBe('accepted');
+    const replay = { ...first, tapId: randomUUID() };
+    expect((await tap(bus, replay)).json).toMatchObject({ status: 'declined', declineCode: 'REPLAYED' });
+    expect((await card(r.auth)).balanceFen).toBe(800);
+  });
+
+  it('declines a frozen card and accepts it again after unfreezing', async () => {
+    const r = await rider(app, { balanceFen: 1000, now: clock() });
+    await app.request('/v1/me/card/freeze', { method: 'POST', headers: r.auth });
+    expect(
+      (await tap(bus, await tapBody(r, bus, { routeId: 'B1', stopId: 'B1-S1', kind: 'board', at: clock() }))).json
+        .declineCode,
+    ).toBe('CARD_FROZEN');
+    await app.request('/v1/me/card/unfreeze', { method: 'POST', headers: r.auth });
+    expect(
+      (await tap(bus, await tapBody(r, bus, { routeId: 'B1', stopId: 'B1-S1', kind: 'board', at: clock() }))).json
+        .status,
+    ).toBe('accepted');
+  });
+
+  it('declines a revoked device for good', async () => {
+    const r = await rider(app, { balanceFen: 1000, now: clock() });
+    await app.request(`/v1/me/devices/${r.deviceId}`, { method: 'DELETE', headers: r.auth });
+    expect(
+      (await tap(bus, await tapBody(r, bus, { routeId: 'B1', stopId: 'B1-S1', kind: 'board', at: clock() }))).json
+        .declineCode,
+    ).toBe('DEVICE_REVOKED');
+    expect((await card(r.auth)).balanceFen).toBe(1000);
+  });
+
+  it('uses the negative limit: down to -500 fen, then INSUFFICIENT_FUNDS', async () => {
+    const r = await rider(app, { balanceFen: 100, now: clock() });
+    const results = [];
+    for (let i = 0; i < 5; i++) {
+      clock.advance(2 * 3600_000);
+      results.push(
+        (await tap(bus, await tapBody(r, bus, { routeId: 'B1', stopId: 'B1-S1', kind: 'board', at: clock() }))).json,
+      );
+    }
+    expect(results.map((x) => [x.status, x.balanceFen])).toEqual([
+      ['accepted', -100],
+      ['accepted', -300],
+      ['accepted', -500],
+      ['declined', -500],
+      ['declined', -500],
+    ]);
+    expect(results[3].declineCode).toBe('INSUFFICIENT_FUNDS');
+  });
+
+  it('declines an exit without an entry', async () => {
+    const r = await rider(app, { balanceFen: 1000, now: clock() });
+    expect(
+      (await tap(zone, await tapBody(r, zone, { routeId: 'Z1', stopId: 'Z1-S3', kind: 'exit', at: clock() }))).json
+        .declineCode,
+    ).toBe('NO_OPEN_JOURNEY');
+  });
+});
+
+describe('zone journeys, transfers and caps through the API', () => {
+  it('holds the maximum at entry, refunds at exit, and lists the journey with its explanation', async () => {
+    const r = await rider(app, { balanceFen: 2000, now: clock() });
+    const entry = await tap(
+      zone,
+      await tapBody(r, zone, { routeId: 'Z1', stopId: 'Z1-S1', kind: 'entry', at: clock() }),
+    );
+    expect(entry.json).toMatchObject({ status: 'accepted', fareFen: 500, balanceFen: 1500 });
+    clock.advance(25 * 60_000);
+    const exit = await tap(zone, await tapBody(r, zone, { routeId: 'Z1', stopId: 'Z1-S5', kind: 'exit', at: clock() }));
+    expect(exit.json).toMatchObject({
+      status: 'accepted',
+      fareFen: 400,
+      balanceFen: 1600,
+      journeyId: entry.json.journeyId,
+    });
+    const journeys = await body(await app.request('/v1/me/journeys', { headers: r.auth }));
+    expect(journeys.items[0]).toMatchObject({
+      journeyId: entry.json.journeyId,
+      status: 'complete',
+      fareFen: 400,
+      entryStopId: 'Z1-S1',
+      exitStopId: 'Z1-S5',
+    });
+    expect(journeys.items[0].explanation.map((e: { rule: string }) => e.rule)).toEqual(
+      expect.arrayContaining(['zones', 'exit-refund']),
+    );
+  });
+
+  it('shows an entry with no exit within 3 hours as an incomplete journey at the maximum fare', async () => {
+    const r = await rider(app, { balanceFen: 2000, now: clock() });
+    await tap(zone, await tapBody(r, zone, { routeId: 'Z1', stopId: 'Z1-S2', kind: 'entry', at: clock() }));
+    clock.advance(3 * 3600_000 + 60_000);
+    // The access token has expired by now: the app logs in again.
+    const { token } = await login(app, r.phone);
+    const journeys = await body(
+      await app.request('/v1/me/journeys', { headers: { authorization: `Bearer ${token}` } }),
+    );
+    expect(journeys.items[0]).toMatchObject({ status: 'incomplete', fareFen: 500 });
+    expect(journeys.items[0].explanation.map((e: { rule: string }) => e.rule)).toContain('incomplete');
+  });
+
+  it('gives the transfer discount and stops at the daily cap', async () => {
+    const r = await rider(app, { balanceFen: 5000, now: clock() });
+    const fares = [];
+    for (const [routeId, gapMinutes] of [
+      ['B1', 0],
+      ['B2', 30],
+      ['B1', 120],
+      ['B2', 120],
+      ['B1', 120],
+      ['B2', 120],
+      ['B1', 120],
+      ['B2', 120],
+    ] as const) {
+      clock.advance(gapMinutes * 60_000);
+      fares.push(
+        (await tap(bus, await tapBody(r, bus, { routeId, stopId: `${routeId}-S1`, kind: 'board', at: clock() }))).json,
+      );
+    }
+    expect(fares.map((f) => f.fareFen)).toEqual([200, 100, 200, 200, 200, 100, 0, 0]);
+    expect(fares[6].explanation.map((e: { rule: string }) => e.rule)).toContain('cap');
+  });
+});
+
+describe('offline batches', () => {
+  it('answers one result per tap in order; a card’s entry and exit are kept in order', async () => {
+    const r = await rider(app, { balanceFen: 3000, now: clock() });
+    const other = await rider(app, { balanceFen: 100, now: clock() });
+    // The validator was offline for the hour after the credentials were issued; it uploads now.
+    const start = clock();
+    clock.advance(3600_000);
+    const t = (mins: number) => new Date(start.getTime() + mins * 60_000);
+    const batch = [
+      await tapBody(r, zone, { routeId: 'Z1', stopId: 'Z1-S1', kind: 'entry', at: t(0) }),
+      await tapBody(other, zone, { routeId: 'Z1', stopId: 'Z1-S1', kind: 'exit', at: t(1) }),
+      await tapBody(r, zone, { routeId: 'Z1', stopId: 'Z1-S4', kind: 'exit', at: t(20) }),
+      await tapBody(r, zone, { routeId: 'B1', stopId: 'B1-S1', kind: 'board', at: t(25) }),
+    ];
+    const res = await postTap(app, zone, { taps: batch }, { path: '/v1/transit/taps/batch', now: clock() });
+    expect(res.status).toBe(200);
+    const { results } = await body(res);
+    expect(results.map((x: { tapId: string }) => x.tapId)).toEqual(batch.map((b) => b.tapId));
+    expect(
+      results.map((x: { status: string; fareFen?: number; declineCode?: string }) => [
+        x.status,
+        x.fareFen ?? x.declineCode,
+      ]),
+    ).toEqual([
+      ['accepted', 500],
+      ['declined', 0],
+      ['accepted', 300],
+      ['error', undefined],
+    ]);
+    expect(results[3].error.code).toBe('FORBIDDEN');
+    expect((await card(r.auth)).balanceFen).toBe(2700);
+    const again = await body(
+      await postTap(app, zone, { taps: batch.slice(0, 3) }, { path: '/v1/transit/taps/batch', now: clock() }),
+    );
+    expect(again.results).toEqual(results.slice(0, 3));
+  });
+
+  it('refuses a batch over 500 taps or with a malformed tap, naming it', async () => {
+    const r = await rider(app, { balanceFen: 100, now: clock() });
+    const one = await tapBody(r, bus, { routeId: 'B1', stopId: 'B1-S1', kind: 'board', at: clock() });
+    const big = await postTap(
+      app,
+      bus,
+      { taps: Array.from({ length: 501 }, () => one) },
+      { path: '/v1/transit/taps/batch', now: clock() },
+    );
+    expect(big.status).toBe(400);
+    const bad = await postTap(
+      app,
+      bus,
+      { taps: [one, { ...one, at: 'yesterday' }] },
+      { path: '/v1/transit/taps/batch', now: clock() },
+    );
+    expect((await body(bad)).error.details.issues[0].path).toBe('taps.1.at');
+  });
+});
+
+describe('after all of it', () => {
+  it('the ledger is balanced', async () => {
+    const report = await body(await app.request('/v1/admin/reconciliation', { headers: adminAuth }));
+    expect(report).toMatchObject({ balanced: true, sumFen: 0, mismatches: [] });
+    expect(report.byKind['transit-revenue']).toBeGreaterThan(0);
+  });
+});
