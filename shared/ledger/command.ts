@@ -43,6 +43,11 @@ export interface Command<R> {
   plan(items: Record<string, Item | undefined>, ctx: PlanContext): CommandPlan<R> | Promise<CommandPlan<R>>;
   /** The stored answer of an earlier run of this same command, if there is one. */
   replay(): Promise<R | undefined>;
+  /**
+   * The command reads its own idempotency anchor and its plan answers a stored result itself, so the
+   * first attempt skips the separate replay() lookup: one round trip less on a hot path (taps).
+   */
+  readsOwnAnchor?: boolean;
 }
 
 export interface RunOptions {
@@ -68,7 +73,7 @@ export async function runCommand<R>(store: Store, command: Command<R>, options: 
   const maxAttempts = options.maxAttempts ?? MAX_COMMAND_ATTEMPTS;
   const sleep = options.sleep ?? defaultSleep;
   const exhaustedShards = new Set<string>();
-  let lookForStoredAnswer = true;
+  let lookForStoredAnswer = !command.readsOwnAnchor;
 
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
     if (lookForStoredAnswer) {

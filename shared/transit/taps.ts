@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { decodeJwt } from 'jose';
 import type { CardItem } from '../cards/cards';
 import type { MachineClient } from '../clients/clients';
 import { denyDecision, verifyTokens } from '../credentials/verify';
@@ -15,7 +16,7 @@ import {
 import type { FareTables } from '../fares/store';
 import type { KeyRing } from '../keys/keyring';
 import { SYSTEM } from '../ledger/accounts';
-import { type CommandPlan, type GuardedWrite, runCommand } from '../ledger/command';
+import { type CommandPlan, type GuardedWrite, type Key, runCommand } from '../ledger/command';
 import { accountKey, deviceKey, journeyKey, proofJtiKey, tapKey } from '../store/keys';
 import type { Store } from '../store/store';
 import type { TapDeclineCode, TapRequest, TapResult } from './model';
@@ -161,11 +162,25 @@ function journeyWrite(store: Store, cardId: string, change: JourneyChange, tapId
 
 const journeyIdOf = (change: JourneyChange) => (change.kind === 'flat' ? change.journeyId : change.open.journeyId);
 
+/** The keys a tap's tokens name, read before they are verified so that reading and verifying overlap. */
+function claimedKeys(req: TapRequest): { cardId: string; deviceId: string; jti: string } | null {
+  try {
+    const credential = decodeJwt(req.credential);
+    const proof = decodeJwt(req.proof);
+    if (typeof credential.sub !== 'string' || typeof credential.did !== 'string' || typeof proof.jti !== 'string')
+      return null;
+    return { cardId: credential.sub, deviceId: credential.did, jti: proof.jti };
+  } catch {
+    return null;
+  }
+}
+
 /**
- * One tap, start to end: the stored answer if the tap id is known; the terminal's scope; the shared
- * verifier; the card's state, deny list and replay guard read together; the fare; and then the tap,
- * its journey, the proof's replay guard, the card's transit state and the ledger transfer in one
- * transaction. A refusal is an answer (status declined), recorded, and moves no money.
+ * One tap, start to end: the terminal's scope and the route; then, in one BatchGet while the shared
+ * verifier checks the tokens, the tap's stored answer, the card, the device and the proof's replay
+ * guard; the fare; and then the tap, its journey, the replay guard, the card's transit state and the
+ * ledger transfer in one transaction. A refusal is an answer (status declined), recorded, and moves
+ * no money. A known tapId answers as it did the first time.
  */
 export async function processTap(
   deps: TransitDeps,
@@ -174,8 +189,6 @@ export async function processTap(
 ): Promise<TapResult> {
   const { store } = deps;
   const hash = tapRequestHash(req);
-  const known = await storedTap(store, req.tapId, hash);
-  if (known) return known;
   if (!terminal.scope.routeIds?.includes(req.routeId)) {
     throw new ForbiddenError(`This terminal may not tap on route ${req.routeId}`, {
       routeIds: terminal.scope.routeIds ?? [],
@@ -187,47 +200,58 @@ export async function processTap(
   if (problem) throw new ValidationError([problem]);
   const route = table.routes.find((r) => r.routeId === req.routeId)!;
 
-  const verdict = await verifyTokens(
-    { credential: req.credential, proof: req.proof, challenge: req.challenge, terminalId: terminal.clientId, at },
-    { issuer: deps.issuer, jwks: await deps.keyRing.jwks(), now: deps.clock() },
-  );
-  if (!verdict.ok) {
-    const result = declined(req, verdict.declineCode);
-    return runCommand(store, {
-      reads: {},
-      plan: () => ({ writes: [tapRecord(store, req, hash, terminal.clientId, result, null)], result }),
-      replay: () => storedTap(store, req.tapId, hash),
-    });
+  const verifying = deps.keyRing
+    .jwks()
+    .then((jwks) =>
+      verifyTokens(
+        { credential: req.credential, proof: req.proof, challenge: req.challenge, terminalId: terminal.clientId, at },
+        { issuer: deps.issuer, jwks, now: deps.clock() },
+      ),
+    );
+  const claimed = claimedKeys(req);
+  const reads: Record<string, Key> = { tap: tapKey(req.tapId) };
+  if (claimed) {
+    reads.wallet = accountKey(claimed.cardId);
+    reads.device = deviceKey(claimed.deviceId);
+    reads.jti = proofJtiKey(claimed.deviceId, claimed.jti);
   }
-  const { credential, proof } = verdict;
-  const cardId = credential.sub;
 
   return runCommand(store, {
-    reads: {
-      wallet: accountKey(cardId),
-      device: deviceKey(credential.did),
-      jti: proofJtiKey(credential.did, proof.jti),
-    },
-    plan: (items): CommandPlan<TapResult> => {
+    reads,
+    readsOwnAnchor: true,
+    plan: async (items): Promise<CommandPlan<TapResult>> => {
+      if (items.tap) {
+        if (items.tap.requestHash !== hash)
+          throw new ConflictError('IDEMPOTENCY_KEY_REUSED', `tapId ${req.tapId} was used for another tap`);
+        return { result: items.tap.result as TapResult };
+      }
       const card = items.wallet as CardItem | undefined;
       const device = items.device;
-      const decline = (code: TapDeclineCode): CommandPlan<TapResult> => {
-        const result = declined(req, code, card);
-        return { writes: [tapRecord(store, req, hash, terminal.clientId, result, card ? cardId : null)], result };
+      const verdict = await verifying;
+      const decline = (code: TapDeclineCode, known?: CardItem): CommandPlan<TapResult> => {
+        const result = declined(req, code, known);
+        return {
+          writes: [tapRecord(store, req, hash, terminal.clientId, result, known ? known.cardId : null)],
+          result,
+        };
       };
+      if (!verdict.ok) return decline(verdict.declineCode);
+      const { credential } = verdict;
+      const cardId = credential.sub;
       if (!card || !device || device.cardId !== cardId) return decline('PROOF_INVALID');
       const denied = denyDecision(credential, {
         cards: new Set(card.status === 'frozen' ? [cardId] : []),
         devices: new Set(device.status === 'revoked' ? [credential.did] : []),
       });
-      if (denied && !denied.ok) return decline(denied.declineCode);
-      if (items.jti) return decline('REPLAYED');
+      if (denied && !denied.ok) return decline(denied.declineCode, card);
+      if (items.jti) return decline('REPLAYED', card);
 
       const state = (card.transit as TransitState | undefined) ?? EMPTY_TRANSIT_STATE;
       const priced: Priced = priceTap(table, card.fareClass, state, { ...req, at }, route);
-      if (!priced.ok) return decline(priced.declineCode);
+      if (!priced.ok) return decline(priced.declineCode, card);
       const floorFen = -card.negativeLimitFen;
-      if (priced.chargeFen > 0 && card.balanceFen - priced.chargeFen < floorFen) return decline('INSUFFICIENT_FUNDS');
+      if (priced.chargeFen > 0 && card.balanceFen - priced.chargeFen < floorFen)
+        return decline('INSUFFICIENT_FUNDS', card);
 
       const result: TapResult = {
         tapId: req.tapId,
@@ -263,7 +287,7 @@ export async function processTap(
               Put: {
                 TableName: store.tableName,
                 Item: {
-                  ...proofJtiKey(credential.did, proof.jti),
+                  ...proofJtiKey(credential.did, verdict.proof.jti),
                   tapId: req.tapId,
                   ttl: Math.floor(at.getTime() / 1000) + PROOF_JTI_KEEP_SECONDS,
                 },
