@@ -2,6 +2,7 @@ import type { AppDeps } from '../deps';
 import { operatorAuth } from '../http/auth';
 import { newRouter } from '../http/router';
 import { clientRoutes } from './client-routes';
+import { fareRoutes } from './fare-routes';
 import { keyRoutes } from './key-routes';
 import { reconciliationRoutes } from './reconciliation-routes';
 
@@ -11,6 +12,7 @@ export function adminRouters(deps: AppDeps) {
   app.use('/v1/admin/*', operatorAuth(deps));
   clientRoutes(app, deps);
   keyRoutes(app, deps);
+  fareRoutes(app, deps);
   reconciliationRoutes(app, deps);
   return [app];
 }

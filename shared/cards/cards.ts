@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CityConfig } from '../city/model';
 import { changeDenyList } from '../denylist/denylist';
 import { ConflictError, NotFoundError, OneCardError, RetryLaterError } from '../errors';
@@ -179,4 +179,23 @@ export async function setCardStatus(
     }
   }
   throw new RetryLaterError();
+}
+
+/** An operator's change of concession class; the version moves so no tap priced on the old class commits. */
+export async function setFareClass(store: Store, cardId: string, fareClass: FareClass, now: Date): Promise<void> {
+  try {
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.tableName,
+        Key: accountKey(cardId),
+        UpdateExpression: 'SET fareClass = :fc, #version = #version + :one, fareClassChangedAt = :now',
+        ConditionExpression: 'attribute_exists(pk) AND #kind = :wallet',
+        ExpressionAttributeNames: { '#version': 'version', '#kind': 'kind' },
+        ExpressionAttributeValues: { ':fc': fareClass, ':one': 1, ':now': now.toISOString(), ':wallet': 'wallet' },
+      }),
+    );
+  } catch (err) {
+    if ((err as Error).name === 'ConditionalCheckFailedException') throw new NotFoundError('Card', { cardId });
+    throw err;
+  }
 }

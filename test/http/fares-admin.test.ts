@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSeeds } from '../../infra/read-seeds';
+import { startTestBackend, type TestBackend, testClock } from '../support/backend';
+import { adminAuth, jsonRequest } from '../support/citizen';
+import { body } from '../support/http';
+import { postTap, registerTerminal, rider, type Terminal, tapBody } from '../support/rider';
+
+const clock = testClock(new Date());
+let backend: TestBackend;
+let app: TestBackend['app'];
+let bus: Terminal;
+beforeAll(async () => {
+  backend = await startTestBackend({ clock });
+  app = backend.app;
+  bus = await registerTerminal(app, ['B1', 'B2']);
+});
+afterAll(() => backend?.stop());
+
+const board = async (r: Awaited<ReturnType<typeof rider>>, at = clock()) =>
+  body(
+    await postTap(app, bus, await tapBody(r, bus, { routeId: 'B1', stopId: 'B1-S1', kind: 'board', at }), {
+      now: clock(),
+    }),
+  );
+
+describe('operators change fares', () => {
+  it('publishes a new fare table version that prices taps from its effective time', async () => {
+    const r = await rider(app, { balanceFen: 2000, now: clock() });
+    const seeded = readSeeds('seeds').fares;
+    const effective = new Date(clock().getTime() + 3600_000);
+    const v2 = {
+      ...seeded,
+      version: seeded.version + 1,
+      effectiveFrom: effective.toISOString(),
+      routes: seeded.routes.map((route) => (route.routeId === 'B1' ? { ...route, adultFareFen: 300 } : route)),
+    };
+    expect((await app.request('/v1/admin/fare-tables', jsonRequest('POST', v2))).status).toBe(401);
+    const published = await app.request('/v1/admin/fare-tables', jsonRequest('POST', v2, adminAuth));
+    expect(published.status).toBe(201);
+    expect((await app.request('/v1/admin/fare-tables', jsonRequest('POST', v2, adminAuth))).status).toBe(400);
+    expect((await board(r)).fareFen).toBe(200);
+    clock.advance(2 * 3600_000);
+    expect((await board(r)).fareFen).toBe(300);
+    // A tap made offline before the change keeps the old fare.
+    expect((await board(r, new Date(effective.getTime() - 60_000))).fareFen).toBe(200);
+  });
+
+  it('refuses a fare table that does not validate, naming the field', async () => {
+    const bad = { ...readSeeds('seeds').fares, version: 99, dailyCapAdultFen: -1 };
+    const res = await app.request('/v1/admin/fare-tables', jsonRequest('POST', bad, adminAuth));
+    expect(res.status).toBe(400);
+    expect((await body(res)).error.details.issues[0].path).toBe('dailyCapAdultFen');
+  });
+
+  it('sets a card’s class: a student pays half from the next tap', async () => {
+    const r = await rider(app, { balanceFen: 2000, now: clock() });
+    const set = await app.request(
+      `/v1/admin/cards/${r.card.cardId}/fare-class`,
+      jsonRequest('PUT', { fareClass: 'student' }, adminAuth),
+    );
+    expect(set.status).toBe(200);
+    const tap = await board(r);
+    expect(tap).toMatchObject({ fareClass: 'student', fareFen: 150 });
+    expect(tap.explanation.map((e: { rule: string }) => e.rule)).toContain('concession');
+    expect(
+      (
+        await app.request(
+          '/v1/admin/cards/card_nope/fare-class',
+          jsonRequest('PUT', { fareClass: 'student' }, adminAuth),
+        )
+      ).status,
+    ).toBe(404);
+  });
+});
