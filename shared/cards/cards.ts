@@ -27,6 +27,8 @@ export type CardItem = WalletItem & {
   fareClass: FareClass;
   negativeLimitFen: number;
   pendingTopupFen?: number;
+  /** Devices revoked for good; mirrored from the device items so a tap reads only the card. */
+  revokedDevices?: Set<string>;
 };
 
 export function toCard(item: CardItem): Card {

@@ -55,6 +55,37 @@ export type Verdict =
 
 const decline = (declineCode: DeclineCode, reason: string): Verdict => ({ ok: false, declineCode, reason });
 
+/**
+ * Imported keys, kept: importing a P-256 key costs about as much as verifying with it. The issuer key
+ * set is cached per JWKS object (a terminal replaces the object when it refreshes), device keys by
+ * their coordinates, at most DEVICE_KEY_CACHE of them (a busy validator sees the same phones daily).
+ */
+const DEVICE_KEY_CACHE = 4096;
+const issuerKeySets = new WeakMap<object, ReturnType<typeof createLocalJWKSet>>();
+const deviceKeys = new Map<string, Promise<CryptoKey | Uint8Array>>();
+type CryptoKey = Awaited<ReturnType<typeof importJWK>>;
+
+function issuerKeySet(jwks: { keys: JWK[] }) {
+  let set = issuerKeySets.get(jwks);
+  if (!set) {
+    set = createLocalJWKSet(jwks);
+    issuerKeySets.set(jwks, set);
+  }
+  return set;
+}
+
+function deviceKey(jwk: JWK) {
+  const id = `${jwk.crv}:${jwk.x}:${jwk.y}`;
+  let key = deviceKeys.get(id);
+  if (!key) {
+    if (deviceKeys.size >= DEVICE_KEY_CACHE) deviceKeys.delete(deviceKeys.keys().next().value!);
+    key = importJWK({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, alg: 'ES256' } as JWK, 'ES256');
+    key.catch(() => deviceKeys.delete(id));
+    deviceKeys.set(id, key);
+  }
+  return key;
+}
+
 /** Checks both signatures and every claim and time bound; everything except the deny list. */
 export async function verifyTokens(p: Presentation, ctx: VerifierContext): Promise<Verdict> {
   const atSeconds = Math.floor(p.at.getTime() / 1000);
@@ -69,7 +100,7 @@ export async function verifyTokens(p: Presentation, ctx: VerifierContext): Promi
 
   let credential: CredentialClaims;
   try {
-    const { payload } = await jwtVerify(p.credential, createLocalJWKSet(ctx.jwks), {
+    const { payload } = await jwtVerify(p.credential, issuerKeySet(ctx.jwks), {
       algorithms: ['ES256'],
       typ: CREDENTIAL_TYP,
       issuer: ctx.issuer,
@@ -101,8 +132,9 @@ export async function verifyTokens(p: Presentation, ctx: VerifierContext): Promi
 
   let proof: ProofClaims;
   try {
-    const deviceKey = await importJWK({ ...credential.cnf.jwk, alg: 'ES256' }, 'ES256');
-    const { payload } = await jwtVerify(p.proof, deviceKey, {
+    if (credential.cnf.jwk.kty !== 'EC' || credential.cnf.jwk.crv !== 'P-256')
+      throw new Error('cnf.jwk is not a P-256 key');
+    const { payload } = await jwtVerify(p.proof, await deviceKey(credential.cnf.jwk), {
       algorithms: ['ES256'],
       typ: PROOF_TYP,
       currentDate: p.at,

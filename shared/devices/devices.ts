@@ -3,7 +3,7 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { JWK } from 'jose';
 import { changeDenyList } from '../denylist/denylist';
 import { NotFoundError, RefusedError } from '../errors';
-import { cardDevicesIndex, deviceKey } from '../store/keys';
+import { accountKey, cardDevicesIndex, deviceKey } from '../store/keys';
 import type { Store } from '../store/store';
 
 export interface Device {
@@ -100,6 +100,17 @@ export async function revokeDevice(store: Store, cardId: string, deviceId: strin
           ConditionExpression: '#status = :active',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':revoked': 'revoked', ':active': 'active', ':now': now.toISOString() },
+        },
+      },
+      {
+        // The card carries its revoked devices too, so a tap needs to read only the card; the version
+        // moves so a tap planned before the revocation cannot commit.
+        Update: {
+          TableName: store.tableName,
+          Key: accountKey(cardId),
+          UpdateExpression: 'ADD revokedDevices :device SET #version = #version + :one',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':device': new Set([deviceId]), ':one': 1 },
         },
       },
     ]);

@@ -35,6 +35,7 @@ const CACHE_MS = 60_000;
  */
 export class KeyRing {
   private cached: { state: KeyRingState; at: number } | undefined;
+  private published: { state: KeyRingState; jwks: { keys: JWK[] } } | undefined;
 
   constructor(
     private readonly store: Store,
@@ -48,10 +49,19 @@ export class KeyRing {
     return { kid: current.kid, sign: (input) => this.material.sign(current.ref, input) };
   }
 
-  /** The public keys terminals cache: previous, current and next. */
+  /**
+   * The public keys terminals cache: previous, current and next. The same object is answered until
+   * the keys change, so verifiers can keep their imported keys with it.
+   */
   async jwks(): Promise<{ keys: JWK[] }> {
     const state = await this.state();
-    return { keys: state.keys.map((k) => ({ ...k.publicJwk, kid: k.kid, alg: 'ES256', use: 'sig' })) };
+    if (this.published?.state !== state) {
+      this.published = {
+        state,
+        jwks: { keys: state.keys.map((k) => ({ ...k.publicJwk, kid: k.kid, alg: 'ES256', use: 'sig' })) },
+      };
+    }
+    return this.published.jwks;
   }
 
   async rotate(): Promise<{ current: string; next: string; previous: string | undefined }> {
@@ -86,6 +96,8 @@ export class KeyRing {
       // Two instances racing to create the first keys: the loser takes the winner's.
       if (!won) return this.state(true);
     }
+    // Unchanged keys keep their object, so caches keyed on it (imported keys) survive the re-read.
+    if (this.cached?.state.version === state.version) state = this.cached.state;
     this.cached = { state, at: now };
     return state;
   }

@@ -16,8 +16,8 @@ import {
 import type { FareTables } from '../fares/store';
 import type { KeyRing } from '../keys/keyring';
 import { SYSTEM } from '../ledger/accounts';
-import { type CommandPlan, type GuardedWrite, type Key, runCommand } from '../ledger/command';
-import { accountKey, deviceKey, journeyKey, proofJtiKey, tapKey } from '../store/keys';
+import { type CommandPlan, type GuardedWrite, type Key, type PlanContext, runCommand } from '../ledger/command';
+import { accountKey, journeyKey, proofJtiKey, tapKey } from '../store/keys';
 import type { Store } from '../store/store';
 import type { TapDeclineCode, TapRequest, TapResult } from './model';
 
@@ -28,6 +28,8 @@ export interface TransitDeps {
   issuer: string;
   fares: FareTables;
 }
+
+const JTI_WRITE = 'proof-jti';
 
 /** Replay guards outlive the longest a proof can be accepted: 7 days of offline upload, plus a day. */
 const PROOF_JTI_KEEP_SECONDS = 8 * 24 * 3600;
@@ -162,7 +164,7 @@ function journeyWrite(store: Store, cardId: string, change: JourneyChange, tapId
 
 const journeyIdOf = (change: JourneyChange) => (change.kind === 'flat' ? change.journeyId : change.open.journeyId);
 
-/** The keys a tap's tokens name, read before they are verified so that reading and verifying overlap. */
+/** The card and device a tap's tokens name, read before they are verified so reading and verifying overlap. */
 function claimedKeys(req: TapRequest): { cardId: string; deviceId: string; jti: string } | null {
   try {
     const credential = decodeJwt(req.credential);
@@ -176,11 +178,15 @@ function claimedKeys(req: TapRequest): { cardId: string; deviceId: string; jti: 
 }
 
 /**
- * One tap, start to end: the terminal's scope and the route; then, in one BatchGet while the shared
- * verifier checks the tokens, the tap's stored answer, the card, the device and the proof's replay
- * guard; the fare; and then the tap, its journey, the replay guard, the card's transit state and the
+ * One tap, start to end: the terminal's scope and the route; then, while the shared verifier checks
+ * the tokens, one read of the card (balance, version, class, transit state, frozen, revoked devices);
+ * the fare; and then the tap, its journey, the proof's replay guard, the card's transit state and the
  * ledger transfer in one transaction. A refusal is an answer (status declined), recorded, and moves
- * no money. A known tapId answers as it did the first time.
+ * no money.
+ *
+ * Optimistic by design: the tap's stored answer and the proof's replay guard are not read up front;
+ * their conditional puts catch a known tapId (answered as the first time) and a used jti (read on the
+ * next attempt and declined REPLAYED). A new tap costs one read and one transaction.
  */
 export async function processTap(
   deps: TransitDeps,
@@ -209,12 +215,13 @@ export async function processTap(
       ),
     );
   const claimed = claimedKeys(req);
-  const reads: Record<string, Key> = { tap: tapKey(req.tapId) };
-  if (claimed) {
-    reads.wallet = accountKey(claimed.cardId);
-    reads.device = deviceKey(claimed.deviceId);
-    reads.jti = proofJtiKey(claimed.deviceId, claimed.jti);
-  }
+  const reads = (ctx: PlanContext): Record<string, Key> => {
+    if (!claimed) return {};
+    return {
+      wallet: accountKey(claimed.cardId),
+      ...(ctx.conflicts.has(JTI_WRITE) ? { jti: proofJtiKey(claimed.deviceId, claimed.jti) } : {}),
+    };
+  };
 
   return runCommand(store, {
     reads,
@@ -238,10 +245,11 @@ export async function processTap(
       if (!verdict.ok) return decline(verdict.declineCode);
       const { credential } = verdict;
       const cardId = credential.sub;
-      if (!card || !device || device.cardId !== cardId) return decline('PROOF_INVALID');
+      // A verified credential names a device we registered to this very card.
+      if (!card) return decline('PROOF_INVALID');
       const denied = denyDecision(credential, {
         cards: new Set(card.status === 'frozen' ? [cardId] : []),
-        devices: new Set(device.status === 'revoked' ? [credential.did] : []),
+        devices: card.revokedDevices ?? new Set(),
       });
       if (denied && !denied.ok) return decline(denied.declineCode, card);
       if (items.jti) return decline('REPLAYED', card);
@@ -283,6 +291,7 @@ export async function processTap(
         writes: [
           tapRecord(store, req, hash, terminal.clientId, result, cardId),
           {
+            name: JTI_WRITE,
             item: {
               Put: {
                 TableName: store.tableName,
