@@ -3,7 +3,7 @@ import {
   ProvisionedThroughputExceededException,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../../shared/ledger/accounts';
@@ -40,7 +40,8 @@ const wallet = (balanceFen: number, version: number) => ({
   version,
   status: 'active',
 });
-const walletRead = (balanceFen: number, version: number) => ({ Responses: { [TABLE]: [wallet(balanceFen, version)] } });
+const walletRead = (balanceFen: number, version: number) => ({ Item: wallet(balanceFen, version) });
+const onWalletRead = () => ddb.on(GetCommand, { Key: accountKey(WALLET) });
 // Items: [transfer record, wallet entry, revenue shard, wallet update]
 const cancelled = (...codes: string[]) =>
   new TransactionCanceledException({
@@ -56,7 +57,7 @@ beforeEach(() => {
 
 describe('ledger transfers under DynamoDB faults', () => {
   it('plans again from fresh state when another writer moved the wallet (version condition failed)', async () => {
-    ddb.on(BatchGetCommand).resolvesOnce(walletRead(1000, 3)).resolves(walletRead(900, 4));
+    onWalletRead().resolvesOnce(walletRead(1000, 3)).resolves(walletRead(900, 4));
     ddb
       .on(TransactWriteCommand)
       .rejectsOnce(cancelled('None', 'None', 'None', 'ConditionalCheckFailed'))
@@ -71,7 +72,7 @@ describe('ledger transfers under DynamoDB faults', () => {
   });
 
   it('refuses with INSUFFICIENT_FUNDS when the fresh state no longer covers the debit, writing nothing more', async () => {
-    ddb.on(BatchGetCommand).resolvesOnce(walletRead(300, 3)).resolves(walletRead(100, 4));
+    onWalletRead().resolvesOnce(walletRead(300, 3)).resolves(walletRead(100, 4));
     ddb
       .on(TransactWriteCommand)
       .rejectsOnce(cancelled('None', 'None', 'None', 'ConditionalCheckFailed'))
@@ -81,7 +82,7 @@ describe('ledger transfers under DynamoDB faults', () => {
   });
 
   it('retries a transaction conflict and throttling with backoff, then succeeds', async () => {
-    ddb.on(BatchGetCommand).resolves(walletRead(1000, 3));
+    onWalletRead().resolves(walletRead(1000, 3));
     ddb
       .on(TransactWriteCommand)
       .rejectsOnce(cancelled('None', 'TransactionConflict', 'None', 'None'))
@@ -94,7 +95,7 @@ describe('ledger transfers under DynamoDB faults', () => {
   });
 
   it('answers 503 RETRY_LATER when throttling outlasts the retries, with nothing written', async () => {
-    ddb.on(BatchGetCommand).resolves(walletRead(1000, 3));
+    onWalletRead().resolves(walletRead(1000, 3));
     ddb
       .on(TransactWriteCommand)
       .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
@@ -106,12 +107,12 @@ describe('ledger transfers under DynamoDB faults', () => {
       ddb
         .calls()
         .map((c) => c.args[0].constructor.name)
-        .filter((n) => n !== 'BatchGetCommand' && n !== 'GetCommand'),
+        .filter((n) => n !== 'GetCommand'),
     ).toEqual(Array(4).fill('TransactWriteCommand'));
   });
 
   it('returns the first answer when the commit succeeded but its response was lost', async () => {
-    ddb.on(BatchGetCommand).resolves(walletRead(1000, 3));
+    onWalletRead().resolves(walletRead(1000, 3));
     const timeout = Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
     ddb.on(TransactWriteCommand).rejects(timeout);
     // No record before the attempt; the committed one (with the request's content hash) after it.
@@ -131,7 +132,7 @@ describe('ledger transfers under DynamoDB faults', () => {
   });
 
   it('returns the stored answer when the transfer record already exists (a concurrent duplicate won)', async () => {
-    ddb.on(BatchGetCommand).resolves(walletRead(1000, 3));
+    onWalletRead().resolves(walletRead(1000, 3));
     ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None', 'None'));
     ddb
       .on(GetCommand, { Key: transferKey('xfer-1') })
@@ -147,14 +148,14 @@ describe('ledger transfers under DynamoDB faults', () => {
   });
 
   it('never retries a validation error: it is a defect and surfaces', async () => {
-    ddb.on(BatchGetCommand).resolves(walletRead(1000, 3));
+    onWalletRead().resolves(walletRead(1000, 3));
     ddb.on(TransactWriteCommand).rejects(cancelled('ValidationError', 'None', 'None', 'None'));
     await expect(postTransfer(store, spec, noWait)).rejects.toThrow(TransactionCanceledException);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });
 
   it('refuses an unbalanced transfer before touching DynamoDB', async () => {
-    ddb.on(BatchGetCommand).resolves(walletRead(1000, 3));
+    onWalletRead().resolves(walletRead(1000, 3));
     const unbalanced = { ...spec, postings: [spec.postings[0]!, { accountId: SYSTEM.transitRevenue, amountFen: 199 }] };
     await expect(postTransfer(store, unbalanced, noWait)).rejects.toThrow(/does not balance/);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
