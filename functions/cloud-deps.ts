@@ -25,7 +25,10 @@ export function cloudDeps(service: string): AppDeps {
     adminToken: '',
     topupWebhookSecret: process.env.ONECARD_TOPUP_WEBHOOK_SECRET ?? '',
     residentIdPepper: process.env.ONECARD_RESIDENT_ID_PEPPER ?? '',
-    otp: { perPhonePerMinute: 3, perAddressPerMinute: 60 },
+    otp: {
+      perPhonePerMinute: Number(process.env.ONECARD_OTP_PER_PHONE_PER_MINUTE ?? 3),
+      perAddressPerMinute: Number(process.env.ONECARD_OTP_PER_ADDRESS_PER_MINUTE ?? 60),
+    },
   };
   const store = { doc: documentClient(dynamoClient()), tableName: required('TABLE_NAME') };
   const clock = () => new Date();

@@ -23,7 +23,12 @@ function made(name: string) {
   return value;
 }
 
+const otpLimit = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
+const perPhonePerMinute = otpLimit('ONECARD_OTP_PER_PHONE_PER_MINUTE') ?? 5;
+const perAddressPerMinute = otpLimit('ONECARD_OTP_PER_ADDRESS_PER_MINUTE') ?? 120;
+
 const backend = await startLocalBackend({
+  configOverrides: { otp: { perPhonePerMinute, perAddressPerMinute } },
   dataDir,
   dynamoEndpoint: process.env.DYNAMODB_ENDPOINT,
   seedsDir: resolve(import.meta.dirname, '../seeds'),

@@ -36,7 +36,7 @@ export function cardRoutes(app: Router, deps: AppDeps) {
       description:
         'A birth date 65 or more years back makes the card senior. One resident id holds one card (409 ID_NUMBER_IN_USE).',
       request: { body: { required: true, content: { 'application/json': { schema: OpenCardBody } } } },
-      responses: { 201: { description: 'The card', content: json }, ...errorResponses(400, 401, 409) },
+      responses: { 201: { description: 'The card', content: json }, ...errorResponses(400, 401, 404, 409) },
     }),
     async (c) => {
       const body = c.req.valid('json');
@@ -61,7 +61,7 @@ export function cardRoutes(app: Router, deps: AppDeps) {
       tags: ['citizen'],
       security,
       summary: 'The card and its balance',
-      responses: { 200: { description: 'The card', content: json }, ...errorResponses(401, 422) },
+      responses: { 200: { description: 'The card', content: json }, ...errorResponses(401, 404, 422) },
     }),
     async (c) => c.json(toCard(await requireCard(deps.store, c.get('citizen').citizenId)), 200),
   );
@@ -79,7 +79,7 @@ export function cardRoutes(app: Router, deps: AppDeps) {
           action === 'freeze'
             ? 'Freeze a lost phone’s card: taps and purchases are declined CARD_FROZEN; terminals learn it from the deny list'
             : 'Unfreeze: the card’s credentials work again',
-        responses: { 200: { description: 'The card', content: json }, ...errorResponses(401, 422) },
+        responses: { 200: { description: 'The card', content: json }, ...errorResponses(401, 404, 422) },
       }),
       async (c) => {
         const card = await requireCard(deps.store, c.get('citizen').citizenId);

@@ -54,7 +54,7 @@ export function deviceRoutes(app: Router, deps: AppDeps) {
       },
       responses: {
         201: { description: 'Registered', content: { 'application/json': { schema: DeviceSchema } } },
-        ...errorResponses(400, 401, 422),
+        ...errorResponses(400, 401, 404, 422),
       },
     }),
     async (c) => {
@@ -82,7 +82,7 @@ export function deviceRoutes(app: Router, deps: AppDeps) {
           description: 'Devices',
           content: { 'application/json': { schema: z.object({ items: z.array(DeviceSchema), nextCursor: z.null() }) } },
         },
-        ...errorResponses(401, 422),
+        ...errorResponses(401, 404, 422),
       },
     }),
     async (c) => {

@@ -42,7 +42,7 @@ export function journeyRoutes(app: Router, deps: AppDeps) {
             },
           },
         },
-        ...errorResponses(400, 401, 422),
+        ...errorResponses(400, 401, 404, 422),
       },
     }),
     async (c) => {

@@ -21,7 +21,7 @@ export function statementRoutes(app: Router, deps: AppDeps) {
       request: { query: PageQuery },
       responses: {
         200: { description: 'A page of entries', content: { 'application/json': { schema: StatementPage } } },
-        ...errorResponses(400, 401, 422),
+        ...errorResponses(400, 401, 404, 422),
       },
     }),
     async (c) => {

@@ -37,7 +37,7 @@ export function topupRoutes(app: Router, deps: AppDeps) {
       },
       responses: {
         201: { description: 'Pending', content: { 'application/json': { schema: TopupSchema } } },
-        ...errorResponses(400, 401, 409, 422, 503),
+        ...errorResponses(400, 401, 404, 409, 422, 503),
       },
     }),
     async (c) => {

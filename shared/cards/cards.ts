@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CityConfig } from '../city/model';
 import { changeDenyList } from '../denylist/denylist';
-import { ConflictError, NotFoundError, OneCardError, RetryLaterError } from '../errors';
+import { ConflictError, NotFoundError, RetryLaterError } from '../errors';
 import type { FareClass } from '../fares/fare-table';
 import type { WalletItem } from '../ledger/model';
 import { newWalletPut } from '../ledger/wallets';
@@ -143,7 +143,7 @@ export async function cardOfCitizen(store: Store, citizenId: string): Promise<Ca
 
 export async function requireCard(store: Store, citizenId: string): Promise<CardItem> {
   const card = await cardOfCitizen(store, citizenId);
-  if (!card) throw new OneCardError('NO_CARD', 'Open a card first: POST /v1/me/card');
+  if (!card) throw new NotFoundError('Card', { hint: 'open one with POST /v1/me/card' });
   return card;
 }
 

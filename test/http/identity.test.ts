@@ -1,7 +1,7 @@
 import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBackend, type TestBackend } from '../support/backend';
-import { adminAuth, citizenWithCard, jsonRequest } from '../support/citizen';
+import { adminAuth, citizenWithCard, jsonRequest, login } from '../support/citizen';
 import { body } from '../support/http';
 import { assertionFor, newKey, type TestKey } from '../support/jose-kit';
 
@@ -184,5 +184,28 @@ describe('key rotation', () => {
     expect(await calculateJwkThumbprint(jwksAfter.keys.find((k: { kid: string }) => k.kid === rotated.current))).toBe(
       rotated.current,
     );
+  });
+});
+
+describe('the terminal configuration', () => {
+  it('gives an offline terminal the issuer, the keys, its routes’ fares and the deny-list version', async () => {
+    const terminal = await registerTerminal({ routeIds: ['Z1'] });
+    const res = await machineGet('/v1/terminal/config', terminal);
+    expect(res.status).toBe(200);
+    const config = await body(res);
+    expect(config).toMatchObject({
+      clientId: terminal.clientId,
+      issuer: 'https://onecard.local',
+      denyListVersion: expect.any(Number),
+    });
+    expect(config.jwks.keys.length).toBeGreaterThanOrEqual(2);
+    expect(config.fareTable.routes.map((r: { routeId: string }) => r.routeId)).toEqual(['Z1']);
+    expect(config.fareTable.version).toBe(1);
+  });
+
+  it('answers 404 for the card before it is opened', async () => {
+    const who = await login(app);
+    const res = await app.request('/v1/me/card', { headers: { authorization: `Bearer ${who.token}` } });
+    expect(res.status).toBe(404);
   });
 });
