@@ -166,6 +166,30 @@ function withBoard(state: TransitState, board: BoardRecord): BoardRecord[] {
 }
 
 /**
+ * A board or an entry: the adult fare less any transfer from the previous boarding, scaled by the
+ * class, limited by what is left of the day's cap; the card's state records the boarding and the charge.
+ */
+function boarding(
+  table: FareTable,
+  fareClass: FareClass,
+  state: TransitState,
+  routeId: string,
+  adultFen: number,
+  at: Date,
+  day: string,
+  rules: FareRule[],
+): { fen: number; discount: number; next: TransitState } {
+  const { fen: discount } = transferDiscount(table, state, routeId, at);
+  const fen = capped(table, fareClass, state, day, classFare(table, fareClass, adultFen, discount, rules), rules);
+  const next: TransitState = {
+    ...state,
+    boards: withBoard(state, { at: at.toISOString(), routeId }),
+    days: { ...state.days, [day]: (state.days[day] ?? 0) + fen },
+  };
+  return { fen, discount, next };
+}
+
+/**
  * Prices one tap from the fare table in force, the card's class and what the back office knew of the
  * card when the tap was processed. Pure: the same input always gives the same answer.
  */
@@ -183,20 +207,16 @@ export function priceTap(
 
   if (route.kind === 'flat') {
     rules.push({ rule: 'base', text: `Route ${route.routeId} flat fare`, fen: route.adultFareFen });
-    const { fen: discount } = transferDiscount(table, state, route.routeId, tap.at);
-    const fare = capped(
+    const { fen: fare, next } = boarding(
       table,
       fareClass,
       state,
+      route.routeId,
+      route.adultFareFen,
+      tap.at,
       day,
-      classFare(table, fareClass, route.adultFareFen, discount, rules),
       rules,
     );
-    const next: TransitState = {
-      ...state,
-      boards: withBoard(state, { at, routeId: route.routeId }),
-      days: { ...state.days, [day]: (state.days[day] ?? 0) + fare },
-    };
     return {
       ok: true,
       chargeFen: fare,
@@ -217,20 +237,16 @@ export function priceTap(
 
   const zoneOf = (stopId: string) => route.stops.find((s) => s.stopId === stopId)!.zone;
   if (tap.kind === 'entry') {
-    const { fen: discount } = transferDiscount(table, state, route.routeId, tap.at);
     rules.push({
       rule: 'entry-hold',
       text: `Entry holds the maximum fare of route ${route.routeId}; the exit refunds the difference`,
       fen: route.maxAdultFareFen,
     });
-    const held = capped(
-      table,
-      fareClass,
-      state,
-      day,
-      classFare(table, fareClass, route.maxAdultFareFen, discount, rules),
-      rules,
-    );
+    const {
+      fen: held,
+      discount,
+      next: boarded,
+    } = boarding(table, fareClass, state, route.routeId, route.maxAdultFareFen, tap.at, day, rules);
     const open: OpenJourney = {
       journeyId: `jny_${tap.tapId}`,
       routeId: route.routeId,
@@ -241,11 +257,7 @@ export function priceTap(
       transferDiscountAdultFen: discount,
       fareDay: day,
     };
-    const next: TransitState = {
-      boards: withBoard(state, { at, routeId: route.routeId }),
-      days: { ...state.days, [day]: (state.days[day] ?? 0) + held },
-      open: [...state.open, open],
-    };
+    const next: TransitState = { ...boarded, open: [...boarded.open, open] };
     return {
       ok: true,
       chargeFen: held,

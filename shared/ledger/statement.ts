@@ -1,22 +1,12 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '../errors';
+import { decodeCursor, nextCursor } from '../store/cursor';
 import { ENTRY_PREFIX } from '../store/keys';
 import type { Store } from '../store/store';
 import type { StatementEntry } from './model';
 
 export const STATEMENT_MAX_PAGE = 100;
 
-/** A cursor is the last entry's sort key, opaque to the caller and checked on the way back in. */
-export function encodeEntryCursor(sk: string): string {
-  return Buffer.from(sk).toString('base64url');
-}
-
-export function decodeEntryCursor(cursor: string): string {
-  const sk = Buffer.from(cursor, 'base64url').toString();
-  if (!/^E#\d{12}$/.test(sk))
-    throw new ValidationError([{ path: 'query.cursor', message: 'not a cursor this list gave out' }]);
-  return sk;
-}
+const ENTRY_SK = /^E#\d{12}$/;
 
 /** The wallet's entries, newest first, with the balance after each. */
 export async function statementPage(
@@ -32,7 +22,7 @@ export async function statementPage(
       ExpressionAttributeValues: { ':pk': `ACCT#${accountId}`, ':e': ENTRY_PREFIX },
       ScanIndexForward: false,
       Limit: Math.min(limit, STATEMENT_MAX_PAGE),
-      ...(cursor ? { ExclusiveStartKey: { pk: `ACCT#${accountId}`, sk: decodeEntryCursor(cursor) } } : {}),
+      ...(cursor ? { ExclusiveStartKey: { pk: `ACCT#${accountId}`, sk: decodeCursor(cursor, ENTRY_SK) } } : {}),
     }),
   );
   const items = (page.Items ?? []).map((e) => ({
@@ -44,6 +34,5 @@ export async function statementPage(
     description: e.description as string,
     ref: e.ref as string,
   }));
-  const last = page.LastEvaluatedKey?.sk as string | undefined;
-  return { items, nextCursor: last ? encodeEntryCursor(last) : null };
+  return { items, nextCursor: nextCursor(page.LastEvaluatedKey) };
 }

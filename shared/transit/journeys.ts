@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '../errors';
 import type { FareRule } from '../fares/engine';
+import { decodeCursor, nextCursor } from '../store/cursor';
 import { journeyPk } from '../store/keys';
 import type { Store } from '../store/store';
 
@@ -19,6 +19,7 @@ export interface Journey {
 }
 
 export const JOURNEYS_MAX_PAGE = 100;
+const JOURNEY_SK = /^J#[\dTZ:.-]+#jny_[\w-]+$/;
 
 /**
  * The card's journeys, newest first. A zone journey with no exit within the window is shown as
@@ -32,13 +33,7 @@ export async function journeysPage(
   limit: number,
   cursor?: string,
 ) {
-  let start: Record<string, string> | undefined;
-  if (cursor) {
-    const sk = Buffer.from(cursor, 'base64url').toString();
-    if (!/^J#[\dTZ:.-]+#jny_[\w-]+$/.test(sk))
-      throw new ValidationError([{ path: 'query.cursor', message: 'not a cursor this list gave out' }]);
-    start = { pk: journeyPk(cardId), sk };
-  }
+  const start = cursor ? { pk: journeyPk(cardId), sk: decodeCursor(cursor, JOURNEY_SK) } : undefined;
   const page = await store.doc.send(
     new QueryCommand({
       TableName: store.tableName,
@@ -72,6 +67,5 @@ export async function journeysPage(
       explanation,
     };
   });
-  const last = page.LastEvaluatedKey?.sk as string | undefined;
-  return { items, nextCursor: last ? Buffer.from(last).toString('base64url') : null };
+  return { items, nextCursor: nextCursor(page.LastEvaluatedKey) };
 }

@@ -30,6 +30,8 @@ export interface TransitDeps {
 }
 
 const JTI_WRITE = 'proof-jti';
+/** Card, device and proof ids we issue or accept are far shorter; DynamoDB keys stop at 2048 bytes. */
+const MAX_ID_LENGTH = 128;
 
 /** Replay guards outlive the longest a proof can be accepted: 7 days of offline upload, plus a day. */
 const PROOF_JTI_KEEP_SECONDS = 8 * 24 * 3600;
@@ -169,9 +171,12 @@ function claimedKeys(req: TapRequest): { cardId: string; deviceId: string; jti: 
   try {
     const credential = decodeJwt(req.credential);
     const proof = decodeJwt(req.proof);
-    if (typeof credential.sub !== 'string' || typeof credential.did !== 'string' || typeof proof.jti !== 'string')
-      return null;
-    return { cardId: credential.sub, deviceId: credential.did, jti: proof.jti };
+    const { sub, did } = credential;
+    const { jti } = proof;
+    // Unverified yet: bounded, so that no caller-made id can make a DynamoDB key too long to read.
+    if (typeof sub !== 'string' || typeof did !== 'string' || typeof jti !== 'string') return null;
+    if (sub.length > MAX_ID_LENGTH || did.length > MAX_ID_LENGTH || jti.length > MAX_ID_LENGTH) return null;
+    return { cardId: sub, deviceId: did, jti };
   } catch {
     return null;
   }

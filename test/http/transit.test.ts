@@ -130,6 +130,32 @@ describe('declines: an answer, recorded, moving no money', () => {
     expect(declinedAgain.json.declineCode).toBe('PROOF_INVALID');
   });
 
+  it('declines, never 500s, a credential whose claims are made to break the card lookup', async () => {
+    const r = await rider(app, { balanceFen: 1000, now: clock() });
+    const at = clock();
+    const forger = await newKey();
+    const [header] = r.credential.split('.');
+    const claims = {
+      sub: `card_${'x'.repeat(2500)}`,
+      did: 'd'.repeat(2000),
+      iat: seconds(at),
+      exp: seconds(at) + 60,
+      jti: 'j',
+    };
+    const monster = await signJws(JSON.parse(Buffer.from(header!, 'base64url').toString()), claims, forger);
+    const res = await tap(
+      bus,
+      await tapBody({ device: r.device, credential: monster }, bus, {
+        routeId: 'B1',
+        stopId: 'B1-S1',
+        kind: 'board',
+        at,
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.json.declineCode).toBe('PROOF_INVALID');
+  });
+
   it('declines a replayed proof, but only once it was accepted', async () => {
     const r = await rider(app, { balanceFen: 1000, now: clock() });
     const first = await tapBody(r, bus, { routeId: 'B1', stopId: 'B1-S1', kind: 'board', at: clock() });
@@ -218,6 +244,19 @@ describe('zone journeys, transfers and caps through the API', () => {
     expect(journeys.items[0].explanation.map((e: { rule: string }) => e.rule)).toEqual(
       expect.arrayContaining(['zones', 'exit-refund']),
     );
+    // Paged one at a time, the journeys come newest first and end with a null cursor.
+    await tap(bus, await tapBody(r, bus, { routeId: 'B1', stopId: 'B1-S2', kind: 'board', at: clock() }));
+    const first = await body(await app.request('/v1/me/journeys?limit=1', { headers: r.auth }));
+    expect(first.items[0].routeId).toBe('B1');
+    const second = await body(
+      await app.request(`/v1/me/journeys?limit=1&cursor=${first.nextCursor}`, { headers: r.auth }),
+    );
+    expect(second.items[0].journeyId).toBe(entry.json.journeyId);
+    const third = await body(
+      await app.request(`/v1/me/journeys?limit=1&cursor=${second.nextCursor}`, { headers: r.auth }),
+    );
+    expect(third.items).toEqual([]);
+    expect(third.nextCursor).toBeNull();
   });
 
   it('shows an entry with no exit within 3 hours as an incomplete journey at the maximum fare', async () => {
