@@ -2,6 +2,7 @@ import type { AppDeps } from '../deps';
 import { operatorAuth } from '../http/auth';
 import { newRouter } from '../http/router';
 import { clientRoutes } from './client-routes';
+import { correctionRoutes } from './correction-routes';
 import { fareRoutes } from './fare-routes';
 import { keyRoutes } from './key-routes';
 import { reconciliationRoutes } from './reconciliation-routes';
@@ -13,6 +14,7 @@ export function adminRouters(deps: AppDeps) {
   clientRoutes(app, deps);
   keyRoutes(app, deps);
   fareRoutes(app, deps);
+  correctionRoutes(app, deps);
   reconciliationRoutes(app, deps);
   return [app];
 }

@@ -1,0 +1,101 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { cardItem } from '../../shared/cards/cards';
+import { NotFoundError } from '../../shared/errors';
+import { adjustCard, operatorTransferId, reverseTransfer } from '../../shared/ledger/corrections';
+import type { AppDeps } from '../deps';
+import { idempotent } from '../http/idempotency';
+import type { Router } from '../http/router';
+import { errorResponses, IdempotencyKeyHeader } from '../http/schemas';
+
+const TransferResultSchema = z
+  .object({ transferId: z.string(), walletBalances: z.record(z.string(), z.number().int()) })
+  .openapi('TransferResult', { description: 'The transfer and the balance of each card it touched, right after it' });
+
+const security = [{ operator: [] }];
+
+/** Corrections by operators: new transfers, never edits; each needs an Idempotency-Key. */
+export function correctionRoutes(app: Router, deps: AppDeps) {
+  const once = idempotent(deps.store, deps.clock, () => 'operator');
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/admin/adjustments',
+      tags: ['operator'],
+      security,
+      middleware: [once] as const,
+      summary: 'Correct a card’s balance against the adjustments account (positive credits, negative debits)',
+      request: {
+        headers: IdempotencyKeyHeader,
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.strictObject({
+                cardId: z.string().max(64),
+                amountFen: z
+                  .number()
+                  .int()
+                  .min(-500_000)
+                  .max(500_000)
+                  .refine((v) => v !== 0, 'must not be 0'),
+                reason: z.string().trim().min(3).max(200),
+              }),
+            },
+          },
+        },
+      },
+      responses: {
+        201: { description: 'Booked', content: { 'application/json': { schema: TransferResultSchema } } },
+        ...errorResponses(400, 401, 403, 404, 409, 422, 503),
+      },
+    }),
+    async (c) => {
+      const { cardId, amountFen, reason } = c.req.valid('json');
+      if (!(await cardItem(deps.store, cardId))) throw new NotFoundError('Card', { cardId });
+      const transferId = operatorTransferId('adj', c.get('idempotencyKey'));
+      return c.json(await adjustCard(deps.store, { transferId, cardId, amountFen, reason, at: deps.clock() }), 201);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/admin/transfers/{transferId}/reversals',
+      tags: ['operator'],
+      security,
+      middleware: [once] as const,
+      summary: 'Reverse (part of) a transfer with a new transfer that references it',
+      description:
+        'amountFen defaults to what is left of it; all reversals of one transfer never exceed what it moved (422 REFUND_EXCEEDS_CHARGE).',
+      request: {
+        headers: IdempotencyKeyHeader,
+        params: z.object({ transferId: z.string().min(1).max(128) }),
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.strictObject({
+                amountFen: z.number().int().min(1).max(100_000_000).optional(),
+                reason: z.string().trim().min(3).max(200),
+              }),
+            },
+          },
+        },
+      },
+      responses: {
+        201: { description: 'Reversed', content: { 'application/json': { schema: TransferResultSchema } } },
+        ...errorResponses(400, 401, 403, 404, 409, 422, 503),
+      },
+    }),
+    async (c) => {
+      const { amountFen, reason } = c.req.valid('json');
+      const result = await reverseTransfer(deps.store, {
+        transferId: operatorTransferId('rev', c.get('idempotencyKey')),
+        originalId: c.req.valid('param').transferId,
+        ...(amountFen !== undefined ? { amountFen } : {}),
+        reason,
+        at: deps.clock(),
+      });
+      return c.json(result, 201);
+    },
+  );
+}
