@@ -57,10 +57,10 @@ export interface Command<R> {
   /** The stored answer of an earlier run of this same command, if there is one. */
   replay(): Promise<R | undefined>;
   /**
-   * The command reads its own idempotency anchor and its plan answers a stored result itself, so the
-   * first attempt skips the separate replay() lookup: one round trip less on a hot path (taps).
+   * Skip the replay() lookup before the first attempt: the command's anchor write fails on a known
+   * request anyway, and only then is the stored answer read. One round trip less on a hot path (taps).
    */
-  readsOwnAnchor?: boolean;
+  optimisticReplay?: boolean;
 }
 
 export interface RunOptions {
@@ -87,7 +87,7 @@ export async function runCommand<R>(store: Store, command: Command<R>, options: 
   const sleep = options.sleep ?? defaultSleep;
   const exhaustedShards = new Set<string>();
   const conflicts = new Set<string>();
-  let lookForStoredAnswer = !command.readsOwnAnchor;
+  let lookForStoredAnswer = !command.optimisticReplay;
 
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
     if (lookForStoredAnswer) {

@@ -230,15 +230,9 @@ export async function processTap(
 
   return runCommand(store, {
     reads,
-    readsOwnAnchor: true,
+    optimisticReplay: true,
     plan: async (items): Promise<CommandPlan<TapResult>> => {
-      if (items.tap) {
-        if (items.tap.requestHash !== hash)
-          throw new ConflictError('IDEMPOTENCY_KEY_REUSED', `tapId ${req.tapId} was used for another tap`);
-        return { result: items.tap.result as TapResult };
-      }
       const card = items.wallet as CardItem | undefined;
-      const device = items.device;
       const verdict = await verifying;
       const decline = (code: TapDeclineCode, known?: CardItem): CommandPlan<TapResult> => {
         const result = declined(req, code, known);

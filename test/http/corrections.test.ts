@@ -1,17 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBackend, type TestBackend } from '../support/backend';
+import { describe, expect, it } from 'vitest';
+import { useTestBackend } from '../support/backend';
 import { adminAuth, citizenWithCard, jsonRequest } from '../support/citizen';
 import { body } from '../support/http';
 import { postTap, registerTerminal, rider, tapBody } from '../support/rider';
 
-let backend: TestBackend;
-let app: TestBackend['app'];
-beforeAll(async () => {
-  backend = await startTestBackend();
-  app = backend.app;
-});
-afterAll(() => backend?.stop());
+const { app } = useTestBackend();
 
 const asOperator = (key: string) => ({ ...adminAuth, 'idempotency-key': key });
 const balance = async (auth: Record<string, string>) =>

@@ -1,20 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readSeeds } from '../../infra/read-seeds';
-import { startTestBackend, type TestBackend, testClock } from '../support/backend';
+import { testClock, useTestBackend } from '../support/backend';
 import { adminAuth, jsonRequest } from '../support/citizen';
 import { body } from '../support/http';
 import { postTap, registerTerminal, rider, type Terminal, tapBody } from '../support/rider';
 
 const clock = testClock(new Date());
-let backend: TestBackend;
-let app: TestBackend['app'];
+const { app } = useTestBackend({ clock });
 let bus: Terminal;
 beforeAll(async () => {
-  backend = await startTestBackend({ clock });
-  app = backend.app;
   bus = await registerTerminal(app, ['B1', 'B2']);
 });
-afterAll(() => backend?.stop());
 
 const board = async (r: Awaited<ReturnType<typeof rider>>, at = clock()) =>
   body(

@@ -1,17 +1,11 @@
 import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBackend, type TestBackend } from '../support/backend';
+import { describe, expect, it } from 'vitest';
+import { useTestBackend } from '../support/backend';
 import { adminAuth, citizenWithCard, jsonRequest, login } from '../support/citizen';
 import { body } from '../support/http';
 import { assertionFor, newKey, type TestKey } from '../support/jose-kit';
 
-let backend: TestBackend;
-let app: TestBackend['app'];
-beforeAll(async () => {
-  backend = await startTestBackend();
-  app = backend.app;
-});
-afterAll(() => backend?.stop());
+const { app } = useTestBackend();
 
 async function registerTerminal(scope: Record<string, unknown> = { routeIds: ['B1'] }, kind = 'transit-terminal') {
   const key = await newKey();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBackend, type TestBackend, testClock } from '../support/backend';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testClock, useTestBackend } from '../support/backend';
 import { adminAuth, login } from '../support/citizen';
 import { body } from '../support/http';
 import { newKey, proofFor, seconds, signJws } from '../support/jose-kit';
@@ -8,18 +8,14 @@ import { postTap, registerTerminal, rider, type Terminal, tapBody } from '../sup
 
 // Real time at the start, so webhooks and tokens line up; tests move the clock forward on purpose.
 const clock = testClock(new Date());
-let backend: TestBackend;
-let app: TestBackend['app'];
+const { app } = useTestBackend({ clock });
 let bus: Terminal;
 let zone: Terminal;
 
 beforeAll(async () => {
-  backend = await startTestBackend({ clock });
-  app = backend.app;
   bus = await registerTerminal(app, ['B1', 'B2']);
   zone = await registerTerminal(app, ['Z1']);
 });
-afterAll(() => backend?.stop());
 
 const card = async (auth: Record<string, string>) => body(await app.request('/v1/me/card', { headers: auth }));
 const tap = async (terminal: Terminal, b: unknown) => {

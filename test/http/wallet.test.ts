@@ -1,16 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBackend, type TestBackend } from '../support/backend';
+import { describe, expect, it } from 'vitest';
+import { useTestBackend } from '../support/backend';
 import { adminAuth, citizenWithCard, deliverWebhook, jsonRequest, login, residentId } from '../support/citizen';
 import { body } from '../support/http';
 
-let backend: TestBackend;
-let app: TestBackend['app'];
-beforeAll(async () => {
-  backend = await startTestBackend();
-  app = backend.app;
-});
-afterAll(() => backend?.stop());
+const { app } = useTestBackend();
 
 describe('citizen login', () => {
   it('gives a token for the right code, once, and refuses a wrong one', async () => {

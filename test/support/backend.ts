@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { startLocalBackend } from '../../infra/local-backend';
 import { silentLogger } from './silent-logger';
 
@@ -37,3 +37,23 @@ export async function startTestBackend(options: { clock?: () => Date } = {}) {
 }
 
 export type TestBackend = Awaited<ReturnType<typeof startTestBackend>>;
+
+/**
+ * One backend for a test file: started before its tests, stopped after. `app.request` reaches
+ * whichever backend is running, so tests read as if it were a plain app.
+ */
+export function useTestBackend(options: { clock?: () => Date } = {}) {
+  let backend: TestBackend | undefined;
+  beforeAll(async () => {
+    backend = await startTestBackend(options);
+  });
+  afterAll(() => backend?.stop());
+  const running = () => {
+    if (!backend) throw new Error('the test backend is not running yet');
+    return backend;
+  };
+  return {
+    app: { request: (...args: Parameters<TestBackend['app']['request']>) => running().app.request(...args) },
+    backend: running,
+  };
+}

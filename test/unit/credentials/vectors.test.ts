@@ -1,15 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { VectorCase } from '../../../docs/vectors/vector-case';
 import { verifyPresentation } from '../../../shared/credentials/verify';
 
-interface VectorCase {
-  name: string;
-  credential: string;
-  proof: string;
-  amountFen?: number;
-  deny?: { cards: string[]; devices: string[] };
-  expected: string;
-}
 const vectors = JSON.parse(readFileSync('docs/vectors/tap-vectors.json', 'utf8'));
 const cases: [string, VectorCase][] = vectors.cases.map((c: VectorCase) => [c.name, c]);
 
