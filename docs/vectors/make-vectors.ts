@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
 import { issueCredential } from '../../shared/credentials/issue';
 import type { Signer } from '../../shared/keys/jws';
+import type { VectorCase } from './vector-case';
 
 const b64u = (b: Uint8Array | string) => Buffer.from(b).toString('base64url');
 
@@ -72,15 +73,7 @@ const expired = await credentialAt(new Date(now.getTime() - 86400_000 - 3600_000
 const notYet = await credentialAt(new Date(now.getTime() + 600_000));
 const foreign = await credentialAt(new Date(now.getTime() - 3600_000), otherIssuer.key, kid);
 
-type Case = {
-  name: string;
-  credential: string;
-  proof: string;
-  amountFen?: number;
-  deny?: { cards: string[]; devices: string[] };
-  expected: string;
-};
-const cases: Case[] = [
+const cases: VectorCase[] = [
   { name: 'a valid tap', credential, proof: await proof(), expected: 'ACCEPT' },
   {
     name: 'a valid purchase of 2500 fen',
