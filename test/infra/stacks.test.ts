@@ -86,4 +86,14 @@ describe('api stack', () => {
     const signers = AREAS.filter((a) => a.signs).length + JOBS.filter((j) => j.signs).length;
     expect(signing).toHaveLength(signers);
   });
+
+  it('gives each secret only to the function that needs it, as a deploy-time reference', () => {
+    const functions = Object.values(api.findResources('AWS::Lambda::Function'));
+    const withVar = (name: string) =>
+      functions.filter((f) => f.Properties.Environment?.Variables?.[name] !== undefined);
+    expect(withVar('ONECARD_TOPUP_WEBHOOK_SECRET')).toHaveLength(1);
+    expect(withVar('ONECARD_RESIDENT_ID_PEPPER')).toHaveLength(1);
+    expect(JSON.stringify(withVar('ONECARD_TOPUP_WEBHOOK_SECRET')[0])).toContain('resolve:secretsmanager');
+    for (const f of functions) expect(f.Properties.Environment.Variables.TABLE_NAME).toBeDefined();
+  });
 });
