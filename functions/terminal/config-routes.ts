@@ -6,7 +6,7 @@ import { errorResponses } from '../http/schemas';
 
 const Entry = z.object({ kind: z.enum(['card', 'device']), id: z.string() });
 const DenyList = z
-  .object({ version: z.number().int(), added: z.array(Entry), removed: z.array(Entry) })
+  .object({ version: z.number().int(), added: z.array(Entry), removed: z.array(Entry), more: z.boolean() })
   .openapi('DenyListDelta', {
     description: 'Apply added and removed to the cached list, then ask again with since=version',
   });

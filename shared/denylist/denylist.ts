@@ -14,6 +14,8 @@ export interface DenyListDelta {
   version: number;
   added: DenyEntry[];
   removed: DenyEntry[];
+  /** More changes follow: ask again with since = version. */
+  more: boolean;
 }
 
 /** Changes folded into one answer at most; a terminal that is further behind asks again from `version`. */
@@ -92,13 +94,17 @@ export async function isDenied(store: Store, entry: DenyEntry): Promise<boolean>
  * What changed after `since`: the last change of each entry wins, so an entry added and removed
  * again within the window is in neither list. `since = 0` gives the whole current list.
  */
-export async function denyListSince(store: Store, since: number): Promise<DenyListDelta> {
+export async function denyListSince(
+  store: Store,
+  since: number,
+  pageChanges = DENY_PAGE_CHANGES,
+): Promise<DenyListDelta> {
   const page = await store.doc.send(
     new QueryCommand({
       TableName: store.tableName,
       KeyConditionExpression: 'pk = :pk AND sk > :since',
       ExpressionAttributeValues: { ':pk': DENY_HEAD.pk, ':since': denyChangeKey(since).sk },
-      Limit: DENY_PAGE_CHANGES,
+      Limit: pageChanges,
       ConsistentRead: true,
     }),
   );
@@ -118,7 +124,7 @@ export async function denyListSince(store: Store, since: number): Promise<DenyLi
     if (action === 'add') added.push(entry);
     else if (since > 0) removed.push(entry);
   }
-  return { version, added, removed };
+  return { version, added, removed, more: page.LastEvaluatedKey !== undefined };
 }
 
 /** The deny list's current version (0 before any change). */
