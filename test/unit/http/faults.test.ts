@@ -1,0 +1,90 @@
+import { DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { adminRouters } from '../../../functions/admin/routers';
+import { localConfig } from '../../../functions/config';
+import type { AppDeps } from '../../../functions/deps';
+import { createShell } from '../../../functions/http/shell';
+import { transferContentHash } from '../../../shared/ledger/command';
+import { operatorTransferId } from '../../../shared/ledger/corrections';
+import { accountKey, transferKey } from '../../../shared/store/keys';
+import { body } from '../../support/http';
+import { silentLogger } from '../../support/silent-logger';
+
+const doc = DynamoDBDocumentClient.from(
+  new DynamoDBClient({ region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+);
+const ddb = mockClient(doc);
+const deps = {
+  store: { doc, tableName: 'faults' },
+  clock: () => new Date('2026-11-27T08:00:00+08:00'),
+  logger: silentLogger,
+  config: localConfig({ adminToken: 'op', topupWebhookSecret: 's' }),
+} as unknown as AppDeps;
+const app = createShell({ logger: silentLogger }, ...adminRouters(deps));
+
+const CARD = 'card_faulty';
+const KEY = 'fault-key-0001';
+const adjust = () =>
+  app.request('/v1/admin/adjustments', {
+    method: 'POST',
+    headers: { authorization: 'Bearer op', 'idempotency-key': KEY, 'content-type': 'application/json' },
+    body: JSON.stringify({ cardId: CARD, amountFen: 300, reason: 'validator fault' }),
+  });
+
+beforeEach(() => {
+  ddb.reset();
+  ddb.on(PutCommand).resolves({}); // the idempotency claim
+  ddb.on(UpdateCommand).resolves({}); // completing or releasing the claim
+  ddb
+    .on(GetCommand, { Key: accountKey(CARD) })
+    .resolves({ Item: { ...accountKey(CARD), accountId: CARD, balanceFen: 100, version: 7, status: 'active' } });
+  ddb.on(GetCommand, { Key: transferKey(operatorTransferId('adj', KEY)) }).resolves({});
+});
+
+describe('what the client is told when DynamoDB fails', () => {
+  it('503 RETRY_LATER with Retry-After when throttling outlasts the retries, and the key is freed for the retry', async () => {
+    ddb
+      .on(TransactWriteCommand)
+      .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+    const res = await adjust();
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect((await body(res)).error.code).toBe('RETRY_LATER');
+    const release = ddb.commandCalls(UpdateCommand).at(-1)!.args[0].input;
+    expect(release.UpdateExpression).toBe('SET lockedUntilMs = :zero');
+  }, 20_000);
+
+  it('201 with the first answer when the commit happened but its response was lost', async () => {
+    const transferId = operatorTransferId('adj', KEY);
+    const spec = {
+      transferId,
+      kind: 'adjustment' as const,
+      at: deps.clock().toISOString(),
+      description: 'Adjustment: validator fault',
+      ref: transferId,
+      postings: [
+        { accountId: CARD, amountFen: 300 },
+        { accountId: 'sys:adjustments', amountFen: -300 },
+      ],
+    };
+    ddb.on(TransactWriteCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
+    ddb
+      .on(GetCommand, { Key: transferKey(transferId) })
+      .resolvesOnce({})
+      .resolves({
+        Item: { contentHash: transferContentHash(spec), result: { transferId, walletBalances: { [CARD]: 400 } } },
+      });
+    const res = await adjust();
+    expect(res.status).toBe(201);
+    expect(await body(res)).toEqual({ transferId, walletBalances: { [CARD]: 400 } });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+});
