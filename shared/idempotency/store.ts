@@ -56,7 +56,10 @@ export async function claimKey(
   );
   if (!Item) return { state: 'busy' };
   if (Item.requestHash !== requestHash) return { state: 'mismatch' };
-  if (Item.state === 'done') return { state: 'done', response: Item.response as StoredResponse };
+  if (Item.state === 'done') {
+    const { status, body } = Item.response as { status: number; body: string };
+    return { state: 'done', response: { status, body: JSON.parse(body) } };
+  }
   return { state: 'busy' };
 }
 
@@ -67,7 +70,11 @@ export async function completeKey(store: Store, scope: string, key: string, resp
       Key: idempotencyKey(scope, key),
       UpdateExpression: 'SET #state = :done, #response = :response',
       ExpressionAttributeNames: { '#state': 'state', '#response': 'response' },
-      ExpressionAttributeValues: { ':done': 'done', ':response': response },
+      // The body as JSON text: a replay answers byte for byte what the first request got.
+      ExpressionAttributeValues: {
+        ':done': 'done',
+        ':response': { status: response.status, body: JSON.stringify(response.body) },
+      },
     }),
   );
 }

@@ -194,7 +194,8 @@ export function buildTransaction(
           postings,
           contentHash: transferContentHash(spec),
           refundedFen: 0,
-          result: plan.result,
+          // JSON text: DynamoDB keeps a string byte for byte, so a replay answers the very same body.
+          result: JSON.stringify(plan.result),
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       },

@@ -33,6 +33,11 @@ export async function storedTransfer(store: Store, spec: Pick<TransferSpec, 'tra
   return Item;
 }
 
+/** The answer a stored transfer was given (kept as JSON text). */
+export function storedResult<R>(item: Record<string, unknown> | undefined): R | undefined {
+  return typeof item?.result === 'string' ? (JSON.parse(item.result) as R) : undefined;
+}
+
 export function walletReads(spec: TransferSpec): Record<string, Key> {
   const reads: Record<string, Key> = {};
   for (const p of netPostings(spec.postings)) {
@@ -65,7 +70,7 @@ export function postTransfer(
       ...(options.floors ? { floors: options.floors } : {}),
       result: { transferId: spec.transferId, walletBalances: walletBalancesAfter(spec, items) },
     }),
-    replay: async () => (await storedTransfer(store, spec))?.result as TransferResult | undefined,
+    replay: async () => storedResult<TransferResult>(await storedTransfer(store, spec)),
   };
   return runCommand(store, command, options);
 }
@@ -133,7 +138,7 @@ export async function postRefund(
         ],
       };
     },
-    replay: async () => (await storedTransfer(store, refund))?.result as TransferResult | undefined,
+    replay: async () => storedResult<TransferResult>(await storedTransfer(store, refund)),
   };
   return runCommand(store, command, options);
 }

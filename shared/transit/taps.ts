@@ -51,7 +51,7 @@ async function storedTap(store: Store, tapId: string, hash: string): Promise<Tap
   if (!Item) return undefined;
   if (Item.requestHash !== hash)
     throw new ConflictError('IDEMPOTENCY_KEY_REUSED', `tapId ${tapId} was used for another tap`);
-  return Item.result as TapResult;
+  return JSON.parse(Item.result as string) as TapResult;
 }
 
 function tapRecord(
@@ -70,7 +70,7 @@ function tapRecord(
           ...tapKey(req.tapId),
           tapId: req.tapId,
           requestHash: hash,
-          result,
+          result: JSON.stringify(result),
           terminalId,
           cardId,
           at: req.at,

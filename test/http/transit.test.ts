@@ -44,6 +44,15 @@ describe('a tap', () => {
     expect(statement.items[0]).toMatchObject({ kind: 'fare', amountFen: -200, balanceAfterFen: 800, ref: b.tapId });
   });
 
+  it('charges once when a new tap arrives 10 times at once', async () => {
+    const r = await rider(app, { balanceFen: 1000, now: clock() });
+    const b = await tapBody(r, bus, { routeId: 'B1', stopId: 'B1-S1', kind: 'board', at: clock() });
+    const answers = await Promise.all(Array.from({ length: 10 }, () => tap(bus, b)));
+    expect(answers.map((a) => JSON.stringify(a))).toEqual(Array(10).fill(JSON.stringify(answers[0])));
+    expect(answers[0]!.json).toMatchObject({ status: 'accepted', balanceFen: 800 });
+    expect((await card(r.auth)).balanceFen).toBe(800);
+  });
+
   it('refuses the same tapId with another body', async () => {
     const r = await rider(app, { balanceFen: 1000, now: clock() });
     const b = await tapBody(r, bus, { routeId: 'B1', stopId: 'B1-S1', kind: 'board', at: clock() });

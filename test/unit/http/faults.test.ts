@@ -80,7 +80,10 @@ describe('what the client is told when DynamoDB fails', () => {
       .on(GetCommand, { Key: transferKey(transferId) })
       .resolvesOnce({})
       .resolves({
-        Item: { contentHash: transferContentHash(spec), result: { transferId, walletBalances: { [CARD]: 400 } } },
+        Item: {
+          contentHash: transferContentHash(spec),
+          result: JSON.stringify({ transferId, walletBalances: { [CARD]: 400 } }),
+        },
       });
     const res = await adjust();
     expect(res.status).toBe(201);

@@ -123,7 +123,7 @@ describe('ledger transfers under DynamoDB faults', () => {
         Item: {
           ...transferKey('xfer-1'),
           contentHash: transferContentHash(spec),
-          result: { transferId: 'xfer-1', walletBalances: { [WALLET]: 800 } },
+          result: JSON.stringify({ transferId: 'xfer-1', walletBalances: { [WALLET]: 800 } }),
         },
       });
     const result = await postTransfer(store, spec, noWait);
@@ -140,7 +140,7 @@ describe('ledger transfers under DynamoDB faults', () => {
       .resolves({
         Item: {
           contentHash: transferContentHash(spec),
-          result: { transferId: 'xfer-1', walletBalances: { [WALLET]: 800 } },
+          result: JSON.stringify({ transferId: 'xfer-1', walletBalances: { [WALLET]: 800 } }),
         },
       });
     expect((await postTransfer(store, spec, noWait)).walletBalances[WALLET]).toBe(800);
