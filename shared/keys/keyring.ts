@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { calculateJwkThumbprint, type JWK } from 'jose';
+import { ConflictError } from '../errors';
 import { signingKeysKey } from '../store/keys';
 import type { Store } from '../store/store';
 import type { Signer } from './jws';
@@ -74,7 +75,13 @@ export class KeyRing {
       rotatedAt: this.clock().toISOString(),
       keys: [{ ...current, role: 'previous' }, { ...next, role: 'current' }, fresh],
     };
-    await this.save(rotated, state.version);
+    try {
+      await this.save(rotated, state.version);
+    } catch (err) {
+      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+      // Another rotation won the race; one rotation is what was asked for.
+      throw new ConflictError('ALREADY_EXISTS', 'The keys were rotated by another request just now; read the JWKS');
+    }
     return { previous: current.kid, current: next.kid, next: fresh.kid };
   }
 
