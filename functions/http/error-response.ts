@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import { type ErrorCode, type FieldIssue, OneCardError, RateLimitedError } from '../../shared/errors';
+import { classifyFailure } from '../../shared/ledger/retry';
 import { errorFields } from '../../shared/log/logger';
 import type { AppEnv } from './env';
 import { ERROR_STATUS } from './error-status';
@@ -39,6 +40,13 @@ export function onError(err: Error, c: Context<AppEnv>) {
     if (err.status === 415) return errorJson(c, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
     if (err.status === 400) return errorJson(c, 'MALFORMED_JSON', err.message || 'Malformed request');
     if (err.status === 401) return errorJson(c, 'UNAUTHENTICATED', err.message || 'Unauthenticated');
+  }
+  const failure = classifyFailure(err);
+  if (failure === 'transient' || failure === 'unknown-outcome') {
+    // DynamoDB throttled or failed after the SDK's own retries: the client may retry.
+    c.get('logger')?.warn('storage unavailable', errorFields(err));
+    c.header('Retry-After', '1');
+    return errorJson(c, 'RETRY_LATER', 'The service is busy; retry later');
   }
   c.get('logger')?.error('unhandled error', errorFields(err));
   return errorJson(c, 'INTERNAL', 'Internal error; it has been logged with this request id');

@@ -97,7 +97,15 @@ export async function runCommand<R>(store: Store, command: Command<R>, options: 
     }
     const ctx: PlanContext = { attempt, exhaustedShards, conflicts };
     const reads = typeof command.reads === 'function' ? command.reads(ctx) : command.reads;
-    const items = await readItems(store, reads);
+    let items: Record<string, Item | undefined>;
+    try {
+      items = await readItems(store, reads);
+    } catch (err) {
+      // Reads change nothing: throttled or cut off, they are simply tried again.
+      if (classifyFailure(err) === 'fatal') throw err;
+      await sleep(backoffMs(attempt, 5, 200, options.random));
+      continue;
+    }
     const plan = await command.plan(items, ctx);
     const built = buildTransaction(store.tableName, plan, items, reads);
     if (built.items.length === 0) return plan.result;

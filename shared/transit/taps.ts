@@ -219,6 +219,8 @@ export async function processTap(
         { issuer: deps.issuer, jwks, now: deps.clock() },
       ),
     );
+  // Observed now, awaited in the plan: a failure before the plan must not go unhandled.
+  verifying.catch(() => undefined);
   const claimed = claimedKeys(req);
   const reads = (ctx: PlanContext): Record<string, Key> => {
     if (!claimed) return {};

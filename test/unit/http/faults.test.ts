@@ -91,3 +91,27 @@ describe('what the client is told when DynamoDB fails', () => {
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });
 });
+
+describe('reads under throttling', () => {
+  it('retries a throttled read inside the transfer, then answers', async () => {
+    const card = { Item: { ...accountKey(CARD), accountId: CARD, balanceFen: 100, version: 7, status: 'active' } };
+    ddb
+      .on(GetCommand, { Key: accountKey(CARD) })
+      .resolvesOnce(card) // the route's check that the card exists
+      .rejectsOnce(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }))
+      .resolves(card);
+    ddb.on(TransactWriteCommand).resolves({});
+    const res = await adjust();
+    expect(res.status).toBe(201);
+    expect((await body(res)).walletBalances[CARD]).toBe(400);
+  });
+
+  it('answers 503 RETRY_LATER, not 500, when a plain read stays throttled', async () => {
+    ddb
+      .on(GetCommand, { Key: accountKey(CARD) })
+      .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+    const res = await adjust();
+    expect(res.status).toBe(503);
+    expect((await body(res)).error.code).toBe('RETRY_LATER');
+  });
+});
