@@ -7,10 +7,13 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { ApiStage } from './api-stage';
 import { AreaFunction } from './area-function';
 import { AREAS, JOBS } from './areas';
+import { OperatorAlarms } from './operator-alarms';
 
 export interface ApiStackProps extends StackProps {
   table: TableV2;
@@ -19,6 +22,10 @@ export interface ApiStackProps extends StackProps {
   residentIdPepper: Secret;
   /** `iss` of every token the API signs. */
   issuer: string;
+  /** Requests per second the whole API takes, steady and in bursts; beyond it API Gateway answers 429. */
+  throttle?: { rateLimit: number; burstLimit: number };
+  /** Where alarms go (an SNS topic's ARN); none: the alarms exist and show in the console. */
+  alarmTopicArn?: string;
 }
 
 /** The stateless half: the HTTP API, one function per area, and the scheduled jobs. */
@@ -34,9 +41,11 @@ export class ApiStack extends Stack {
       SIGNING_KEY_IDS: props.signingKeys.map((k) => k.keyArn).join(','),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
-    this.api = new HttpApi(this, 'Api', { description: 'OneCard public API' });
+    this.api = new HttpApi(this, 'Api', { description: 'OneCard public API', createDefaultStage: false });
+    new ApiStage(this, 'Stage', { api: this.api, ...props.throttle });
     const iam = new HttpIamAuthorizer();
 
+    const functions: NodejsFunction[] = [];
     for (const area of AREAS) {
       // Secrets are dynamic references, resolved by CloudFormation at deploy time: the template
       // holds only the reference, and only the area that needs a secret gets it.
@@ -53,6 +62,7 @@ export class ApiStack extends Stack {
       props.table.grantReadWriteData(fn);
       if (area.signs) for (const key of props.signingKeys) key.grant(fn, 'kms:Sign', 'kms:GetPublicKey');
       if (area.name === 'citizen') fn.addToRolePolicy(smsPolicy());
+      functions.push(fn);
       const integration = new HttpLambdaIntegration(`${pascal(area.name)}Integration`, fn);
       for (const route of area.routes) {
         const [method, path] = route.split(' ') as [string, string];
@@ -74,11 +84,13 @@ export class ApiStack extends Stack {
       });
       props.table.grantReadWriteData(fn);
       if (job.signs) for (const key of props.signingKeys) key.grant(fn, 'kms:Sign', 'kms:GetPublicKey');
+      functions.push(fn);
       new Rule(this, `${pascal(job.name)}Schedule`, {
         schedule: Schedule.expression(job.schedule),
         targets: [new LambdaFunction(fn)],
       });
     }
+    new OperatorAlarms(this, 'Alarms', { api: this.api, functions, table: props.table, topicArn: props.alarmTopicArn });
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
   }
 }

@@ -96,4 +96,20 @@ describe('api stack', () => {
     expect(JSON.stringify(withVar('ONECARD_TOPUP_WEBHOOK_SECRET')[0])).toContain('resolve:secretsmanager');
     for (const f of functions) expect(f.Properties.Environment.Variables.TABLE_NAME).toBeDefined();
   });
+
+  it('throttles the API and keeps JSON access logs', () => {
+    api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 5000, ThrottlingBurstLimit: 2000 }),
+      AccessLogSettings: Match.objectLike({ Format: Match.stringLikeRegexp('requestId') }),
+    });
+  });
+
+  it('alarms on API 5xx, every function’s errors and DynamoDB write throttles', () => {
+    const alarms = Object.values(api.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.MetricName);
+    expect(alarms.filter((m) => m === 'Errors')).toHaveLength(AREAS.length + JOBS.length);
+    expect(alarms).toContain('5xx');
+    expect(alarms).toContain('WriteThrottleEvents');
+  });
 });
