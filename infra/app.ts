@@ -13,5 +13,6 @@ buildStacks(app, {
   stage,
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION ?? 'cn-north-1' },
   issuer: process.env.ONECARD_ISSUER ?? `https://onecard-${stage}.example.cn`,
+  alarmTopicArn: process.env.ONECARD_ALARM_TOPIC_ARN,
 });
 app.synth();

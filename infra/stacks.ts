@@ -6,6 +6,8 @@ export interface StageSettings {
   stage: string;
   env: Environment;
   issuer: string;
+  /** An SNS topic for the alarms (optional). */
+  alarmTopicArn?: string | undefined;
 }
 
 /** Data first, API on top; the tests build the same pair. */
@@ -21,6 +23,7 @@ export function buildStacks(app: App, settings: StageSettings) {
     topupWebhookSecret: data.topupWebhookSecret,
     residentIdPepper: data.residentIdPepper,
     issuer: settings.issuer,
+    ...(settings.alarmTopicArn ? { alarmTopicArn: settings.alarmTopicArn } : {}),
   });
   api.addDependency(data);
   return { data, api };
