@@ -25,6 +25,6 @@ export function buildStacks(app: App, settings: StageSettings) {
     issuer: settings.issuer,
     ...(settings.alarmTopicArn ? { alarmTopicArn: settings.alarmTopicArn } : {}),
   });
-  api.addDependency(data);
+  api.addStackDependency(data);
   return { data, api };
 }

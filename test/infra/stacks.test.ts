@@ -27,6 +27,20 @@ beforeAll(() => {
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 describe('data stack', () => {
+  it('keeps every stateful resource under its logical id, retained', () => {
+    // Renaming any of these constructs would make CloudFormation replace the resource: the ledger,
+    // the signing keys terminals trust, or the secrets the provider and the id hashes depend on.
+    const resources = data.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string }>;
+    expect(Object.entries(resources).map(([id, r]) => [r.Type, id, r.DeletionPolicy])).toEqual([
+      ['AWS::DynamoDB::GlobalTable', 'Main54E5BC70', 'Retain'],
+      ['AWS::KMS::Key', 'SigningKeyA8F3218BB', 'Retain'],
+      ['AWS::KMS::Key', 'SigningKeyB9DF970C5', 'Retain'],
+      ['AWS::KMS::Key', 'SigningKeyC3D2520A3', 'Retain'],
+      ['AWS::SecretsManager::Secret', 'TopupWebhookSecret5B22523E', 'Retain'],
+      ['AWS::SecretsManager::Secret', 'ResidentIdPepperF992DB82', 'Retain'],
+    ]);
+  });
+
   it('keeps the table under its logical id, retained, with point-in-time recovery, encryption and TTL', () => {
     const tables = data.findResources('AWS::DynamoDB::GlobalTable');
     expect(Object.keys(tables)).toEqual([expect.stringMatching(/^Main[0-9A-F]{8}$/)]);
