@@ -1,5 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Logger } from '../../shared/log/logger';
 import { MAX_BATCH_TAPS, processBatch } from '../../shared/transit/batch';
+import type { TapResult } from '../../shared/transit/model';
 import { processTap, type TransitDeps } from '../../shared/transit/taps';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
@@ -59,6 +61,11 @@ const BatchItemSchema = z.union([
   }),
 ]);
 
+/** One line per tap for operators: the outcome and the money, never the tokens. */
+function logTap(logger: Logger, terminal: string, r: TapResult) {
+  logger.info('tap', { terminal, tapId: r.tapId, status: r.status, declineCode: r.declineCode, fareFen: r.fareFen });
+}
+
 export function transitDeps(deps: AppDeps): TransitDeps {
   return { store: deps.store, clock: deps.clock, keyRing: deps.keyRing, issuer: deps.config.issuer, fares: deps.fares };
 }
@@ -82,7 +89,9 @@ export function transitRoutes(app: Router, deps: AppDeps) {
     }),
     async (c) => {
       const machine = c.get('machine');
-      return c.json(await processTap(transit, machine, c.req.valid('json')), 200);
+      const result = await processTap(transit, machine, c.req.valid('json'));
+      logTap(c.get('logger'), machine.clientId, result);
+      return c.json(result, 200);
     },
   );
   app.openapi(
@@ -111,7 +120,11 @@ export function transitRoutes(app: Router, deps: AppDeps) {
       },
     }),
     async (c) => {
-      const results = await processBatch(transit, c.get('machine'), c.req.valid('json').taps);
+      const machine = c.get('machine');
+      const results = await processBatch(transit, machine, c.req.valid('json').taps);
+      const counts: Record<string, number> = {};
+      for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
+      c.get('logger').info('tap batch', { terminal: machine.clientId, taps: results.length, ...counts });
       return c.json({ results }, 200);
     },
   );

@@ -58,6 +58,11 @@ export function webhookRoutes(deps: AppDeps) {
       const event = c.req.valid('json');
       const city = await deps.city();
       const topup = await settleTopup(deps.store, event, city.card.maxBalanceFen, deps.clock());
+      c.get('logger').info('top-up settled', {
+        topupId: topup.topupId,
+        status: topup.status,
+        amountFen: topup.amountFen,
+      });
       return c.json({ topupId: topup.topupId, status: topup.status, amountFen: topup.amountFen }, 200);
     },
   );
