@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { startLocalBackend } from '../infra/local-backend';
 import { createLogger } from '../shared/log/logger';
 import { TEST_ADMIN_TOKEN, TEST_WEBHOOK_SECRET } from '../test/support/backend';
+import { benchHttp } from './http';
 import { benchTaps } from './taps';
 import { benchVerifier } from './verifier';
 
@@ -24,6 +25,7 @@ const backend = await startLocalBackend({
   configOverrides: { otp: { perPhonePerMinute: 5, perAddressPerMinute: 100_000 } },
 });
 try {
+  console.log(await benchHttp(backend));
   console.log(await benchTaps(backend));
 } finally {
   await backend.stop();
