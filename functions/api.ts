@@ -1,4 +1,5 @@
 import { adminRouters } from './admin/routers';
+import { billerRouters } from './biller/routers';
 import { citizenRouters } from './citizen/routers';
 import type { AppDeps } from './deps';
 import { createShell } from './http/shell';
@@ -13,6 +14,7 @@ export function allRouters(deps: AppDeps) {
     publicRoutes(deps.clock, deps.keyRing),
     ...citizenRouters(deps),
     ...terminalRouters(deps),
+    ...billerRouters(deps),
     webhookRoutes(deps),
     ...adminRouters(deps),
   ];

@@ -42,6 +42,14 @@ export const AREAS: AreaDefinition[] = [
     timeoutSeconds: 60,
   },
   {
+    name: 'biller',
+    entry: 'functions/biller/handler.ts',
+    routes: ['ANY /v1/biller/{proxy+}'],
+    signs: false,
+    memoryMb: 1024,
+    timeoutSeconds: 30,
+  },
+  {
     name: 'admin',
     entry: 'functions/admin/handler.ts',
     routes: ['ANY /v1/admin/{proxy+}'],

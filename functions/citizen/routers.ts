@@ -2,6 +2,7 @@ import type { AppDeps } from '../deps';
 import { citizenAuth } from '../http/auth';
 import { newRouter } from '../http/router';
 import { authRoutes } from './auth-routes';
+import { billRoutes } from './bill-routes';
 import { cardRoutes } from './card-routes';
 import { deviceRoutes } from './device-routes';
 import { journeyRoutes } from './journey-routes';
@@ -17,5 +18,6 @@ export function citizenRouters(deps: AppDeps) {
   topupRoutes(me, deps);
   statementRoutes(me, deps);
   journeyRoutes(me, deps);
+  billRoutes(me, deps);
   return [authRoutes(deps), me];
 }

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { billIdFor } from '../bills/ids';
+import { seedBillPut } from '../bills/bills';
 import { billAccountIndex, billKey, CITY_CONFIG, catalogKey, fareTableKey, SEED_MARKER } from '../store/keys';
 import type { Store } from '../store/store';
 import type { SeedData } from './schema';
@@ -20,20 +20,7 @@ export async function seedStore(store: Store, seeds: SeedData, now: Date): Promi
   for (const campaign of seeds.campaigns) await put({ ...catalogKey('campaign', campaign.campaignId), ...campaign });
   for (const biller of seeds.billers) {
     await put({ ...catalogKey('biller', biller.billerId), billerId: biller.billerId, name: biller.name });
-    for (const bill of biller.bills) {
-      const billId = billIdFor(biller.billerId, bill.externalRef);
-      await put({
-        ...billKey(billId),
-        gsi1pk: billAccountIndex(biller.billerId, bill.accountNo),
-        gsi1sk: `${bill.period}#${billId}`,
-        billId,
-        billerId: biller.billerId,
-        ...bill,
-        paidFen: 0,
-        status: 'open',
-        createdAt: now.toISOString(),
-      });
-    }
+    for (const bill of biller.bills) await put(seedBillPut(biller.billerId, bill, now));
   }
   await put({ ...SEED_MARKER, seededAt: now.toISOString() });
   return true;

@@ -56,4 +56,6 @@ export const journeyKey = (cardId: string, startedAt: string, journeyId: string)
 export const journeyPk = (cardId: string) => `JRNY#${cardId}`;
 
 export const paymentKey = (paymentId: string) => ({ pk: `PAY#${paymentId}`, sk: 'P' });
+export const billPaymentKey = (paymentId: string) => ({ pk: `BPAY#${paymentId}`, sk: 'P' });
+export const billerPaymentsIndex = (billerId: string) => `BILLERPAY#${billerId}`;
 export const refundKey = (refundId: string) => ({ pk: `REFUND#${refundId}`, sk: 'R' });

@@ -1,0 +1,101 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { openBillsOf } from '../../shared/bills/bills';
+import { billPaymentIdFor, payBill } from '../../shared/bills/payments';
+import { requireCard } from '../../shared/cards/cards';
+import type { AppDeps } from '../deps';
+import { idempotent } from '../http/idempotency';
+import type { Router } from '../http/router';
+import { errorResponses, IdempotencyKeyHeader } from '../http/schemas';
+
+export const BillSchema = z
+  .object({
+    billId: z.string(),
+    billerId: z.string(),
+    accountNo: z.string(),
+    period: z.string(),
+    amountDueFen: z.number().int().openapi({ description: 'What is still due (a partly paid bill is open)' }),
+    dueDate: z.string(),
+    status: z.enum(['open', 'paid']),
+    allowPartial: z.boolean(),
+  })
+  .openapi('Bill');
+
+const BillPaymentSchema = z
+  .object({
+    paymentId: z.string(),
+    billId: z.string(),
+    amountFen: z.number().int(),
+    status: z.literal('completed'),
+    receiptNo: z.string(),
+  })
+  .openapi('BillPayment');
+
+const security = [{ citizen: [] }];
+
+/** Utility bills paid from the card: look them up by biller and account, pay them whole or in part. */
+export function billRoutes(app: Router, deps: AppDeps) {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/me/bills',
+      tags: ['citizen'],
+      security,
+      summary: 'The open bills of a biller account, newest period first',
+      request: { query: z.strictObject({ billerId: z.string().min(1).max(32), accountNo: z.string().min(1).max(64) }) },
+      responses: {
+        200: {
+          description: 'Open bills',
+          content: { 'application/json': { schema: z.object({ items: z.array(BillSchema), nextCursor: z.null() }) } },
+        },
+        ...errorResponses(400, 401),
+      },
+    }),
+    async (c) => {
+      const { billerId, accountNo } = c.req.valid('query');
+      return c.json({ items: await openBillsOf(deps.store, billerId, accountNo), nextCursor: null }, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/me/bill-payments',
+      tags: ['citizen'],
+      security,
+      middleware: [idempotent(deps.store, deps.clock, (c) => `citizen:${c.get('citizen').citizenId}`)] as const,
+      summary: 'Pay a bill from the card (the whole amount must be in the balance)',
+      description:
+        '409 ALREADY_PAID; 422 PARTIAL_NOT_ALLOWED (this bill is paid whole), AMOUNT_EXCEEDS_DUE, INSUFFICIENT_FUNDS, CARD_FROZEN.',
+      request: {
+        headers: IdempotencyKeyHeader,
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.strictObject({
+                billId: z.string().min(1).max(64),
+                amountFen: z.number().int().min(1).max(100_000_000),
+              }),
+            },
+          },
+        },
+      },
+      responses: {
+        201: { description: 'Paid', content: { 'application/json': { schema: BillPaymentSchema } } },
+        ...errorResponses(400, 401, 404, 409, 422, 503),
+      },
+    }),
+    async (c) => {
+      const { billId, amountFen } = c.req.valid('json');
+      const citizenId = c.get('citizen').citizenId;
+      const card = await requireCard(deps.store, citizenId);
+      const payment = await payBill(deps.store, {
+        paymentId: billPaymentIdFor(citizenId, c.get('idempotencyKey')),
+        cardId: card.cardId,
+        billId,
+        amountFen,
+        now: deps.clock(),
+      });
+      return c.json(payment, 201);
+    },
+  );
+}

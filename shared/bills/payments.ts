@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError, RefusedError } from '../errors';
+import { billerPayable } from '../ledger/accounts';
+import { type Command, runCommand } from '../ledger/command';
+import { decodeCursor, nextCursor } from '../store/cursor';
+import { accountKey, billerPaymentsIndex, billKey, billPaymentKey } from '../store/keys';
+import type { Store } from '../store/store';
+import type { BillItem } from './bills';
+
+export interface BillPayment {
+  paymentId: string;
+  billId: string;
+  amountFen: number;
+  status: 'completed';
+  receiptNo: string;
+}
+
+/** What a biller reads of a payment to its bills. */
+export interface BillerPayment extends BillPayment {
+  externalRef: string;
+  accountNo: string;
+  period: string;
+  paidAt: string;
+}
+
+/** A payment's id follows from the citizen and the Idempotency-Key, so a retry is the same payment. */
+export function billPaymentIdFor(citizenId: string, idempotencyKey: string): string {
+  return `bpay_${createHash('sha256').update(`${citizenId}\u0000${idempotencyKey}`).digest('base64url').slice(0, 24)}`;
+}
+
+/** The receipt number printed for the citizen and the biller: the Shanghai date and 10 digits. */
+export function receiptNoFor(paymentId: string, at: Date): string {
+  const day = new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
+  const digits = [...createHash('sha256').update(paymentId).digest().subarray(0, 10)].map((b) => b % 10).join('');
+  return `R${day}${digits}`;
+}
+
+const toAnswer = (p: BillerPayment): BillPayment => ({
+  paymentId: p.paymentId,
+  billId: p.billId,
+  amountFen: p.amountFen,
+  status: p.status,
+  receiptNo: p.receiptNo,
+});
+
+async function storedPayment(store: Store, paymentId: string): Promise<BillPayment | undefined> {
+  const { Item } = await store.doc.send(
+    new GetCommand({ TableName: store.tableName, Key: billPaymentKey(paymentId), ConsistentRead: true }),
+  );
+  return Item ? toAnswer(Item as BillerPayment) : undefined;
+}
+
+/**
+ * Pays (part of) a bill from the card, once: the wallet to the biller's payable account, the bill's
+ * paid amount raised under the condition that it still holds what was read, and the payment record
+ * (the idempotency anchor and the biller's feed), all in one transaction. The whole amount must be
+ * in the balance: the negative limit is for transit only.
+ */
+export function payBill(
+  store: Store,
+  input: { paymentId: string; cardId: string; billId: string; amountFen: number; now: Date },
+): Promise<BillPayment> {
+  const command: Command<BillPayment> = {
+    reads: { wallet: accountKey(input.cardId), bill: billKey(input.billId) },
+    plan: (items) => {
+      const bill = items.bill as BillItem | undefined;
+      if (!bill) throw new NotFoundError('Bill', { billId: input.billId });
+      const dueFen = bill.billedFen - bill.paidFen;
+      if (bill.status === 'paid' || dueFen <= 0) throw new ConflictError('ALREADY_PAID', 'This bill is paid');
+      if (input.amountFen > dueFen) {
+        throw new RefusedError('AMOUNT_EXCEEDS_DUE', `At most ${dueFen} fen is due`, { amountDueFen: dueFen });
+      }
+      if (input.amountFen < dueFen && !bill.allowPartial) {
+        throw new RefusedError('PARTIAL_NOT_ALLOWED', `This bill is paid whole: ${dueFen} fen`, {
+          amountDueFen: dueFen,
+        });
+      }
+      if (!items.wallet) throw new NotFoundError('Card');
+      const paidAt = input.now.toISOString();
+      const paidAfter = bill.paidFen + input.amountFen;
+      const payment: BillerPayment = {
+        paymentId: input.paymentId,
+        billId: bill.billId,
+        amountFen: input.amountFen,
+        status: 'completed',
+        receiptNo: receiptNoFor(input.paymentId, input.now),
+        externalRef: bill.externalRef,
+        accountNo: bill.accountNo,
+        period: bill.period,
+        paidAt,
+      };
+      return {
+        transfer: {
+          transferId: `bill:${input.paymentId}`,
+          kind: 'bill',
+          at: paidAt,
+          description: `${bill.billerId} bill ${bill.period} (${bill.accountNo})`,
+          ref: bill.billId,
+          postings: [
+            { accountId: input.cardId, amountFen: -input.amountFen },
+            { accountId: billerPayable(bill.billerId), amountFen: input.amountFen },
+          ],
+        },
+        writes: [
+          {
+            item: {
+              Update: {
+                TableName: store.tableName,
+                Key: billKey(bill.billId),
+                UpdateExpression: 'SET paidFen = :after, #status = :status',
+                ConditionExpression: 'paidFen = :before',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: {
+                  ':after': paidAfter,
+                  ':before': bill.paidFen,
+                  ':status': paidAfter >= bill.billedFen ? 'paid' : 'open',
+                },
+              },
+            },
+            onConditionFailed: 'replan',
+          },
+          {
+            item: {
+              Put: {
+                TableName: store.tableName,
+                Item: {
+                  ...billPaymentKey(input.paymentId),
+                  gsi1pk: billerPaymentsIndex(bill.billerId),
+                  gsi1sk: `${paidAt}#${input.paymentId}`,
+                  ...payment,
+                  cardId: input.cardId,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            onConditionFailed: 'replay',
+          },
+        ],
+        result: toAnswer(payment),
+      };
+    },
+    replay: () => storedPayment(store, input.paymentId),
+  };
+  return runCommand(store, command);
+}
+
+export const BILLER_PAYMENTS_MAX_PAGE = 500;
+const PAYMENT_SK = /^\d{4}-\d\d-\d\dT[\d:.]+Z#bpay_[\w-]+$/;
+
+/** A biller's payments in the order they were made, after `since` (a time) or a cursor. */
+export async function billerPaymentsPage(
+  store: Store,
+  billerId: string,
+  options: { since?: string; cursor?: string; limit: number },
+) {
+  const after = options.cursor ? decodeCursor(options.cursor, PAYMENT_SK) : undefined;
+  const page = await store.doc.send(
+    new QueryCommand({
+      TableName: store.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: options.since && !after ? 'gsi1pk = :pk AND gsi1sk > :since' : 'gsi1pk = :pk',
+      ExpressionAttributeValues: {
+        ':pk': billerPaymentsIndex(billerId),
+        ...(options.since && !after ? { ':since': new Date(options.since).toISOString() } : {}),
+      },
+      Limit: Math.min(options.limit, BILLER_PAYMENTS_MAX_PAGE),
+      ...(after
+        ? {
+            ExclusiveStartKey: {
+              gsi1pk: billerPaymentsIndex(billerId),
+              gsi1sk: after,
+              ...billPaymentKey(after.split('#')[1]!),
+            },
+          }
+        : {}),
+    }),
+  );
+  const items = (page.Items ?? []).map((i) => {
+    const p = i as BillerPayment;
+    return { ...toAnswer(p), externalRef: p.externalRef, accountNo: p.accountNo, period: p.period, paidAt: p.paidAt };
+  });
+  const last = page.LastEvaluatedKey;
+  return { items, nextCursor: nextCursor(last ? { sk: last.gsi1sk } : undefined) };
+}
