@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { seedBillPut } from '../bills/bills';
-import { billAccountIndex, billKey, CITY_CONFIG, catalogKey, fareTableKey, SEED_MARKER } from '../store/keys';
+import { CITY_CONFIG, catalogKey, fareTableKey, SEED_MARKER } from '../store/keys';
 import type { Store } from '../store/store';
 import type { SeedData } from './schema';
 
