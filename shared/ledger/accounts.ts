@@ -45,8 +45,9 @@ export interface AccountLayout {
  * Shard counts, sized to the peak write rate each account sees:
  * transit revenue takes every tap (peak ~5000 taps/s in a city of millions -> 16 shards at ~500/s each);
  * top-up clearing takes every top-up and credit (8); merchant and biller payables take one merchant's
- * or biller's traffic (4); a campaign budget is debited per discounted purchase and has a floor of 0
- * per shard, so its budget is split across few shards (4) to keep each shard's share useful.
+ * or biller's traffic (4). A campaign budget is one item with a floor of 0: splitting it would refuse
+ * a discount that one shard cannot cover though the budget can, and ~500 discounted purchases a
+ * second per campaign is far above an alliance's rate.
  */
 export function accountLayout(accountId: string): AccountLayout {
   if (accountId.startsWith('card_')) return { kind: 'wallet', shards: 1, shardFloorFen: 0 };
@@ -56,7 +57,7 @@ export function accountLayout(accountId: string): AccountLayout {
   if (accountId === SYSTEM.adjustments) return { kind: 'adjustments', shards: 1, shardFloorFen: null };
   if (/^merchant:[\w-]+:payable$/.test(accountId)) return { kind: 'merchant-payable', shards: 4, shardFloorFen: null };
   if (/^biller:[\w-]+:payable$/.test(accountId)) return { kind: 'biller-payable', shards: 4, shardFloorFen: null };
-  if (/^campaign:[\w-]+:budget$/.test(accountId)) return { kind: 'campaign-budget', shards: 4, shardFloorFen: 0 };
+  if (/^campaign:[\w-]+:budget$/.test(accountId)) return { kind: 'campaign-budget', shards: 1, shardFloorFen: 0 };
   throw new Error(`unknown account ${accountId}`);
 }
 

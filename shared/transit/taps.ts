@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { decodeJwt } from 'jose';
 import type { CardItem } from '../cards/cards';
 import type { MachineClient } from '../clients/clients';
+import { claimedKeys, presentationReads, proofGuardWrite } from '../credentials/presented';
 import { denyDecision, verifyTokens } from '../credentials/verify';
 import { ConflictError, ForbiddenError, ValidationError } from '../errors';
 import {
@@ -16,8 +16,8 @@ import {
 import type { FareTables } from '../fares/store';
 import type { KeyRing } from '../keys/keyring';
 import { SYSTEM } from '../ledger/accounts';
-import { type CommandPlan, type GuardedWrite, type Key, type PlanContext, runCommand } from '../ledger/command';
-import { accountKey, journeyKey, proofJtiKey, tapKey } from '../store/keys';
+import { type CommandPlan, type GuardedWrite, runCommand } from '../ledger/command';
+import { journeyKey, tapKey } from '../store/keys';
 import type { Store } from '../store/store';
 import type { TapDeclineCode, TapRequest, TapResult } from './model';
 
@@ -28,13 +28,6 @@ export interface TransitDeps {
   issuer: string;
   fares: FareTables;
 }
-
-const JTI_WRITE = 'proof-jti';
-/** Card, device and proof ids we issue or accept are far shorter; DynamoDB keys stop at 2048 bytes. */
-const MAX_ID_LENGTH = 128;
-
-/** Replay guards outlive the longest a proof can be accepted: 7 days of offline upload, plus a day. */
-const PROOF_JTI_KEEP_SECONDS = 8 * 24 * 3600;
 
 export function tapRequestHash(req: TapRequest): string {
   const canonical = Object.keys(req)
@@ -166,22 +159,6 @@ function journeyWrite(store: Store, cardId: string, change: JourneyChange, tapId
 
 const journeyIdOf = (change: JourneyChange) => (change.kind === 'flat' ? change.journeyId : change.open.journeyId);
 
-/** The card and device a tap's tokens name, read before they are verified so reading and verifying overlap. */
-function claimedKeys(req: TapRequest): { cardId: string; deviceId: string; jti: string } | null {
-  try {
-    const credential = decodeJwt(req.credential);
-    const proof = decodeJwt(req.proof);
-    const { sub, did } = credential;
-    const { jti } = proof;
-    // Unverified yet: bounded, so that no caller-made id can make a DynamoDB key too long to read.
-    if (typeof sub !== 'string' || typeof did !== 'string' || typeof jti !== 'string') return null;
-    if (sub.length > MAX_ID_LENGTH || did.length > MAX_ID_LENGTH || jti.length > MAX_ID_LENGTH) return null;
-    return { cardId: sub, deviceId: did, jti };
-  } catch {
-    return null;
-  }
-}
-
 /**
  * One tap, start to end: the terminal's scope and the route; then, while the shared verifier checks
  * the tokens, one read of the card (balance, version, class, transit state, frozen, revoked devices);
@@ -221,17 +198,10 @@ export async function processTap(
     );
   // Observed now, awaited in the plan: a failure before the plan must not go unhandled.
   verifying.catch(() => undefined);
-  const claimed = claimedKeys(req);
-  const reads = (ctx: PlanContext): Record<string, Key> => {
-    if (!claimed) return {};
-    return {
-      wallet: accountKey(claimed.cardId),
-      ...(ctx.conflicts.has(JTI_WRITE) ? { jti: proofJtiKey(claimed.deviceId, claimed.jti) } : {}),
-    };
-  };
+  const claimed = claimedKeys(req.credential, req.proof);
 
   return runCommand(store, {
-    reads,
+    reads: (ctx) => presentationReads(claimed, ctx),
     optimisticReplay: true,
     plan: async (items): Promise<CommandPlan<TapResult>> => {
       const card = items.wallet as CardItem | undefined;
@@ -291,21 +261,7 @@ export async function processTap(
         walletAttributes: { [cardId]: { transit: priced.state } },
         writes: [
           tapRecord(store, req, hash, terminal.clientId, result, cardId),
-          {
-            name: JTI_WRITE,
-            item: {
-              Put: {
-                TableName: store.tableName,
-                Item: {
-                  ...proofJtiKey(credential.did, verdict.proof.jti),
-                  tapId: req.tapId,
-                  ttl: Math.floor(at.getTime() / 1000) + PROOF_JTI_KEEP_SECONDS,
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            onConditionFailed: 'replan',
-          },
+          proofGuardWrite(store.tableName, credential.did, verdict.proof.jti, at, req.tapId),
           journeyWrite(store, cardId, priced.journey, req.tapId),
         ],
         result,

@@ -1,0 +1,72 @@
+import { decodeJwt } from 'jose';
+import type { GuardedWrite, Key, PlanContext } from '../ledger/command';
+import { accountKey, proofJtiKey } from '../store/keys';
+
+/** Names the proof's replay guard among a command's writes; its failure means "read the guard". */
+export const PROOF_GUARD = 'proof-jti';
+/** Card, device and proof ids we issue or accept are far shorter; DynamoDB keys stop at 2048 bytes. */
+const MAX_ID_LENGTH = 128;
+/** Replay guards outlive the longest a proof can be accepted: 7 days of offline upload, plus a day. */
+const PROOF_GUARD_KEEP_SECONDS = 8 * 24 * 3600;
+
+export interface ClaimedKeys {
+  cardId: string;
+  deviceId: string;
+  jti: string;
+}
+
+/** The card and device the tokens name, read before they are verified so reading and verifying overlap. */
+export function claimedKeys(credential: string, proof: string): ClaimedKeys | null {
+  try {
+    const { sub, did } = decodeJwt(credential);
+    const { jti } = decodeJwt(proof);
+    // Unverified yet: bounded, so that no caller-made id can make a DynamoDB key too long to read.
+    if (typeof sub !== 'string' || typeof did !== 'string' || typeof jti !== 'string') return null;
+    if (sub.length > MAX_ID_LENGTH || did.length > MAX_ID_LENGTH || jti.length > MAX_ID_LENGTH) return null;
+    return { cardId: sub, deviceId: did, jti };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What a presented card's command reads: the card; the proof's replay guard only after its write
+ * failed once (optimistic: a fresh proof costs no read).
+ */
+export function presentationReads(
+  claimed: ClaimedKeys | null,
+  ctx: PlanContext,
+  extra: Record<string, Key> = {},
+): Record<string, Key> {
+  if (!claimed) return extra;
+  return {
+    ...extra,
+    wallet: accountKey(claimed.cardId),
+    ...(ctx.conflicts.has(PROOF_GUARD) ? { jti: proofJtiKey(claimed.deviceId, claimed.jti) } : {}),
+  };
+}
+
+/** Uses up the proof's jti with the accepted tap or purchase; a used one fails the transaction. */
+export function proofGuardWrite(
+  tableName: string,
+  deviceId: string,
+  jti: string,
+  at: Date,
+  usedBy: string,
+): GuardedWrite {
+  return {
+    name: PROOF_GUARD,
+    item: {
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...proofJtiKey(deviceId, jti),
+          usedBy,
+          ttl: Math.floor(at.getTime() / 1000) + PROOF_GUARD_KEEP_SECONDS,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    onConditionFailed: 'replan',
+  };
+}
