@@ -3,6 +3,7 @@ import { billerRouters } from './biller/routers';
 import { citizenRouters } from './citizen/routers';
 import type { AppDeps } from './deps';
 import { createShell } from './http/shell';
+import { merchantRouters } from './merchant/routers';
 import { mountOpenApi } from './public/openapi';
 import { publicRoutes } from './public/routes';
 import { terminalRouters } from './terminal/routers';
@@ -14,6 +15,7 @@ export function allRouters(deps: AppDeps) {
     publicRoutes(deps.clock, deps.keyRing),
     ...citizenRouters(deps),
     ...terminalRouters(deps),
+    ...merchantRouters(deps),
     ...billerRouters(deps),
     webhookRoutes(deps),
     ...adminRouters(deps),

@@ -1,5 +1,6 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { campaignsLoader } from '../shared/campaigns/store';
 import { cityConfigLoader } from '../shared/city/store';
 import { fareTables } from '../shared/fares/store';
 import { KeyRing } from '../shared/keys/keyring';
@@ -41,6 +42,7 @@ export function cloudDeps(service: string): AppDeps {
     keyRing: new KeyRing(store, new KmsKeyMaterial(new KMSClient({}), required('SIGNING_KEY_IDS').split(',')), clock),
     city: cityConfigLoader(store, clock),
     fares: fareTables(store, clock),
+    campaigns: campaignsLoader(store, clock),
     sms: async (phone, text) => {
       await sns.send(new PublishCommand({ PhoneNumber: `+86${phone}`, Message: text }));
     },

@@ -1,3 +1,4 @@
+import type { CampaignsLoader } from '../shared/campaigns/store';
 import type { CityConfig } from '../shared/city/model';
 import type { FareTables } from '../shared/fares/store';
 import type { KeyRing } from '../shared/keys/keyring';
@@ -17,5 +18,6 @@ export interface AppDeps {
   keyRing: KeyRing;
   city: () => Promise<CityConfig>;
   fares: FareTables;
+  campaigns: CampaignsLoader;
   sms: SmsSender | undefined;
 }

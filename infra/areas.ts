@@ -42,6 +42,14 @@ export const AREAS: AreaDefinition[] = [
     timeoutSeconds: 60,
   },
   {
+    name: 'merchant',
+    entry: 'functions/merchant/handler.ts',
+    routes: ['ANY /v1/merchant/{proxy+}'],
+    signs: false,
+    memoryMb: 1024,
+    timeoutSeconds: 10,
+  },
+  {
     name: 'biller',
     entry: 'functions/biller/handler.ts',
     routes: ['ANY /v1/biller/{proxy+}'],

@@ -3,6 +3,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createApi } from '../functions/api';
 import { localConfig, type RuntimeConfig } from '../functions/config';
 import type { AppDeps } from '../functions/deps';
+import { campaignsLoader } from '../shared/campaigns/store';
 import { cityConfigLoader } from '../shared/city/store';
 import { fareTables } from '../shared/fares/store';
 import { KeyRing } from '../shared/keys/keyring';
@@ -55,6 +56,7 @@ export async function startLocalBackend(options: LocalBackendOptions) {
       keyRing: new KeyRing(store, new LocalKeyMaterial(keyFile), clock),
       city: cityConfigLoader(store, clock),
       fares: fareTables(store, clock),
+      campaigns: campaignsLoader(store, clock),
       // Locally the code is answered as devCode instead of sent.
       sms: undefined,
     };

@@ -6,6 +6,7 @@ import { billRoutes } from './bill-routes';
 import { cardRoutes } from './card-routes';
 import { deviceRoutes } from './device-routes';
 import { journeyRoutes } from './journey-routes';
+import { offerRoutes } from './offer-routes';
 import { statementRoutes } from './statement-routes';
 import { topupRoutes } from './topup-routes';
 
@@ -19,5 +20,6 @@ export function citizenRouters(deps: AppDeps) {
   statementRoutes(me, deps);
   journeyRoutes(me, deps);
   billRoutes(me, deps);
+  offerRoutes(me, deps);
   return [authRoutes(deps), me];
 }

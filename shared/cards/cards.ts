@@ -29,6 +29,8 @@ export type CardItem = WalletItem & {
   pendingTopupFen?: number;
   /** Devices revoked for good; mirrored from the device items so a tap reads only the card. */
   revokedDevices?: Set<string>;
+  /** How often the card used each alliance campaign, per fare day. */
+  campaignUses?: Record<string, { day: string; count: number }>;
 };
 
 export function toCard(item: CardItem): Card {

@@ -59,3 +59,4 @@ export const paymentKey = (paymentId: string) => ({ pk: `PAY#${paymentId}`, sk: 
 export const billPaymentKey = (paymentId: string) => ({ pk: `BPAY#${paymentId}`, sk: 'P' });
 export const billerPaymentsIndex = (billerId: string) => `BILLERPAY#${billerId}`;
 export const refundKey = (refundId: string) => ({ pk: `REFUND#${refundId}`, sk: 'R' });
+export const merchantPaymentsIndex = (merchantId: string) => `MERCHPAY#${merchantId}`;

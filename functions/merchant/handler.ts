@@ -1,0 +1,7 @@
+import { handle } from 'hono/aws-lambda';
+import { cloudDeps } from '../cloud-deps';
+import { createShell } from '../http/shell';
+import { merchantRouters } from './routers';
+
+const deps = cloudDeps('merchant');
+export const handler = handle(createShell({ logger: deps.logger }, ...merchantRouters(deps)));

@@ -1,0 +1,131 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { processPurchase } from '../../shared/merchant/purchases';
+import { refundPurchase } from '../../shared/merchant/refunds';
+import type { AppDeps } from '../deps';
+import type { Router } from '../http/router';
+import { errorResponses } from '../http/schemas';
+
+const PurchaseSchema = z
+  .strictObject({
+    paymentId: z
+      .uuid()
+      .openapi({ description: 'Made by the POS; a retry sends the same id and gets the same answer, forever' }),
+    amountFen: z.number().int().min(1).max(500_000),
+    challenge: z.string().min(1).max(256),
+    credential: z.string().min(16).max(8192),
+    proof: z.string().min(16).max(4096).openapi({ description: 'The phone’s proof; its amt must be amountFen' }),
+  })
+  .openapi('Purchase');
+
+const PurchaseResultSchema = z
+  .object({
+    paymentId: z.string(),
+    status: z.enum(['accepted', 'declined']),
+    amountFen: z.number().int(),
+    discountFen: z.number().int(),
+    chargedFen: z.number().int().openapi({ description: 'What the card paid: amountFen less discountFen' }),
+    campaignId: z.string().nullable(),
+    declineCode: z
+      .enum([
+        'PROOF_INVALID',
+        'CREDENTIAL_EXPIRED',
+        'TAP_TIME_INVALID',
+        'CARD_FROZEN',
+        'DEVICE_REVOKED',
+        'REPLAYED',
+        'INSUFFICIENT_FUNDS',
+      ])
+      .optional(),
+  })
+  .openapi('PurchaseResult');
+
+const RefundResultSchema = z
+  .object({
+    refundId: z.string(),
+    paymentId: z.string(),
+    amountFen: z.number().int(),
+    discountReturnedFen: z.number().int(),
+    refundedTotalFen: z.number().int(),
+    status: z.literal('completed'),
+  })
+  .openapi('RefundResult');
+
+/** Alliance merchants' POS: purchases paid by the phone, and refunds of them. */
+export function merchantRoutes(app: Router, deps: AppDeps) {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/merchant/payments',
+      tags: ['merchant'],
+      security: [{ machine: [] }],
+      summary: 'A purchase paid by the phone, with the best alliance discount that applies',
+      description:
+        'A refusal is an answer: 200 with status declined and a declineCode, and no money moves. The whole charge must be in the balance. Campaigns do not stack; when a campaign’s budget cannot cover its discount the purchase goes through without it.',
+      request: { body: { required: true, content: { 'application/json': { schema: PurchaseSchema } } } },
+      responses: {
+        200: { description: 'Accepted or declined', content: { 'application/json': { schema: PurchaseResultSchema } } },
+        ...errorResponses(400, 401, 403, 409, 503),
+      },
+    }),
+    async (c) => {
+      const pos = c.get('machine');
+      const now = deps.clock();
+      const result = await processPurchase(
+        {
+          store: deps.store,
+          clock: () => now,
+          keyRing: deps.keyRing,
+          issuer: deps.config.issuer,
+          campaigns: deps.campaigns,
+          dayStartHour: (await deps.fares.at(now)).fareDayStartHour,
+        },
+        pos,
+        c.req.valid('json'),
+      );
+      c.get('logger').info('purchase', {
+        pos: pos.clientId,
+        paymentId: result.paymentId,
+        status: result.status,
+        declineCode: result.declineCode,
+        chargedFen: result.chargedFen,
+      });
+      return c.json(result, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/merchant/payments/{paymentId}/refunds',
+      tags: ['merchant'],
+      security: [{ machine: [] }],
+      summary: 'Give back (part of) a purchase: at most what the card was charged, over all refunds',
+      description:
+        'The discount’s share goes back to the campaign budget in proportion. 422 REFUND_EXCEEDS_CHARGE beyond the charge; 403 for another merchant’s payment.',
+      request: {
+        params: z.object({ paymentId: z.uuid() }),
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.strictObject({ refundId: z.uuid(), amountFen: z.number().int().min(1).max(500_000) }),
+            },
+          },
+        },
+      },
+      responses: {
+        201: { description: 'Refunded', content: { 'application/json': { schema: RefundResultSchema } } },
+        ...errorResponses(400, 401, 403, 404, 409, 422, 503),
+      },
+    }),
+    async (c) => {
+      const { refundId, amountFen } = c.req.valid('json');
+      const result = await refundPurchase(deps.store, c.get('machine'), {
+        paymentId: c.req.valid('param').paymentId,
+        refundId,
+        amountFen,
+        now: deps.clock(),
+      });
+      return c.json(result, 201);
+    },
+  );
+}

@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { MachineClient } from '../clients/clients';
+import { ConflictError, ForbiddenError, NotFoundError, RefusedError } from '../errors';
+import { campaignBudget, merchantPayable } from '../ledger/accounts';
+import { type Command, runCommand } from '../ledger/command';
+import { accountKey, paymentKey, refundKey } from '../store/keys';
+import type { Store } from '../store/store';
+import type { RefundResult } from './model';
+
+interface PaymentItem {
+  paymentId: string;
+  merchantId: string;
+  cardId: string | null;
+  status: 'accepted' | 'declined';
+  amountFen: number;
+  discountFen: number;
+  chargedFen: number;
+  campaignId: string | null;
+  refundedFen: number;
+}
+
+/**
+ * The campaign's share of refunds so far: the discount in proportion to what was refunded of the
+ * charge, rounded down, and computed on the running total so that a whole refund gives back the
+ * whole discount exactly, whatever the parts.
+ */
+export function discountShareFen(
+  payment: Pick<PaymentItem, 'discountFen' | 'chargedFen'>,
+  refundedFen: number,
+): number {
+  if (payment.chargedFen === 0) return 0;
+  return Math.floor((refundedFen * payment.discountFen) / payment.chargedFen);
+}
+
+const refundHash = (paymentId: string, amountFen: number) =>
+  createHash('sha256').update(`${paymentId}:${amountFen}`).digest('base64url');
+
+async function storedRefund(store: Store, refundId: string, hash: string): Promise<RefundResult | undefined> {
+  const { Item } = await store.doc.send(
+    new GetCommand({ TableName: store.tableName, Key: refundKey(refundId), ConsistentRead: true }),
+  );
+  if (!Item) return undefined;
+  if (Item.requestHash !== hash)
+    throw new ConflictError('IDEMPOTENCY_KEY_REUSED', `refundId ${refundId} was used for another refund`);
+  return JSON.parse(Item.result as string) as RefundResult;
+}
+
+/**
+ * Gives back (part of) a purchase: the card gets at most what it was charged, over all refunds
+ * together (422 REFUND_EXCEEDS_CHARGE beyond that); the campaign budget gets the discount's share in
+ * proportion; the merchant pays both. One transaction, once per refundId, guarded by the payment's
+ * running refunded total.
+ */
+export async function refundPurchase(
+  store: Store,
+  pos: Pick<MachineClient, 'scope'>,
+  input: { paymentId: string; refundId: string; amountFen: number; now: Date },
+): Promise<RefundResult> {
+  const hash = refundHash(input.paymentId, input.amountFen);
+  const known = await storedRefund(store, input.refundId, hash);
+  if (known) return known;
+  const first = (
+    await store.doc.send(
+      new GetCommand({ TableName: store.tableName, Key: paymentKey(input.paymentId), ConsistentRead: true }),
+    )
+  ).Item as PaymentItem | undefined;
+  if (!first) throw new NotFoundError('Payment', { paymentId: input.paymentId });
+  if (first.merchantId !== pos.scope.merchantId) throw new ForbiddenError('This payment was made at another merchant');
+  if (first.status !== 'accepted' || !first.cardId)
+    throw new RefusedError('REFUND_EXCEEDS_CHARGE', 'A declined payment charged nothing');
+  const cardId = first.cardId;
+
+  const command: Command<RefundResult> = {
+    reads: { payment: paymentKey(input.paymentId), wallet: accountKey(cardId) },
+    plan: (items) => {
+      const payment = items.payment as unknown as PaymentItem;
+      const refundedAfter = payment.refundedFen + input.amountFen;
+      if (refundedAfter > payment.chargedFen) {
+        throw new RefusedError(
+          'REFUND_EXCEEDS_CHARGE',
+          `At most ${payment.chargedFen - payment.refundedFen} fen is left to refund`,
+          {
+            chargedFen: payment.chargedFen,
+            refundedFen: payment.refundedFen,
+          },
+        );
+      }
+      const shareFen = discountShareFen(payment, refundedAfter) - discountShareFen(payment, payment.refundedFen);
+      const result: RefundResult = {
+        refundId: input.refundId,
+        paymentId: input.paymentId,
+        amountFen: input.amountFen,
+        discountReturnedFen: shareFen,
+        refundedTotalFen: refundedAfter,
+        status: 'completed',
+      };
+      return {
+        transfer: {
+          transferId: `refund:${input.refundId}`,
+          kind: 'refund',
+          at: input.now.toISOString(),
+          description: `Refund from ${payment.merchantId}`,
+          ref: input.paymentId,
+          reverses: `purchase:${input.paymentId}`,
+          postings: [
+            { accountId: cardId, amountFen: input.amountFen },
+            { accountId: merchantPayable(payment.merchantId), amountFen: -(input.amountFen + shareFen) },
+            ...(payment.campaignId && shareFen > 0
+              ? [{ accountId: campaignBudget(payment.campaignId), amountFen: shareFen }]
+              : []),
+          ],
+        },
+        writes: [
+          {
+            item: {
+              Update: {
+                TableName: store.tableName,
+                Key: paymentKey(input.paymentId),
+                UpdateExpression: 'SET refundedFen = :after',
+                ConditionExpression: 'refundedFen = :before',
+                ExpressionAttributeValues: { ':after': refundedAfter, ':before': payment.refundedFen },
+              },
+            },
+            onConditionFailed: 'replan',
+          },
+          {
+            item: {
+              Put: {
+                TableName: store.tableName,
+                Item: {
+                  ...refundKey(input.refundId),
+                  refundId: input.refundId,
+                  paymentId: input.paymentId,
+                  requestHash: hash,
+                  result: JSON.stringify(result),
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            onConditionFailed: 'replay',
+          },
+        ],
+        result,
+      };
+    },
+    replay: () => storedRefund(store, input.refundId, hash),
+  };
+  return runCommand(store, command);
+}

@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { campaignBudget, SYSTEM } from '../../shared/ledger/accounts';
+import { postTransfer } from '../../shared/ledger/transfers';
+import { useTestBackend } from '../support/backend';
+import { adminAuth, jsonRequest } from '../support/citizen';
+import { body } from '../support/http';
+import { assertionFor, newKey, proofFor, seconds, type TestKey } from '../support/jose-kit';
+import { type Rider, rider } from '../support/rider';
+
+const t = useTestBackend();
+const { app } = t;
+type Pos = { clientId: string; key: TestKey };
+let tea: Pos;
+let books: Pos;
+
+async function registerPos(merchantId: string): Promise<Pos> {
+  const key = await newKey();
+  const res = await app.request(
+    '/v1/admin/clients',
+    jsonRequest(
+      'POST',
+      { kind: 'merchant-pos', name: `${merchantId} till`, publicKeyJwk: key.publicJwk, scope: { merchantId } },
+      adminAuth,
+    ),
+  );
+  return { clientId: (await body(res)).clientId, key };
+}
+
+beforeAll(async () => {
+  tea = await registerPos('m-tea');
+  books = await registerPos('m-books');
+});
+
+async function purchaseBody(
+  r: Pick<Rider, 'device' | 'credential'>,
+  pos: Pos,
+  amountFen: number,
+  options: { amt?: number; paymentId?: string } = {},
+) {
+  const challenge = randomUUID();
+  const proof = await proofFor(r.device, r.credential, {
+    chl: challenge,
+    tid: pos.clientId,
+    iat: seconds(new Date()),
+    amt: options.amt ?? amountFen,
+  });
+  return { paymentId: options.paymentId ?? randomUUID(), amountFen, challenge, credential: r.credential, proof };
+}
+const asPos = async (pos: Pos) => ({ authorization: `Bearer ${await assertionFor(pos.clientId, pos.key)}` });
+const buy = async (pos: Pos, b: object) => {
+  const res = await app.request('/v1/merchant/payments', jsonRequest('POST', b, await asPos(pos)));
+  return { status: res.status, json: await body(res) };
+};
+const refund = async (pos: Pos, paymentId: string, amountFen: number, refundId = randomUUID()) => {
+  const res = await app.request(
+    `/v1/merchant/payments/${paymentId}/refunds`,
+    jsonRequest('POST', { refundId, amountFen }, await asPos(pos)),
+  );
+  return { status: res.status, json: await body(res) };
+};
+const balance = async (r: Rider) => (await body(await app.request('/v1/me/card', { headers: r.auth }))).balanceFen;
+
+describe('purchases at alliance merchants', () => {
+  it('takes 10% off at the teahouse from 2000 fen, once per card per fare day', async () => {
+    const r = await rider(app, { balanceFen: 10_000 });
+    const offers = await body(await app.request('/v1/me/offers', { headers: r.auth }));
+    expect(offers.items).toEqual([
+      expect.objectContaining({ campaignId: 'c-tea10', percentOff: 10, usesLeftToday: 1 }),
+    ]);
+    const first = await buy(tea, await purchaseBody(r, tea, 2500));
+    expect(first.json).toEqual({
+      paymentId: expect.any(String),
+      status: 'accepted',
+      amountFen: 2500,
+      discountFen: 250,
+      chargedFen: 2250,
+      campaignId: 'c-tea10',
+    });
+    const second = await buy(tea, await purchaseBody(r, tea, 3000));
+    expect(second.json).toMatchObject({ status: 'accepted', discountFen: 0, chargedFen: 3000, campaignId: null });
+    expect(await balance(r)).toBe(10_000 - 2250 - 3000);
+    expect((await body(await app.request('/v1/me/offers', { headers: r.auth }))).items).toEqual([]);
+    const statement = await body(await app.request('/v1/me/statement', { headers: r.auth }));
+    expect(statement.items[1]).toMatchObject({ kind: 'purchase', amountFen: -2250 });
+  });
+
+  it('gives nothing under 2000 fen or at a merchant without a campaign, and at most 1000 fen', async () => {
+    const r = await rider(app, { balanceFen: 30_000 });
+    expect((await buy(tea, await purchaseBody(r, tea, 1999))).json).toMatchObject({ discountFen: 0, chargedFen: 1999 });
+    expect((await buy(books, await purchaseBody(r, books, 2500))).json).toMatchObject({
+      discountFen: 0,
+      campaignId: null,
+    });
+    expect((await buy(tea, await purchaseBody(r, tea, 20_000))).json).toMatchObject({
+      discountFen: 1000,
+      chargedFen: 19_000,
+    });
+  });
+
+  it('declines what the proof does not say, what the balance cannot pay, and replays', async () => {
+    const r = await rider(app, { balanceFen: 1000 });
+    expect((await buy(tea, await purchaseBody(r, tea, 500, { amt: 50 }))).json).toMatchObject({
+      status: 'declined',
+      declineCode: 'PROOF_INVALID',
+    });
+    const poor = await buy(tea, await purchaseBody(r, tea, 1001));
+    expect(poor.json).toMatchObject({ status: 'declined', declineCode: 'INSUFFICIENT_FUNDS', chargedFen: 0 });
+    const b = await purchaseBody(r, tea, 300);
+    const ok = await buy(tea, b);
+    expect(ok.json.status).toBe('accepted');
+    expect((await buy(tea, b)).json).toEqual(ok.json);
+    expect((await buy(tea, { ...b, amountFen: 301 })).status).toBe(409);
+    expect((await buy(tea, { ...b, paymentId: randomUUID() })).json.declineCode).toBe('REPLAYED');
+    expect(await balance(r)).toBe(700);
+  });
+});
+
+describe('refunds', () => {
+  it('give back at most the charge, returning the discount’s share to the budget in proportion', async () => {
+    const r = await rider(app, { balanceFen: 5000 });
+    const budgetBefore = (await body(await app.request('/v1/admin/reconciliation', { headers: adminAuth }))).byKind[
+      'campaign-budget'
+    ];
+    const paid = (await buy(tea, await purchaseBody(r, tea, 2500))).json;
+    expect(paid).toMatchObject({ discountFen: 250, chargedFen: 2250 });
+    const discount = 250;
+    const refundId = randomUUID();
+    const first = await refund(tea, paid.paymentId, 1000, refundId);
+    expect(first.status).toBe(201);
+    expect(first.json).toMatchObject({
+      amountFen: 1000,
+      refundedTotalFen: 1000,
+      discountReturnedFen: Math.floor((1000 * discount) / paid.chargedFen),
+    });
+    expect((await refund(tea, paid.paymentId, 1000, refundId)).json).toEqual(first.json);
+    expect((await refund(tea, paid.paymentId, 999, refundId)).status).toBe(409);
+    expect((await refund(books, paid.paymentId, 1)).status).toBe(403);
+    const rest = await refund(tea, paid.paymentId, paid.chargedFen - 1000);
+    expect(rest.json.discountReturnedFen).toBe(139);
+    expect(first.json.discountReturnedFen + rest.json.discountReturnedFen).toBe(discount);
+    const over = await refund(tea, paid.paymentId, 1);
+    expect(over.status).toBe(422);
+    expect(over.json.error.code).toBe('REFUND_EXCEEDS_CHARGE');
+    expect(await balance(r)).toBe(5000);
+    const report = await body(await app.request('/v1/admin/reconciliation', { headers: adminAuth }));
+    expect(report.byKind['campaign-budget']).toBe(budgetBefore);
+    expect(report).toMatchObject({ balanced: true, sumFen: 0, mismatches: [] });
+    expect((await refund(tea, randomUUID(), 1)).status).toBe(404);
+  });
+});
+
+describe('an exhausted budget', () => {
+  it('goes through without the discount when the budget cannot cover it', async () => {
+    const { store } = t.backend().deps;
+    const budget = (await body(await app.request('/v1/admin/reconciliation', { headers: adminAuth }))).byKind[
+      'campaign-budget'
+    ];
+    // Leave 200 fen in the budget: the alliance takes the rest back.
+    await postTransfer(store, {
+      transferId: `drain-${randomUUID()}`,
+      kind: 'funding',
+      at: new Date().toISOString(),
+      description: 'test: drain the budget',
+      ref: 'c-tea10',
+      postings: [
+        { accountId: campaignBudget('c-tea10'), amountFen: -(budget - 200) },
+        { accountId: SYSTEM.allianceFunding, amountFen: budget - 200 },
+      ],
+    });
+    const r = await rider(app, { balanceFen: 10_000 });
+    expect((await buy(tea, await purchaseBody(r, tea, 5000))).json).toMatchObject({
+      status: 'accepted',
+      discountFen: 0,
+      chargedFen: 5000,
+      campaignId: null,
+    });
+    const small = await rider(app, { balanceFen: 10_000 });
+    expect((await buy(tea, await purchaseBody(small, tea, 2000))).json).toMatchObject({
+      discountFen: 200,
+      chargedFen: 1800,
+    });
+  });
+});
