@@ -1,6 +1,7 @@
 import type { AppDeps } from '../deps';
 import { operatorAuth } from '../http/auth';
 import { newRouter } from '../http/router';
+import { catalogRoutes } from './catalog-routes';
 import { clientRoutes } from './client-routes';
 import { correctionRoutes } from './correction-routes';
 import { fareRoutes } from './fare-routes';
@@ -15,6 +16,7 @@ export function adminRouters(deps: AppDeps) {
   keyRoutes(app, deps);
   fareRoutes(app, deps);
   correctionRoutes(app, deps);
+  catalogRoutes(app, deps);
   reconciliationRoutes(app, deps);
   return [app];
 }

@@ -21,7 +21,9 @@ export function campaignsLoader(store: Store, clock: () => Date) {
         Limit: MAX_CAMPAIGNS,
       }),
     );
-    const campaigns = (page.Items ?? []).map(({ pk: _pk, sk: _sk, ...c }) => CampaignSchema.parse(c));
+    const campaigns = (page.Items ?? []).map(({ pk: _pk, sk: _sk, createdAt: _created, ...c }) =>
+      CampaignSchema.parse(c),
+    );
     cached = { campaigns, at: now };
     return campaigns;
   };

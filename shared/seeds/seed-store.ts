@@ -1,7 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { seedBillPut } from '../bills/bills';
-import { campaignBudget, SYSTEM } from '../ledger/accounts';
-import { postTransfer } from '../ledger/transfers';
+import { createCampaign } from '../campaigns/create';
 import { CITY_CONFIG, catalogKey, fareTableKey, SEED_MARKER } from '../store/keys';
 import type { Store } from '../store/store';
 import type { SeedData } from './schema';
@@ -19,21 +18,7 @@ export async function seedStore(store: Store, seeds: SeedData, now: Date): Promi
   await put({ ...CITY_CONFIG, ...seeds.city });
   await put({ ...fareTableKey(seeds.fares.version), table: seeds.fares });
   for (const merchant of seeds.merchants) await put({ ...catalogKey('merchant', merchant.merchantId), ...merchant });
-  for (const campaign of seeds.campaigns) {
-    await put({ ...catalogKey('campaign', campaign.campaignId), ...campaign });
-    // The alliance funds the campaign's budget: a transfer like any other, once by its id.
-    await postTransfer(store, {
-      transferId: `fund:${campaign.campaignId}`,
-      kind: 'funding',
-      at: now.toISOString(),
-      description: `Budget of campaign ${campaign.campaignId}`,
-      ref: campaign.campaignId,
-      postings: [
-        { accountId: SYSTEM.allianceFunding, amountFen: -campaign.budgetFen },
-        { accountId: campaignBudget(campaign.campaignId), amountFen: campaign.budgetFen },
-      ],
-    });
-  }
+  for (const campaign of seeds.campaigns) await createCampaign(store, campaign, now);
   for (const biller of seeds.billers) {
     await put({ ...catalogKey('biller', biller.billerId), billerId: biller.billerId, name: biller.name });
     for (const bill of biller.bills) await put(seedBillPut(biller.billerId, bill, now));

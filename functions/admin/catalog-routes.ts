@@ -1,0 +1,111 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { createCampaign } from '../../shared/campaigns/create';
+import { CampaignSchema, MerchantSchema } from '../../shared/campaigns/model';
+import { catalogAdd, catalogList } from '../../shared/catalog/catalog';
+import type { AppDeps } from '../deps';
+import { idempotent } from '../http/idempotency';
+import type { Router } from '../http/router';
+import { errorResponses, IdempotencyKeyHeader } from '../http/schemas';
+
+const BillerSchema = z
+  .strictObject({
+    billerId: z
+      .string()
+      .min(1)
+      .max(32)
+      .regex(/^[\w-]+$/),
+    name: z.string().min(1).max(200),
+  })
+  .openapi('Biller');
+const MerchantBody = MerchantSchema.extend({
+  merchantId: z
+    .string()
+    .min(1)
+    .max(32)
+    .regex(/^[\w-]+$/),
+}).openapi('Merchant');
+const CampaignBody = CampaignSchema.extend({
+  campaignId: z
+    .string()
+    .min(1)
+    .max(32)
+    .regex(/^[\w-]+$/),
+}).openapi('Campaign');
+const security = [{ operator: [] }];
+const list = <T extends z.ZodType>(schema: T) => ({
+  200: {
+    description: 'All of them',
+    content: { 'application/json': { schema: z.object({ items: z.array(schema), nextCursor: z.null() }) } },
+  },
+  ...errorResponses(401, 403),
+});
+
+/** The alliance's merchants and campaigns, and the city's billers. */
+export function catalogRoutes(app: Router, deps: AppDeps) {
+  for (const [kind, path, schema, idField] of [
+    ['merchant', '/v1/admin/merchants', MerchantBody, 'merchantId'],
+    ['biller', '/v1/admin/billers', BillerSchema, 'billerId'],
+  ] as const) {
+    app.openapi(
+      createRoute({
+        method: 'post',
+        path,
+        tags: ['operator'],
+        security,
+        summary: `Add a ${kind} (its id is what POS scopes, bills and campaigns name)`,
+        request: { body: { required: true, content: { 'application/json': { schema } } } },
+        responses: {
+          201: { description: 'Added', content: { 'application/json': { schema } } },
+          ...errorResponses(400, 401, 403, 409),
+        },
+      }),
+      async (c) => {
+        const entry = c.req.valid('json');
+        await catalogAdd(deps.store, kind, (entry as Record<string, string>)[idField]!, entry);
+        return c.json(entry, 201);
+      },
+    );
+    app.openapi(
+      createRoute({
+        method: 'get',
+        path,
+        tags: ['operator'],
+        security,
+        summary: `The ${kind}s`,
+        responses: list(schema),
+      }),
+      async (c) => c.json({ items: (await catalogList(deps.store, kind)) as never[], nextCursor: null }, 200),
+    );
+  }
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/admin/campaigns',
+      tags: ['operator'],
+      security,
+      middleware: [idempotent(deps.store, deps.clock, () => 'operator')] as const,
+      summary: 'Start an alliance campaign, funding its budget from the alliance account in the same transaction',
+      description: 'Purchases see a new campaign within 30 seconds (each instance caches the list that long).',
+      request: {
+        headers: IdempotencyKeyHeader,
+        body: { required: true, content: { 'application/json': { schema: CampaignBody } } },
+      },
+      responses: {
+        201: { description: 'Started', content: { 'application/json': { schema: CampaignBody } } },
+        ...errorResponses(400, 401, 403, 409, 503),
+      },
+    }),
+    async (c) => c.json(await createCampaign(deps.store, c.req.valid('json'), deps.clock()), 201),
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/admin/campaigns',
+      tags: ['operator'],
+      security,
+      summary: 'The campaigns',
+      responses: list(CampaignBody),
+    }),
+    async (c) => c.json({ items: (await catalogList(deps.store, 'campaign')) as never[], nextCursor: null }, 200),
+  );
+}
