@@ -79,7 +79,9 @@ export class KeyRing {
       await this.save(rotated, state.version);
     } catch (err) {
       if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
-      // Another rotation won the race; one rotation is what was asked for.
+      // Another rotation won the race; one rotation is what was asked for. Forget the old keys so
+      // this instance reads the winner's at once instead of a minute later.
+      this.cached = undefined;
       throw new ConflictError('ALREADY_EXISTS', 'The keys were rotated by another request just now; read the JWKS');
     }
     return { previous: current.kid, current: next.kid, next: fresh.kid };
