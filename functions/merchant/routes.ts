@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { PRESENTATION_DECLINE_CODES } from '../../shared/credentials/presented';
 import { processPurchase } from '../../shared/merchant/purchases';
 import { refundPurchase } from '../../shared/merchant/refunds';
 import type { AppDeps } from '../deps';
@@ -25,17 +26,7 @@ const PurchaseResultSchema = z
     discountFen: z.number().int(),
     chargedFen: z.number().int().openapi({ description: 'What the card paid: amountFen less discountFen' }),
     campaignId: z.string().nullable(),
-    declineCode: z
-      .enum([
-        'PROOF_INVALID',
-        'CREDENTIAL_EXPIRED',
-        'TAP_TIME_INVALID',
-        'CARD_FROZEN',
-        'DEVICE_REVOKED',
-        'REPLAYED',
-        'INSUFFICIENT_FUNDS',
-      ])
-      .optional(),
+    declineCode: z.enum(PRESENTATION_DECLINE_CODES).optional(),
   })
   .openapi('PurchaseResult');
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Logger } from '../../shared/log/logger';
 import { MAX_BATCH_TAPS, processBatch } from '../../shared/transit/batch';
-import type { TapResult } from '../../shared/transit/model';
+import { TAP_DECLINE_CODES, type TapResult } from '../../shared/transit/model';
 import { processTap, type TransitDeps } from '../../shared/transit/taps';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
@@ -37,18 +37,7 @@ export const TapResultSchema = z
     fareClass: z.enum(['adult', 'student', 'senior', 'disabled']).nullable(),
     journeyId: z.string().nullable(),
     explanation: z.array(Rule),
-    declineCode: z
-      .enum([
-        'PROOF_INVALID',
-        'CREDENTIAL_EXPIRED',
-        'TAP_TIME_INVALID',
-        'CARD_FROZEN',
-        'DEVICE_REVOKED',
-        'REPLAYED',
-        'INSUFFICIENT_FUNDS',
-        'NO_OPEN_JOURNEY',
-      ])
-      .optional(),
+    declineCode: z.enum(TAP_DECLINE_CODES).optional(),
   })
   .openapi('TapResult');
 

@@ -2,6 +2,18 @@ import { decodeJwt } from 'jose';
 import type { GuardedWrite, Key, PlanContext } from '../ledger/command';
 import { accountKey, proofJtiKey } from '../store/keys';
 
+/** Why a tap or a purchase presented with the phone is declined: the verifier's reasons and the backend's. */
+export const PRESENTATION_DECLINE_CODES = [
+  'PROOF_INVALID',
+  'CREDENTIAL_EXPIRED',
+  'TAP_TIME_INVALID',
+  'CARD_FROZEN',
+  'DEVICE_REVOKED',
+  'REPLAYED',
+  'INSUFFICIENT_FUNDS',
+] as const;
+export type PresentationDeclineCode = (typeof PRESENTATION_DECLINE_CODES)[number];
+
 /** Names the proof's replay guard among a command's writes; its failure means "read the guard". */
 export const PROOF_GUARD = 'proof-jti';
 /** Card, device and proof ids we issue or accept are far shorter; DynamoDB keys stop at 2048 bytes. */

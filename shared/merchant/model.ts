@@ -1,3 +1,5 @@
+import type { PresentationDeclineCode } from '../credentials/presented';
+
 export interface PurchaseRequest {
   paymentId: string;
   amountFen: number;
@@ -6,14 +8,7 @@ export interface PurchaseRequest {
   proof: string;
 }
 
-export type PurchaseDeclineCode =
-  | 'PROOF_INVALID'
-  | 'CREDENTIAL_EXPIRED'
-  | 'TAP_TIME_INVALID'
-  | 'CARD_FROZEN'
-  | 'DEVICE_REVOKED'
-  | 'REPLAYED'
-  | 'INSUFFICIENT_FUNDS';
+export type PurchaseDeclineCode = PresentationDeclineCode;
 
 export interface PurchaseResult {
   paymentId: string;

@@ -1,3 +1,4 @@
+import { PRESENTATION_DECLINE_CODES } from '../credentials/presented';
 import type { FareRule } from '../fares/engine';
 import type { FareClass } from '../fares/fare-table';
 
@@ -12,15 +13,8 @@ export interface TapRequest {
   proof: string;
 }
 
-export type TapDeclineCode =
-  | 'PROOF_INVALID'
-  | 'CREDENTIAL_EXPIRED'
-  | 'TAP_TIME_INVALID'
-  | 'CARD_FROZEN'
-  | 'DEVICE_REVOKED'
-  | 'REPLAYED'
-  | 'INSUFFICIENT_FUNDS'
-  | 'NO_OPEN_JOURNEY';
+export const TAP_DECLINE_CODES = [...PRESENTATION_DECLINE_CODES, 'NO_OPEN_JOURNEY'] as const;
+export type TapDeclineCode = (typeof TAP_DECLINE_CODES)[number];
 
 export interface TapResult {
   tapId: string;
