@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { useTestBackend } from '../support/backend';
+import { testClock, useTestBackend } from '../support/backend';
 import { adminAuth, citizenWithCard, deliverWebhook, jsonRequest, login, residentId } from '../support/citizen';
 import { body } from '../support/http';
 
-const { app } = useTestBackend();
+// Time stands still in this file: rate windows and token lifetimes cannot move under a test.
+const { app } = useTestBackend({ clock: testClock(new Date()) });
 
 describe('citizen login', () => {
   it('gives a token for the right code, once, and refuses a wrong one', async () => {

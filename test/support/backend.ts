@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
+import type { RuntimeConfig } from '../../functions/config';
 import { startLocalBackend } from '../../infra/local-backend';
 import { silentLogger } from './silent-logger';
 
@@ -23,7 +24,7 @@ export function testClock(start = new Date()) {
  * The whole backend against the run's DynamoDB Local, on a table of its own and seeded,
  * as `npm start` builds it; tests call it through `app.request`.
  */
-export async function startTestBackend(options: { clock?: () => Date } = {}) {
+export async function startTestBackend(options: { clock?: () => Date; configOverrides?: Partial<RuntimeConfig> } = {}) {
   return startLocalBackend({
     dataDir: ':memory:',
     dynamoEndpoint: inject('dynamoEndpoint'),

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { startTestBackend, testClock } from '../support/backend';
+import { jsonRequest } from '../support/citizen';
+import { body } from '../support/http';
+
+describe('OTP limits per source address', () => {
+  it('refuses codes past the address limit, whatever the phone, with 429 and Retry-After', async () => {
+    const backend = await startTestBackend({
+      configOverrides: { otp: { perPhonePerMinute: 5, perAddressPerMinute: 3 } },
+    });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 4; i++) {
+        const res = await backend.app.request('/v1/auth/otp', jsonRequest('POST', { phone: `1360000000${i}` }));
+        statuses.push(res.status);
+        if (res.status === 429) {
+          expect((await body(res)).error.code).toBe('RATE_LIMITED');
+          expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+        }
+      }
+      expect(statuses).toEqual([200, 200, 200, 429]);
+    } finally {
+      await backend.stop();
+    }
+  });
+});
