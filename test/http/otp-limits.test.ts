@@ -5,7 +5,10 @@ import { body } from '../support/http';
 
 describe('OTP limits per source address', () => {
   it('refuses codes past the address limit, whatever the phone, with 429 and Retry-After', async () => {
+    // A fixed clock: the four requests fall in one rate window whatever the time of the run.
+    const clock = testClock(new Date('2026-11-27T08:00:10+08:00'));
     const backend = await startTestBackend({
+      clock,
       configOverrides: { otp: { perPhonePerMinute: 5, perAddressPerMinute: 3 } },
     });
     try {
