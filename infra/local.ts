@@ -44,14 +44,23 @@ const server = serve({ fetch: backend.app.fetch, port, hostname: process.env.HOS
 });
 
 let stopping = false;
-async function shutdown(signal: string) {
+async function shutdown(reason: string, exitCode = 0) {
   if (stopping) return;
   stopping = true;
-  log.info('stopping', { signal });
+  log.info('stopping', { reason });
   server.close();
   if ('closeAllConnections' in server) server.closeAllConnections();
   await backend.stop();
-  process.exit(0);
+  process.exit(exitCode);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+// A port in use, or any defect: stop DynamoDB Local too rather than leave Java running.
+server.on('error', (err) => {
+  console.error(`onecard cannot serve on port ${port}: ${err.message}`);
+  void shutdown('server error', 1);
+});
+process.on('uncaughtException', (err) => {
+  console.error(err);
+  void shutdown('uncaught exception', 1);
+});

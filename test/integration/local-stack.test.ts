@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/dynamo-local';
 
@@ -65,6 +66,39 @@ describe('npm start', () => {
       await new Promise((r) => setTimeout(r, 300));
       expect(await javaProcessesOf(child.pid!)).toBe('');
     } finally {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {}
+    }
+  }, 60_000);
+
+  it('exits 1 when its port is taken, and stops DynamoDB Local first', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((ok) => blocker.listen(0, '0.0.0.0', () => ok()));
+    const port = (blocker.address() as net.AddressInfo).port;
+    const child = spawn('npm', ['start', '--silent'], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        ONECARD_DATA_DIR: ':memory:',
+        ONECARD_ADMIN_TOKEN: 'x',
+        ONECARD_TOPUP_WEBHOOK_SECRET: 'y',
+      },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let log = '';
+    child.stderr?.on('data', (d) => {
+      log += d;
+    });
+    try {
+      const code = await new Promise<number | null>((ok) => child.once('exit', (c) => ok(c)));
+      expect(code).toBe(1);
+      expect(log).toContain('cannot serve on port');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await javaProcessesOf(child.pid!)).toBe('');
+    } finally {
+      blocker.close();
       try {
         process.kill(-child.pid!, 'SIGKILL');
       } catch {}
