@@ -3,6 +3,7 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { CREATE_REQUIRE_BANNER } from './bundle-area';
 
 export interface AreaFunctionProps {
   entry: string;
@@ -39,9 +40,18 @@ export class AreaFunction extends Construct {
         minify: true,
         sourceMap: true,
         mainFields: ['module', 'main'],
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        banner: CREATE_REQUIRE_BANNER,
         externalModules: ['@aws-sdk/*'],
         forceDockerBundling: false,
+        // Rebuilt by infra/bundle-area.ts with the same settings plus the English-only zod locales
+        // plugin, which esbuild's CLI (what NodejsFunction drives) cannot load: 580 KB become 320 KB.
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) => [
+            `cd "${inputDir}" && node --import tsx infra/bundle-area.ts "${props.entry}" "${outputDir}/index.mjs"`,
+          ],
+        },
       },
     });
   }

@@ -1,0 +1,38 @@
+/**
+ * Bundles one area's Lambda entry the way the API stack ships it: ESM for Node 22, minified, the
+ * AWS SDK left to the runtime, and zod's locales cut to English (infra/bundle-plugins.ts).
+ * Used by the NodejsFunction's afterBundling hook: `node --import tsx infra/bundle-area.ts <entry> <outfile>`.
+ */
+import { build } from 'esbuild';
+import { englishZodLocales } from './bundle-plugins';
+
+export const CREATE_REQUIRE_BANNER =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+export async function bundleArea(entry: string, outfile: string) {
+  return build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    minify: true,
+    sourcemap: true,
+    mainFields: ['module', 'main'],
+    external: ['@aws-sdk/*'],
+    banner: { js: CREATE_REQUIRE_BANNER },
+    plugins: [englishZodLocales],
+    metafile: true,
+    logLevel: 'warning',
+  });
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*[/\\]/, ''))) {
+  const [entry, outfile] = process.argv.slice(2);
+  if (!entry || !outfile) {
+    console.error('usage: bundle-area.ts <entry> <outfile>');
+    process.exit(2);
+  }
+  await bundleArea(entry, outfile);
+}
