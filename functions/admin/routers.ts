@@ -1,6 +1,7 @@
 import type { AppDeps } from '../deps';
 import { operatorAuth } from '../http/auth';
 import { newRouter } from '../http/router';
+import { auditRoutes } from './audit-routes';
 import { catalogRoutes } from './catalog-routes';
 import { clientRoutes } from './client-routes';
 import { correctionRoutes } from './correction-routes';
@@ -17,6 +18,7 @@ export function adminRouters(deps: AppDeps) {
   fareRoutes(app, deps);
   correctionRoutes(app, deps);
   catalogRoutes(app, deps);
+  auditRoutes(app, deps);
   reconciliationRoutes(app, deps);
   return [app];
 }

@@ -130,9 +130,25 @@ describe('declines: an answer, recorded, moving no money', () => {
     });
     expect((await tap(bus, forgedTap)).json.declineCode).toBe('PROOF_INVALID');
     expect((await card(r.auth)).balanceFen).toBe(1000);
-    // A declined tap's id answers declined again.
+    // A declined tap's id answers declined again, and operators can read what was recorded.
     const declinedAgain = await tap(bus, cases[0]![1]);
     expect(declinedAgain.json.declineCode).toBe('PROOF_INVALID');
+    const declinedId = (cases[0]![1] as { tapId: string }).tapId;
+    const audit = await body(await app.request(`/v1/admin/taps/${declinedId}`, { headers: adminAuth }));
+    expect(audit).toMatchObject({
+      tapId: declinedId,
+      terminalId: bus.clientId,
+      routeId: 'B1',
+      result: { status: 'declined', declineCode: 'PROOF_INVALID' },
+    });
+    expect((await app.request(`/v1/admin/taps/${declinedId}`)).status).toBe(401);
+    const support = await body(await app.request(`/v1/admin/cards/${r.card.cardId}`, { headers: adminAuth }));
+    expect(support).toMatchObject({
+      card: { cardId: r.card.cardId, balanceFen: 1000 },
+      holderName: 'Li Lei',
+      residentIdMasked: expect.stringMatching(/^\d{3}\*{11}\d{3}[\dX]$/),
+    });
+    expect(support.latest[0]).toMatchObject({ kind: 'topup', amountFen: 1000 });
   });
 
   it('declines, never 500s, a credential whose claims are made to break the card lookup', async () => {
