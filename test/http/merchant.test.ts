@@ -150,6 +150,16 @@ describe('refunds', () => {
   });
 });
 
+describe('racing refunds', () => {
+  it('never give back more than the charge together', async () => {
+    const r = await rider(app, { balanceFen: 5000 });
+    const paid = (await buy(books, await purchaseBody(r, books, 3000))).json;
+    const [a, b] = await Promise.all([refund(books, paid.paymentId, 2000), refund(books, paid.paymentId, 2000)]);
+    expect([a.status, b.status].sort()).toEqual([201, 422]);
+    expect(await balance(r)).toBe(5000 - 3000 + 2000);
+  });
+});
+
 describe('an exhausted budget', () => {
   it('goes through without the discount when the budget cannot cover it', async () => {
     const { store } = t.backend().deps;
