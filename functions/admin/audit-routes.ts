@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createRoute, z } from '@hono/zod-openapi';
-import { cardItem, toCard } from '../../shared/cards/cards';
+import { cardItem, setCardStatus, toCard } from '../../shared/cards/cards';
 import { NotFoundError } from '../../shared/errors';
 import { statementPage } from '../../shared/ledger/statement';
 import { tapKey } from '../../shared/store/keys';
@@ -23,7 +23,7 @@ const TapAudit = z
 
 const security = [{ operator: [] }];
 
-/** What support and dispute handling read: a tap as recorded, and a card with its latest movements. */
+/** What support and dispute handling need: a tap as recorded, a card with its latest movements, a hotline freeze. */
 export function auditRoutes(app: Router, deps: AppDeps) {
   app.openapi(
     createRoute({
@@ -101,4 +101,34 @@ export function auditRoutes(app: Router, deps: AppDeps) {
       );
     },
   );
+  for (const [action, status] of [
+    ['freeze', 'frozen'],
+    ['unfreeze', 'active'],
+  ] as const) {
+    app.openapi(
+      createRoute({
+        method: 'post',
+        path: `/v1/admin/cards/{cardId}/${action}`,
+        tags: ['operator'],
+        security,
+        summary:
+          action === 'freeze'
+            ? 'Freeze a card for a citizen who lost phone and SIM (the hotline): onto the deny list at once'
+            : 'Unfreeze a card the hotline froze',
+        request: { params: z.object({ cardId: z.string().max(64) }) },
+        responses: {
+          200: {
+            description: 'The card',
+            content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
+          },
+          ...errorResponses(401, 403, 404),
+        },
+      }),
+      async (c) => {
+        const item = await cardItem(deps.store, c.req.valid('param').cardId);
+        if (item?.kind !== 'wallet') throw new NotFoundError('Card');
+        return c.json(toCard(await setCardStatus(deps.store, item.cardId, status, deps.clock())), 200);
+      },
+    );
+  }
 }

@@ -149,6 +149,15 @@ describe('declines: an answer, recorded, moving no money', () => {
       residentIdMasked: expect.stringMatching(/^\d{3}\*{11}\d{3}[\dX]$/),
     });
     expect(support.latest[0]).toMatchObject({ kind: 'topup', amountFen: 1000 });
+    // The hotline freezes the card for a citizen who lost phone and SIM: the next tap is declined.
+    const frozen = await app.request(`/v1/admin/cards/${r.card.cardId}/freeze`, { method: 'POST', headers: adminAuth });
+    expect((await body(frozen)).status).toBe('frozen');
+    const afterFreeze = await tap(
+      bus,
+      await tapBody(r, bus, { routeId: 'B1', stopId: 'B1-S1', kind: 'board', at: clock() }),
+    );
+    expect(afterFreeze.json.declineCode).toBe('CARD_FROZEN');
+    await app.request(`/v1/admin/cards/${r.card.cardId}/unfreeze`, { method: 'POST', headers: adminAuth });
   });
 
   it('declines, never 500s, a credential whose claims are made to break the card lookup', async () => {
