@@ -86,4 +86,5 @@ export interface JobDefinition {
 
 export const JOBS: JobDefinition[] = [
   { name: 'rotate-keys', entry: 'functions/jobs/rotate-keys.ts', schedule: 'rate(1 day)', signs: true },
+  { name: 'expire-topups', entry: 'functions/jobs/expire-topups.ts', schedule: 'rate(1 hour)', signs: false },
 ];

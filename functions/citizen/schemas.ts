@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { FARE_CLASSES } from '../../shared/fares/fare-table';
 import { ENTRY_KINDS } from '../../shared/ledger/model';
+import { TOPUP_STATUSES } from '../../shared/topups/topups';
 import { fen } from '../http/schemas';
 
 export const PhoneSchema = z
@@ -22,7 +23,9 @@ export const CardSchema = z
 export const TopupSchema = z
   .object({
     topupId: z.string(),
-    status: z.enum(['pending', 'succeeded', 'failed', 'refunded']),
+    status: z
+      .enum(TOPUP_STATUSES)
+      .openapi({ description: 'expired: no word from the provider within a day (a late success still credits)' }),
     amountFen: fen('Amount'),
     createdAt: z.string(),
     settledAt: z.string().optional(),

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { UnauthenticatedError } from '../../shared/errors';
-import { settleTopup } from '../../shared/topups/topups';
+import { settleTopup, TOPUP_STATUSES } from '../../shared/topups/topups';
 import { webhookSignatureValid } from '../../shared/topups/webhook-signature';
 import type { AppDeps } from '../deps';
 import { newRouter } from '../http/router';
@@ -17,7 +17,7 @@ const ProviderEvent = z.object({
 const Settled = z
   .object({
     topupId: z.string(),
-    status: z.enum(['pending', 'succeeded', 'failed', 'refunded']),
+    status: z.enum(TOPUP_STATUSES),
     amountFen: z.number().int(),
   })
   .openapi('TopupSettlement');

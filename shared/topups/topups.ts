@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CardItem } from '../cards/cards';
 import { NotFoundError, RefusedError } from '../errors';
 import { SYSTEM } from '../ledger/accounts';
@@ -7,7 +7,14 @@ import { type Command, runCommand } from '../ledger/command';
 import { accountKey, topupKey } from '../store/keys';
 import type { Store } from '../store/store';
 
-export type TopupStatus = 'pending' | 'succeeded' | 'failed' | 'refunded';
+/** expired: no word from the provider within a day; the pending amount was released, a late success still credits. */
+export const TOPUP_STATUSES = ['pending', 'expired', 'succeeded', 'failed', 'refunded'] as const;
+export type TopupStatus = (typeof TOPUP_STATUSES)[number];
+
+/** Pending top-ups are listed in a sparse index entry that settlement removes, so the expiry job reads only them. */
+const PENDING_INDEX = 'TOPUPS#pending';
+/** How long a top-up waits for the provider before its pending amount stops counting against the limit. */
+export const TOPUP_PENDING_MS = 24 * 3600_000;
 
 export interface Topup {
   topupId: string;
@@ -80,7 +87,12 @@ export function createTopup(
             item: {
               Put: {
                 TableName: store.tableName,
-                Item: { ...topupKey(input.topupId), ...topup },
+                Item: {
+                  ...topupKey(input.topupId),
+                  ...topup,
+                  gsi1pk: PENDING_INDEX,
+                  gsi1sk: `${topup.createdAt}#${topup.topupId}`,
+                },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -126,12 +138,15 @@ export async function settleTopup(
     reads: { topup: topupKey(outcome.topupId), wallet: accountKey(known.cardId) },
     plan: (items) => {
       const topup = toTopup(items.topup!);
-      if (topup.status !== 'pending') return { result: topup };
+      // A settled top-up is not settled again; an expired one still takes the provider's late word.
+      if (topup.status !== 'pending' && topup.status !== 'expired') return { result: topup };
       const wallet = items.wallet as CardItem;
       const overLimit = outcome.status === 'succeeded' && wallet.balanceFen + topup.amountFen > maxBalanceFen;
       const status: TopupStatus = outcome.status === 'failed' ? 'failed' : overLimit ? 'refunded' : 'succeeded';
       const settled: Topup = { ...topup, status, settledAt: now.toISOString(), providerRef: outcome.providerRef };
-      const pendingAfter = Math.max(0, (wallet.pendingTopupFen ?? 0) - topup.amountFen);
+      // An expired top-up released its pending amount already.
+      const released = topup.status === 'pending' ? topup.amountFen : 0;
+      const pendingAfter = Math.max(0, (wallet.pendingTopupFen ?? 0) - released);
       return {
         ...(status === 'succeeded'
           ? {
@@ -155,14 +170,14 @@ export async function settleTopup(
               Update: {
                 TableName: store.tableName,
                 Key: topupKey(topup.topupId),
-                UpdateExpression: 'SET #status = :status, settledAt = :at, providerRef = :ref',
-                ConditionExpression: '#status = :pending',
+                UpdateExpression: 'SET #status = :status, settledAt = :at, providerRef = :ref REMOVE gsi1pk, gsi1sk',
+                ConditionExpression: '#status = :seen',
                 ExpressionAttributeNames: { '#status': 'status' },
                 ExpressionAttributeValues: {
                   ':status': status,
                   ':at': settled.settledAt,
                   ':ref': outcome.providerRef,
-                  ':pending': 'pending',
+                  ':seen': topup.status,
                 },
               },
             },
@@ -176,4 +191,63 @@ export async function settleTopup(
     replay: async () => undefined,
   };
   return runCommand(store, command);
+}
+
+/** Top-ups expired per run at most; the job runs hourly and the rest wait for the next run. */
+export const EXPIRE_BATCH = 200;
+
+/**
+ * Expires pending top-ups the provider never answered within a day: each releases its pending
+ * amount from the card (under the card's version) and leaves the pending index. Answers how many.
+ */
+export async function expireStaleTopups(store: Store, now: Date, olderThanMs = TOPUP_PENDING_MS): Promise<number> {
+  const cutoff = new Date(now.getTime() - olderThanMs).toISOString();
+  const page = await store.doc.send(
+    new QueryCommand({
+      TableName: store.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :cutoff',
+      ExpressionAttributeValues: { ':pk': PENDING_INDEX, ':cutoff': cutoff },
+      Limit: EXPIRE_BATCH,
+    }),
+  );
+  let expired = 0;
+  for (const entry of page.Items ?? []) {
+    const done = await runCommand(store, {
+      reads: { topup: topupKey(entry.topupId as string), wallet: accountKey(entry.cardId as string) },
+      plan: (items) => {
+        const topup = toTopup(items.topup!);
+        if (topup.status !== 'pending') return { result: false };
+        const wallet = items.wallet as CardItem;
+        return {
+          walletAttributes: {
+            [topup.cardId]: { pendingTopupFen: Math.max(0, (wallet.pendingTopupFen ?? 0) - topup.amountFen) },
+          },
+          writes: [
+            {
+              item: {
+                Update: {
+                  TableName: store.tableName,
+                  Key: topupKey(topup.topupId),
+                  UpdateExpression: 'SET #status = :expired, expiredAt = :now REMOVE gsi1pk, gsi1sk',
+                  ConditionExpression: '#status = :pending',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: {
+                    ':expired': 'expired',
+                    ':pending': 'pending',
+                    ':now': now.toISOString(),
+                  },
+                },
+              },
+              onConditionFailed: 'replan',
+            },
+          ],
+          result: true,
+        };
+      },
+      replay: async () => undefined,
+    });
+    if (done) expired++;
+  }
+  return expired;
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../../shared/ledger/accounts';
 import { reconcile } from '../../../shared/ledger/reconcile';
 import { postTransfer } from '../../../shared/ledger/transfers';
-import { createTopup, settleTopup } from '../../../shared/topups/topups';
+import { createTopup, expireStaleTopups, getTopup, settleTopup } from '../../../shared/topups/topups';
 import { freshStore, walletWith } from '../../support/table';
 
 let store: Awaited<ReturnType<typeof freshStore>>;
@@ -47,5 +47,61 @@ describe('settling a top-up', () => {
     const report = await reconcile(store, now);
     expect(report.balanced).toBe(true);
     expect(report.mismatches).toEqual([]);
+  });
+});
+
+describe('a top-up the provider never answers', () => {
+  it('expires after a day, releasing the pending amount, and a late success still credits it', async () => {
+    const wallet = await walletWith(store, 0);
+    const created = new Date('2026-11-27T08:00:00+08:00');
+    await createTopup(store, {
+      topupId: 'top-stale',
+      cardId: wallet,
+      amountFen: 300_000,
+      maxBalanceFen: MAX,
+      now: created,
+    });
+    await createTopup(store, {
+      topupId: 'top-fresh',
+      cardId: wallet,
+      amountFen: 100_000,
+      maxBalanceFen: MAX,
+      now: new Date(created.getTime() + 20 * 3600_000),
+    });
+    // 300000 + 100000 pending: a further 200000 would pass the limit.
+    await expect(
+      createTopup(store, {
+        topupId: 'top-x',
+        cardId: wallet,
+        amountFen: 200_000,
+        maxBalanceFen: MAX,
+        now: new Date(created.getTime() + 21 * 3600_000),
+      }),
+    ).rejects.toMatchObject({ code: 'BALANCE_LIMIT' });
+
+    const dayLater = new Date(created.getTime() + 25 * 3600_000);
+    expect(await expireStaleTopups(store, dayLater)).toBe(1);
+    expect(await expireStaleTopups(store, dayLater)).toBe(0);
+    expect((await getTopup(store, 'top-stale'))?.status).toBe('expired');
+    expect((await getTopup(store, 'top-fresh'))?.status).toBe('pending');
+    // The stale 300000 no longer counts: 200000 more fits beside the fresh 100000.
+    await createTopup(store, {
+      topupId: 'top-y',
+      cardId: wallet,
+      amountFen: 200_000,
+      maxBalanceFen: MAX,
+      now: dayLater,
+    });
+
+    // The provider's late word: success credits it, within the limit.
+    const late = await settleTopup(
+      store,
+      { topupId: 'top-stale', status: 'succeeded', amountFen: 300_000, providerRef: 'late' },
+      MAX,
+      dayLater,
+    );
+    expect(late.status).toBe('succeeded');
+    const report = await reconcile(store, dayLater);
+    expect(report.balanced).toBe(true);
   });
 });
