@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { HttpApi, type HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -103,6 +103,7 @@ function pascal(name: string) {
 function smsPolicy() {
   return new PolicyStatement({
     actions: ['sns:Publish'],
-    notResources: ['arn:aws:sns:*:*:*'],
+    // The stack's own partition: in China regions ARNs begin arn:aws-cn.
+    notResources: [`arn:${Aws.PARTITION}:sns:*:*:*`],
   });
 }

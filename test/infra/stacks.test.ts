@@ -126,4 +126,14 @@ describe('api stack', () => {
     expect(alarms).toContain('5xx');
     expect(alarms).toContain('WriteThrottleEvents');
   });
+
+  it('lets the citizen function send SMS to phone numbers but to no topic, in any partition', () => {
+    const policies = Object.values(api.findResources('AWS::IAM::Policy')).map((p) =>
+      JSON.stringify(p.Properties.PolicyDocument),
+    );
+    const sms = policies.filter((doc) => doc.includes('sns:Publish'));
+    expect(sms).toHaveLength(1);
+    expect(sms[0]).toContain('NotResource');
+    expect(sms[0]).toContain('AWS::Partition');
+  });
 });
