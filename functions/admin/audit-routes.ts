@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createRoute, z } from '@hono/zod-openapi';
-import { cardItem, setCardStatus, toCard } from '../../shared/cards/cards';
+import { CARD_STATUS_ACTIONS, cardItem, setCardStatus, toCard } from '../../shared/cards/cards';
 import { NotFoundError } from '../../shared/errors';
 import { statementPage } from '../../shared/ledger/statement';
 import { tapKey } from '../../shared/store/keys';
@@ -101,10 +101,7 @@ export function auditRoutes(app: Router, deps: AppDeps) {
       );
     },
   );
-  for (const [action, status] of [
-    ['freeze', 'frozen'],
-    ['unfreeze', 'active'],
-  ] as const) {
+  for (const [action, status] of CARD_STATUS_ACTIONS) {
     app.openapi(
       createRoute({
         method: 'post',

@@ -5,7 +5,7 @@ import { catalogAdd, catalogList } from '../../shared/catalog/catalog';
 import type { AppDeps } from '../deps';
 import { idempotent } from '../http/idempotency';
 import type { Router } from '../http/router';
-import { errorResponses, IdempotencyKeyHeader } from '../http/schemas';
+import { errorResponses, IdempotencyKeyHeader, jsonBody } from '../http/schemas';
 
 const BillerSchema = z
   .strictObject({
@@ -53,7 +53,7 @@ export function catalogRoutes(app: Router, deps: AppDeps) {
         tags: ['operator'],
         security,
         summary: `Add a ${kind} (its id is what POS scopes, bills and campaigns name)`,
-        request: { body: { required: true, content: { 'application/json': { schema } } } },
+        request: { body: jsonBody(schema) },
         responses: {
           201: { description: 'Added', content: { 'application/json': { schema } } },
           ...errorResponses(400, 401, 403, 409),
@@ -88,7 +88,7 @@ export function catalogRoutes(app: Router, deps: AppDeps) {
       description: 'Purchases see a new campaign within 30 seconds (each instance caches the list that long).',
       request: {
         headers: IdempotencyKeyHeader,
-        body: { required: true, content: { 'application/json': { schema: CampaignBody } } },
+        body: jsonBody(CampaignBody),
       },
       responses: {
         201: { description: 'Started', content: { 'application/json': { schema: CampaignBody } } },

@@ -5,7 +5,7 @@ import { normalizedPublicJwk, p256PublicKeyProblem } from '../../shared/devices/
 import { NotFoundError, ValidationError } from '../../shared/errors';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses } from '../http/schemas';
+import { errorResponses, jsonBody } from '../http/schemas';
 
 const Scope = z.union([
   z.strictObject({ routeIds: z.array(z.string().min(1).max(32)).min(1).max(100) }),
@@ -47,7 +47,7 @@ export function clientRoutes(app: Router, deps: AppDeps) {
       summary: 'Register a machine client',
       description:
         'scope by kind: transit-terminal {routeIds}, merchant-pos {merchantId}, biller {billerId}; each must name known routes, merchants or billers.',
-      request: { body: { required: true, content: { 'application/json': { schema: RegisterClient } } } },
+      request: { body: jsonBody(RegisterClient) },
       responses: {
         201: { description: 'Registered', content: { 'application/json': { schema: ClientSchema } } },
         ...errorResponses(400, 401, 403),

@@ -5,7 +5,7 @@ import { adjustCard, operatorTransferId, reverseTransfer } from '../../shared/le
 import type { AppDeps } from '../deps';
 import { idempotent } from '../http/idempotency';
 import type { Router } from '../http/router';
-import { errorResponses, IdempotencyKeyHeader } from '../http/schemas';
+import { errorResponses, IdempotencyKeyHeader, jsonBody } from '../http/schemas';
 
 const TransferResultSchema = z
   .object({ transferId: z.string(), walletBalances: z.record(z.string(), z.number().int()) })
@@ -26,23 +26,18 @@ export function correctionRoutes(app: Router, deps: AppDeps) {
       summary: 'Correct a card’s balance against the adjustments account (positive credits, negative debits)',
       request: {
         headers: IdempotencyKeyHeader,
-        body: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: z.strictObject({
-                cardId: z.string().max(64),
-                amountFen: z
-                  .number()
-                  .int()
-                  .min(-500_000)
-                  .max(500_000)
-                  .refine((v) => v !== 0, 'must not be 0'),
-                reason: z.string().trim().min(3).max(200),
-              }),
-            },
-          },
-        },
+        body: jsonBody(
+          z.strictObject({
+            cardId: z.string().max(64),
+            amountFen: z
+              .number()
+              .int()
+              .min(-500_000)
+              .max(500_000)
+              .refine((v) => v !== 0, 'must not be 0'),
+            reason: z.string().trim().min(3).max(200),
+          }),
+        ),
       },
       responses: {
         201: { description: 'Booked', content: { 'application/json': { schema: TransferResultSchema } } },
@@ -69,17 +64,12 @@ export function correctionRoutes(app: Router, deps: AppDeps) {
       request: {
         headers: IdempotencyKeyHeader,
         params: z.object({ transferId: z.string().min(1).max(128) }),
-        body: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: z.strictObject({
-                amountFen: z.number().int().min(1).max(100_000_000).optional(),
-                reason: z.string().trim().min(3).max(200),
-              }),
-            },
-          },
-        },
+        body: jsonBody(
+          z.strictObject({
+            amountFen: z.number().int().min(1).max(100_000_000).optional(),
+            reason: z.string().trim().min(3).max(200),
+          }),
+        ),
       },
       responses: {
         201: { description: 'Reversed', content: { 'application/json': { schema: TransferResultSchema } } },

@@ -4,7 +4,7 @@ import { ValidationError } from '../../shared/errors';
 import { FARE_CLASSES, FareTableSchema } from '../../shared/fares/fare-table';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses } from '../http/schemas';
+import { errorResponses, jsonBody } from '../http/schemas';
 
 const security = [{ operator: [] }];
 
@@ -36,7 +36,7 @@ export function fareRoutes(app: Router, deps: AppDeps) {
       summary: 'Publish a new fare table version, in force from its effectiveFrom',
       description:
         'Versions are immutable: a version number is published once (409 otherwise). Taps are priced by the version in force at their own time, so offline uploads keep the fare of the day they rode.',
-      request: { body: { required: true, content: { 'application/json': { schema: FareTableSchema } } } },
+      request: { body: jsonBody(FareTableSchema) },
       responses: {
         201: { description: 'Published', content: { 'application/json': { schema: FareTableSchema } } },
         ...errorResponses(400, 401, 403, 409),
@@ -64,10 +64,7 @@ export function fareRoutes(app: Router, deps: AppDeps) {
       description: 'Takes effect for taps processed from now on; credentials issued later carry the new class.',
       request: {
         params: z.object({ cardId: z.string().max(64) }),
-        body: {
-          required: true,
-          content: { 'application/json': { schema: z.strictObject({ fareClass: z.enum(FARE_CLASSES) }) } },
-        },
+        body: jsonBody(z.strictObject({ fareClass: z.enum(FARE_CLASSES) })),
       },
       responses: {
         200: {

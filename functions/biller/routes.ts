@@ -4,7 +4,7 @@ import { BillInputSchema } from '../../shared/bills/model';
 import { billerPaymentsPage } from '../../shared/bills/payments';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses } from '../http/schemas';
+import { errorResponses, jsonBody } from '../http/schemas';
 
 /** Bills a biller may upload at once: a month's batch for one district. */
 export const MAX_BILLS_PER_UPLOAD = 500;
@@ -49,14 +49,7 @@ export function billerRoutes(app: Router, deps: AppDeps) {
       description:
         'A new externalRef creates a bill; an unpaid one is updated; one paid in part is locked and answered as such.',
       request: {
-        body: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: z.strictObject({ bills: z.array(BillInputSchema).min(1).max(MAX_BILLS_PER_UPLOAD) }),
-            },
-          },
-        },
+        body: jsonBody(z.strictObject({ bills: z.array(BillInputSchema).min(1).max(MAX_BILLS_PER_UPLOAD) })),
       },
       responses: {
         200: {

@@ -5,7 +5,7 @@ import { checkOtp, createOtp } from '../../shared/identity/otp';
 import { takeToken } from '../../shared/ratelimit/fixed-window';
 import type { AppDeps } from '../deps';
 import { newRouter } from '../http/router';
-import { errorResponses } from '../http/schemas';
+import { errorResponses, jsonBody } from '../http/schemas';
 import { sourceAddress } from '../http/source-address';
 import { PhoneSchema } from './schemas';
 
@@ -30,7 +30,7 @@ export function authRoutes(deps: AppDeps) {
       tags: ['citizen'],
       summary: 'Send a 6-digit login code to the phone (5 minutes, 5 tries); rate limited per phone and address',
       request: {
-        body: { required: true, content: { 'application/json': { schema: z.strictObject({ phone: PhoneSchema }) } } },
+        body: jsonBody(z.strictObject({ phone: PhoneSchema })),
       },
       responses: {
         200: { description: 'Sent', content: { 'application/json': { schema: OtpAnswer } } },
@@ -57,12 +57,7 @@ export function authRoutes(deps: AppDeps) {
       tags: ['citizen'],
       summary: 'Trade the phone and its code for an access token',
       request: {
-        body: {
-          required: true,
-          content: {
-            'application/json': { schema: z.strictObject({ phone: PhoneSchema, code: z.string().regex(/^\d{6}$/) }) },
-          },
-        },
+        body: jsonBody(z.strictObject({ phone: PhoneSchema, code: z.string().regex(/^\d{6}$/) })),
       },
       responses: {
         200: { description: 'Logged in', content: { 'application/json': { schema: TokenAnswer } } },

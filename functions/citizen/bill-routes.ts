@@ -5,7 +5,7 @@ import { requireCard } from '../../shared/cards/cards';
 import type { AppDeps } from '../deps';
 import { idempotent } from '../http/idempotency';
 import type { Router } from '../http/router';
-import { errorResponses, IdempotencyKeyHeader } from '../http/schemas';
+import { errorResponses, IdempotencyKeyHeader, jsonBody } from '../http/schemas';
 
 export const BillSchema = z
   .object({
@@ -67,17 +67,12 @@ export function billRoutes(app: Router, deps: AppDeps) {
         '409 ALREADY_PAID; 422 PARTIAL_NOT_ALLOWED (this bill is paid whole), AMOUNT_EXCEEDS_DUE, INSUFFICIENT_FUNDS, CARD_FROZEN.',
       request: {
         headers: IdempotencyKeyHeader,
-        body: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: z.strictObject({
-                billId: z.string().min(1).max(64),
-                amountFen: z.number().int().min(1).max(100_000_000),
-              }),
-            },
-          },
-        },
+        body: jsonBody(
+          z.strictObject({
+            billId: z.string().min(1).max(64),
+            amountFen: z.number().int().min(1).max(100_000_000),
+          }),
+        ),
       },
       responses: {
         201: { description: 'Paid', content: { 'application/json': { schema: BillPaymentSchema } } },

@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { openCard, requireCard, setCardStatus, toCard } from '../../shared/cards/cards';
+import { CARD_STATUS_ACTIONS, openCard, requireCard, setCardStatus, toCard } from '../../shared/cards/cards';
 import { residentIdProblem } from '../../shared/cards/resident-id';
 import { ValidationError } from '../../shared/errors';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses } from '../http/schemas';
+import { errorResponses, jsonBody } from '../http/schemas';
 import { CardSchema } from './schemas';
 
 const OpenCardBody = z
@@ -35,7 +35,7 @@ export function cardRoutes(app: Router, deps: AppDeps) {
       summary: 'Open the card (idempotent per citizen: a repeat answers 201 with the same card)',
       description:
         'A birth date 65 or more years back makes the card senior. One resident id holds one card (409 ID_NUMBER_IN_USE).',
-      request: { body: { required: true, content: { 'application/json': { schema: OpenCardBody } } } },
+      request: { body: jsonBody(OpenCardBody) },
       responses: { 201: { description: 'The card', content: json }, ...errorResponses(400, 401, 404, 409) },
     }),
     async (c) => {
@@ -65,10 +65,7 @@ export function cardRoutes(app: Router, deps: AppDeps) {
     }),
     async (c) => c.json(toCard(await requireCard(deps.store, c.get('citizen').citizenId)), 200),
   );
-  for (const [action, status] of [
-    ['freeze', 'frozen'],
-    ['unfreeze', 'active'],
-  ] as const) {
+  for (const [action, status] of CARD_STATUS_ACTIONS) {
     app.openapi(
       createRoute({
         method: 'post',

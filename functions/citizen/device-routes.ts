@@ -6,7 +6,7 @@ import { normalizedPublicJwk, p256PublicKeyProblem } from '../../shared/devices/
 import { NotFoundError, RefusedError } from '../../shared/errors';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses } from '../http/schemas';
+import { errorResponses, jsonBody } from '../http/schemas';
 
 const PublicJwk = z
   .record(z.string(), z.unknown())
@@ -43,14 +43,7 @@ export function deviceRoutes(app: Router, deps: AppDeps) {
       security,
       summary: 'Register a device’s public key (at most 5 active per card)',
       request: {
-        body: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: z.strictObject({ publicKeyJwk: PublicJwk, name: z.string().trim().min(1).max(64) }),
-            },
-          },
-        },
+        body: jsonBody(z.strictObject({ publicKeyJwk: PublicJwk, name: z.string().trim().min(1).max(64) })),
       },
       responses: {
         201: { description: 'Registered', content: { 'application/json': { schema: DeviceSchema } } },
@@ -120,10 +113,7 @@ export function deviceRoutes(app: Router, deps: AppDeps) {
       security,
       summary: 'Issue the device-bound credential (ES256, typ onecard-credential+jwt, at most 24 h)',
       request: {
-        body: {
-          required: true,
-          content: { 'application/json': { schema: z.strictObject({ deviceId: z.string().max(64) }) } },
-        },
+        body: jsonBody(z.strictObject({ deviceId: z.string().max(64) })),
       },
       responses: {
         201: { description: 'The credential', content: { 'application/json': { schema: CredentialSchema } } },

@@ -5,7 +5,7 @@ import { createTopup, getTopup, topupIdFor } from '../../shared/topups/topups';
 import type { AppDeps } from '../deps';
 import { idempotent } from '../http/idempotency';
 import type { Router } from '../http/router';
-import { errorResponses, IdempotencyKeyHeader } from '../http/schemas';
+import { errorResponses, IdempotencyKeyHeader, jsonBody } from '../http/schemas';
 import { TopupSchema } from './schemas';
 
 const security = [{ citizen: [] }];
@@ -28,12 +28,7 @@ export function topupRoutes(app: Router, deps: AppDeps) {
         'amountFen is 1 to 500000. A top-up that would take the balance, with pending top-ups, over 500000 fen is refused 422 BALANCE_LIMIT.',
       request: {
         headers: IdempotencyKeyHeader,
-        body: {
-          required: true,
-          content: {
-            'application/json': { schema: z.strictObject({ amountFen: z.number().int().min(1).max(500_000) }) },
-          },
-        },
+        body: jsonBody(z.strictObject({ amountFen: z.number().int().min(1).max(500_000) })),
       },
       responses: {
         201: { description: 'Pending', content: { 'application/json': { schema: TopupSchema } } },

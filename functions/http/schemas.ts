@@ -49,3 +49,8 @@ export const fen = (description: string) =>
     .number()
     .int()
     .openapi({ description: `${description} (integer fen)` });
+
+/** A required JSON request body: required, so a body sent as anything else is refused, never skipped. */
+export function jsonBody<S extends z.ZodType>(schema: S) {
+  return { required: true as const, content: { 'application/json': { schema } } };
+}

@@ -4,7 +4,7 @@ import { processPurchase } from '../../shared/merchant/purchases';
 import { refundPurchase } from '../../shared/merchant/refunds';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses } from '../http/schemas';
+import { errorResponses, jsonBody } from '../http/schemas';
 
 const PurchaseSchema = z
   .strictObject({
@@ -52,7 +52,7 @@ export function merchantRoutes(app: Router, deps: AppDeps) {
       summary: 'A purchase paid by the phone, with the best alliance discount that applies',
       description:
         'A refusal is an answer: 200 with status declined and a declineCode, and no money moves. The whole charge must be in the balance. Campaigns do not stack; when a campaign’s budget cannot cover its discount the purchase goes through without it.',
-      request: { body: { required: true, content: { 'application/json': { schema: PurchaseSchema } } } },
+      request: { body: jsonBody(PurchaseSchema) },
       responses: {
         200: { description: 'Accepted or declined', content: { 'application/json': { schema: PurchaseResultSchema } } },
         ...errorResponses(400, 401, 403, 409, 503),
@@ -94,14 +94,7 @@ export function merchantRoutes(app: Router, deps: AppDeps) {
         'The discount’s share goes back to the campaign budget in proportion. 422 REFUND_EXCEEDS_CHARGE beyond the charge; 403 for another merchant’s payment.',
       request: {
         params: z.object({ paymentId: z.uuid() }),
-        body: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: z.strictObject({ refundId: z.uuid(), amountFen: z.number().int().min(1).max(500_000) }),
-            },
-          },
-        },
+        body: jsonBody(z.strictObject({ refundId: z.uuid(), amountFen: z.number().int().min(1).max(500_000) })),
       },
       responses: {
         201: { description: 'Refunded', content: { 'application/json': { schema: RefundResultSchema } } },

@@ -5,7 +5,7 @@ import { TAP_DECLINE_CODES, type TapResult } from '../../shared/transit/model';
 import { processTap, type TransitDeps } from '../../shared/transit/taps';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses } from '../http/schemas';
+import { errorResponses, jsonBody } from '../http/schemas';
 
 export const TapSchema = z
   .strictObject({
@@ -70,7 +70,7 @@ export function transitRoutes(app: Router, deps: AppDeps) {
       summary: 'Report a tap: verified again, priced, charged once',
       description:
         'A refusal is an answer: 200 with status declined and a declineCode, and no money moves. A route outside the terminal’s scope is 403; an unknown route or stop, or a kind that does not fit the route, is 400.',
-      request: { body: { required: true, content: { 'application/json': { schema: TapSchema } } } },
+      request: { body: jsonBody(TapSchema) },
       responses: {
         200: { description: 'Accepted or declined', content: { 'application/json': { schema: TapResultSchema } } },
         ...errorResponses(400, 401, 403, 409, 503),
@@ -93,12 +93,7 @@ export function transitRoutes(app: Router, deps: AppDeps) {
       description:
         'Each tap stands alone. One card’s taps are processed in the order given. A tap refused outright (outside the terminal’s scope, a reused tapId) answers status error in its place.',
       request: {
-        body: {
-          required: true,
-          content: {
-            'application/json': { schema: z.strictObject({ taps: z.array(TapSchema).min(1).max(MAX_BATCH_TAPS) }) },
-          },
-        },
+        body: jsonBody(z.strictObject({ taps: z.array(TapSchema).min(1).max(MAX_BATCH_TAPS) })),
       },
       responses: {
         200: {

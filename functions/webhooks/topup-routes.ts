@@ -4,7 +4,7 @@ import { settleTopup, TOPUP_STATUSES } from '../../shared/topups/topups';
 import { webhookSignatureValid } from '../../shared/topups/webhook-signature';
 import type { AppDeps } from '../deps';
 import { newRouter } from '../http/router';
-import { errorResponses } from '../http/schemas';
+import { errorResponses, jsonBody } from '../http/schemas';
 
 // Open, unlike client bodies: the provider may add fields, and we ignore what we do not know.
 const ProviderEvent = z.object({
@@ -35,7 +35,7 @@ export function webhookRoutes(deps: AppDeps) {
         'Older than 5 minutes or a wrong signature: 401. A repeat is harmless and answers the settled state. An amount other than the pending top-up’s: 422 AMOUNT_MISMATCH. A credit that would pass the card limit ends `refunded`.',
       request: {
         headers: z.object({ 'onecard-signature': z.string().max(1024) }),
-        body: { required: true, content: { 'application/json': { schema: ProviderEvent } } },
+        body: jsonBody(ProviderEvent),
       },
       responses: {
         200: { description: 'Settled (or already was)', content: { 'application/json': { schema: Settled } } },

@@ -149,6 +149,12 @@ export async function requireCard(store: Store, citizenId: string): Promise<Card
   return card;
 }
 
+/** The routes that freeze and unfreeze a card (the citizen's own, and the hotline's), and the status each sets. */
+export const CARD_STATUS_ACTIONS = [
+  ['freeze', 'frozen'],
+  ['unfreeze', 'active'],
+] as const;
+
 /**
  * Freezes or unfreezes, and puts the card on or off the deny list in the same transaction. The
  * version moves too, so a debit planned on the old status cannot commit. Freezing a frozen card

@@ -38,20 +38,25 @@ async function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: numb
   });
 }
 
+/** `npm start` in its own process group, in memory, on the given port. */
+function startNpm(port: number): ChildProcess {
+  return spawn('npm', ['start', '--silent'], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      ONECARD_DATA_DIR: ':memory:',
+      ONECARD_ADMIN_TOKEN: 'x',
+      ONECARD_TOPUP_WEBHOOK_SECRET: 'y',
+    },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
 describe('npm start', () => {
   it('serves the API over DynamoDB Local, and SIGTERM leaves no process behind', async () => {
     const port = await freePort();
-    const child = spawn('npm', ['start', '--silent'], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        ONECARD_DATA_DIR: ':memory:',
-        ONECARD_ADMIN_TOKEN: 'x',
-        ONECARD_TOPUP_WEBHOOK_SECRET: 'y',
-      },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = startNpm(port);
     try {
       const log = await waitForLine(child, /onecard listening on http:\/\/\S+/, 45_000);
       expect(log).toContain('loaded the seed city');
@@ -76,17 +81,7 @@ describe('npm start', () => {
     const blocker = net.createServer();
     await new Promise<void>((ok) => blocker.listen(0, '0.0.0.0', () => ok()));
     const port = (blocker.address() as net.AddressInfo).port;
-    const child = spawn('npm', ['start', '--silent'], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        ONECARD_DATA_DIR: ':memory:',
-        ONECARD_ADMIN_TOKEN: 'x',
-        ONECARD_TOPUP_WEBHOOK_SECRET: 'y',
-      },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = startNpm(port);
     let log = '';
     child.stderr?.on('data', (d) => {
       log += d;
