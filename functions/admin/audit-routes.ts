@@ -1,9 +1,8 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createRoute, z } from '@hono/zod-openapi';
-import { CARD_STATUS_ACTIONS, cardItem, setCardStatus, toCard } from '../../shared/cards/cards';
+import { cardItem, toCard } from '../../shared/cards/cards';
 import { NotFoundError } from '../../shared/errors';
 import { statementPage } from '../../shared/ledger/statement';
-import { tapKey } from '../../shared/store/keys';
+import { recordedTap } from '../../shared/transit/taps';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
 import { errorResponses } from '../http/schemas';
@@ -23,7 +22,7 @@ const TapAudit = z
 
 const security = [{ operator: [] }];
 
-/** What support and dispute handling need: a tap as recorded, a card with its latest movements, a hotline freeze. */
+/** What support and dispute handling need: a tap as recorded, a card with its latest movements. */
 export function auditRoutes(app: Router, deps: AppDeps) {
   app.openapi(
     createRoute({
@@ -40,23 +39,9 @@ export function auditRoutes(app: Router, deps: AppDeps) {
     }),
     async (c) => {
       const { tapId } = c.req.valid('param');
-      const { Item } = await deps.store.doc.send(
-        new GetCommand({ TableName: deps.store.tableName, Key: tapKey(tapId) }),
-      );
-      if (!Item) throw new NotFoundError('Tap', { tapId });
-      return c.json(
-        {
-          tapId,
-          terminalId: Item.terminalId as string,
-          cardId: (Item.cardId as string | null) ?? null,
-          routeId: Item.routeId as string,
-          stopId: Item.stopId as string,
-          kind: Item.kind as string,
-          at: Item.at as string,
-          result: JSON.parse(Item.result as string),
-        },
-        200,
-      );
+      const tap = await recordedTap(deps.store, tapId);
+      if (!tap) throw new NotFoundError('Tap', { tapId });
+      return c.json(tap, 200);
     },
   );
   app.openapi(
@@ -74,6 +59,7 @@ export function auditRoutes(app: Router, deps: AppDeps) {
             'application/json': {
               schema: z.object({
                 card: z.record(z.string(), z.unknown()),
+                frozenBy: z.enum(['citizen', 'operator']).nullable(),
                 holderName: z.string(),
                 residentIdMasked: z.string(),
                 openedAt: z.string(),
@@ -91,7 +77,8 @@ export function auditRoutes(app: Router, deps: AppDeps) {
       const { items } = await statementPage(deps.store, item.cardId, 20);
       return c.json(
         {
-          card: toCard(item),
+          card: toCard(item, deps.clock(), (await deps.city()).card),
+          frozenBy: item.frozenBy ?? null,
           holderName: item.holderName as string,
           residentIdMasked: item.residentIdMasked as string,
           openedAt: item.openedAt as string,
@@ -101,31 +88,4 @@ export function auditRoutes(app: Router, deps: AppDeps) {
       );
     },
   );
-  for (const [action, status] of CARD_STATUS_ACTIONS) {
-    app.openapi(
-      createRoute({
-        method: 'post',
-        path: `/v1/admin/cards/{cardId}/${action}`,
-        tags: ['operator'],
-        security,
-        summary:
-          action === 'freeze'
-            ? 'Freeze a card for a citizen who lost phone and SIM (the hotline): onto the deny list at once'
-            : 'Unfreeze a card the hotline froze',
-        request: { params: z.object({ cardId: z.string().max(64) }) },
-        responses: {
-          200: {
-            description: 'The card',
-            content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
-          },
-          ...errorResponses(401, 403, 404),
-        },
-      }),
-      async (c) => {
-        const item = await cardItem(deps.store, c.req.valid('param').cardId);
-        if (item?.kind !== 'wallet') throw new NotFoundError('Card');
-        return c.json(toCard(await setCardStatus(deps.store, item.cardId, status, deps.clock())), 200);
-      },
-    );
-  }
 }

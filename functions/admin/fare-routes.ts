@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { setFareClass } from '../../shared/cards/cards';
+import { fareClassOf, setConcession } from '../../shared/cards/cards';
 import { ValidationError } from '../../shared/errors';
 import { FARE_CLASSES, FareTableSchema } from '../../shared/fares/fare-table';
 import type { AppDeps } from '../deps';
@@ -60,8 +60,9 @@ export function fareRoutes(app: Router, deps: AppDeps) {
       path: '/v1/admin/cards/{cardId}/fare-class',
       tags: ['operator'],
       security,
-      summary: 'Set a card’s fare class (student and disabled are set here, on evidence the operator checked)',
-      description: 'Takes effect for taps processed from now on; credentials issued later carry the new class.',
+      summary: 'Grant a concession (student, disabled) on evidence the operator checked; adult takes it away',
+      description:
+        'Needs the holder’s identity verified in person first (422 IDENTITY_NOT_VERIFIED). senior follows from the birth date by itself. Takes effect for taps processed from now on; credentials issued later carry the new class.',
       request: {
         params: z.object({ cardId: z.string().max(64) }),
         body: jsonBody(z.strictObject({ fareClass: z.enum(FARE_CLASSES) })),
@@ -73,14 +74,14 @@ export function fareRoutes(app: Router, deps: AppDeps) {
             'application/json': { schema: z.object({ cardId: z.string(), fareClass: z.enum(FARE_CLASSES) }) },
           },
         },
-        ...errorResponses(400, 401, 403, 404),
+        ...errorResponses(400, 401, 403, 404, 422),
       },
     }),
     async (c) => {
       const { cardId } = c.req.valid('param');
-      const { fareClass } = c.req.valid('json');
-      await setFareClass(deps.store, cardId, fareClass, deps.clock());
-      return c.json({ cardId, fareClass }, 200);
+      const now = deps.clock();
+      const card = await setConcession(deps.store, cardId, c.req.valid('json').fareClass, now);
+      return c.json({ cardId, fareClass: fareClassOf(card, now, (await deps.city()).card) }, 200);
     },
   );
 }

@@ -2,6 +2,7 @@ import type { AppDeps } from '../deps';
 import { operatorAuth } from '../http/auth';
 import { newRouter } from '../http/router';
 import { auditRoutes } from './audit-routes';
+import { operatorCardRoutes } from './card-routes';
 import { catalogRoutes } from './catalog-routes';
 import { clientRoutes } from './client-routes';
 import { correctionRoutes } from './correction-routes';
@@ -19,6 +20,7 @@ export function adminRouters(deps: AppDeps) {
   correctionRoutes(app, deps);
   catalogRoutes(app, deps);
   auditRoutes(app, deps);
+  operatorCardRoutes(app, deps);
   reconciliationRoutes(app, deps);
   return [app];
 }

@@ -34,7 +34,7 @@ export function cardRoutes(app: Router, deps: AppDeps) {
       security,
       summary: 'Open the card (idempotent per citizen: a repeat answers 201 with the same card)',
       description:
-        'A birth date 65 or more years back makes the card senior. One resident id holds one card (409 ID_NUMBER_IN_USE).',
+        'The card opens adult with identityVerified false, whatever the birth date: a concession (senior from the birth date, student, disabled) needs an in-person identity check at a service outlet or by an operator. One resident id number holds one card (409 ID_NUMBER_IN_USE; its real holder gets it released after an in-person check).',
       request: { body: jsonBody(OpenCardBody) },
       responses: { 201: { description: 'The card', content: json }, ...errorResponses(400, 401, 404, 409) },
     }),
@@ -44,14 +44,15 @@ export function cardRoutes(app: Router, deps: AppDeps) {
       if (body.birthDate > now.toISOString().slice(0, 10)) {
         throw new ValidationError([{ path: 'birthDate', message: 'lies in the future' }]);
       }
+      const city = await deps.city();
       const { card } = await openCard(
         deps.store,
         { citizenId: c.get('citizen').citizenId, ...body },
-        await deps.city(),
+        city,
         deps.config.residentIdPepper,
         now,
       );
-      return c.json(card, 201);
+      return c.json(toCard(card, now, city.card), 201);
     },
   );
   app.openapi(
@@ -63,7 +64,11 @@ export function cardRoutes(app: Router, deps: AppDeps) {
       summary: 'The card and its balance',
       responses: { 200: { description: 'The card', content: json }, ...errorResponses(401, 404, 422) },
     }),
-    async (c) => c.json(toCard(await requireCard(deps.store, c.get('citizen').citizenId)), 200),
+    async (c) =>
+      c.json(
+        toCard(await requireCard(deps.store, c.get('citizen').citizenId), deps.clock(), (await deps.city()).card),
+        200,
+      ),
   );
   for (const [action, status] of CARD_STATUS_ACTIONS) {
     app.openapi(
@@ -75,12 +80,15 @@ export function cardRoutes(app: Router, deps: AppDeps) {
         summary:
           action === 'freeze'
             ? 'Freeze a lost phone’s card: taps and purchases are declined CARD_FROZEN; terminals learn it from the deny list'
-            : 'Unfreeze: the card’s credentials work again',
-        responses: { 200: { description: 'The card', content: json }, ...errorResponses(401, 404, 422) },
+            : 'Unfreeze: the card’s credentials work again (409 FROZEN_BY_OPERATOR when the hotline froze it)',
+        responses: { 200: { description: 'The card', content: json }, ...errorResponses(401, 404, 409, 422, 429) },
       }),
       async (c) => {
-        const card = await requireCard(deps.store, c.get('citizen').citizenId);
-        return c.json(toCard(await setCardStatus(deps.store, card.cardId, status, deps.clock())), 200);
+        const { citizenId } = c.get('citizen');
+        const card = await requireCard(deps.store, citizenId);
+        const now = deps.clock();
+        const after = await setCardStatus(deps.store, card.cardId, status, { by: 'citizen' }, now);
+        return c.json(toCard(after, now, (await deps.city()).card), 200);
       },
     );
   }

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { requireCard } from '../../shared/cards/cards';
+import { fareClassOf, requireCard } from '../../shared/cards/cards';
 import { issueCredential } from '../../shared/credentials/issue';
 import { getDevice, listDevices, registerDevice, revokeDevice } from '../../shared/devices/devices';
 import { normalizedPublicJwk, p256PublicKeyProblem } from '../../shared/devices/public-key';
@@ -126,14 +126,16 @@ export function deviceRoutes(app: Router, deps: AppDeps) {
       if (!device || device.cardId !== card.cardId) throw new NotFoundError('Device');
       if (device.status !== 'active') throw new RefusedError('DEVICE_REVOKED', 'This device was revoked');
       if (card.status !== 'active') throw new RefusedError('CARD_FROZEN', 'The card is frozen; unfreeze it first');
+      const city = await deps.city();
+      const now = deps.clock();
       const { credential, expiresAt } = await issueCredential(await deps.keyRing.signer(), {
         issuer: deps.config.issuer,
         cardId: card.cardId,
         deviceId: device.deviceId,
         devicePublicJwk: device.publicKeyJwk,
-        fareClass: card.fareClass,
-        offlineLimitFen: (await deps.city()).card.offlineLimitFen,
-        now: deps.clock(),
+        fareClass: fareClassOf(card, now, city.card),
+        offlineLimitFen: city.card.offlineLimitFen,
+        now,
       });
       return c.json({ credential, expiresAt }, 201);
     },

@@ -14,7 +14,12 @@ export const CardSchema = z
     cardId: z.string(),
     cardNumber: z.string(),
     status: z.enum(['active', 'frozen']),
-    fareClass: z.enum(FARE_CLASSES),
+    fareClass: z.enum(FARE_CLASSES).openapi({
+      description: 'The class taps, visits and credentials are priced with now: adult until identityVerified',
+    }),
+    identityVerified: z
+      .boolean()
+      .openapi({ description: 'An in-person check (service outlet or operator) vouched for the holder' }),
     balanceFen: fen('Balance; may be negative down to -negativeLimitFen after transit taps'),
     negativeLimitFen: fen('How far transit taps may take the balance below 0'),
   })

@@ -22,21 +22,30 @@ export function citizenAuth(deps: AppDeps): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** Who an operator write is recorded as locally, where one shared admin token stands for every operator. */
+export const LOCAL_OPERATOR = 'local-operator';
+
+type IamContext = { userArn?: string; callerId?: string };
+
 /**
  * Operators: locally the admin token, compared in constant time; in the cloud API Gateway has
- * already checked the caller's IAM signature, and the event says so.
+ * already checked the caller's IAM signature, and the event says who signed (recorded on every write).
  */
 export function operatorAuth(deps: AppDeps): MiddlewareHandler<AppEnv> {
   const expected = createHash('sha256').update(deps.config.adminToken).digest();
   return async (c, next) => {
     if (deps.config.stage === 'cloud') {
-      const event = (c.env as { event?: { requestContext?: { authorizer?: { iam?: unknown } } } } | undefined)?.event;
-      if (!event?.requestContext?.authorizer?.iam) throw new ForbiddenError('Operator routes need IAM authorization');
+      const event = (c.env as { event?: { requestContext?: { authorizer?: { iam?: IamContext } } } } | undefined)
+        ?.event;
+      const iam = event?.requestContext?.authorizer?.iam;
+      if (!iam) throw new ForbiddenError('Operator routes need IAM authorization');
+      c.set('operator', { principal: iam.userArn ?? iam.callerId ?? 'iam:unknown' });
     } else {
       const token = bearerToken(c);
       const given = createHash('sha256').update(token).digest();
       if (!deps.config.adminToken || !timingSafeEqual(given, expected))
         throw new UnauthenticatedError('Not an operator token');
+      c.set('operator', { principal: LOCAL_OPERATOR });
     }
     await next();
   };

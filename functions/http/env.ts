@@ -11,6 +11,11 @@ export interface MachinePrincipal {
   scope: { routeIds?: string[]; merchantId?: string; billerId?: string };
 }
 
+/** The operator behind an admin request: the IAM principal in the cloud, a fixed name locally. */
+export interface OperatorPrincipal {
+  principal: string;
+}
+
 /** What every area app keeps in the request context. */
 export interface AppEnv {
   Variables: {
@@ -18,6 +23,7 @@ export interface AppEnv {
     logger: Logger;
     citizen: CitizenPrincipal;
     machine: MachinePrincipal;
+    operator: OperatorPrincipal;
     idempotencyKey: string;
   };
 }

@@ -54,3 +54,16 @@ export const fen = (description: string) =>
 export function jsonBody<S extends z.ZodType>(schema: S) {
   return { required: true as const, content: { 'application/json': { schema } } };
 }
+
+/** A JSON body a client may leave out (an operator's optional reason); when sent, it is validated like any other. */
+export function optionalJsonBody<S extends z.ZodType>(schema: S) {
+  return { required: false as const, content: { 'application/json': { schema } } };
+}
+
+/** Why an operator did what they did: recorded with their principal on every operator write. */
+export const OperatorReason = z
+  .string()
+  .trim()
+  .min(3)
+  .max(200)
+  .openapi({ description: 'Why: recorded with the operator’s principal', example: 'hotline ticket 2026-1128-0042' });

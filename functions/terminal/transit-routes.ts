@@ -56,7 +56,14 @@ function logTap(logger: Logger, terminal: string, r: TapResult) {
 }
 
 export function transitDeps(deps: AppDeps): TransitDeps {
-  return { store: deps.store, clock: deps.clock, keyRing: deps.keyRing, issuer: deps.config.issuer, fares: deps.fares };
+  return {
+    store: deps.store,
+    clock: deps.clock,
+    keyRing: deps.keyRing,
+    issuer: deps.config.issuer,
+    fares: deps.fares,
+    cardRules: async () => (await deps.city()).card,
+  };
 }
 
 export function transitRoutes(app: Router, deps: AppDeps) {

@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CityConfig } from '../city/model';
 import { changeDenyList } from '../denylist/denylist';
-import { ConflictError, NotFoundError, RetryLaterError } from '../errors';
+import { ConflictError, NotFoundError, RefusedError, RetryLaterError } from '../errors';
 import type { FareClass } from '../fares/fare-table';
 import type { WalletItem } from '../ledger/model';
 import { newWalletPut } from '../ledger/wallets';
+import { cancellationCodes, isCancelled, isConditionFailed } from '../store/conditions';
 import { accountKey, citizenKey, residentIdKey } from '../store/keys';
 import type { Store } from '../store/store';
-import { fareClassAtOpening } from './fare-class';
+import { effectiveFareClass } from './fare-class';
 import { maskResidentId, residentIdHash } from './resident-id';
 
 export interface Card {
@@ -16,29 +17,50 @@ export interface Card {
   cardNumber: string;
   status: 'active' | 'frozen';
   fareClass: FareClass;
+  identityVerified: boolean;
   balanceFen: number;
   negativeLimitFen: number;
 }
+
+/** Who froze a card: only an operator lifts an operator's freeze (the hotline's, for a stolen phone). */
+export type FreezeActor = { by: 'citizen' } | { by: 'operator'; principal: string; reason: string };
 
 export type CardItem = WalletItem & {
   cardId: string;
   cardNumber: string;
   citizenId: string;
-  fareClass: FareClass;
+  birthDate?: string;
+  /** An in-person check (operator or service outlet) vouched that the holder is who the id number says. */
+  identityVerified?: boolean;
+  /** A concession granted by an operator or an agency: priced only once the identity is verified. */
+  concession?: FareClass | null;
+  /** The keyed hash of the holder's resident id number (never the number itself). */
+  residentIdHash?: string;
   negativeLimitFen: number;
   pendingTopupFen?: number;
+  frozenBy?: 'citizen' | 'operator';
   /** Devices revoked for good; mirrored from the device items so a tap reads only the card. */
   revokedDevices?: Set<string>;
   /** How often the card used each alliance campaign, per fare day. */
   campaignUses?: Record<string, { day: string; count: number }>;
 };
 
-export function toCard(item: CardItem): Card {
+/** The city's rule a card's class follows from; passed in, so pricing stays a function of plain data. */
+export interface CardRules {
+  seniorAgeYears: number;
+}
+
+export function fareClassOf(item: CardItem, now: Date, rules: CardRules): FareClass {
+  return effectiveFareClass(item, now, rules.seniorAgeYears);
+}
+
+export function toCard(item: CardItem, now: Date, rules: CardRules): Card {
   return {
     cardId: item.cardId,
     cardNumber: item.cardNumber,
     status: item.status,
-    fareClass: item.fareClass,
+    fareClass: fareClassOf(item, now, rules),
+    identityVerified: item.identityVerified === true,
     balanceFen: item.balanceFen,
     negativeLimitFen: item.negativeLimitFen,
   };
@@ -75,9 +97,9 @@ export async function openCard(
   city: CityConfig,
   pepper: string,
   now: Date,
-): Promise<{ card: Card; created: boolean }> {
+): Promise<{ card: CardItem; created: boolean }> {
   const existing = await cardOfCitizen(store, input.citizenId);
-  if (existing) return { card: toCard(existing), created: false };
+  if (existing) return { card: existing, created: false };
   const cardId = cardIdFor(input.citizenId);
   const ridHash = residentIdHash(input.idNumber, pepper);
   const wallet = newWalletPut(store.tableName, cardId, {
@@ -86,8 +108,13 @@ export async function openCard(
     citizenId: input.citizenId,
     holderName: input.name,
     residentIdMasked: maskResidentId(input.idNumber),
-    fareClass: fareClassAtOpening(input.birthDate, now, city.card.seniorAgeYears),
+    residentIdHash: ridHash,
+    birthDate: input.birthDate,
+    // Whatever the birth date says, a card opens adult and unverified: concessions wait for an in-person check.
+    identityVerified: false,
+    concession: null,
     negativeLimitFen: city.card.negativeLimitFen,
+    maxBalanceFen: city.card.maxBalanceFen,
     pendingTopupFen: 0,
     openedAt: now.toISOString(),
   });
@@ -115,14 +142,16 @@ export async function openCard(
         ],
       }),
     );
-    return { card: toCard(wallet.Item as CardItem), created: true };
+    return { card: wallet.Item as CardItem, created: true };
   } catch (err) {
-    if ((err as Error).name !== 'TransactionCanceledException') throw err;
+    if (!isCancelled(err)) throw err;
     const raced = await cardOfCitizen(store, input.citizenId);
-    if (raced) return { card: toCard(raced), created: false };
-    const codes = ((err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code);
-    if (codes[1] === 'ConditionalCheckFailed') {
-      throw new ConflictError('ID_NUMBER_IN_USE', 'This resident id number already holds a card');
+    if (raced) return { card: raced, created: false };
+    if (cancellationCodes(err)[1] === 'ConditionalCheckFailed') {
+      throw new ConflictError(
+        'ID_NUMBER_IN_USE',
+        'This resident id number already holds a card; if it is yours, a service outlet or the hotline can release it after an in-person check',
+      );
     }
     throw err;
   }
@@ -158,54 +187,209 @@ export const CARD_STATUS_ACTIONS = [
 /**
  * Freezes or unfreezes, and puts the card on or off the deny list in the same transaction. The
  * version moves too, so a debit planned on the old status cannot commit. Freezing a frozen card
- * changes nothing.
+ * changes nothing, except that an operator's freeze takes over a citizen's: only an operator lifts
+ * it (409 FROZEN_BY_OPERATOR for the citizen), so a thief holding the phone cannot.
  */
 export async function setCardStatus(
   store: Store,
   cardId: string,
   status: 'active' | 'frozen',
+  actor: FreezeActor,
   now: Date,
 ): Promise<CardItem> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const card = await cardItem(store, cardId);
-    if (!card) throw new NotFoundError('Card');
-    if (card.status === status) return card;
+    if (card?.kind !== 'wallet') throw new NotFoundError('Card', { cardId });
+    if (status === 'active' && card.status === 'frozen' && card.frozenBy === 'operator' && actor.by !== 'operator') {
+      throw new ConflictError('FROZEN_BY_OPERATOR', 'The hotline froze this card: only an operator can unfreeze it');
+    }
+    const takeOver =
+      status === 'frozen' && card.status === 'frozen' && actor.by === 'operator' && card.frozenBy !== 'operator';
+    if (card.status === status && !takeOver) return card;
+    const frozen = status === 'frozen';
     const update = {
       Update: {
         TableName: store.tableName,
         Key: accountKey(cardId),
-        UpdateExpression: 'SET #status = :status, #version = #version + :one, statusChangedAt = :now',
-        ConditionExpression: '#status = :old',
+        UpdateExpression: frozen
+          ? 'SET #status = :status, #version = #version + :one, statusChangedAt = :now, frozenBy = :by, frozenReason = :reason, frozenByPrincipal = :principal'
+          : 'SET #status = :status, #version = #version + :one, statusChangedAt = :now REMOVE frozenBy, frozenReason, frozenByPrincipal',
+        ConditionExpression: '#version = :read',
         ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-        ExpressionAttributeValues: { ':status': status, ':one': 1, ':now': now.toISOString(), ':old': card.status },
+        ExpressionAttributeValues: {
+          ':status': status,
+          ':one': 1,
+          ':now': now.toISOString(),
+          ':read': card.version,
+          ...(frozen
+            ? {
+                ':by': actor.by,
+                ':reason': actor.by === 'operator' ? actor.reason : 'frozen by the holder',
+                ':principal': actor.by === 'operator' ? actor.principal : card.citizenId,
+              }
+            : {}),
+        },
       },
     };
+    const after: CardItem = {
+      ...card,
+      status,
+      version: card.version + 1,
+      ...(frozen ? { frozenBy: actor.by } : { frozenBy: undefined }),
+    };
     try {
-      await changeDenyList(store, { kind: 'card', id: cardId }, status === 'frozen' ? 'add' : 'remove', now, [update]);
-      return { ...card, status, version: card.version + 1 };
+      if (takeOver) await store.doc.send(new TransactWriteCommand({ TransactItems: [update] }));
+      else await changeDenyList(store, { kind: 'card', id: cardId }, frozen ? 'add' : 'remove', now, [update]);
+      return after;
     } catch (err) {
-      // The card changed under us (another freeze or unfreeze): look again.
-      if ((err as Error).name !== 'TransactionCanceledException') throw err;
+      // The card changed under us (another freeze, a tap): look again.
+      if (!isCancelled(err)) throw err;
     }
   }
   throw new RetryLaterError();
 }
 
-/** An operator's change of concession class; the version moves so no tap priced on the old class commits. */
-export async function setFareClass(store: Store, cardId: string, fareClass: FareClass, now: Date): Promise<void> {
+/** Moves the card's version and sets attributes, only on a card; answers the card as it is after. */
+async function updateCard(
+  store: Store,
+  cardId: string,
+  sets: Record<string, unknown>,
+  condition?: { expression: string; values: Record<string, unknown> },
+): Promise<CardItem> {
+  const names: Record<string, string> = { '#version': 'version', '#kind': 'kind' };
+  const values: Record<string, unknown> = { ':one': 1, ':wallet': 'wallet', ...condition?.values };
+  const parts = ['#version = #version + :one'];
+  Object.entries(sets).forEach(([attr, value], i) => {
+    names[`#s${i}`] = attr;
+    values[`:s${i}`] = value;
+    parts.push(`#s${i} = :s${i}`);
+  });
   try {
-    await store.doc.send(
+    const { Attributes } = await store.doc.send(
       new UpdateCommand({
         TableName: store.tableName,
         Key: accountKey(cardId),
-        UpdateExpression: 'SET fareClass = :fc, #version = #version + :one, fareClassChangedAt = :now',
-        ConditionExpression: 'attribute_exists(pk) AND #kind = :wallet',
-        ExpressionAttributeNames: { '#version': 'version', '#kind': 'kind' },
-        ExpressionAttributeValues: { ':fc': fareClass, ':one': 1, ':now': now.toISOString(), ':wallet': 'wallet' },
+        UpdateExpression: `SET ${parts.join(', ')}`,
+        ConditionExpression: `attribute_exists(pk) AND #kind = :wallet${condition ? ` AND ${condition.expression}` : ''}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return Attributes as CardItem;
+  } catch (err) {
+    if (isConditionFailed(err)) throw new NotFoundError('Card', { cardId });
+    throw err;
+  }
+}
+
+/**
+ * A concession granted on evidence an operator checked (student, disabled; senior on other evidence than
+ * age). It needs a verified identity: an unverified card would be a self-declared concession again.
+ */
+export async function setConcession(store: Store, cardId: string, fareClass: FareClass, now: Date): Promise<CardItem> {
+  const card = await cardItem(store, cardId);
+  if (card?.kind !== 'wallet') throw new NotFoundError('Card', { cardId });
+  if (fareClass !== 'adult' && !card.identityVerified) {
+    throw new RefusedError(
+      'IDENTITY_NOT_VERIFIED',
+      'A concession needs the holder’s identity verified in person first',
+    );
+  }
+  return updateCard(store, cardId, {
+    concession: fareClass === 'adult' ? null : fareClass,
+    fareClassChangedAt: now.toISOString(),
+  });
+}
+
+export interface IdentityCheck {
+  /** Who vouched: an operator (with their principal) or a service outlet's client. */
+  verifiedBy: string;
+  /** The operator's ticket or the outlet's check id. */
+  reference: string;
+  /** At a counter the agent types the id number from the card shown: it must be the holder's (422 ID_MISMATCH). */
+  idNumber?: string;
+}
+
+/**
+ * Records an in-person identity check. A concession follows from then on (senior from the birth date
+ * by itself). A check of an already verified card changes nothing; a wrong id number changes nothing
+ * either and answers ID_MISMATCH.
+ */
+export async function verifyIdentity(
+  store: Store,
+  cardId: string,
+  check: IdentityCheck,
+  pepper: string,
+  now: Date,
+): Promise<CardItem> {
+  const card = await cardItem(store, cardId);
+  if (card?.kind !== 'wallet') throw new NotFoundError('Card', { cardId });
+  if (check.idNumber !== undefined && residentIdHash(check.idNumber, pepper) !== card.residentIdHash) {
+    throw new RefusedError('ID_MISMATCH', 'This id number is not the card holder’s');
+  }
+  if (card.identityVerified) return card;
+  return updateCard(store, cardId, {
+    identityVerified: true,
+    identityVerifiedAt: now.toISOString(),
+    identityVerifiedBy: check.verifiedBy,
+    identityReference: check.reference,
+  });
+}
+
+/**
+ * Gives a resident id number back to its real holder when someone else opened a card with it: after an
+ * in-person check, an operator releases it from that card, which is frozen by the operator (its holder
+ * has to come forward) and loses the number; the real holder then opens their own card. A card whose
+ * holder was verified in person keeps its number: that check already settled who it belongs to.
+ */
+export async function releaseResidentId(
+  store: Store,
+  idNumber: string,
+  actor: Extract<FreezeActor, { by: 'operator' }>,
+  pepper: string,
+  now: Date,
+): Promise<{ cardId: string }> {
+  const ridHash = residentIdHash(idNumber, pepper);
+  const { Item } = await store.doc.send(
+    new GetCommand({ TableName: store.tableName, Key: residentIdKey(ridHash), ConsistentRead: true }),
+  );
+  if (!Item) throw new NotFoundError('Card holding this id number');
+  const cardId = Item.cardId as string;
+  const card = await cardItem(store, cardId);
+  if (card?.identityVerified) {
+    throw new ConflictError('ID_NUMBER_IN_USE', 'The holder of this card was verified in person; it keeps its number');
+  }
+  await setCardStatus(store, cardId, 'frozen', actor, now);
+  try {
+    await store.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Delete: {
+              TableName: store.tableName,
+              Key: residentIdKey(ridHash),
+              ConditionExpression: 'cardId = :card',
+              ExpressionAttributeValues: { ':card': cardId },
+            },
+          },
+          {
+            Update: {
+              TableName: store.tableName,
+              Key: accountKey(cardId),
+              UpdateExpression:
+                'SET #version = #version + :one, residentIdReleasedAt = :now, residentIdReleasedBy = :by REMOVE residentIdHash',
+              ConditionExpression: 'attribute_not_exists(identityVerified) OR identityVerified = :no',
+              ExpressionAttributeNames: { '#version': 'version' },
+              ExpressionAttributeValues: { ':one': 1, ':now': now.toISOString(), ':by': actor.principal, ':no': false },
+            },
+          },
+        ],
       }),
     );
   } catch (err) {
-    if ((err as Error).name === 'ConditionalCheckFailedException') throw new NotFoundError('Card', { cardId });
-    throw err;
+    if (!isCancelled(err)) throw err;
+    throw new ConflictError('ID_NUMBER_IN_USE', 'The card changed while its id number was released; look again');
   }
+  return { cardId };
 }

@@ -2,6 +2,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dyn
 import { RetryLaterError } from '../errors';
 import type { TransactItem } from '../ledger/command';
 import { backoffMs } from '../ledger/retry';
+import { cancellationCodes, isCancelled } from '../store/conditions';
 import { DENY_HEAD, denyChangeKey, denyStateKey } from '../store/keys';
 import type { Store } from '../store/store';
 
@@ -70,24 +71,14 @@ export async function changeDenyList(
       );
       return version;
     } catch (err) {
-      const name = (err as Error).name;
-      const codes = ((err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map(
-        (r) => r.Code,
-      );
-      if (name !== 'TransactionCanceledException') throw err;
+      if (!isCancelled(err)) throw err;
+      const codes = cancellationCodes(err);
       // Another change took this version: take the next. A failed condition of the caller's own is theirs to handle.
       if (codes[0] !== 'ConditionalCheckFailed' && codes[0] !== 'TransactionConflict') throw err;
       await new Promise((r) => setTimeout(r, backoffMs(attempt)));
     }
   }
   throw new RetryLaterError();
-}
-
-export async function isDenied(store: Store, entry: DenyEntry): Promise<boolean> {
-  const { Item } = await store.doc.send(
-    new GetCommand({ TableName: store.tableName, Key: denyStateKey(entry.kind, entry.id), ConsistentRead: true }),
-  );
-  return Item !== undefined;
 }
 
 /**

@@ -85,6 +85,13 @@ export async function getDevice(store: Store, deviceId: string): Promise<Device 
   return Item ? toDevice(Item) : undefined;
 }
 
+/** An operator revokes a device by its id alone (a stolen phone reported to the hotline). */
+export async function adminRevokeDevice(store: Store, deviceId: string, now: Date): Promise<Device> {
+  const device = await getDevice(store, deviceId);
+  if (!device) throw new NotFoundError('Device', { deviceId });
+  return revokeDevice(store, device.cardId, deviceId, now);
+}
+
 /** Revokes for good: the device goes on the deny list in the same transaction. A repeat changes nothing. */
 export async function revokeDevice(store: Store, cardId: string, deviceId: string, now: Date): Promise<Device> {
   const device = await getDevice(store, deviceId);

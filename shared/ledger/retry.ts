@@ -41,16 +41,4 @@ export function backoffMs(attempt: number, baseMs = 5, capMs = 200, random = Mat
   return Math.floor(random() * Math.min(capMs, baseMs * 2 ** attempt));
 }
 
-export type CancellationCode =
-  | 'None'
-  | 'ConditionalCheckFailed'
-  | 'TransactionConflict'
-  | 'ThrottlingError'
-  | 'ProvisionedThroughputExceeded'
-  | 'ValidationError'
-  | string;
-
-export function cancellationCodes(err: unknown): CancellationCode[] {
-  const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  return reasons.map((r) => r.Code ?? 'None');
-}
+export { type CancellationCode, cancellationCodes } from '../store/conditions';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { CardItem } from '../cards/cards';
+import { type CardItem, type CardRules, fareClassOf } from '../cards/cards';
 import type { MachineClient } from '../clients/clients';
 import { claimedKeys, presentationReads, proofGuardWrite } from '../credentials/presented';
 import { denyDecision, verifyTokens } from '../credentials/verify';
@@ -27,6 +27,7 @@ export interface TransitDeps {
   keyRing: KeyRing;
   issuer: string;
   fares: FareTables;
+  cardRules: () => Promise<CardRules>;
 }
 
 export function tapRequestHash(req: TapRequest): string {
@@ -45,6 +46,22 @@ async function storedTap(store: Store, tapId: string, hash: string): Promise<Tap
   if (Item.requestHash !== hash)
     throw new ConflictError('IDEMPOTENCY_KEY_REUSED', `tapId ${tapId} was used for another tap`);
   return JSON.parse(Item.result as string) as TapResult;
+}
+
+/** A tap as recorded, accepted or declined, with the answer its terminal got (support and disputes). */
+export async function recordedTap(store: Store, tapId: string) {
+  const { Item } = await store.doc.send(new GetCommand({ TableName: store.tableName, Key: tapKey(tapId) }));
+  if (!Item) return undefined;
+  return {
+    tapId,
+    terminalId: Item.terminalId as string,
+    cardId: (Item.cardId as string | null) ?? null,
+    routeId: Item.routeId as string,
+    stopId: Item.stopId as string,
+    kind: Item.kind as string,
+    at: Item.at as string,
+    result: JSON.parse(Item.result as string) as TapResult,
+  };
 }
 
 function tapRecord(
@@ -78,13 +95,18 @@ function tapRecord(
   };
 }
 
-function declined(req: TapRequest, declineCode: TapDeclineCode, card?: CardItem): TapResult {
+function declined(
+  req: TapRequest,
+  declineCode: TapDeclineCode,
+  card?: CardItem,
+  fareClass?: TapResult['fareClass'],
+): TapResult {
   return {
     tapId: req.tapId,
     status: 'declined',
     fareFen: 0,
     balanceFen: card?.balanceFen ?? null,
-    fareClass: card?.fareClass ?? null,
+    fareClass: card ? (fareClass ?? null) : null,
     journeyId: null,
     explanation: [],
     declineCode,
@@ -187,13 +209,16 @@ export async function processTap(
   const problem = routeProblem(table, req);
   if (problem) throw new ValidationError([problem]);
   const route = table.routes.find((r) => r.routeId === req.routeId)!;
+  const rules = await deps.cardRules();
+  // Priced with the class the card has when the tap is processed, not the one its credential shows.
+  const processedAt = deps.clock();
 
   const verifying = deps.keyRing
     .jwks()
     .then((jwks) =>
       verifyTokens(
         { credential: req.credential, proof: req.proof, challenge: req.challenge, terminalId: terminal.clientId, at },
-        { issuer: deps.issuer, jwks, now: deps.clock() },
+        { issuer: deps.issuer, jwks, now: processedAt },
       ),
     );
   // Observed now, awaited in the plan: a failure before the plan must not go unhandled.
@@ -206,8 +231,9 @@ export async function processTap(
     plan: async (items): Promise<CommandPlan<TapResult>> => {
       const card = items.wallet as CardItem | undefined;
       const verdict = await verifying;
+      const fareClass = card ? fareClassOf(card, processedAt, rules) : undefined;
       const decline = (code: TapDeclineCode, known?: CardItem): CommandPlan<TapResult> => {
-        const result = declined(req, code, known);
+        const result = declined(req, code, known, fareClass);
         return {
           writes: [tapRecord(store, req, hash, terminal.clientId, result, known ? known.cardId : null)],
           result,
@@ -226,7 +252,7 @@ export async function processTap(
       if (items.jti) return decline('REPLAYED', card);
 
       const state = (card.transit as TransitState | undefined) ?? EMPTY_TRANSIT_STATE;
-      const priced: Priced = priceTap(table, card.fareClass, state, { ...req, at }, route);
+      const priced: Priced = priceTap(table, fareClass!, state, { ...req, at }, route);
       if (!priced.ok) return decline(priced.declineCode, card);
       const floorFen = -card.negativeLimitFen;
       if (priced.chargeFen > 0 && card.balanceFen - priced.chargeFen < floorFen)
@@ -237,7 +263,7 @@ export async function processTap(
         status: 'accepted',
         fareFen: priced.fareFen,
         balanceFen: card.balanceFen - priced.chargeFen,
-        fareClass: card.fareClass,
+        fareClass: fareClass!,
         journeyId: journeyIdOf(priced.journey),
         explanation: priced.explanation,
       };

@@ -48,8 +48,19 @@ describe('operators change fares', () => {
     expect((await body(res)).error.details.issues[0].path).toBe('dailyCapAdultFen');
   });
 
-  it('sets a card’s class: a student pays half from the next tap', async () => {
+  it('grants a concession on a verified identity only: a student pays half from the next tap', async () => {
     const r = await rider(app, { balanceFen: 2000, now: clock() });
+    const unverified = await app.request(
+      `/v1/admin/cards/${r.card.cardId}/fare-class`,
+      jsonRequest('PUT', { fareClass: 'student' }, adminAuth),
+    );
+    expect(unverified.status).toBe(422);
+    expect((await body(unverified)).error.code).toBe('IDENTITY_NOT_VERIFIED');
+    expect((await board(r)).fareClass).toBe('adult');
+    await app.request(
+      `/v1/admin/cards/${r.card.cardId}/identity-verification`,
+      jsonRequest('POST', { reference: 'counter form 17' }, adminAuth),
+    );
     const set = await app.request(
       `/v1/admin/cards/${r.card.cardId}/fare-class`,
       jsonRequest('PUT', { fareClass: 'student' }, adminAuth),

@@ -55,7 +55,7 @@ describe('citizen login', () => {
 });
 
 describe('the card', () => {
-  it('opens once per citizen, checks the resident id, and makes a 65-year-old senior', async () => {
+  it('opens once per citizen, checks the resident id, and opens adult and unverified whatever the birth date', async () => {
     const who = await login(app);
     const auth = { authorization: `Bearer ${who.token}` };
     const bad = await app.request(
@@ -71,7 +71,13 @@ describe('the card', () => {
     );
     expect(first.status).toBe(201);
     const card = await body(first);
-    expect(card).toMatchObject({ status: 'active', fareClass: 'senior', balanceFen: 0, negativeLimitFen: 500 });
+    expect(card).toMatchObject({
+      status: 'active',
+      fareClass: 'adult',
+      identityVerified: false,
+      balanceFen: 0,
+      negativeLimitFen: 500,
+    });
     expect(JSON.stringify(card)).not.toContain(idNumber);
     const again = await body(
       await app.request(
