@@ -29,6 +29,7 @@ export function cloudDeps(service: string): AppDeps {
     otp: {
       perPhonePerMinute: Number(process.env.ONECARD_OTP_PER_PHONE_PER_MINUTE ?? 3),
       perAddressPerMinute: Number(process.env.ONECARD_OTP_PER_ADDRESS_PER_MINUTE ?? 60),
+      tokenPerAddressPerMinute: Number(process.env.ONECARD_TOKEN_PER_ADDRESS_PER_MINUTE ?? 60),
     },
   };
   const store = { doc: documentClient(dynamoClient()), tableName: required('TABLE_NAME') };

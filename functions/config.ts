@@ -10,6 +10,8 @@ export interface RuntimeConfig {
   otp: {
     perPhonePerMinute: number;
     perAddressPerMinute: number;
+    /** Token requests (code checks) one source address may make a minute. */
+    tokenPerAddressPerMinute: number;
   };
 }
 
@@ -20,7 +22,7 @@ export function localConfig(
     stage: 'local',
     issuer: 'https://onecard.local',
     residentIdPepper: 'onecard-local-resident-id-pepper',
-    otp: { perPhonePerMinute: 5, perAddressPerMinute: 120 },
+    otp: { perPhonePerMinute: 5, perAddressPerMinute: 120, tokenPerAddressPerMinute: 120 },
     ...overrides,
   };
 }

@@ -26,9 +26,12 @@ function made(name: string) {
 const otpLimit = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
 const perPhonePerMinute = otpLimit('ONECARD_OTP_PER_PHONE_PER_MINUTE') ?? 5;
 const perAddressPerMinute = otpLimit('ONECARD_OTP_PER_ADDRESS_PER_MINUTE') ?? 120;
+const tokenPerAddressPerMinute = otpLimit('ONECARD_TOKEN_PER_ADDRESS_PER_MINUTE') ?? 120;
+// The local stage answers login codes in the response (devCode): only this machine may ask, unless told.
+const hostname = process.env.HOST ?? '127.0.0.1';
 
 const backend = await startLocalBackend({
-  configOverrides: { otp: { perPhonePerMinute, perAddressPerMinute } },
+  configOverrides: { otp: { perPhonePerMinute, perAddressPerMinute, tokenPerAddressPerMinute } },
   dataDir,
   dynamoEndpoint: process.env.DYNAMODB_ENDPOINT,
   seedsDir: resolve(import.meta.dirname, '../seeds'),
@@ -37,10 +40,11 @@ const backend = await startLocalBackend({
   logger: log,
 });
 
-const server = serve({ fetch: backend.app.fetch, port, hostname: process.env.HOST ?? '0.0.0.0' }, (info) => {
+const server = serve({ fetch: backend.app.fetch, port, hostname }, (info) => {
   for (const line of printed) console.log(`made up ${line}`);
   if (backend.seeded) console.log('loaded the seed city into a fresh store');
-  console.log(`onecard listening on http://127.0.0.1:${info.port}`);
+  const shown = hostname === '0.0.0.0' || hostname === '::' ? '127.0.0.1' : hostname;
+  console.log(`onecard listening on http://${shown}:${info.port}`);
 });
 
 let stopping = false;

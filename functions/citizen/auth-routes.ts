@@ -1,7 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { issueAccessToken } from '../../shared/identity/access-token';
 import { citizenForPhone } from '../../shared/identity/citizens';
-import { checkOtp, createOtp } from '../../shared/identity/otp';
+import { checkLoginCode } from '../../shared/identity/login';
+import { createOtp } from '../../shared/identity/otp';
 import { takeToken } from '../../shared/ratelimit/fixed-window';
 import type { AppDeps } from '../deps';
 import { newRouter } from '../http/router';
@@ -42,7 +43,7 @@ export function authRoutes(deps: AppDeps) {
       const now = deps.clock();
       await takeToken(deps.store, `otp-phone:${phone}`, deps.config.otp.perPhonePerMinute, 60, now);
       await takeToken(deps.store, `otp-addr:${sourceAddress(c)}`, deps.config.otp.perAddressPerMinute, 60, now);
-      const { code, expiresAt } = await createOtp(deps.store, phone, now);
+      const { code, expiresAt } = await createOtp(deps.store, deps.config.residentIdPepper, phone, now);
       if (deps.sms) {
         await deps.sms(phone, `【OneCard】Your login code is ${code}; it expires in 5 minutes.`);
         return c.json({ expiresAt }, 200);
@@ -56,18 +57,21 @@ export function authRoutes(deps: AppDeps) {
       path: '/v1/auth/token',
       tags: ['citizen'],
       summary: 'Trade the phone and its code for an access token',
+      description:
+        'Every request that does not log in counts as a wrong code for the phone: after the 10th within 24 hours every request for it answers 429 RATE_LIMITED, the right code included, until a day after the first. Rate limited per source address too.',
       request: {
         body: jsonBody(z.strictObject({ phone: PhoneSchema, code: z.string().regex(/^\d{6}$/) })),
       },
       responses: {
         200: { description: 'Logged in', content: { 'application/json': { schema: TokenAnswer } } },
-        ...errorResponses(400, 401),
+        ...errorResponses(400, 401, 429),
       },
     }),
     async (c) => {
       const { phone, code } = c.req.valid('json');
       const now = deps.clock();
-      await checkOtp(deps.store, phone, code, now);
+      await takeToken(deps.store, `token-addr:${sourceAddress(c)}`, deps.config.otp.tokenPerAddressPerMinute, 60, now);
+      await checkLoginCode(deps.store, deps.config.residentIdPepper, phone, code, now);
       const citizenId = await citizenForPhone(deps.store, phone, now);
       const token = await issueAccessToken(await deps.keyRing.signer(), deps.config.issuer, { citizenId, phone }, now);
       return c.json({ ...token, citizenId }, 200);

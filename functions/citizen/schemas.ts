@@ -21,6 +21,9 @@ export const CardSchema = z
       .boolean()
       .openapi({ description: 'An in-person check (service outlet or operator) vouched for the holder' }),
     balanceFen: fen('Balance; may be negative down to -negativeLimitFen after transit taps'),
+    heldFen: fen(
+      'Taken by open holds that may come back (a zone entry’s maximum fare until its exit); a top-up counts it as balance',
+    ),
     negativeLimitFen: fen('How far transit taps may take the balance below 0'),
   })
   .openapi('Card');

@@ -4,6 +4,7 @@ import type { CityConfig } from '../city/model';
 import { changeDenyList } from '../denylist/denylist';
 import { ConflictError, NotFoundError, RefusedError, RetryLaterError } from '../errors';
 import type { FareClass } from '../fares/fare-table';
+import { openHoldsFen } from '../ledger/holds';
 import type { WalletItem } from '../ledger/model';
 import { newWalletPut } from '../ledger/wallets';
 import { cancellationCodes, isCancelled, isConditionFailed } from '../store/conditions';
@@ -19,6 +20,8 @@ export interface Card {
   fareClass: FareClass;
   identityVerified: boolean;
   balanceFen: number;
+  /** Taken by holds that may come back (a zone entry's maximum fare until the exit). */
+  heldFen: number;
   negativeLimitFen: number;
 }
 
@@ -62,6 +65,7 @@ export function toCard(item: CardItem, now: Date, rules: CardRules): Card {
     fareClass: fareClassOf(item, now, rules),
     identityVerified: item.identityVerified === true,
     balanceFen: item.balanceFen,
+    heldFen: openHoldsFen(item.holds, now),
     negativeLimitFen: item.negativeLimitFen,
   };
 }

@@ -1,4 +1,4 @@
-import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { OneCardError } from '../errors';
 import { otpKey } from '../store/keys';
@@ -7,10 +7,15 @@ import type { Store } from '../store/store';
 export const OTP_LIFETIME_SECONDS = 300;
 export const OTP_MAX_TRIES = 5;
 
-const hashCode = (phone: string, code: string) => createHash('sha256').update(`${phone}:${code}`).digest();
+/**
+ * Keyed: a plain hash of a 6-digit code falls to a million guesses offline, so whoever reads the table
+ * (a backup, a support query) would learn live codes. The key is the server's secret, never stored.
+ */
+const hashCode = (key: string, phone: string, code: string) =>
+  createHmac('sha256', key).update(`otp\u0000${phone}\u0000${code}`).digest();
 
 /** A fresh 6-digit code for the phone; it replaces any earlier one. Only its hash is stored. */
-export async function createOtp(store: Store, phone: string, now: Date, random = randomInt) {
+export async function createOtp(store: Store, key: string, phone: string, now: Date, random = randomInt) {
   const code = String(random(0, 1_000_000)).padStart(6, '0');
   const expiresAtSeconds = Math.floor(now.getTime() / 1000) + OTP_LIFETIME_SECONDS;
   await store.doc.send(
@@ -18,7 +23,7 @@ export async function createOtp(store: Store, phone: string, now: Date, random =
       TableName: store.tableName,
       Item: {
         ...otpKey(phone),
-        codeHash: hashCode(phone, code).toString('base64'),
+        codeHash: hashCode(key, phone, code).toString('base64'),
         tries: 0,
         expiresAtSeconds,
         ttl: expiresAtSeconds + 60,
@@ -32,13 +37,13 @@ export async function createOtp(store: Store, phone: string, now: Date, random =
  * Spends one try of the phone's code. A right code is used up (deleted under a condition, so two
  * racing logins cannot both use it); a wrong one counts, and the fifth wrong one ends the code.
  */
-export async function checkOtp(store: Store, phone: string, code: string, now: Date): Promise<void> {
+export async function checkOtp(store: Store, key: string, phone: string, code: string, now: Date): Promise<void> {
   const invalid = () => new OneCardError('OTP_INVALID', 'The code is wrong or expired; ask for a new one');
   const { Item } = await store.doc.send(
     new GetCommand({ TableName: store.tableName, Key: otpKey(phone), ConsistentRead: true }),
   );
   if (!Item || Item.expiresAtSeconds < now.getTime() / 1000 || Item.tries >= OTP_MAX_TRIES) throw invalid();
-  const matches = timingSafeEqual(Buffer.from(Item.codeHash as string, 'base64'), hashCode(phone, code));
+  const matches = timingSafeEqual(Buffer.from(Item.codeHash as string, 'base64'), hashCode(key, phone, code));
   try {
     if (matches) {
       await store.doc.send(

@@ -9,8 +9,9 @@ import { InvariantError, invariant, RefusedError, RetryLaterError } from '../err
 import { accountKey, entryKey, transferKey } from '../store/keys';
 import type { Store } from '../store/store';
 import { accountLayout } from './accounts';
+import type { Holds } from './holds';
 import type { TransferSpec, WalletItem } from './model';
-import { assertBalanced, netPostings, walletOutcome } from './postings';
+import { assertBalanced, creditCeilingFen, netPostings, type WalletRefusal, walletOutcome } from './postings';
 import { backoffMs, cancellationCodes, classifyFailure } from './retry';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -31,6 +32,11 @@ export interface CommandPlan<R> {
   transfer?: TransferSpec;
   /** The lowest balance each debited wallet may reach in this movement (default 0). */
   floors?: Record<string, number>;
+  /**
+   * The transfer gives back (part of) a hold: an exit's refund, a rental's unused deposit. It returns
+   * only what the hold took, so it is made even where a new credit would pass the card's limit.
+   */
+  giveBack?: boolean;
   /** Attributes to set on wallets, written under the same version check as their balance. */
   walletAttributes?: Record<string, Item>;
   writes?: GuardedWrite[];
@@ -214,7 +220,9 @@ export function buildTransaction(
       if (layout.kind === 'wallet') {
         const wallet = walletByAccount.get(posting.accountId);
         if (!wallet) throw new InvariantError(`wallet ${posting.accountId} was not read before posting to it`);
-        const outcome = walletOutcome(wallet, posting.amountFen, plan.floors?.[posting.accountId] ?? 0);
+        const holdsAfter = (plan.walletAttributes?.[posting.accountId]?.holds ?? wallet.holds) as Holds | undefined;
+        const ceilingFen = plan.giveBack ? null : creditCeilingFen(wallet, holdsAfter, new Date(spec.at));
+        const outcome = walletOutcome(wallet, posting.amountFen, plan.floors?.[posting.accountId] ?? 0, ceilingFen);
         if (!outcome.ok) throw new RefusedError(outcome.refusal, refusalMessage(outcome.refusal));
         walletChanges.set(posting.accountId, {
           amountFen: posting.amountFen,
@@ -306,9 +314,12 @@ export function buildTransaction(
   return { items: out, meanings };
 }
 
-function refusalMessage(code: string) {
-  return code === 'CARD_FROZEN' ? 'The card is frozen' : 'The balance does not cover this amount';
-}
+const REFUSAL_MESSAGES: Record<WalletRefusal, string> = {
+  CARD_FROZEN: 'The card is frozen',
+  INSUFFICIENT_FUNDS: 'The balance does not cover this amount',
+  BALANCE_LIMIT: 'This credit would take the card over its limit (open holds count as balance)',
+};
+const refusalMessage = (code: WalletRefusal) => REFUSAL_MESSAGES[code];
 
 /** What makes two requests for one transfer id the same transfer. */
 export function transferContentHash(spec: TransferSpec): string {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { NotFoundError, RefusedError } from '../errors';
 import { SYSTEM } from './accounts';
 import type { Posting } from './model';
-import { postRefund, postTransfer, storedTransfer, type TransferResult } from './transfers';
+import { postRefund, postTransfer, refundableFen, storedTransfer, type TransferResult } from './transfers';
 
 /** An operator's transfer id follows from its Idempotency-Key, so a retried correction is the same correction. */
 export function operatorTransferId(prefix: 'adj' | 'rev', idempotencyKey: string): string {
@@ -32,7 +32,8 @@ export function adjustCard(
 
 /**
  * Gives back (part of) an earlier transfer: a new transfer undoing each posting in proportion,
- * never an edit. Refunds of one transfer never add up to more than it moved (postRefund).
+ * never an edit. Every give-back of one transfer (these, a POS's refunds, an exit's) counts against
+ * the same counter on its record, so together they never return more than it took (postRefund).
  */
 export async function reverseTransfer(
   store: Parameters<typeof postTransfer>[0],
@@ -47,7 +48,7 @@ export async function reverseTransfer(
       'Only two-legged transfers can be reversed by amount; reverse its parts instead',
     );
   }
-  const moved = postings.reduce((acc, p) => acc + Math.max(0, p.amountFen), 0);
+  const moved = refundableFen(original);
   const amountFen = input.amountFen ?? moved - ((original.refundedFen as number | undefined) ?? 0);
   if (amountFen <= 0 || amountFen > moved) {
     throw new RefusedError('REFUND_EXCEEDS_CHARGE', `A reversal gives back 1 to ${moved} fen of this transfer`, {

@@ -1,3 +1,5 @@
+import type { Holds } from './holds';
+
 /** What a statement entry says a movement was. */
 export const ENTRY_KINDS = [
   'topup',
@@ -30,6 +32,11 @@ export interface TransferSpec {
   postings: Posting[];
   /** For a reversal or refund: the transfer it gives back. */
   reverses?: string;
+  /**
+   * What all give-backs of this transfer may return together, counted as what goes back to its payer
+   * (a purchase: what the card paid, not the campaign's share). Default: the sum of its debits.
+   */
+  refundableFen?: number;
 }
 
 /** A citizen wallet as stored: the card's attributes live on the same item as its balance. */
@@ -38,6 +45,9 @@ export interface WalletItem {
   balanceFen: number;
   version: number;
   status: 'active' | 'frozen';
+  /** No credit takes balance + open holds above this (a registered card: 500000 fen); absent: no limit. */
+  maxBalanceFen?: number;
+  holds?: Holds;
   [attribute: string]: unknown;
 }
 

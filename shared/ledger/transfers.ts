@@ -75,16 +75,48 @@ export function postTransfer(
   return runCommand(store, command, options);
 }
 
-/** How much a transfer moved: the sum of its debits. A refund can give back at most this, in total. */
+/** How much a transfer moved: the sum of its debits. */
 export function transferAmountFen(postings: { amountFen: number }[]): number {
   return postings.reduce((acc, p) => acc + (p.amountFen < 0 ? -p.amountFen : 0), 0);
+}
+
+/** What all give-backs of a stored transfer may return together (see TransferSpec.refundableFen). */
+export function refundableFen(original: Record<string, unknown>): number {
+  return typeof original.refundableFen === 'number'
+    ? original.refundableFen
+    : transferAmountFen(original.postings as { amountFen: number }[]);
+}
+
+/** Names the refund guard among a command's writes: its failure means "read the original again". */
+export const REFUND_GUARD = 'refund-guard';
+
+/**
+ * The one counter of what has been given back of a transfer, on the transfer's own record: every path
+ * that gives money back (a POS refund, an operator's reversal, an exit's or a rental's give-back) adds
+ * to it in the same transaction as its money, under the condition that the total stays within
+ * `refundableFen`. A blind ADD: the caller need not have read the counter, only know the limit.
+ */
+export function refundGuardWrite(tableName: string, originalId: string, amountFen: number, limitFen: number) {
+  return {
+    name: REFUND_GUARD,
+    item: {
+      Update: {
+        TableName: tableName,
+        Key: transferKey(originalId),
+        UpdateExpression: 'ADD #refunded :amount',
+        ConditionExpression: 'attribute_exists(pk) AND #refunded <= :most',
+        ExpressionAttributeNames: { '#refunded': 'refundedFen' },
+        ExpressionAttributeValues: { ':amount': amountFen, ':most': limitFen - amountFen },
+      },
+    },
+    onConditionFailed: 'replan' as const,
+  };
 }
 
 /**
  * Gives back (part of) an earlier transfer with a new transfer that references it: never an edit.
  * Each refund posting must undo a posting of the original, and the refunds of one original never add
- * up to more than it moved; the original's running `refundedFen` is raised under that condition in
- * the same transaction.
+ * up to more than it may give back (the refund guard on the original's record).
  */
 export async function postRefund(
   store: Store,
@@ -106,7 +138,7 @@ export async function postRefund(
     }
   }
   const amountFen = transferAmountFen(netPostings(refund.postings));
-  const limitFen = transferAmountFen(originalPostings);
+  const limitFen = refundableFen(original);
   const command: Command<TransferResult> = {
     reads: { ...walletReads(refund), original: transferKey(refund.reverses) },
     plan: (items) => {
@@ -121,21 +153,7 @@ export async function postRefund(
         transfer: refund,
         // A refund credits the citizen; any debited system account has no floor, so none is given.
         result: { transferId: refund.transferId, walletBalances: walletBalancesAfter(refund, items) },
-        writes: [
-          {
-            item: {
-              Update: {
-                TableName: store.tableName,
-                Key: transferKey(refund.reverses),
-                UpdateExpression: 'SET #refunded = :after',
-                ConditionExpression: '#refunded = :before',
-                ExpressionAttributeNames: { '#refunded': 'refundedFen' },
-                ExpressionAttributeValues: { ':after': refunded + amountFen, ':before': refunded },
-              },
-            },
-            onConditionFailed: 'replan',
-          },
-        ],
+        writes: [refundGuardWrite(store.tableName, refund.reverses, amountFen, limitFen)],
       };
     },
     replay: async () => storedResult<TransferResult>(await storedTransfer(store, refund)),

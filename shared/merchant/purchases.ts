@@ -75,7 +75,6 @@ function paymentRecord(
           discountFen: result.discountFen,
           chargedFen: result.chargedFen,
           campaignId: result.campaignId,
-          refundedFen: 0,
           at: at.toISOString(),
         },
         ConditionExpression: 'attribute_not_exists(pk)',
@@ -183,6 +182,8 @@ export async function processPurchase(
             ? `Purchase at ${merchantId} (${choice.campaignId}: ${discountFen} fen off)`
             : `Purchase at ${merchantId}`,
           ref: req.paymentId,
+          // Refunds give back what the card paid; the campaign's share follows in proportion.
+          refundableFen: chargedFen,
           postings: [
             { accountId: card.cardId, amountFen: -chargedFen },
             { accountId: merchantPayable(merchantId), amountFen: req.amountFen },

@@ -4,7 +4,8 @@ import type { MachineClient } from '../clients/clients';
 import { ConflictError, ForbiddenError, NotFoundError, RefusedError } from '../errors';
 import { campaignBudget, merchantPayable } from '../ledger/accounts';
 import { type Command, runCommand } from '../ledger/command';
-import { accountKey, paymentKey, refundKey } from '../store/keys';
+import { refundGuardWrite } from '../ledger/transfers';
+import { accountKey, paymentKey, refundKey, transferKey } from '../store/keys';
 import type { Store } from '../store/store';
 import type { RefundResult } from './model';
 
@@ -17,7 +18,6 @@ interface PaymentItem {
   discountFen: number;
   chargedFen: number;
   campaignId: string | null;
-  refundedFen: number;
 }
 
 /**
@@ -49,8 +49,10 @@ async function storedRefund(store: Store, refundId: string, hash: string): Promi
 /**
  * Gives back (part of) a purchase: the card gets at most what it was charged, over all refunds
  * together (422 REFUND_EXCEEDS_CHARGE beyond that); the campaign budget gets the discount's share in
- * proportion; the merchant pays both. One transaction, once per refundId, guarded by the payment's
- * running refunded total.
+ * proportion; the merchant pays both. One transaction, once per refundId. What was given back is
+ * counted on the purchase's transfer record, the counter an operator's reversal adds to as well, so
+ * the two paths together never return more than the card paid. A refund that would take the card
+ * over its limit is refused (422 BALANCE_LIMIT) and moves nothing.
  */
 export async function refundPurchase(
   store: Store,
@@ -58,8 +60,7 @@ export async function refundPurchase(
   input: { paymentId: string; refundId: string; amountFen: number; now: Date },
 ): Promise<RefundResult> {
   const hash = refundHash(input.paymentId, input.amountFen);
-  const known = await storedRefund(store, input.refundId, hash);
-  if (known) return known;
+  // Scope first: another merchant's POS learns nothing, not even whether a refund id exists.
   const first = (
     await store.doc.send(
       new GetCommand({ TableName: store.tableName, Key: paymentKey(input.paymentId), ConsistentRead: true }),
@@ -67,26 +68,30 @@ export async function refundPurchase(
   ).Item as PaymentItem | undefined;
   if (!first) throw new NotFoundError('Payment', { paymentId: input.paymentId });
   if (first.merchantId !== pos.scope.merchantId) throw new ForbiddenError('This payment was made at another merchant');
+  const known = await storedRefund(store, input.refundId, hash);
+  if (known) return known;
   if (first.status !== 'accepted' || !first.cardId)
     throw new RefusedError('REFUND_EXCEEDS_CHARGE', 'A declined payment charged nothing');
   const cardId = first.cardId;
+  const payment = first;
+  const purchaseTransferId = `purchase:${input.paymentId}`;
 
   const command: Command<RefundResult> = {
-    reads: { payment: paymentKey(input.paymentId), wallet: accountKey(cardId) },
+    reads: { purchase: transferKey(purchaseTransferId), wallet: accountKey(cardId) },
     plan: (items) => {
-      const payment = items.payment as unknown as PaymentItem;
-      const refundedAfter = payment.refundedFen + input.amountFen;
+      const refunded = (items.purchase?.refundedFen as number | undefined) ?? 0;
+      const refundedAfter = refunded + input.amountFen;
       if (refundedAfter > payment.chargedFen) {
         throw new RefusedError(
           'REFUND_EXCEEDS_CHARGE',
-          `At most ${payment.chargedFen - payment.refundedFen} fen is left to refund`,
+          `At most ${payment.chargedFen - refunded} fen is left to refund`,
           {
             chargedFen: payment.chargedFen,
-            refundedFen: payment.refundedFen,
+            refundedFen: refunded,
           },
         );
       }
-      const shareFen = discountShareFen(payment, refundedAfter) - discountShareFen(payment, payment.refundedFen);
+      const shareFen = discountShareFen(payment, refundedAfter) - discountShareFen(payment, refunded);
       const result: RefundResult = {
         refundId: input.refundId,
         paymentId: input.paymentId,
@@ -102,7 +107,7 @@ export async function refundPurchase(
           at: input.now.toISOString(),
           description: `Refund from ${payment.merchantId}`,
           ref: input.paymentId,
-          reverses: `purchase:${input.paymentId}`,
+          reverses: purchaseTransferId,
           postings: [
             { accountId: cardId, amountFen: input.amountFen },
             { accountId: merchantPayable(payment.merchantId), amountFen: -(input.amountFen + shareFen) },
@@ -112,18 +117,7 @@ export async function refundPurchase(
           ],
         },
         writes: [
-          {
-            item: {
-              Update: {
-                TableName: store.tableName,
-                Key: paymentKey(input.paymentId),
-                UpdateExpression: 'SET refundedFen = :after',
-                ConditionExpression: 'refundedFen = :before',
-                ExpressionAttributeValues: { ':after': refundedAfter, ':before': payment.refundedFen },
-              },
-            },
-            onConditionFailed: 'replan',
-          },
+          refundGuardWrite(store.tableName, purchaseTransferId, input.amountFen, payment.chargedFen),
           {
             item: {
               Put: {

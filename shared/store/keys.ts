@@ -33,6 +33,7 @@ export const topupKey = (topupId: string) => ({ pk: `TOPUP#${topupId}`, sk: 'T' 
 export const idempotencyKey = (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: 'I' });
 
 export const otpKey = (phone: string) => ({ pk: `OTP#${phone}`, sk: 'O' });
+export const loginFailuresKey = (phone: string) => ({ pk: `OTPFAIL#${phone}`, sk: 'F' });
 export const rateKey = (bucket: string, window: number) => ({ pk: `RATE#${bucket}`, sk: `w${window}` });
 
 export const deviceKey = (deviceId: string) => ({ pk: `DEVICE#${deviceId}`, sk: 'D' });

@@ -4,6 +4,7 @@ import type { CardItem } from '../cards/cards';
 import { NotFoundError, RefusedError } from '../errors';
 import { SYSTEM } from '../ledger/accounts';
 import { type Command, runCommand } from '../ledger/command';
+import { openHoldsFen } from '../ledger/holds';
 import { accountKey, topupKey } from '../store/keys';
 import type { Store } from '../store/store';
 
@@ -62,13 +63,15 @@ export function createTopup(
       const wallet = items.wallet as CardItem | undefined;
       if (!wallet) throw new NotFoundError('Card');
       const pending = wallet.pendingTopupFen ?? 0;
-      if (wallet.balanceFen + pending + input.amountFen > input.maxBalanceFen) {
+      const heldFen = openHoldsFen(wallet.holds, input.now);
+      if (wallet.balanceFen + pending + heldFen + input.amountFen > input.maxBalanceFen) {
         throw new RefusedError(
           'BALANCE_LIMIT',
-          `A card holds at most ${input.maxBalanceFen} fen, pending top-ups included`,
+          `A card holds at most ${input.maxBalanceFen} fen, pending top-ups and open holds included`,
           {
             balanceFen: wallet.balanceFen,
             pendingTopupFen: pending,
+            heldFen,
             maxBalanceFen: input.maxBalanceFen,
           },
         );
@@ -141,7 +144,9 @@ export async function settleTopup(
       // A settled top-up is not settled again; an expired one still takes the provider's late word.
       if (topup.status !== 'pending' && topup.status !== 'expired') return { result: topup };
       const wallet = items.wallet as CardItem;
-      const overLimit = outcome.status === 'succeeded' && wallet.balanceFen + topup.amountFen > maxBalanceFen;
+      const overLimit =
+        outcome.status === 'succeeded' &&
+        wallet.balanceFen + openHoldsFen(wallet.holds, now) + topup.amountFen > maxBalanceFen;
       const status: TopupStatus = outcome.status === 'failed' ? 'failed' : overLimit ? 'refunded' : 'succeeded';
       const settled: Topup = { ...topup, status, settledAt: now.toISOString(), providerRef: outcome.providerRef };
       // An expired top-up released its pending amount already.

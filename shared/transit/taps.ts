@@ -17,8 +17,10 @@ import type { FareTables } from '../fares/store';
 import type { KeyRing } from '../keys/keyring';
 import { SYSTEM } from '../ledger/accounts';
 import { type CommandPlan, type GuardedWrite, runCommand } from '../ledger/command';
-import { journeyKey, tapKey } from '../store/keys';
+import { REFUND_GUARD, refundGuardWrite } from '../ledger/transfers';
+import { journeyKey, tapKey, transferKey } from '../store/keys';
 import type { Store } from '../store/store';
+import { journeyMoney } from './journey-holds';
 import type { TapDeclineCode, TapRequest, TapResult } from './model';
 
 export interface TransitDeps {
@@ -225,8 +227,15 @@ export async function processTap(
   verifying.catch(() => undefined);
   const claimed = claimedKeys(req.credential, req.proof);
 
+  // The entry an exit gives back to, once its refund guard failed: then it is read before the next plan.
+  let giveBackOf: string | undefined;
   return runCommand(store, {
-    reads: (ctx) => presentationReads(claimed, ctx),
+    reads: (ctx) =>
+      presentationReads(
+        claimed,
+        ctx,
+        giveBackOf && ctx.conflicts.has(REFUND_GUARD) ? { entryRecord: transferKey(giveBackOf) } : {},
+      ),
     optimisticReplay: true,
     plan: async (items): Promise<CommandPlan<TapResult>> => {
       const card = items.wallet as CardItem | undefined;
@@ -257,18 +266,21 @@ export async function processTap(
       const floorFen = -card.negativeLimitFen;
       if (priced.chargeFen > 0 && card.balanceFen - priced.chargeFen < floorFen)
         return decline('INSUFFICIENT_FUNDS', card);
+      const money = journeyMoney(priced, table, card.holds, processedAt, items.entryRecord);
+      giveBackOf = money.giveBack?.originalId;
 
       const result: TapResult = {
         tapId: req.tapId,
         status: 'accepted',
         fareFen: priced.fareFen,
-        balanceFen: card.balanceFen - priced.chargeFen,
+        balanceFen: card.balanceFen - money.chargeFen,
         fareClass: fareClass!,
         journeyId: journeyIdOf(priced.journey),
         explanation: priced.explanation,
       };
+      const { giveBack } = money;
       return {
-        ...(priced.chargeFen !== 0
+        ...(money.chargeFen !== 0
           ? {
               transfer: {
                 transferId: `tap:${req.tapId}`,
@@ -276,19 +288,24 @@ export async function processTap(
                 at: req.at,
                 description: `${route.name}: ${req.kind} at ${req.stopId}`,
                 ref: req.tapId,
+                ...(giveBack ? { reverses: giveBack.originalId } : {}),
                 postings: [
-                  { accountId: cardId, amountFen: -priced.chargeFen },
-                  { accountId: SYSTEM.transitRevenue, amountFen: priced.chargeFen },
+                  { accountId: cardId, amountFen: -money.chargeFen },
+                  { accountId: SYSTEM.transitRevenue, amountFen: money.chargeFen },
                 ],
               },
               floors: { [cardId]: floorFen },
+              giveBack: giveBack !== undefined,
             }
           : {}),
-        walletAttributes: { [cardId]: { transit: priced.state } },
+        walletAttributes: { [cardId]: { transit: priced.state, ...(money.holds ? { holds: money.holds } : {}) } },
         writes: [
           tapRecord(store, req, hash, terminal.clientId, result, cardId),
           proofGuardWrite(store.tableName, credential.did, verdict.proof.jti, at, req.tapId),
           journeyWrite(store, cardId, priced.journey, req.tapId),
+          ...(giveBack
+            ? [refundGuardWrite(store.tableName, giveBack.originalId, giveBack.amountFen, giveBack.limitFen)]
+            : []),
         ],
         result,
       };

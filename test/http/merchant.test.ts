@@ -3,62 +3,22 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { campaignBudget, SYSTEM } from '../../shared/ledger/accounts';
 import { postTransfer } from '../../shared/ledger/transfers';
 import { useTestBackend } from '../support/backend';
-import { adminAuth, jsonRequest } from '../support/citizen';
+import { adminAuth } from '../support/citizen';
 import { body } from '../support/http';
-import { assertionFor, newKey, proofFor, seconds, type TestKey } from '../support/jose-kit';
+import { type Pos, purchaseBody, registerPos, till } from '../support/pos';
 import { type Rider, rider } from '../support/rider';
 
 const t = useTestBackend();
 const { app } = t;
-type Pos = { clientId: string; key: TestKey };
 let tea: Pos;
 let books: Pos;
 
-async function registerPos(merchantId: string): Promise<Pos> {
-  const key = await newKey();
-  const res = await app.request(
-    '/v1/admin/clients',
-    jsonRequest(
-      'POST',
-      { kind: 'merchant-pos', name: `${merchantId} till`, publicKeyJwk: key.publicJwk, scope: { merchantId } },
-      adminAuth,
-    ),
-  );
-  return { clientId: (await body(res)).clientId, key };
-}
-
 beforeAll(async () => {
-  tea = await registerPos('m-tea');
-  books = await registerPos('m-books');
+  tea = await registerPos(app, 'm-tea');
+  books = await registerPos(app, 'm-books');
 });
 
-async function purchaseBody(
-  r: Pick<Rider, 'device' | 'credential'>,
-  pos: Pos,
-  amountFen: number,
-  options: { amt?: number; paymentId?: string } = {},
-) {
-  const challenge = randomUUID();
-  const proof = await proofFor(r.device, r.credential, {
-    chl: challenge,
-    tid: pos.clientId,
-    iat: seconds(new Date()),
-    amt: options.amt ?? amountFen,
-  });
-  return { paymentId: options.paymentId ?? randomUUID(), amountFen, challenge, credential: r.credential, proof };
-}
-const asPos = async (pos: Pos) => ({ authorization: `Bearer ${await assertionFor(pos.clientId, pos.key)}` });
-const buy = async (pos: Pos, b: object) => {
-  const res = await app.request('/v1/merchant/payments', jsonRequest('POST', b, await asPos(pos)));
-  return { status: res.status, json: await body(res) };
-};
-const refund = async (pos: Pos, paymentId: string, amountFen: number, refundId = randomUUID()) => {
-  const res = await app.request(
-    `/v1/merchant/payments/${paymentId}/refunds`,
-    jsonRequest('POST', { refundId, amountFen }, await asPos(pos)),
-  );
-  return { status: res.status, json: await body(res) };
-};
+const { buy, refund } = till(app);
 const balance = async (r: Rider) => (await body(await app.request('/v1/me/card', { headers: r.auth }))).balanceFen;
 
 describe('purchases at alliance merchants', () => {

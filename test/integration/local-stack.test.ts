@@ -38,6 +38,30 @@ async function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: numb
   });
 }
 
+/** The local addresses listening on a TCP port, read from /proc/net/tcp (IPv4) and tcp6: no traffic sent. */
+async function listeningAddresses(port: number): Promise<string[]> {
+  const { readFile } = await import('node:fs/promises');
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const found: string[] = [];
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const rows = (await readFile(file, 'utf8').catch(() => '')).split('\n').slice(1);
+    for (const row of rows) {
+      const [, local, , state] = row.trim().split(/\s+/);
+      if (state !== '0A' || !local?.endsWith(`:${hexPort}`)) continue; // 0A: LISTEN
+      const hex = local.split(':')[0]!;
+      found.push(
+        hex.length === 8
+          ? (hex.match(/../g) ?? [])
+              .reverse()
+              .map((h) => Number.parseInt(h, 16))
+              .join('.')
+          : `ipv6:${hex}`,
+      );
+    }
+  }
+  return found;
+}
+
 /** `npm start` in its own process group, in memory, on the given port. */
 function startNpm(port: number): ChildProcess {
   return spawn('npm', ['start', '--silent'], {
@@ -62,6 +86,8 @@ describe('npm start', () => {
       expect(log).toContain('loaded the seed city');
       const health = await fetch(`http://127.0.0.1:${port}/v1/health`);
       expect(health.status).toBe(200);
+      // It answers devCode, so it listens on the loopback address only (unless HOST says otherwise).
+      expect(await listeningAddresses(port)).toEqual(['127.0.0.1']);
       expect(await javaProcessesOf(child.pid!)).not.toBe('');
 
       const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));

@@ -1,0 +1,45 @@
+/**
+ * Holds: money taken from a card that may come back (a zone entry's maximum fare until the exit, a
+ * bicycle's deposit until it is returned). The amount has already left the balance; the hold only
+ * remembers that it may return, so that credits can leave room for it: no credit may take
+ * balance + open holds past the card's limit, and the give-back of a hold is then always possible.
+ *
+ * Kept on the wallet item (`holds`), written under the wallet's version with the movement that opens
+ * or releases it. A hold that is never released lapses at `until` (an incomplete journey keeps its
+ * maximum fare), and lapsed holds are dropped the next time the card is written.
+ */
+export interface Hold {
+  amountFen: number;
+  /** RFC 3339: when the hold lapses and its amount is the holder's no more. */
+  until: string;
+}
+
+export type Holds = Record<string, Hold>;
+
+/** Bounded like everything kept on a card: a card has few things open at once. */
+export const MAX_OPEN_HOLDS = 16;
+
+const isOpen = (hold: Hold, now: Date) => Date.parse(hold.until) > now.getTime();
+
+export function openHoldsFen(holds: Holds | undefined, now: Date): number {
+  return Object.values(holds ?? {}).reduce((sum, h) => sum + (isOpen(h, now) ? h.amountFen : 0), 0);
+}
+
+function pruned(holds: Holds | undefined, now: Date): Holds {
+  return Object.fromEntries(Object.entries(holds ?? {}).filter(([, h]) => isOpen(h, now)));
+}
+
+/** The holds after opening one (lapsed ones dropped); the oldest-lapsing goes first past the bound. */
+export function withHold(holds: Holds | undefined, holdId: string, hold: Hold, now: Date): Holds {
+  const next = { ...pruned(holds, now), [holdId]: hold };
+  const ids = Object.keys(next).sort((a, b) => Date.parse(next[a]!.until) - Date.parse(next[b]!.until));
+  while (ids.length > MAX_OPEN_HOLDS) delete next[ids.shift()!];
+  return next;
+}
+
+/** The holds after releasing one (lapsed ones dropped). */
+export function withoutHold(holds: Holds | undefined, holdId: string, now: Date): Holds {
+  const next = pruned(holds, now);
+  delete next[holdId];
+  return next;
+}
