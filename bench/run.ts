@@ -22,7 +22,10 @@ const backend = await startLocalBackend({
   topupWebhookSecret: TEST_WEBHOOK_SECRET,
   logger: createLogger('bench', 'silent'),
   // The bench logs in hundreds of riders a minute from one address.
-  configOverrides: { otp: { perPhonePerMinute: 5, perAddressPerMinute: 100_000, tokenPerAddressPerMinute: 100_000 } },
+  configOverrides: {
+    otp: { perPhonePerMinute: 5, perAddressPerMinute: 100_000, tokenPerAddressPerMinute: 100_000 },
+    limits: { machineRequestsPerMinute: 1_000_000, billLookupsPerMinute: 1_000_000, cardStatusChangesPerHour: 6 },
+  },
 });
 try {
   console.log(await benchHttp(backend));

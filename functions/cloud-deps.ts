@@ -8,7 +8,7 @@ import { KmsKeyMaterial } from '../shared/keys/kms-material';
 import type { LogLevel } from '../shared/log/logger';
 import { createLogger } from '../shared/log/logger';
 import { documentClient, dynamoClient } from '../shared/store/store';
-import type { RuntimeConfig } from './config';
+import { DEFAULT_LIMITS, type RuntimeConfig } from './config';
 import type { AppDeps } from './deps';
 
 function required(name: string): string {
@@ -31,6 +31,7 @@ export function cloudDeps(service: string): AppDeps {
       perAddressPerMinute: Number(process.env.ONECARD_OTP_PER_ADDRESS_PER_MINUTE ?? 60),
       tokenPerAddressPerMinute: Number(process.env.ONECARD_TOKEN_PER_ADDRESS_PER_MINUTE ?? 60),
     },
+    limits: DEFAULT_LIMITS,
   };
   const store = { doc: documentClient(dynamoClient()), tableName: required('TABLE_NAME') };
   const clock = () => new Date();

@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { catalogHas } from '../../shared/catalog/catalog';
-import { CLIENT_KINDS, getClient, registerClient } from '../../shared/clients/clients';
+import { CLIENT_KINDS, disableClient, getClient, registerClient, rekeyClient } from '../../shared/clients/clients';
 import { normalizedPublicJwk, p256PublicKeyProblem } from '../../shared/devices/public-key';
 import { NotFoundError, ValidationError } from '../../shared/errors';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses, jsonBody } from '../http/schemas';
+import { errorResponses, jsonBody, OperatorReason, optionalJsonBody } from '../http/schemas';
 
 const Scope = z.union([
   z.strictObject({ routeIds: z.array(z.string().min(1).max(32)).min(1).max(100) }),
@@ -13,13 +13,15 @@ const Scope = z.union([
   z.strictObject({ billerId: z.string().min(1).max(32) }),
 ]);
 
+const PublicKeyJwk = z.record(z.string(), z.unknown()).superRefine((jwk, ctx) => {
+  const problem = p256PublicKeyProblem(jwk);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 const RegisterClient = z.strictObject({
   kind: z.enum(CLIENT_KINDS),
   name: z.string().trim().min(1).max(100),
-  publicKeyJwk: z.record(z.string(), z.unknown()).superRefine((jwk, ctx) => {
-    const problem = p256PublicKeyProblem(jwk);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  }),
+  publicKeyJwk: PublicKeyJwk,
   scope: Scope,
 });
 
@@ -86,6 +88,73 @@ export function clientRoutes(app: Router, deps: AppDeps) {
     async (c) => {
       const client = await getClient(deps.store, c.req.valid('param').clientId);
       if (!client) throw new NotFoundError('Client');
+      const { publicKeyJwk: _k, ...answer } = client;
+      return c.json(answer, 200);
+    },
+  );
+}
+
+const ClientChangeAnswer = { 'application/json': { schema: ClientSchema } };
+
+/** Disabling and re-keying: what an operator does when a terminal, POS or biller key is lost or stolen. */
+export function clientKeyRoutes(app: Router, deps: AppDeps) {
+  const change = (
+    c: { get(key: 'operator'): { principal: string } },
+    reason: string | undefined,
+    fallback: string,
+  ) => ({
+    principal: c.get('operator').principal,
+    reason: reason ?? fallback,
+    now: deps.clock(),
+  });
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/admin/clients/{clientId}/disable',
+      tags: ['operator'],
+      security,
+      summary: 'Disable a machine client (a stolen terminal): its assertions are refused with 401 within 10 seconds',
+      request: {
+        params: z.object({ clientId: z.string().min(1).max(64) }),
+        body: optionalJsonBody(z.strictObject({ reason: OperatorReason })),
+      },
+      responses: {
+        200: { description: 'Disabled', content: ClientChangeAnswer },
+        ...errorResponses(400, 401, 403, 404),
+      },
+    }),
+    async (c) => {
+      const reason = (c.req.valid('json') as { reason?: string } | undefined)?.reason;
+      const client = await disableClient(deps.store, c.req.valid('param').clientId, change(c, reason, 'disabled'));
+      const { publicKeyJwk: _k, ...answer } = client;
+      return c.json(answer, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/admin/clients/{clientId}/keys',
+      tags: ['operator'],
+      security,
+      summary: 'Give a machine client a new ES256 public key: the old one is refused within 10 seconds',
+      description: 'Also enables a disabled client again: re-keying is how a recovered or replaced device comes back.',
+      request: {
+        params: z.object({ clientId: z.string().min(1).max(64) }),
+        body: jsonBody(z.strictObject({ publicKeyJwk: PublicKeyJwk, reason: OperatorReason.optional() })),
+      },
+      responses: {
+        200: { description: 'Re-keyed', content: ClientChangeAnswer },
+        ...errorResponses(400, 401, 403, 404),
+      },
+    }),
+    async (c) => {
+      const { publicKeyJwk, reason } = c.req.valid('json');
+      const client = await rekeyClient(
+        deps.store,
+        c.req.valid('param').clientId,
+        normalizedPublicJwk(publicKeyJwk),
+        change(c, reason, 're-keyed'),
+      );
       const { publicKeyJwk: _k, ...answer } = client;
       return c.json(answer, 200);
     },

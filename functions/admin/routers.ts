@@ -4,7 +4,7 @@ import { newRouter } from '../http/router';
 import { auditRoutes } from './audit-routes';
 import { operatorCardRoutes } from './card-routes';
 import { catalogRoutes } from './catalog-routes';
-import { clientRoutes } from './client-routes';
+import { clientKeyRoutes, clientRoutes } from './client-routes';
 import { correctionRoutes } from './correction-routes';
 import { fareRoutes } from './fare-routes';
 import { keyRoutes } from './key-routes';
@@ -15,6 +15,7 @@ export function adminRouters(deps: AppDeps) {
   const app = newRouter();
   app.use('/v1/admin/*', operatorAuth(deps));
   clientRoutes(app, deps);
+  clientKeyRoutes(app, deps);
   keyRoutes(app, deps);
   fareRoutes(app, deps);
   correctionRoutes(app, deps);

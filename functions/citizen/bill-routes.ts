@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { openBillsOf } from '../../shared/bills/bills';
 import { billPaymentIdFor, payBill } from '../../shared/bills/payments';
 import { requireCard } from '../../shared/cards/cards';
+import { takeToken } from '../../shared/ratelimit/fixed-window';
 import type { AppDeps } from '../deps';
 import { idempotent } from '../http/idempotency';
 import type { Router } from '../http/router';
@@ -47,11 +48,13 @@ export function billRoutes(app: Router, deps: AppDeps) {
           description: 'Open bills',
           content: { 'application/json': { schema: z.object({ items: z.array(BillSchema), nextCursor: z.null() }) } },
         },
-        ...errorResponses(400, 401),
+        ...errorResponses(400, 401, 429),
       },
     }),
     async (c) => {
       const { billerId, accountNo } = c.req.valid('query');
+      const { citizenId } = c.get('citizen');
+      await takeToken(deps.store, `bills:${citizenId}`, deps.config.limits.billLookupsPerMinute, 60, deps.clock());
       return c.json({ items: await openBillsOf(deps.store, billerId, accountNo), nextCursor: null }, 200);
     },
   );

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { CARD_STATUS_ACTIONS, openCard, requireCard, setCardStatus, toCard } from '../../shared/cards/cards';
 import { residentIdProblem } from '../../shared/cards/resident-id';
 import { ValidationError } from '../../shared/errors';
+import { takeToken } from '../../shared/ratelimit/fixed-window';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
 import { errorResponses, jsonBody } from '../http/schemas';
@@ -87,6 +88,8 @@ export function cardRoutes(app: Router, deps: AppDeps) {
         const { citizenId } = c.get('citizen');
         const card = await requireCard(deps.store, citizenId);
         const now = deps.clock();
+        const perHour = deps.config.limits.cardStatusChangesPerHour;
+        await takeToken(deps.store, `card-status:${citizenId}`, perHour, 3600, now);
         const after = await setCardStatus(deps.store, card.cardId, status, { by: 'citizen' }, now);
         return c.json(toCard(after, now, (await deps.city()).card), 200);
       },

@@ -1,12 +1,16 @@
 import type { MiddlewareHandler } from 'hono';
 import { authenticateMachine, requireKind } from '../../shared/clients/assertion';
 import { getClient, type MachineClient } from '../../shared/clients/clients';
+import { takeToken } from '../../shared/ratelimit/fixed-window';
 import type { AppDeps } from '../deps';
 import { bearerToken } from './auth';
 import type { AppEnv } from './env';
 
-/** Clients change rarely (registration, disabling): an instance re-reads one at most once a minute. */
-const CLIENT_CACHE_MS = 60_000;
+/**
+ * How long an instance trusts what it read of a client: a disabled or re-keyed client is refused
+ * everywhere within this (the contract's 10 seconds).
+ */
+export const CLIENT_CACHE_MS = 10_000;
 const CLIENT_CACHE_ENTRIES = 10_000;
 
 export function clientLoader(deps: AppDeps) {
@@ -22,12 +26,18 @@ export function clientLoader(deps: AppDeps) {
   };
 }
 
-/** Terminals, POS and billers: the signed assertion, then the kind of client the route is for. */
+/**
+ * Terminals, POS and billers: the signed assertion, then the kind of client the route is for, then
+ * the client's own request limit (counted only once the assertion verified, so nobody can spend
+ * another client's allowance).
+ */
 export function machineAuth(deps: AppDeps, ...kinds: MachineClient['kind'][]): MiddlewareHandler<AppEnv> {
   const load = clientLoader(deps);
   return async (c, next) => {
-    const client = await authenticateMachine(deps.store, bearerToken(c), load, deps.clock());
+    const now = deps.clock();
+    const client = await authenticateMachine(deps.store, bearerToken(c), load, now);
     requireKind(client, ...kinds);
+    await takeToken(deps.store, `client:${client.clientId}`, deps.config.limits.machineRequestsPerMinute, 60, now);
     c.set('machine', { clientId: client.clientId, kind: client.kind, scope: client.scope });
     await next();
   };

@@ -109,11 +109,14 @@ export function payBill(
                 TableName: store.tableName,
                 Key: billKey(bill.billId),
                 UpdateExpression: 'SET paidFen = :after, #status = :status',
-                ConditionExpression: 'paidFen = :before',
+                // The terms it was priced on, too: a biller's re-upload between read and write replans.
+                ConditionExpression: 'paidFen = :before AND billedFen = :billed AND allowPartial = :partial',
                 ExpressionAttributeNames: { '#status': 'status' },
                 ExpressionAttributeValues: {
                   ':after': paidAfter,
                   ':before': bill.paidFen,
+                  ':billed': bill.billedFen,
+                  ':partial': bill.allowPartial,
                   ':status': paidAfter >= bill.billedFen ? 'paid' : 'open',
                 },
               },

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { JWK } from 'jose';
+import { NotFoundError } from '../errors';
+import { isConditionFailed } from '../store/conditions';
 import { clientKey } from '../store/keys';
 import type { Store } from '../store/store';
 
@@ -50,4 +52,60 @@ export async function getClient(store: Store, clientId: string): Promise<Machine
   if (!Item) return undefined;
   const { pk: _pk, sk: _sk, ...client } = Item;
   return client as MachineClient;
+}
+
+/** What an operator changes on a client, recorded with who did it and why. */
+export interface ClientChange {
+  principal: string;
+  reason: string;
+  now: Date;
+}
+
+async function updateClient(
+  store: Store,
+  clientId: string,
+  sets: Record<string, unknown>,
+  change: ClientChange,
+): Promise<MachineClient> {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const all = {
+    ...sets,
+    changedAt: change.now.toISOString(),
+    changedBy: change.principal,
+    changeReason: change.reason,
+  };
+  const parts = Object.entries(all).map(([attr, value], i) => {
+    names[`#a${i}`] = attr;
+    values[`:a${i}`] = value;
+    return `#a${i} = :a${i}`;
+  });
+  try {
+    const { Attributes } = await store.doc.send(
+      new UpdateCommand({
+        TableName: store.tableName,
+        Key: clientKey(clientId),
+        UpdateExpression: `SET ${parts.join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const { pk: _pk, sk: _sk, ...client } = Attributes ?? {};
+    return client as MachineClient;
+  } catch (err) {
+    if (isConditionFailed(err)) throw new NotFoundError('Client', { clientId });
+    throw err;
+  }
+}
+
+/** A lost or stolen terminal: its assertions are refused once instances' caches expire (CLIENT_CACHE_MS). */
+export function disableClient(store: Store, clientId: string, change: ClientChange): Promise<MachineClient> {
+  return updateClient(store, clientId, { status: 'disabled' }, change);
+}
+
+/** A new key for a client (its old one leaked, or the device was replaced): the old key stops working. */
+export function rekeyClient(store: Store, clientId: string, publicKeyJwk: JWK, change: ClientChange) {
+  return updateClient(store, clientId, { publicKeyJwk, status: 'active' }, change);
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { JWK } from 'jose';
 import { changeDenyList } from '../denylist/denylist';
 import { NotFoundError, RefusedError } from '../errors';
+import { cancellationCodes, isCancelled } from '../store/conditions';
 import { accountKey, cardDevicesIndex, deviceKey } from '../store/keys';
 import type { Store } from '../store/store';
 
@@ -42,6 +43,11 @@ export async function listDevices(store: Store, cardId: string): Promise<Device[
   return (page.Items ?? []).map(toDevice);
 }
 
+/**
+ * Registers a device. The limit of active devices is kept atomically: a count on the card, raised in
+ * the same transaction as the device is written and only while it is under the limit, so racing
+ * registrations cannot pass it together. Revoking lowers it in the revocation's transaction.
+ */
 export async function registerDevice(
   store: Store,
   cardId: string,
@@ -49,12 +55,6 @@ export async function registerDevice(
   publicKeyJwk: JWK,
   now: Date,
 ): Promise<Device> {
-  const active = (await listDevices(store, cardId)).filter((d) => d.status === 'active');
-  if (active.length >= MAX_ACTIVE_DEVICES) {
-    throw new RefusedError('DEVICE_LIMIT', `A card has at most ${MAX_ACTIVE_DEVICES} devices; revoke one first`, {
-      activeDevices: active.length,
-    });
-  }
   const device: Device = {
     deviceId: `dev_${randomUUID().replaceAll('-', '')}`,
     cardId,
@@ -63,18 +63,43 @@ export async function registerDevice(
     status: 'active',
     createdAt: now.toISOString(),
   };
-  await store.doc.send(
-    new PutCommand({
-      TableName: store.tableName,
-      Item: {
-        ...deviceKey(device.deviceId),
-        gsi1pk: cardDevicesIndex(cardId),
-        gsi1sk: `${device.createdAt}#${device.deviceId}`,
-        ...device,
-      },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  );
+  try {
+    await store.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: store.tableName,
+              Key: accountKey(cardId),
+              UpdateExpression: 'SET #active = if_not_exists(#active, :zero) + :one',
+              ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#active) OR #active < :max)',
+              ExpressionAttributeNames: { '#active': 'activeDevices' },
+              ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':max': MAX_ACTIVE_DEVICES },
+            },
+          },
+          {
+            Put: {
+              TableName: store.tableName,
+              Item: {
+                ...deviceKey(device.deviceId),
+                gsi1pk: cardDevicesIndex(cardId),
+                gsi1sk: `${device.createdAt}#${device.deviceId}`,
+                ...device,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      }),
+    );
+  } catch (err) {
+    if (isCancelled(err) && cancellationCodes(err)[0] === 'ConditionalCheckFailed') {
+      throw new RefusedError('DEVICE_LIMIT', `A card has at most ${MAX_ACTIVE_DEVICES} devices; revoke one first`, {
+        maxActiveDevices: MAX_ACTIVE_DEVICES,
+      });
+    }
+    throw err;
+  }
   return device;
 }
 
@@ -115,14 +140,16 @@ export async function revokeDevice(store: Store, cardId: string, deviceId: strin
         Update: {
           TableName: store.tableName,
           Key: accountKey(cardId),
-          UpdateExpression: 'ADD revokedDevices :device SET #version = #version + :one',
-          ExpressionAttributeNames: { '#version': 'version' },
+          UpdateExpression:
+            'ADD revokedDevices :device SET #version = #version + :one, #active = if_not_exists(#active, :one) - :one',
+          ExpressionAttributeNames: { '#version': 'version', '#active': 'activeDevices' },
           ExpressionAttributeValues: { ':device': new Set([deviceId]), ':one': 1 },
         },
       },
     ]);
   } catch (err) {
-    if ((err as Error).name !== 'TransactionCanceledException') throw err;
+    // Revoked meanwhile by another request: the device's condition failed, and the count moved once.
+    if (!isCancelled(err)) throw err;
   }
   return (await getDevice(store, deviceId))!;
 }
