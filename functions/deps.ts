@@ -3,6 +3,7 @@ import type { CityConfig } from '../shared/city/model';
 import type { FareTables } from '../shared/fares/store';
 import type { KeyRing } from '../shared/keys/keyring';
 import type { Logger } from '../shared/log/logger';
+import type { Secrets } from '../shared/secrets/secrets';
 import type { Store } from '../shared/store/store';
 import type { RuntimeConfig } from './config';
 
@@ -20,4 +21,6 @@ export interface AppDeps {
   fares: FareTables;
   campaigns: CampaignsLoader;
   sms: SmsSender | undefined;
+  /** Read when used, never kept in the environment or the config. */
+  secrets: Secrets;
 }

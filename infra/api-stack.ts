@@ -1,25 +1,29 @@
-import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { HttpApi, type HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type IRole, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import type { SecretName } from '../shared/secrets/secrets';
 import { ApiStage } from './api-stage';
 import { AreaFunction } from './area-function';
 import { AREAS, JOBS } from './areas';
+import { grantKeys, grantTable } from './grants';
 import { OperatorAlarms } from './operator-alarms';
+import { MAIN_TABLE } from './tables';
 
 export interface ApiStackProps extends StackProps {
   table: TableV2;
   signingKeys: Key[];
   topupWebhookSecret: Secret;
   residentIdPepper: Secret;
+  signerRole: IRole;
   /** `iss` of every token the API signs. */
   issuer: string;
   /** Requests per second the whole API takes, steady and in bursts; beyond it API Gateway answers 429. */
@@ -45,22 +49,38 @@ export class ApiStack extends Stack {
     new ApiStage(this, 'Stage', { api: this.api, ...props.throttle });
     const iam = new HttpIamAuthorizer();
 
+    const secrets: Record<SecretName, { secret: Secret; env: string }> = {
+      topupWebhook: { secret: props.topupWebhookSecret, env: 'ONECARD_TOPUP_WEBHOOK_SECRET_ARN' },
+      residentIdPepper: { secret: props.residentIdPepper, env: 'ONECARD_RESIDENT_ID_PEPPER_ARN' },
+    };
+
+    // Imported, so that what the API grants it (the table, its secret, its logs) is written here, not
+    // into the data stack, which must not depend on the API.
+    const signerRole = Role.fromRoleArn(this, 'SignerRole', props.signerRole.roleArn, { mutable: true });
+
+    const indexNames = MAIN_TABLE.globalIndexes.map((i) => i.indexName);
+    // Said once for the whole API: only operator routes are authorized by API Gateway (IAM).
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'By design the other routes authenticate inside their function, per request: citizens with ES256 access tokens (alg, typ, issuer, audience and lifetime pinned), terminals, POS and billers with single-use ES256 assertions under the key an operator registered, checked against their scope; the top-up webhook by its HMAC signature; health, JWKS, OpenAPI and docs are public on purpose.',
+    });
+
     const functions: NodejsFunction[] = [];
     for (const area of AREAS) {
-      // Secrets are dynamic references, resolved by CloudFormation at deploy time: the template
-      // holds only the reference, and only the area that needs a secret gets it.
-      const extra: Record<string, string> = {};
-      if (area.name === 'webhooks')
-        extra.ONECARD_TOPUP_WEBHOOK_SECRET = props.topupWebhookSecret.secretValue.unsafeUnwrap();
-      if (area.name === 'citizen') extra.ONECARD_RESIDENT_ID_PEPPER = props.residentIdPepper.secretValue.unsafeUnwrap();
+      // Each area learns where its secrets are (their ARNs) and may read only those, at run time.
+      const secretArns = Object.fromEntries(area.secrets.map((n) => [secrets[n].env, secrets[n].secret.secretArn]));
       const { fn } = new AreaFunction(this, `${pascal(area.name)}Area`, {
         entry: area.entry,
         memoryMb: area.memoryMb,
         timeoutSeconds: area.timeoutSeconds,
-        environment: { ...environment, ...extra },
+        environment: { ...environment, ...secretArns },
+        ...(area.keys === 'sign' ? { role: signerRole } : {}),
+        ...(area.auditLogs ? { auditLogs: true } : {}),
       });
-      props.table.grantReadWriteData(fn);
-      if (area.signs) for (const key of props.signingKeys) key.grant(fn, 'kms:Sign', 'kms:GetPublicKey');
+      grantTable(props.table, fn, area.table, indexNames);
+      grantKeys(props.signingKeys, fn, area.keys);
+      for (const name of area.secrets) secrets[name].secret.grantRead(fn);
       if (area.name === 'citizen') fn.addToRolePolicy(smsPolicy());
       functions.push(fn);
       const integration = new HttpLambdaIntegration(`${pascal(area.name)}Integration`, fn);
@@ -82,8 +102,8 @@ export class ApiStack extends Stack {
         timeoutSeconds: 60,
         environment,
       });
-      props.table.grantReadWriteData(fn);
-      if (job.signs) for (const key of props.signingKeys) key.grant(fn, 'kms:Sign', 'kms:GetPublicKey');
+      grantTable(props.table, fn, job.table, indexNames);
+      grantKeys(props.signingKeys, fn, job.keys);
       functions.push(fn);
       new Rule(this, `${pascal(job.name)}Schedule`, {
         schedule: Schedule.expression(job.schedule),

@@ -4,7 +4,8 @@
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildStacks } from './stacks';
 
 const app = new App();
@@ -15,4 +16,6 @@ buildStacks(app, {
   issuer: process.env.ONECARD_ISSUER ?? `https://onecard-${stage}.example.cn`,
   alarmTopicArn: process.env.ONECARD_ALARM_TOPIC_ARN,
 });
+// cdk-nag's AwsSolutions pack: `cdk synth` fails on any finding not acknowledged, with its reason, in code.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 app.synth();

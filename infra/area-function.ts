@@ -1,4 +1,5 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type IRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -10,6 +11,10 @@ export interface AreaFunctionProps {
   memoryMb: number;
   timeoutSeconds: number;
   environment: Record<string, string>;
+  /** A role made elsewhere (the signer, named in the signing keys' policies); otherwise one of its own. */
+  role?: IRole;
+  /** Logs that are an audit trail: a year, and kept when the stack is deleted. */
+  auditLogs?: boolean;
 }
 
 /**
@@ -21,9 +26,12 @@ export class AreaFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: AreaFunctionProps) {
     super(scope, id);
+    // A role of its own with no managed policy: AWSLambdaBasicExecutionRole would let it create log
+    // groups and write to any; it writes only to its own log group.
+    const role = props.role ?? new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     const logGroup = new LogGroup(this, 'Logs', {
-      retention: RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
+      retention: props.auditLogs ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
+      removalPolicy: props.auditLogs ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     this.fn = new NodejsFunction(this, 'Fn', {
       entry: props.entry,
@@ -33,6 +41,7 @@ export class AreaFunction extends Construct {
       memorySize: props.memoryMb,
       timeout: Duration.seconds(props.timeoutSeconds),
       logGroup,
+      role,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
       bundling: {
         format: OutputFormat.ESM,
@@ -53,6 +62,12 @@ export class AreaFunction extends Construct {
           ],
         },
       },
+    });
+    logGroup.grantWrite(role);
+    Validations.of(this.fn).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is the runtime the service is built and tested for; moving to a newer one is a planned change, not a default.',
     });
   }
 }

@@ -2,13 +2,34 @@
  * The API's areas: one Lambda function each, and the HTTP API routes that reach it.
  * The local stack mounts the same apps on one server (functions/api.ts).
  */
+import type { SecretName } from '../shared/secrets/secrets';
+
+/**
+ * What a function may do with the table: read or read and write, optionally only on items whose
+ * partition key matches one of `leadingKeys` (IAM's dynamodb:LeadingKeys, `*` as a wildcard).
+ */
+export interface TableAccess {
+  access: 'read' | 'read-write';
+  leadingKeys?: string[];
+}
+
+/**
+ * What a function does with the signing keys: `sign` (only the credential and token issuer, named in
+ * the keys' own policies), `public-key` (publishing and rotating keys needs only their public half).
+ */
+export type KeyUse = 'sign' | 'public-key' | 'none';
+
 export interface AreaDefinition {
   name: string;
   /** The Lambda entry, relative to the project root. */
   entry: string;
   routes: string[];
-  /** Areas that sign tokens or credentials get kms:Sign on the signing keys. */
-  signs: boolean;
+  table: TableAccess;
+  keys: KeyUse;
+  /** Secrets it reads at run time from Secrets Manager (never through its environment). */
+  secrets: SecretName[];
+  /** Its logs are an audit trail: kept a year, and kept when the stack is deleted. */
+  auditLogs?: boolean;
   /** Operator routes: API Gateway checks IAM (SigV4) before the function runs. */
   iamAuth?: boolean;
   memoryMb: number;
@@ -20,7 +41,10 @@ export const AREAS: AreaDefinition[] = [
     name: 'public',
     entry: 'functions/public/handler.ts',
     routes: ['GET /v1/health', 'GET /.well-known/jwks.json', 'GET /openapi.json', 'GET /docs'],
-    signs: false,
+    // The JWKS is the key ring's public half: the only item it reads.
+    table: { access: 'read', leadingKeys: ['KEYS'] },
+    keys: 'none',
+    secrets: [],
     memoryMb: 512,
     timeoutSeconds: 10,
   },
@@ -28,7 +52,9 @@ export const AREAS: AreaDefinition[] = [
     name: 'citizen',
     entry: 'functions/citizen/handler.ts',
     routes: ['ANY /v1/auth/{proxy+}', 'ANY /v1/me', 'ANY /v1/me/{proxy+}'],
-    signs: true,
+    table: { access: 'read-write' },
+    keys: 'sign',
+    secrets: ['residentIdPepper'],
     memoryMb: 1024,
     timeoutSeconds: 10,
   },
@@ -36,8 +62,10 @@ export const AREAS: AreaDefinition[] = [
     name: 'terminal',
     entry: 'functions/terminal/handler.ts',
     routes: ['ANY /v1/transit/{proxy+}', 'ANY /v1/terminal/{proxy+}'],
-    signs: false,
-    // A 500-tap offline batch is processed within this; see functions/terminal/batch.
+    table: { access: 'read-write' },
+    keys: 'none',
+    secrets: [],
+    // A 500-tap offline batch is processed within this; see shared/transit/batch.ts.
     memoryMb: 1769,
     timeoutSeconds: 60,
   },
@@ -45,7 +73,9 @@ export const AREAS: AreaDefinition[] = [
     name: 'merchant',
     entry: 'functions/merchant/handler.ts',
     routes: ['ANY /v1/merchant/{proxy+}'],
-    signs: false,
+    table: { access: 'read-write' },
+    keys: 'none',
+    secrets: [],
     memoryMb: 1024,
     timeoutSeconds: 10,
   },
@@ -53,7 +83,9 @@ export const AREAS: AreaDefinition[] = [
     name: 'biller',
     entry: 'functions/biller/handler.ts',
     routes: ['ANY /v1/biller/{proxy+}'],
-    signs: false,
+    table: { access: 'read-write' },
+    keys: 'none',
+    secrets: [],
     memoryMb: 1024,
     timeoutSeconds: 30,
   },
@@ -61,7 +93,12 @@ export const AREAS: AreaDefinition[] = [
     name: 'admin',
     entry: 'functions/admin/handler.ts',
     routes: ['ANY /v1/admin/{proxy+}'],
-    signs: true,
+    table: { access: 'read-write' },
+    // Rotation publishes the next key's public half; operators never sign anything.
+    keys: 'public-key',
+    // In-person identity checks and id-number releases compare keyed hashes.
+    secrets: ['residentIdPepper'],
+    auditLogs: true,
     iamAuth: true,
     memoryMb: 1024,
     timeoutSeconds: 60,
@@ -70,7 +107,10 @@ export const AREAS: AreaDefinition[] = [
     name: 'webhooks',
     entry: 'functions/webhooks/handler.ts',
     routes: ['POST /v1/webhooks/{proxy+}'],
-    signs: false,
+    // Top-ups, the cards they credit (and their entries), the transfers, and the city's card rules.
+    table: { access: 'read-write', leadingKeys: ['TOPUP#*', 'ACCT#*', 'XFER#*', 'CITY'] },
+    keys: 'none',
+    secrets: ['topupWebhook'],
     memoryMb: 512,
     timeoutSeconds: 10,
   },
@@ -81,10 +121,24 @@ export interface JobDefinition {
   name: string;
   entry: string;
   schedule: string;
-  signs: boolean;
+  table: TableAccess;
+  keys: KeyUse;
 }
 
 export const JOBS: JobDefinition[] = [
-  { name: 'rotate-keys', entry: 'functions/jobs/rotate-keys.ts', schedule: 'rate(1 day)', signs: true },
-  { name: 'expire-topups', entry: 'functions/jobs/expire-topups.ts', schedule: 'rate(1 hour)', signs: false },
+  {
+    name: 'rotate-keys',
+    entry: 'functions/jobs/rotate-keys.ts',
+    schedule: 'rate(1 day)',
+    table: { access: 'read-write', leadingKeys: ['KEYS'] },
+    keys: 'public-key',
+  },
+  {
+    name: 'expire-topups',
+    entry: 'functions/jobs/expire-topups.ts',
+    schedule: 'rate(1 hour)',
+    // It queries the pending top-ups' index, which leading keys cannot express: the table's items.
+    table: { access: 'read-write' },
+    keys: 'none',
+  },
 ];

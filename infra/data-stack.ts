@@ -1,5 +1,6 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AnyPrincipal, Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -15,29 +16,66 @@ export class DataStack extends Stack {
   readonly signingKeys: Key[];
   readonly topupWebhookSecret: Secret;
   readonly residentIdPepper: Secret;
+  /** The only principal the signing keys let sign: the citizen area's function (tokens and credentials). */
+  readonly signerRole: Role;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.table = tableFrom(this, MAIN_TABLE);
-    this.signingKeys = ['SigningKeyA', 'SigningKeyB', 'SigningKeyC'].map(
-      (keyId) =>
-        new Key(this, keyId, {
-          keySpec: KeySpec.ECC_NIST_P256,
-          keyUsage: KeyUsage.SIGN_VERIFY,
-          description: 'OneCard credential and token signing (ES256)',
-          removalPolicy: RemovalPolicy.RETAIN,
+    // Here, beside the keys, so that their policies can name it without the data stack depending on the API.
+    this.signerRole = new Role(this, 'CredentialSignerRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'The citizen area function: signs access tokens and device credentials',
+    });
+    this.signingKeys = ['SigningKeyA', 'SigningKeyB', 'SigningKeyC'].map((keyId) => {
+      const key = new Key(this, keyId, {
+        keySpec: KeySpec.ECC_NIST_P256,
+        keyUsage: KeyUsage.SIGN_VERIFY,
+        description: 'OneCard credential and token signing (ES256)',
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      // Whatever IAM policies say, only the signer role signs: a key that signs credentials every
+      // terminal trusts must not be usable by an operator's or another function's role.
+      key.addToResourcePolicy(
+        new PolicyStatement({
+          sid: 'OnlyTheSignerSigns',
+          effect: Effect.DENY,
+          principals: [new AnyPrincipal()],
+          actions: ['kms:Sign'],
+          resources: ['*'],
+          conditions: { ArnNotEquals: { 'aws:PrincipalArn': this.signerRole.roleArn } },
         }),
-    );
+      );
+      key.addToResourcePolicy(
+        new PolicyStatement({
+          sid: 'TheSignerSigns',
+          principals: [this.signerRole],
+          actions: ['kms:Sign', 'kms:GetPublicKey'],
+          resources: ['*'],
+        }),
+      );
+      return key;
+    });
     this.topupWebhookSecret = new Secret(this, 'TopupWebhookSecret', {
       description: 'HMAC secret shared with the top-up provider',
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.topupWebhookSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Shared with the top-up provider, who must change it at the same moment: rotated by hand with the provider (runbook in docs/operations.md), not on a schedule.',
     });
     // Losing the pepper would orphan every card's resident-id uniqueness record: retained like the table.
     this.residentIdPepper = new Secret(this, 'ResidentIdPepper', {
       description: 'Key of the resident id number hashes',
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.residentIdPepper).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The key of every stored resident id hash: rotating it would orphan them all (one id, one card; eligibility matching). It is never rotated, only read at run time by the functions that hash.',
     });
   }
 }

@@ -9,6 +9,7 @@ import { fareTables } from '../shared/fares/store';
 import { KeyRing } from '../shared/keys/keyring';
 import { LocalKeyMaterial } from '../shared/keys/local-material';
 import type { Logger } from '../shared/log/logger';
+import { staticSecrets } from '../shared/secrets/secrets';
 import { seedStore } from '../shared/seeds/seed-store';
 import { documentClient, dynamoClient } from '../shared/store/store';
 import { LOCAL_AWS, startDynamoLocal } from './dynamo-local';
@@ -50,8 +51,12 @@ export async function startLocalBackend(options: LocalBackendOptions) {
       logger: options.logger,
       config: localConfig({
         adminToken: options.adminToken,
-        topupWebhookSecret: options.topupWebhookSecret,
         ...options.configOverrides,
+      }),
+      secrets: staticSecrets({
+        topupWebhook: options.topupWebhookSecret,
+        // Locally a fixed key: the local store's hashes stay valid across restarts.
+        residentIdPepper: 'onecard-local-resident-id-pepper',
       }),
       keyRing: new KeyRing(store, new LocalKeyMaterial(keyFile), clock),
       city: cityConfigLoader(store, clock),

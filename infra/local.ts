@@ -7,6 +7,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
+import { limitsFromEnv } from '../functions/config';
 import { createLogger, type LogLevel } from '../shared/log/logger';
 import { startLocalBackend } from './local-backend';
 
@@ -23,15 +24,11 @@ function made(name: string) {
   return value;
 }
 
-const otpLimit = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
-const perPhonePerMinute = otpLimit('ONECARD_OTP_PER_PHONE_PER_MINUTE') ?? 5;
-const perAddressPerMinute = otpLimit('ONECARD_OTP_PER_ADDRESS_PER_MINUTE') ?? 120;
-const tokenPerAddressPerMinute = otpLimit('ONECARD_TOKEN_PER_ADDRESS_PER_MINUTE') ?? 120;
 // The local stage answers login codes in the response (devCode): only this machine may ask, unless told.
 const hostname = process.env.HOST ?? '127.0.0.1';
 
 const backend = await startLocalBackend({
-  configOverrides: { otp: { perPhonePerMinute, perAddressPerMinute, tokenPerAddressPerMinute } },
+  configOverrides: limitsFromEnv(process.env, 'local'),
   dataDir,
   dynamoEndpoint: process.env.DYNAMODB_ENDPOINT,
   seedsDir: resolve(import.meta.dirname, '../seeds'),

@@ -22,6 +22,7 @@ export function buildStacks(app: App, settings: StageSettings) {
     signingKeys: data.signingKeys,
     topupWebhookSecret: data.topupWebhookSecret,
     residentIdPepper: data.residentIdPepper,
+    signerRole: data.signerRole,
     issuer: settings.issuer,
     ...(settings.alarmTopicArn ? { alarmTopicArn: settings.alarmTopicArn } : {}),
   });

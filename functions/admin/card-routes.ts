@@ -76,7 +76,7 @@ export function operatorCardRoutes(app: Router, deps: AppDeps) {
         deps.store,
         cardId,
         { verifiedBy: c.get('operator').principal, reference },
-        deps.config.residentIdPepper,
+        await deps.secrets.get('residentIdPepper'),
         deps.clock(),
       );
       return c.json(await view(card), 200);
@@ -121,7 +121,7 @@ export function operatorCardRoutes(app: Router, deps: AppDeps) {
         deps.store,
         idNumber,
         actor,
-        deps.config.residentIdPepper,
+        await deps.secrets.get('residentIdPepper'),
         deps.clock(),
       );
       return c.json({ releasedFromCardId: cardId }, 200);

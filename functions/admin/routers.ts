@@ -8,12 +8,13 @@ import { clientKeyRoutes, clientRoutes } from './client-routes';
 import { correctionRoutes } from './correction-routes';
 import { fareRoutes } from './fare-routes';
 import { keyRoutes } from './key-routes';
+import { auditOperatorWrites, auditTrailRoutes } from './operator-audit';
 import { reconciliationRoutes } from './reconciliation-routes';
 
 /** Every /v1/admin route behind the operator check. */
 export function adminRouters(deps: AppDeps) {
   const app = newRouter();
-  app.use('/v1/admin/*', operatorAuth(deps));
+  app.use('/v1/admin/*', auditOperatorWrites(deps), operatorAuth(deps));
   clientRoutes(app, deps);
   clientKeyRoutes(app, deps);
   keyRoutes(app, deps);
@@ -23,5 +24,6 @@ export function adminRouters(deps: AppDeps) {
   auditRoutes(app, deps);
   operatorCardRoutes(app, deps);
   reconciliationRoutes(app, deps);
+  auditTrailRoutes(app, deps);
   return [app];
 }

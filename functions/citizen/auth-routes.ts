@@ -43,7 +43,7 @@ export function authRoutes(deps: AppDeps) {
       const now = deps.clock();
       await takeToken(deps.store, `otp-phone:${phone}`, deps.config.otp.perPhonePerMinute, 60, now);
       await takeToken(deps.store, `otp-addr:${sourceAddress(c)}`, deps.config.otp.perAddressPerMinute, 60, now);
-      const { code, expiresAt } = await createOtp(deps.store, deps.config.residentIdPepper, phone, now);
+      const { code, expiresAt } = await createOtp(deps.store, await deps.secrets.get('residentIdPepper'), phone, now);
       if (deps.sms) {
         await deps.sms(phone, `【OneCard】Your login code is ${code}; it expires in 5 minutes.`);
         return c.json({ expiresAt }, 200);
@@ -71,7 +71,7 @@ export function authRoutes(deps: AppDeps) {
       const { phone, code } = c.req.valid('json');
       const now = deps.clock();
       await takeToken(deps.store, `token-addr:${sourceAddress(c)}`, deps.config.otp.tokenPerAddressPerMinute, 60, now);
-      await checkLoginCode(deps.store, deps.config.residentIdPepper, phone, code, now);
+      await checkLoginCode(deps.store, await deps.secrets.get('residentIdPepper'), phone, code, now);
       const citizenId = await citizenForPhone(deps.store, phone, now);
       const token = await issueAccessToken(await deps.keyRing.signer(), deps.config.issuer, { citizenId, phone }, now);
       return c.json({ ...token, citizenId }, 200);

@@ -50,7 +50,7 @@ export function cardRoutes(app: Router, deps: AppDeps) {
         deps.store,
         { citizenId: c.get('citizen').citizenId, ...body },
         city,
-        deps.config.residentIdPepper,
+        await deps.secrets.get('residentIdPepper'),
         now,
       );
       return c.json(toCard(card, now, city.card), 201);

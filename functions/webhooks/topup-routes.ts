@@ -46,7 +46,12 @@ export function webhookRoutes(deps: AppDeps) {
         async (c, next) => {
           const raw = await c.req.text();
           if (
-            !webhookSignatureValid(c.req.header('onecard-signature'), raw, deps.config.topupWebhookSecret, deps.clock())
+            !webhookSignatureValid(
+              c.req.header('onecard-signature'),
+              raw,
+              await deps.secrets.get('topupWebhook'),
+              deps.clock(),
+            )
           ) {
             throw new UnauthenticatedError('The webhook signature is wrong or too old');
           }

@@ -61,3 +61,10 @@ export const billPaymentKey = (paymentId: string) => ({ pk: `BPAY#${paymentId}`,
 export const billerPaymentsIndex = (billerId: string) => `BILLERPAY#${billerId}`;
 export const refundKey = (refundId: string) => ({ pk: `REFUND#${refundId}`, sk: 'R' });
 export const merchantPaymentsIndex = (merchantId: string) => `MERCHPAY#${merchantId}`;
+
+/** Operator writes by Shanghai business day: a day's actions are one partition, read in order. */
+export const auditDayPk = (date: string) => `AUDIT#${date}`;
+export const auditKey = (date: string, at: string, requestId: string) => ({
+  pk: auditDayPk(date),
+  sk: `${at}#${requestId}`,
+});

@@ -14,6 +14,7 @@ import type { AppDeps } from '../../../functions/deps';
 import { createShell } from '../../../functions/http/shell';
 import { transferContentHash } from '../../../shared/ledger/command';
 import { operatorTransferId } from '../../../shared/ledger/corrections';
+import { staticSecrets } from '../../../shared/secrets/secrets';
 import { accountKey, transferKey } from '../../../shared/store/keys';
 import { body } from '../../support/http';
 import { silentLogger } from '../../support/silent-logger';
@@ -26,7 +27,8 @@ const deps = {
   store: { doc, tableName: 'faults' },
   clock: () => new Date('2026-11-27T08:00:00+08:00'),
   logger: silentLogger,
-  config: localConfig({ adminToken: 'op', topupWebhookSecret: 's' }),
+  config: localConfig({ adminToken: 'op' }),
+  secrets: staticSecrets({ topupWebhook: 's', residentIdPepper: 'p' }),
 } as unknown as AppDeps;
 const app = createShell({ logger: silentLogger }, ...adminRouters(deps));
 

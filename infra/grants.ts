@@ -1,0 +1,40 @@
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Key } from 'aws-cdk-lib/aws-kms';
+import type { TableAccess } from './areas';
+
+const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+
+/**
+ * Grants what a function does with the table and no more: read-only where it only reads, and only the
+ * partitions it touches where those can be named (dynamodb:LeadingKeys). Transactions are authorized
+ * item by item through these same actions.
+ */
+export function grantTable(table: TableV2, grantee: IGrantable, access: TableAccess, indexNames: string[]): void {
+  const actions = access.access === 'read' ? READ : [...READ, ...WRITE];
+  if (access.leadingKeys) {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions,
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': access.leadingKeys } },
+      }),
+    );
+    return;
+  }
+  // The table and its indexes by name: no `index/*` wildcard.
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions,
+      resources: [table.tableArn, ...indexNames.map((name) => `${table.tableArn}/index/${name}`)],
+    }),
+  );
+}
+
+/** Public keys for those that publish or rotate them; signing is named in the keys' own policies (data stack). */
+export function grantKeys(keys: Key[], grantee: IGrantable, use: 'sign' | 'public-key' | 'none'): void {
+  if (use === 'none') return;
+  for (const key of keys)
+    key.grant(grantee, ...(use === 'sign' ? ['kms:Sign', 'kms:GetPublicKey'] : ['kms:GetPublicKey']));
+}
