@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailed } from '../store/conditions';
 import { billAccountIndex, billKey } from '../store/keys';
 import type { Store } from '../store/store';
 import { billIdFor } from './ids';
@@ -111,7 +112,7 @@ export async function upsertBill(
     );
     return { billId: fresh.billId, outcome: 'created' };
   } catch (err) {
-    if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+    if (!isConditionFailed(err)) throw err;
   }
   const existing = (await getBill(store, fresh.billId))!;
   const same =
@@ -144,7 +145,7 @@ export async function upsertBill(
     );
     return { billId: fresh.billId, outcome: 'updated' };
   } catch (err) {
-    if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+    if (!isConditionFailed(err)) throw err;
     return { billId: fresh.billId, outcome: 'locked' };
   }
 }

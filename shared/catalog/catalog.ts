@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../errors';
+import { isConditionFailed } from '../store/conditions';
 import { catalogKey, catalogPk } from '../store/keys';
 import type { Store } from '../store/store';
 
@@ -59,8 +60,7 @@ export async function catalogAdd(
       }),
     );
   } catch (err) {
-    if ((err as Error).name === 'ConditionalCheckFailedException')
-      throw new ConflictError('ALREADY_EXISTS', `${kind} ${id} exists`);
+    if (isConditionFailed(err)) throw new ConflictError('ALREADY_EXISTS', `${kind} ${id} exists`);
     throw err;
   }
 }

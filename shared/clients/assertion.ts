@@ -1,6 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
 import { ForbiddenError, UnauthenticatedError } from '../errors';
+import { isConditionFailed } from '../store/conditions';
 import { assertionJtiKey } from '../store/keys';
 import type { Store } from '../store/store';
 import type { MachineClient } from './clients';
@@ -63,7 +64,7 @@ export async function authenticateMachine(
       }),
     );
   } catch (err) {
-    if ((err as Error).name === 'ConditionalCheckFailedException') {
+    if (isConditionFailed(err)) {
       throw new UnauthenticatedError('This assertion was used before: make a fresh one (new jti) for every request');
     }
     throw err;

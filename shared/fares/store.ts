@@ -1,5 +1,6 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../errors';
+import { isConditionFailed } from '../store/conditions';
 import { fareTableKey } from '../store/keys';
 import type { Store } from '../store/store';
 import type { FareTable } from './fare-table';
@@ -52,7 +53,7 @@ export function fareTables(store: Store, clock: () => Date) {
           }),
         );
       } catch (err) {
-        if ((err as Error).name === 'ConditionalCheckFailedException') {
+        if (isConditionFailed(err)) {
           throw new ConflictError(
             'ALREADY_EXISTS',
             `Fare table version ${table.version} exists; publish a new version`,

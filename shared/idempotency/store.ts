@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailed } from '../store/conditions';
 import { idempotencyKey } from '../store/keys';
 import type { Store } from '../store/store';
 
@@ -49,7 +50,7 @@ export async function claimKey(
     );
     return { state: 'claimed' };
   } catch (err) {
-    if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+    if (!isConditionFailed(err)) throw err;
   }
   const { Item } = await store.doc.send(
     new GetCommand({ TableName: store.tableName, Key: idempotencyKey(scope, key), ConsistentRead: true }),

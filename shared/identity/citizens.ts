@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { isCancelled } from '../store/conditions';
 import { citizenKey, phoneKey } from '../store/keys';
 import type { Store } from '../store/store';
 
@@ -33,7 +34,7 @@ export async function citizenForPhone(store: Store, phone: string, now: Date): P
     );
     return citizenId;
   } catch (err) {
-    if ((err as Error).name !== 'TransactionCanceledException') throw err;
+    if (!isCancelled(err)) throw err;
     // A concurrent first login made the citizen; use theirs.
     const { Item } = await store.doc.send(
       new GetCommand({ TableName: store.tableName, Key: phoneKey(phone), ConsistentRead: true }),

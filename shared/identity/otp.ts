@@ -1,6 +1,7 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { OneCardError } from '../errors';
+import { isConditionFailed } from '../store/conditions';
 import { otpKey } from '../store/keys';
 import type { Store } from '../store/store';
 
@@ -66,7 +67,7 @@ export async function checkOtp(store: Store, key: string, phone: string, code: s
       }),
     );
   } catch (err) {
-    if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+    if (!isConditionFailed(err)) throw err;
   }
   throw invalid();
 }

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { ConflictError } from '../errors';
+import { isConditionFailed } from '../store/conditions';
 import { signingKeysKey } from '../store/keys';
 import type { Store } from '../store/store';
 import type { Signer } from './jws';
@@ -78,7 +79,7 @@ export class KeyRing {
     try {
       await this.save(rotated, state.version);
     } catch (err) {
-      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+      if (!isConditionFailed(err)) throw err;
       // Another rotation won the race; one rotation is what was asked for. Forget the old keys so
       // this instance reads the winner's at once instead of a minute later.
       this.cached = undefined;

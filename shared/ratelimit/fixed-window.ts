@@ -1,5 +1,6 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { RateLimitedError } from '../errors';
+import { isConditionFailed } from '../store/conditions';
 import { rateKey } from '../store/keys';
 import type { Store } from '../store/store';
 
@@ -22,7 +23,7 @@ export async function takeToken(store: Store, bucket: string, limit: number, win
       }),
     );
   } catch (err) {
-    if ((err as Error).name === 'ConditionalCheckFailedException') {
+    if (isConditionFailed(err)) {
       throw new RateLimitedError((window + 1) * windowSeconds - nowSeconds);
     }
     throw err;

@@ -143,6 +143,35 @@ describe('freezes say who made them', () => {
     expect((await body(await post('/v1/me/card/unfreeze'))).status).toBe('active');
   });
 
+  it('records every operator write with the operator, the reason and the outcome', async () => {
+    const r = await rider(app, { balanceFen: 0, now: clock() });
+    await operator(`/v1/admin/cards/${r.card.cardId}/freeze`, { reason: 'audit: phone lost on bus 17' });
+    await app.request('/v1/admin/cards/card_nope/unfreeze', {
+      method: 'POST',
+      headers: { ...adminAuth, 'onecard-reason': 'audit: a mistyped card' },
+    });
+    const day = await body(
+      await app.request(`/v1/admin/audit?date=${shanghaiDate(clock())}&limit=100`, { headers: adminAuth }),
+    );
+    const mine = day.items.filter((a: { reason: string | null }) => a.reason?.startsWith('audit:'));
+    expect(mine).toEqual([
+      expect.objectContaining({
+        principal: 'local-operator',
+        method: 'POST',
+        path: `/v1/admin/cards/${r.card.cardId}/freeze`,
+        status: 200,
+        reason: 'audit: phone lost on bus 17',
+      }),
+      expect.objectContaining({
+        path: '/v1/admin/cards/card_nope/unfreeze',
+        status: 404,
+        reason: 'audit: a mistyped card',
+      }),
+    ]);
+    // Reads are not writes, and a caller that is no operator leaves no record in their name.
+    expect((await app.request(`/v1/admin/audit?date=${shanghaiDate(clock())}`)).status).toBe(401);
+  });
+
   it('lets an operator revoke a stolen phone’s device', async () => {
     const r = await rider(app, { balanceFen: 1000, now: clock() });
     const revoked = await operator(`/v1/admin/devices/${r.deviceId}/revoke`, { reason: 'reported stolen' });
