@@ -96,6 +96,8 @@ describe('refunds', () => {
     expect((await refund(tea, paid.paymentId, 1000, refundId)).json).toEqual(first.json);
     expect((await refund(tea, paid.paymentId, 999, refundId)).status).toBe(409);
     expect((await refund(books, paid.paymentId, 1)).status).toBe(403);
+    // Scope comes first: another merchant replaying a known refund id learns nothing from it.
+    expect((await refund(books, paid.paymentId, 1000, refundId)).status).toBe(403);
     const rest = await refund(tea, paid.paymentId, paid.chargedFen - 1000);
     expect(rest.json.discountReturnedFen).toBe(139);
     expect(first.json.discountReturnedFen + rest.json.discountReturnedFen).toBe(discount);
