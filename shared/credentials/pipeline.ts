@@ -1,0 +1,178 @@
+import { createHash } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { CardItem } from '../cards/cards';
+import { ConflictError } from '../errors';
+import type { KeyRing } from '../keys/keyring';
+import {
+  type CommandPlan,
+  type GuardedWrite,
+  type Item,
+  type Key,
+  type PlanContext,
+  runCommand,
+} from '../ledger/command';
+import type { Store } from '../store/store';
+import type { CredentialClaims } from './claims';
+import { claimedKeys, type PresentationDeclineCode, presentationReads, proofGuardWrite } from './presented';
+import { denyDecision, verifyTokens } from './verify';
+
+/** What every presented-card request needs: the store, the issuer's keys, and the clock. */
+export interface PresentationDeps {
+  store: Store;
+  keyRing: KeyRing;
+  issuer: string;
+  clock: () => Date;
+}
+
+/** The phone's credential and proof, as the terminal received them. */
+export interface PresentedCard {
+  credential: string;
+  proof: string;
+  challenge: string;
+  /** When it happened by the terminal's clock (a tap's `at`), or the server's for online-only requests. */
+  at: Date;
+  /** A purchase's amount, which the proof's `amt` must equal. */
+  amountFen?: number;
+}
+
+/** Same id, same request: the body's fields in a fixed order, hashed. */
+export function requestHash(request: object): string {
+  const canonical = Object.keys(request)
+    .sort()
+    .map((k) => [k, (request as Record<string, unknown>)[k]]);
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('base64url');
+}
+
+/** The request's id and where its answer is kept for good. */
+export interface AnswerRecord<R> {
+  key: Key;
+  /** The id's name in messages: `tapId`, `paymentId`, `visitId`... */
+  idName: string;
+  id: string;
+  requestHash: string;
+  /** What the record keeps besides the answer (for audits, lists and refunds). */
+  attributes(result: R, card: CardItem | undefined): Record<string, unknown>;
+}
+
+/** What an accepted presentation does, or why its own rules refuse it after all. */
+export type Acceptance<R, D extends string> =
+  | { decline: PresentationDeclineCode | D }
+  | (CommandPlan<R> & { decline?: never });
+
+const isDecline = <R, D extends string>(a: Acceptance<R, D>): a is { decline: PresentationDeclineCode | D } =>
+  a.decline !== undefined;
+
+export interface PresentedRequest<R, D extends string> {
+  terminalId: string;
+  card: PresentedCard;
+  record: AnswerRecord<R>;
+  /**
+   * The answer to a refused presentation. Taps, purchases and visits answer it (status declined) and
+   * it is kept like any answer; outlet requests throw it as a 422 instead, and nothing is kept.
+   */
+  decline(code: PresentationDeclineCode | D, card: CardItem | undefined): R;
+  /** More items to read with the card, given what earlier attempts learned (conflicts). */
+  reads?(ctx: PlanContext): Record<string, Key>;
+  /** The verified presentation of a known card that is not denied: what the request does. */
+  accept(input: {
+    card: CardItem;
+    credential: CredentialClaims;
+    items: Record<string, Item | undefined>;
+    ctx: PlanContext;
+  }): Acceptance<R, D> | Promise<Acceptance<R, D>>;
+}
+
+/** The answer kept for a request id; another body under the same id is a conflict, never a second request. */
+export async function storedAnswer<R>(store: Store, record: AnswerRecord<R>): Promise<R | undefined> {
+  const { Item } = await store.doc.send(
+    new GetCommand({ TableName: store.tableName, Key: record.key, ConsistentRead: true }),
+  );
+  if (!Item) return undefined;
+  if (Item.requestHash !== record.requestHash) {
+    throw new ConflictError('IDEMPOTENCY_KEY_REUSED', `${record.idName} ${record.id} was used for another request`);
+  }
+  return JSON.parse(Item.result as string) as R;
+}
+
+function recordWrite<R>(
+  tableName: string,
+  record: AnswerRecord<R>,
+  result: R,
+  card: CardItem | undefined,
+): GuardedWrite {
+  return {
+    item: {
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...record.key,
+          ...record.attributes(result, card),
+          requestHash: record.requestHash,
+          // JSON text: DynamoDB keeps a string byte for byte, so a replay answers the very same body.
+          result: JSON.stringify(result),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    onConditionFailed: 'replay',
+  };
+}
+
+/**
+ * The one path of every request a phone's credential is presented for (a tap, a purchase, a facility
+ * visit, an outlet's top-up or identity check): the shared verifier checks both signatures and every
+ * time bound while the card is read; an unknown card, a denied card or device and a used proof are
+ * refused; the request's own rules then say what it does; and in one transaction its answer is kept
+ * by its id, the proof is used up, and its money moves.
+ *
+ * Optimistic: neither the stored answer nor the proof's replay guard is read up front; their
+ * conditional puts catch a known id (answered as the first time) and a used proof (read on the next
+ * attempt and refused REPLAYED). A new request costs one read and one transaction.
+ */
+export function runPresented<R, D extends string>(deps: PresentationDeps, req: PresentedRequest<R, D>): Promise<R> {
+  const { store } = deps;
+  const verifying = deps.keyRing
+    .jwks()
+    .then((jwks) =>
+      verifyTokens({ ...req.card, terminalId: req.terminalId }, { issuer: deps.issuer, jwks, now: deps.clock() }),
+    );
+  // Observed now, awaited in the plan: a failure before the plan must not go unhandled.
+  verifying.catch(() => undefined);
+  const claimed = claimedKeys(req.card.credential, req.card.proof);
+
+  const refuse = (code: PresentationDeclineCode | D, card: CardItem | undefined): CommandPlan<R> => {
+    const result = req.decline(code, card);
+    return { writes: [recordWrite(store.tableName, req.record, result, card)], result };
+  };
+
+  return runCommand(store, {
+    reads: (ctx) => presentationReads(claimed, ctx, req.reads?.(ctx)),
+    optimisticReplay: true,
+    plan: async (items, ctx): Promise<CommandPlan<R>> => {
+      const card = items.wallet as CardItem | undefined;
+      const verdict = await verifying;
+      if (!verdict.ok) return refuse(verdict.declineCode, undefined);
+      const { credential } = verdict;
+      // A verified credential names a device we registered to this very card.
+      if (!card) return refuse('PROOF_INVALID', undefined);
+      const denied = denyDecision(credential, {
+        cards: new Set(card.status === 'frozen' ? [card.cardId] : []),
+        devices: card.revokedDevices ?? new Set(),
+      });
+      if (denied && !denied.ok) return refuse(denied.declineCode, card);
+      if (items.jti) return refuse('REPLAYED', card);
+
+      const accepted = await req.accept({ card, credential, items, ctx });
+      if (isDecline(accepted)) return refuse(accepted.decline, card);
+      return {
+        ...accepted,
+        writes: [
+          recordWrite(store.tableName, req.record, accepted.result, card),
+          proofGuardWrite(store.tableName, credential.did, verdict.proof.jti, req.card.at, req.record.id),
+          ...(accepted.writes ?? []),
+        ],
+      };
+    },
+    replay: () => storedAnswer(store, req.record),
+  });
+}
