@@ -4,10 +4,12 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { campaignsLoader } from '../shared/campaigns/store';
 import { cityConfigLoader } from '../shared/city/store';
 import { InvariantError } from '../shared/errors';
+import { facilityCatalogs } from '../shared/facilities/store';
 import { fareTables } from '../shared/fares/store';
 import { KeyRing } from '../shared/keys/keyring';
 import { KmsKeyMaterial } from '../shared/keys/kms-material';
 import { createLogger } from '../shared/log/logger';
+import { outletsConfigLoader } from '../shared/outlets/store';
 import { cachedSecrets, type SecretName } from '../shared/secrets/secrets';
 import { documentClient, dynamoClient } from '../shared/store/store';
 import { cloudEnv, limitsFromEnv, type RuntimeConfig } from './config';
@@ -40,6 +42,8 @@ export function cloudDeps(service: string): AppDeps {
     city: cityConfigLoader(store, clock),
     fares: fareTables(store, clock),
     campaigns: campaignsLoader(store, clock),
+    facilities: facilityCatalogs(store, clock),
+    outlets: outletsConfigLoader(store, clock),
     sms: async (phone, text) => {
       await sns.send(new PublishCommand({ PhoneNumber: `+86${phone}`, Message: text }));
     },

@@ -1,8 +1,10 @@
 import type { CampaignsLoader } from '../shared/campaigns/store';
 import type { CityConfig } from '../shared/city/model';
+import type { FacilityCatalogs } from '../shared/facilities/store';
 import type { FareTables } from '../shared/fares/store';
 import type { KeyRing } from '../shared/keys/keyring';
 import type { Logger } from '../shared/log/logger';
+import type { OutletsConfig } from '../shared/outlets/model';
 import type { Secrets } from '../shared/secrets/secrets';
 import type { Store } from '../shared/store/store';
 import type { RuntimeConfig } from './config';
@@ -20,6 +22,8 @@ export interface AppDeps {
   city: () => Promise<CityConfig>;
   fares: FareTables;
   campaigns: CampaignsLoader;
+  facilities: FacilityCatalogs;
+  outlets: () => Promise<OutletsConfig>;
   sms: SmsSender | undefined;
   /** Read when used, never kept in the environment or the config. */
   secrets: Secrets;

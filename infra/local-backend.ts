@@ -5,10 +5,12 @@ import { localConfig, type RuntimeConfig } from '../functions/config';
 import type { AppDeps } from '../functions/deps';
 import { campaignsLoader } from '../shared/campaigns/store';
 import { cityConfigLoader } from '../shared/city/store';
+import { facilityCatalogs } from '../shared/facilities/store';
 import { fareTables } from '../shared/fares/store';
 import { KeyRing } from '../shared/keys/keyring';
 import { LocalKeyMaterial } from '../shared/keys/local-material';
 import type { Logger } from '../shared/log/logger';
+import { outletsConfigLoader } from '../shared/outlets/store';
 import { staticSecrets } from '../shared/secrets/secrets';
 import { seedStore } from '../shared/seeds/seed-store';
 import { documentClient, dynamoClient } from '../shared/store/store';
@@ -62,6 +64,8 @@ export async function startLocalBackend(options: LocalBackendOptions) {
       city: cityConfigLoader(store, clock),
       fares: fareTables(store, clock),
       campaigns: campaignsLoader(store, clock),
+      facilities: facilityCatalogs(store, clock),
+      outlets: outletsConfigLoader(store, clock),
       // Locally the code is answered as devCode instead of sent.
       sms: undefined,
     };

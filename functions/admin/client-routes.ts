@@ -1,29 +1,51 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { catalogHas } from '../../shared/catalog/catalog';
-import { CLIENT_KINDS, disableClient, getClient, registerClient, rekeyClient } from '../../shared/clients/clients';
+import {
+  CLIENT_KINDS,
+  disableClient,
+  getClient,
+  type MachineIdentity,
+  registerClient,
+  rekeyClient,
+} from '../../shared/clients/clients';
 import { normalizedPublicJwk, p256PublicKeyProblem } from '../../shared/devices/public-key';
 import { NotFoundError, ValidationError } from '../../shared/errors';
+import { FacilityIdSchema } from '../../shared/facilities/model';
+import { OutletIdSchema } from '../../shared/outlets/model';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
 import { errorResponses, jsonBody, OperatorReason, optionalJsonBody } from '../http/schemas';
-
-const Scope = z.union([
-  z.strictObject({ routeIds: z.array(z.string().min(1).max(32)).min(1).max(100) }),
-  z.strictObject({ merchantId: z.string().min(1).max(32) }),
-  z.strictObject({ billerId: z.string().min(1).max(32) }),
-]);
 
 const PublicKeyJwk = z.record(z.string(), z.unknown()).superRefine((jwk, ctx) => {
   const problem = p256PublicKeyProblem(jwk);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
-const RegisterClient = z.strictObject({
-  kind: z.enum(CLIENT_KINDS),
-  name: z.string().trim().min(1).max(100),
-  publicKeyJwk: PublicKeyJwk,
-  scope: Scope,
-});
+const common = { name: z.string().trim().min(1).max(100), publicKeyJwk: PublicKeyJwk };
+/** Each kind with the scope it acts in: a scope of another kind's shape is a 400 naming `scope`. */
+const RegisterClient = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('transit-terminal'),
+    ...common,
+    scope: z.strictObject({ routeIds: z.array(z.string().min(1).max(32)).min(1).max(100) }),
+  }),
+  z.strictObject({
+    kind: z.literal('merchant-pos'),
+    ...common,
+    scope: z.strictObject({ merchantId: z.string().min(1).max(32) }),
+  }),
+  z.strictObject({
+    kind: z.literal('biller'),
+    ...common,
+    scope: z.strictObject({ billerId: z.string().min(1).max(32) }),
+  }),
+  z.strictObject({
+    kind: z.literal('facility-gate'),
+    ...common,
+    scope: z.strictObject({ facilityId: FacilityIdSchema }),
+  }),
+  z.strictObject({ kind: z.literal('service-outlet'), ...common, scope: z.strictObject({ outletId: OutletIdSchema }) }),
+]);
 
 const ClientSchema = z
   .object({
@@ -48,7 +70,7 @@ export function clientRoutes(app: Router, deps: AppDeps) {
       security,
       summary: 'Register a machine client',
       description:
-        'scope by kind: transit-terminal {routeIds}, merchant-pos {merchantId}, biller {billerId}; each must name known routes, merchants or billers.',
+        'scope by kind: transit-terminal {routeIds}, merchant-pos {merchantId}, biller {billerId}, facility-gate {facilityId}, service-outlet {outletId} (the operator’s own label, 1 to 64 of A-Z a-z 0-9 _ -); routes, merchants, billers and facilities must exist.',
       request: { body: jsonBody(RegisterClient) },
       responses: {
         201: { description: 'Registered', content: { 'application/json': { schema: ClientSchema } } },
@@ -57,15 +79,10 @@ export function clientRoutes(app: Router, deps: AppDeps) {
     }),
     async (c) => {
       const input = c.req.valid('json');
-      await checkScope(deps, input.kind, input.scope);
+      await checkScope(deps, input);
       const client = await registerClient(
         deps.store,
-        {
-          kind: input.kind,
-          name: input.name,
-          scope: input.scope,
-          publicKeyJwk: normalizedPublicJwk(input.publicKeyJwk),
-        },
+        { ...input, publicKeyJwk: normalizedPublicJwk(input.publicKeyJwk) },
         deps.clock(),
       );
       const { publicKeyJwk: _k, ...answer } = client;
@@ -161,19 +178,31 @@ export function clientKeyRoutes(app: Router, deps: AppDeps) {
   );
 }
 
-async function checkScope(deps: AppDeps, kind: (typeof CLIENT_KINDS)[number], scope: z.infer<typeof Scope>) {
+/** A scope names things that exist: routes in force, merchants, billers and facilities we know. */
+async function checkScope(deps: AppDeps, identity: MachineIdentity) {
   const bad = (message: string) => new ValidationError([{ path: 'scope', message }]);
-  if (kind === 'transit-terminal') {
-    if (!('routeIds' in scope)) throw bad('a transit terminal’s scope is {routeIds}');
-    const known = new Set((await deps.fares.at(deps.clock())).routes.map((r) => r.routeId));
-    const unknown = scope.routeIds.filter((r) => !known.has(r));
-    if (unknown.length > 0) throw bad(`unknown routes: ${unknown.join(', ')}`);
-  } else if (kind === 'merchant-pos') {
-    if (!('merchantId' in scope)) throw bad('a POS’s scope is {merchantId}');
-    if (!(await catalogHas(deps.store, 'merchant', scope.merchantId)))
-      throw bad(`unknown merchant ${scope.merchantId}`);
-  } else {
-    if (!('billerId' in scope)) throw bad('a biller’s scope is {billerId}');
-    if (!(await catalogHas(deps.store, 'biller', scope.billerId))) throw bad(`unknown biller ${scope.billerId}`);
+  const now = deps.clock();
+  switch (identity.kind) {
+    case 'transit-terminal': {
+      const known = new Set((await deps.fares.at(now)).routes.map((r) => r.routeId));
+      const unknown = identity.scope.routeIds.filter((r) => !known.has(r));
+      if (unknown.length > 0) throw bad(`unknown routes: ${unknown.join(', ')}`);
+      return;
+    }
+    case 'merchant-pos':
+      if (!(await catalogHas(deps.store, 'merchant', identity.scope.merchantId)))
+        throw bad(`unknown merchant ${identity.scope.merchantId}`);
+      return;
+    case 'biller':
+      if (!(await catalogHas(deps.store, 'biller', identity.scope.billerId)))
+        throw bad(`unknown biller ${identity.scope.billerId}`);
+      return;
+    case 'facility-gate':
+      if (!(await deps.facilities.facility(identity.scope.facilityId, now)))
+        throw bad(`unknown facility ${identity.scope.facilityId}`);
+      return;
+    case 'service-outlet':
+      // An outlet is the operator's own label: it exists once a client names it.
+      return;
   }
 }

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { upsertBill } from '../../shared/bills/bills';
 import { BillInputSchema } from '../../shared/bills/model';
 import { billerPaymentsPage } from '../../shared/bills/payments';
+import { scopeFor } from '../../shared/clients/clients';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
 import { errorResponses, jsonBody } from '../http/schemas';
@@ -60,7 +61,7 @@ export function billerRoutes(app: Router, deps: AppDeps) {
       },
     }),
     async (c) => {
-      const billerId = c.get('machine').scope.billerId!;
+      const { billerId } = scopeFor(c.get('machine'), 'biller');
       const now = deps.clock();
       const results = [];
       for (const bill of c.req.valid('json').bills) {
@@ -98,7 +99,7 @@ export function billerRoutes(app: Router, deps: AppDeps) {
     }),
     async (c) => {
       const { since, limit, cursor } = c.req.valid('query');
-      const billerId = c.get('machine').scope.billerId!;
+      const { billerId } = scopeFor(c.get('machine'), 'biller');
       return c.json(
         await billerPaymentsPage(deps.store, billerId, {
           limit,

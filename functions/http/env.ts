@@ -1,14 +1,9 @@
+import type { MachinePrincipal } from '../../shared/clients/clients';
 import type { Logger } from '../../shared/log/logger';
 
 export interface CitizenPrincipal {
   citizenId: string;
   phone: string;
-}
-
-export interface MachinePrincipal {
-  clientId: string;
-  kind: 'transit-terminal' | 'merchant-pos' | 'biller';
-  scope: { routeIds?: string[]; merchantId?: string; billerId?: string };
 }
 
 /** The operator behind an admin request: the IAM principal in the cloud, a fixed name locally. */

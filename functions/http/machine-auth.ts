@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { authenticateMachine, requireKind } from '../../shared/clients/assertion';
-import { getClient, type MachineClient } from '../../shared/clients/clients';
+import { getClient, type MachineClient, type MachinePrincipal } from '../../shared/clients/clients';
 import { takeToken } from '../../shared/ratelimit/fixed-window';
 import type { AppDeps } from '../deps';
 import { bearerToken } from './auth';
@@ -38,7 +38,7 @@ export function machineAuth(deps: AppDeps, ...kinds: MachineClient['kind'][]): M
     const client = await authenticateMachine(deps.store, bearerToken(c), load, now);
     requireKind(client, ...kinds);
     await takeToken(deps.store, `client:${client.clientId}`, deps.config.limits.machineRequestsPerMinute, 60, now);
-    c.set('machine', { clientId: client.clientId, kind: client.kind, scope: client.scope });
+    c.set('machine', { clientId: client.clientId, kind: client.kind, scope: client.scope } as MachinePrincipal);
     await next();
   };
 }

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { scopeFor } from '../../shared/clients/clients';
 import { PRESENTATION_DECLINE_CODES } from '../../shared/credentials/presented';
 import { processPurchase } from '../../shared/merchant/purchases';
 import { refundPurchase } from '../../shared/merchant/refunds';
@@ -59,7 +60,8 @@ export function merchantRoutes(app: Router, deps: AppDeps) {
       },
     }),
     async (c) => {
-      const pos = c.get('machine');
+      const machine = c.get('machine');
+      const pos = { clientId: machine.clientId, scope: scopeFor(machine, 'merchant-pos') };
       const now = deps.clock();
       const result = await processPurchase(
         {
@@ -103,12 +105,16 @@ export function merchantRoutes(app: Router, deps: AppDeps) {
     }),
     async (c) => {
       const { refundId, amountFen } = c.req.valid('json');
-      const result = await refundPurchase(deps.store, c.get('machine'), {
-        paymentId: c.req.valid('param').paymentId,
-        refundId,
-        amountFen,
-        now: deps.clock(),
-      });
+      const result = await refundPurchase(
+        deps.store,
+        { scope: scopeFor(c.get('machine'), 'merchant-pos') },
+        {
+          paymentId: c.req.valid('param').paymentId,
+          refundId,
+          amountFen,
+          now: deps.clock(),
+        },
+      );
       return c.json(result, 201);
     },
   );

@@ -48,7 +48,7 @@ export function terminalConfigRoutes(app: Router, deps: AppDeps) {
       const machine = c.get('machine');
       const now = deps.clock();
       const table = await deps.fares.at(now);
-      const routeIds = new Set(machine.scope.routeIds ?? []);
+      const routeIds = new Set(machine.kind === 'transit-terminal' ? machine.scope.routeIds : []);
       return c.json(
         {
           clientId: machine.clientId,

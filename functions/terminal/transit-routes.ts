@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { scopeFor } from '../../shared/clients/clients';
 import type { Logger } from '../../shared/log/logger';
 import { MAX_BATCH_TAPS, processBatch } from '../../shared/transit/batch';
 import { TAP_DECLINE_CODES, type TapResult } from '../../shared/transit/model';
@@ -85,7 +86,8 @@ export function transitRoutes(app: Router, deps: AppDeps) {
     }),
     async (c) => {
       const machine = c.get('machine');
-      const result = await processTap(transit, machine, c.req.valid('json'));
+      const terminal = { clientId: machine.clientId, scope: scopeFor(machine, 'transit-terminal') };
+      const result = await processTap(transit, terminal, c.req.valid('json'));
       logTap(c.get('logger'), machine.clientId, result);
       return c.json(result, 200);
     },
@@ -112,7 +114,8 @@ export function transitRoutes(app: Router, deps: AppDeps) {
     }),
     async (c) => {
       const machine = c.get('machine');
-      const results = await processBatch(transit, machine, c.req.valid('json').taps);
+      const terminal = { clientId: machine.clientId, scope: scopeFor(machine, 'transit-terminal') };
+      const results = await processBatch(transit, terminal, c.req.valid('json').taps);
       const counts: Record<string, number> = {};
       for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
       c.get('logger').info('tap batch', { terminal: machine.clientId, taps: results.length, ...counts });

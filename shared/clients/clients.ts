@@ -1,36 +1,58 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { JWK } from 'jose';
-import { NotFoundError } from '../errors';
+import { ForbiddenError, NotFoundError } from '../errors';
 import { isConditionFailed } from '../store/conditions';
 import { clientKey } from '../store/keys';
 import type { Store } from '../store/store';
 
-export const CLIENT_KINDS = ['transit-terminal', 'merchant-pos', 'biller'] as const;
+export const CLIENT_KINDS = ['transit-terminal', 'merchant-pos', 'biller', 'facility-gate', 'service-outlet'] as const;
 export type ClientKind = (typeof CLIENT_KINDS)[number];
 
-export interface ClientScope {
-  routeIds?: string[];
-  merchantId?: string;
-  billerId?: string;
-}
+/** What each kind of client may act on: its scope's shape follows from its kind. */
+export type MachineIdentity =
+  | { kind: 'transit-terminal'; scope: { routeIds: string[] } }
+  | { kind: 'merchant-pos'; scope: { merchantId: string } }
+  | { kind: 'biller'; scope: { billerId: string } }
+  | { kind: 'facility-gate'; scope: { facilityId: string } }
+  | { kind: 'service-outlet'; scope: { outletId: string } };
+export type ScopeOf<K extends ClientKind> = Extract<MachineIdentity, { kind: K }>['scope'];
+export type ClientScope = MachineIdentity['scope'];
 
-export interface MachineClient {
+export type MachineClient = MachineIdentity & {
   clientId: string;
-  kind: ClientKind;
   name: string;
   publicKeyJwk: JWK;
-  scope: ClientScope;
   status: 'active' | 'disabled';
   createdAt: string;
+};
+
+/** The client a request comes from, as the routes see it. */
+export type MachinePrincipal = Pick<MachineClient, 'clientId'> & MachineIdentity;
+
+/**
+ * The scope of a client of the given kind; any other kind is refused (403). Routes call it with the
+ * kind their middleware admitted, so the scope is typed without assertions.
+ */
+export function scopeFor<K extends ClientKind>(client: MachinePrincipal, kind: K): ScopeOf<K> {
+  if (client.kind !== kind) throw new ForbiddenError(`This route is for ${kind} clients`);
+  return client.scope as ScopeOf<K>;
 }
+
+const ID_PREFIX: Record<ClientKind, string> = {
+  'transit-terminal': 'term',
+  'merchant-pos': 'pos',
+  biller: 'bil',
+  'facility-gate': 'gate',
+  'service-outlet': 'outl',
+};
 
 export async function registerClient(
   store: Store,
-  input: Omit<MachineClient, 'clientId' | 'status' | 'createdAt'>,
+  input: MachineIdentity & Pick<MachineClient, 'name' | 'publicKeyJwk'>,
   now: Date,
 ): Promise<MachineClient> {
-  const prefix = { 'transit-terminal': 'term', 'merchant-pos': 'pos', biller: 'bil' }[input.kind];
+  const prefix = ID_PREFIX[input.kind];
   const client: MachineClient = {
     ...input,
     clientId: `${prefix}_${randomUUID().replaceAll('-', '')}`,

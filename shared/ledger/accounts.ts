@@ -19,6 +19,8 @@ export const ACCOUNT_KINDS = [
   'campaign-budget',
   'alliance-funding',
   'adjustments',
+  'facility-payable',
+  'outlet-till',
 ] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
@@ -32,6 +34,9 @@ export const SYSTEM = {
 export const merchantPayable = (merchantId: string) => `merchant:${merchantId}:payable`;
 export const billerPayable = (billerId: string) => `biller:${billerId}:payable`;
 export const campaignBudget = (campaignId: string) => `campaign:${campaignId}:budget`;
+export const facilityPayable = (facilityId: string) => `facility:${facilityId}:payable`;
+/** The cash an outlet took for the city: negative, like top-up clearing, until it is handed over. */
+export const outletTill = (outletId: string) => `outlet:${outletId}:till`;
 
 export interface AccountLayout {
   kind: AccountKind;
@@ -58,7 +63,8 @@ export function accountLayout(accountId: string): AccountLayout {
   if (/^merchant:[\w-]+:payable$/.test(accountId)) return { kind: 'merchant-payable', shards: 4, shardFloorFen: null };
   if (/^biller:[\w-]+:payable$/.test(accountId)) return { kind: 'biller-payable', shards: 4, shardFloorFen: null };
   if (/^campaign:[\w-]+:budget$/.test(accountId)) return { kind: 'campaign-budget', shards: 1, shardFloorFen: 0 };
+  if (/^facility:[\w-]+:payable$/.test(accountId)) return { kind: 'facility-payable', shards: 4, shardFloorFen: null };
+  // One outlet's counter takes a customer a minute at most: one item.
+  if (/^outlet:[\w-]+:till$/.test(accountId)) return { kind: 'outlet-till', shards: 1, shardFloorFen: null };
   throw new Error(`unknown account ${accountId}`);
 }
-
-export const isWallet = (accountId: string) => accountLayout(accountId).kind === 'wallet';

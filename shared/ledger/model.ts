@@ -11,6 +11,8 @@ export const ENTRY_KINDS = [
   'adjustment',
   'funding',
   'settlement',
+  'facility',
+  'cash-topup',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 

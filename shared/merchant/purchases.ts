@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type CampaignUses, chooseDiscount } from '../campaigns/discount';
 import type { CampaignsLoader } from '../campaigns/store';
-import type { MachineClient } from '../clients/clients';
+import type { ScopeOf } from '../clients/clients';
 import { requestHash, runPresented } from '../credentials/pipeline';
 import type { KeyRing } from '../keys/keyring';
 import { campaignBudget, merchantPayable } from '../ledger/accounts';
@@ -40,11 +40,11 @@ export async function storedPurchase(store: Store, paymentId: string) {
  */
 export async function processPurchase(
   deps: MerchantDeps,
-  pos: Pick<MachineClient, 'clientId' | 'scope'>,
+  pos: { clientId: string; scope: ScopeOf<'merchant-pos'> },
   req: PurchaseRequest,
 ): Promise<PurchaseResult> {
   const at = deps.clock();
-  const merchantId = pos.scope.merchantId!;
+  const { merchantId } = pos.scope;
   const campaigns = await deps.campaigns();
 
   return runPresented<PurchaseResult, never>(deps, {

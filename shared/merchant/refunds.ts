@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { MachineClient } from '../clients/clients';
+import type { ScopeOf } from '../clients/clients';
 import { ConflictError, ForbiddenError, NotFoundError, RefusedError } from '../errors';
 import { campaignBudget, merchantPayable } from '../ledger/accounts';
 import { type Command, runCommand } from '../ledger/command';
@@ -56,7 +56,7 @@ async function storedRefund(store: Store, refundId: string, hash: string): Promi
  */
 export async function refundPurchase(
   store: Store,
-  pos: Pick<MachineClient, 'scope'>,
+  pos: { scope: ScopeOf<'merchant-pos'> },
   input: { paymentId: string; refundId: string; amountFen: number; now: Date },
 ): Promise<RefundResult> {
   const hash = refundHash(input.paymentId, input.amountFen);

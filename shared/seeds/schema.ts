@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { BillerSeedSchema } from '../bills/model';
 import { CampaignSchema, MerchantSchema } from '../campaigns/model';
 import { CityConfigSchema } from '../city/model';
+import { FacilityCatalogSchema } from '../facilities/model';
 import { FareTableSchema } from '../fares/fare-table';
+import { OutletsConfigSchema } from '../outlets/model';
 
 /** Each seed file and the schema it must satisfy. */
 export const SEED_FILES = {
@@ -13,6 +15,8 @@ export const SEED_FILES = {
     merchants: z.array(MerchantSchema).max(10_000),
     campaigns: z.array(CampaignSchema).max(1000),
   }),
+  'facilities.json': FacilityCatalogSchema,
+  'outlets.json': OutletsConfigSchema,
 } as const;
 
 export interface SeedData {
@@ -21,6 +25,8 @@ export interface SeedData {
   billers: z.infer<(typeof SEED_FILES)['billers.json']>['billers'];
   merchants: z.infer<(typeof SEED_FILES)['merchants.json']>['merchants'];
   campaigns: z.infer<(typeof SEED_FILES)['merchants.json']>['campaigns'];
+  facilities: z.infer<(typeof SEED_FILES)['facilities.json']>;
+  outlets: z.infer<(typeof SEED_FILES)['outlets.json']>;
 }
 
 export class SeedError extends Error {
@@ -48,5 +54,7 @@ export function parseSeeds(files: Record<keyof typeof SEED_FILES, unknown>): See
     billers: (parsed['billers.json'] as { billers: SeedData['billers'] }).billers,
     merchants: merchants.merchants,
     campaigns: merchants.campaigns,
+    facilities: parsed['facilities.json'] as SeedData['facilities'],
+    outlets: parsed['outlets.json'] as SeedData['outlets'],
   };
 }

@@ -6,6 +6,12 @@ export const SEED_MARKER = { pk: 'META#seed', sk: 'v1' } as const;
 export const CITY_CONFIG = { pk: 'CITY', sk: 'config' } as const;
 
 export const fareTableKey = (version: number) => ({ pk: 'FARES', sk: `v${String(version).padStart(8, '0')}` });
+export const FACILITIES_PK = 'FACILITIES';
+export const facilityCatalogKey = (version: number) => ({
+  pk: FACILITIES_PK,
+  sk: `v${String(version).padStart(8, '0')}`,
+});
+export const OUTLETS_CONFIG = { pk: 'OUTLETS', sk: 'config' } as const;
 
 /** Catalogue partitions: small sets read whole (merchants, campaigns, billers). */
 export const catalogKey = (kind: 'merchant' | 'campaign' | 'biller', id: string) => ({ pk: `CATALOG#${kind}`, sk: id });
@@ -68,3 +74,10 @@ export const auditKey = (date: string, at: string, requestId: string) => ({
   pk: auditDayPk(date),
   sk: `${at}#${requestId}`,
 });
+
+export const visitKey = (visitId: string) => ({ pk: `VISIT#${visitId}`, sk: 'V' });
+export const cardVisitsIndex = (cardId: string) => `CARDVISITS#${cardId}`;
+export const cashTopupKey = (topupId: string) => ({ pk: `CASHTOP#${topupId}`, sk: 'C' });
+export const identityCheckKey = (checkId: string) => ({ pk: `IDCHECK#${checkId}`, sk: 'I' });
+/** An outlet's cash per business day: what it owes the city at the day's end. */
+export const tillKey = (outletId: string, businessDate: string) => ({ pk: `TILL#${outletId}`, sk: businessDate });

@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import type { MachineClient } from '../clients/clients';
+import type { ScopeOf } from '../clients/clients';
 import { OneCardError } from '../errors';
 import type { TapRequest, TapResult } from './model';
 import { processTap, type TransitDeps } from './taps';
@@ -31,7 +31,7 @@ function cardOf(tap: TapRequest, index: number): string {
  */
 export async function processBatch(
   deps: TransitDeps,
-  terminal: Pick<MachineClient, 'clientId' | 'scope'>,
+  terminal: { clientId: string; scope: ScopeOf<'transit-terminal'> },
   taps: TapRequest[],
 ): Promise<BatchItemResult[]> {
   const results: BatchItemResult[] = new Array(taps.length);

@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type CardItem, type CardRules, fareClassOf } from '../cards/cards';
-import type { MachineClient } from '../clients/clients';
+import type { ScopeOf } from '../clients/clients';
 import { requestHash, runPresented } from '../credentials/pipeline';
 import { ForbiddenError, ValidationError } from '../errors';
 import {
@@ -124,13 +124,13 @@ const journeyIdOf = (change: JourneyChange) => (change.kind === 'flat' ? change.
  */
 export async function processTap(
   deps: TransitDeps,
-  terminal: Pick<MachineClient, 'clientId' | 'scope'>,
+  terminal: { clientId: string; scope: ScopeOf<'transit-terminal'> },
   req: TapRequest,
 ): Promise<TapResult> {
   const { store } = deps;
-  if (!terminal.scope.routeIds?.includes(req.routeId)) {
+  if (!terminal.scope.routeIds.includes(req.routeId)) {
     throw new ForbiddenError(`This terminal may not tap on route ${req.routeId}`, {
-      routeIds: terminal.scope.routeIds ?? [],
+      routeIds: terminal.scope.routeIds,
     });
   }
   const at = new Date(req.at);

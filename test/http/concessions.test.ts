@@ -146,6 +146,7 @@ describe('freezes say who made them', () => {
   it('records every operator write with the operator, the reason and the outcome', async () => {
     const r = await rider(app, { balanceFen: 0, now: clock() });
     await operator(`/v1/admin/cards/${r.card.cardId}/freeze`, { reason: 'audit: phone lost on bus 17' });
+    clock.advance(1000);
     await app.request('/v1/admin/cards/card_nope/unfreeze', {
       method: 'POST',
       headers: { ...adminAuth, 'onecard-reason': 'audit: a mistyped card' },
