@@ -61,7 +61,7 @@ export const AREAS: AreaDefinition[] = [
   {
     name: 'terminal',
     entry: 'functions/terminal/handler.ts',
-    routes: ['ANY /v1/transit/{proxy+}', 'ANY /v1/terminal/{proxy+}'],
+    routes: ['ANY /v1/transit/{proxy+}', 'ANY /v1/terminal/{proxy+}', 'ANY /v1/facilities/{proxy+}'],
     table: { access: 'read-write' },
     keys: 'none',
     secrets: [],

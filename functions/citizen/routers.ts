@@ -9,6 +9,7 @@ import { journeyRoutes } from './journey-routes';
 import { offerRoutes } from './offer-routes';
 import { statementRoutes } from './statement-routes';
 import { topupRoutes } from './topup-routes';
+import { visitRoutes } from './visit-routes';
 
 /** Login, and every /v1/me route behind one check of the access token. */
 export function citizenRouters(deps: AppDeps) {
@@ -21,5 +22,6 @@ export function citizenRouters(deps: AppDeps) {
   journeyRoutes(me, deps);
   billRoutes(me, deps);
   offerRoutes(me, deps);
+  visitRoutes(me, deps);
   return [authRoutes(deps), me];
 }

@@ -35,7 +35,7 @@ export function terminalConfigRoutes(app: Router, deps: AppDeps) {
       tags: ['terminal'],
       security: [{ machine: [] }],
       summary:
-        'Offline configuration: issuer, JWKS, the fare rules in force for this terminal’s routes, and the deny-list version',
+        'Offline configuration: issuer, JWKS, the deny-list version, and what this client prices offline (a validator its routes’ fare rules, a gate its facility’s products and the class multipliers)',
       responses: {
         200: {
           description: 'Configuration',
@@ -49,12 +49,16 @@ export function terminalConfigRoutes(app: Router, deps: AppDeps) {
       const now = deps.clock();
       const table = await deps.fares.at(now);
       const routeIds = new Set(machine.kind === 'transit-terminal' ? machine.scope.routeIds : []);
+      const facility =
+        machine.kind === 'facility-gate' ? await deps.facilities.facility(machine.scope.facilityId, now) : undefined;
       return c.json(
         {
           clientId: machine.clientId,
+          kind: machine.kind,
           issuer: deps.config.issuer,
           jwks: await deps.keyRing.jwks(),
           fareTable: { ...table, routes: table.routes.filter((r) => routeIds.has(r.routeId)) },
+          ...(facility ? { facility, fareClasses: table.classes } : {}),
           denyListVersion: await denyListVersion(deps.store),
           serverTime: now.toISOString(),
         },

@@ -27,7 +27,9 @@ export const TapSchema = z
   })
   .openapi('Tap');
 
-const Rule = z.object({ rule: z.string(), text: z.string(), fen: z.number().int().optional() }).openapi('FareRule');
+export const Rule = z
+  .object({ rule: z.string(), text: z.string(), fen: z.number().int().optional() })
+  .openapi('FareRule', { description: 'One rule that set (part of) a fare or fee, with the fen it added or took off' });
 
 export const TapResultSchema = z
   .object({
@@ -42,14 +44,15 @@ export const TapResultSchema = z
   })
   .openapi('TapResult');
 
-const BatchItemSchema = z.union([
-  TapResultSchema,
+/** A request of an offline upload that the domain refused outright, answered in its place. */
+export const batchErrorOf = (idName: string) =>
   z.object({
-    tapId: z.string(),
+    [idName]: z.string(),
     status: z.literal('error'),
     error: z.object({ code: z.string(), message: z.string() }),
-  }),
-]);
+  });
+
+const BatchItemSchema = z.union([TapResultSchema, batchErrorOf('tapId')]);
 
 /** One line per tap for operators: the outcome and the money, never the tokens. */
 function logTap(logger: Logger, terminal: string, r: TapResult) {

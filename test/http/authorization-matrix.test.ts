@@ -16,6 +16,8 @@ type Caller =
   | 'transit-terminal'
   | 'merchant-pos'
   | 'biller'
+  | 'facility-gate'
+  | 'service-outlet'
   | 'disabled-client'
   | 'operator';
 const CALLERS: Caller[] = [
@@ -25,6 +27,8 @@ const CALLERS: Caller[] = [
   'transit-terminal',
   'merchant-pos',
   'biller',
+  'facility-gate',
+  'service-outlet',
   'disabled-client',
   'operator',
 ];
@@ -36,7 +40,10 @@ function allowed(path: string): Set<Caller> {
   if (path === '/v1/me' || path.startsWith('/v1/me/')) return new Set(['citizen', 'other-citizen']);
   if (path.startsWith('/v1/admin/')) return new Set(['operator']);
   if (path.startsWith('/v1/transit/')) return new Set(['transit-terminal']);
-  if (path.startsWith('/v1/terminal/')) return new Set(['transit-terminal', 'merchant-pos']);
+  if (path.startsWith('/v1/terminal/'))
+    return new Set(['transit-terminal', 'merchant-pos', 'facility-gate', 'service-outlet']);
+  if (path.startsWith('/v1/facilities/')) return new Set(['facility-gate']);
+  if (path.startsWith('/v1/outlet/')) return new Set(['service-outlet']);
   if (path.startsWith('/v1/merchant/')) return new Set(['merchant-pos']);
   if (path.startsWith('/v1/biller/')) return new Set(['biller']);
   // The top-up webhook: only the provider's HMAC signature, which none of these callers has.
@@ -50,7 +57,10 @@ interface Machine {
 }
 let citizen: Rider;
 let other: Rider;
-let machines: Record<'transit-terminal' | 'merchant-pos' | 'biller' | 'disabled-client', Machine>;
+let machines: Record<
+  'transit-terminal' | 'merchant-pos' | 'biller' | 'facility-gate' | 'service-outlet' | 'disabled-client',
+  Machine
+>;
 
 async function registerMachine(kind: string, scope: object): Promise<Machine> {
   const key = await newKey();
@@ -70,6 +80,8 @@ beforeAll(async () => {
     'transit-terminal': await registerMachine('transit-terminal', { routeIds: ['B1'] }),
     'merchant-pos': await registerMachine('merchant-pos', { merchantId: 'm-tea' }),
     biller: await registerMachine('biller', { billerId: 'water' }),
+    'facility-gate': await registerMachine('facility-gate', { facilityId: 'f-park' }),
+    'service-outlet': await registerMachine('service-outlet', { outletId: 'o-station' }),
     'disabled-client': disabled,
   };
 });
