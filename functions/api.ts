@@ -4,6 +4,7 @@ import { citizenRouters } from './citizen/routers';
 import type { AppDeps } from './deps';
 import { createShell } from './http/shell';
 import { merchantRouters } from './merchant/routers';
+import { outletRouters } from './outlet/routers';
 import { mountOpenApi } from './public/openapi';
 import { publicRoutes } from './public/routes';
 import { terminalRouters } from './terminal/routers';
@@ -17,6 +18,7 @@ export function allRouters(deps: AppDeps) {
     ...terminalRouters(deps),
     ...merchantRouters(deps),
     ...billerRouters(deps),
+    ...outletRouters(deps),
     webhookRoutes(deps),
     ...adminRouters(deps),
   ];

@@ -90,6 +90,17 @@ export const AREAS: AreaDefinition[] = [
     timeoutSeconds: 30,
   },
   {
+    name: 'outlet',
+    entry: 'functions/outlet/handler.ts',
+    routes: ['ANY /v1/outlet/{proxy+}'],
+    table: { access: 'read-write' },
+    keys: 'none',
+    // In-person identity checks compare the keyed hash of the number typed at the counter.
+    secrets: ['residentIdPepper'],
+    memoryMb: 1024,
+    timeoutSeconds: 10,
+  },
+  {
     name: 'admin',
     entry: 'functions/admin/handler.ts',
     routes: ['ANY /v1/admin/{proxy+}'],

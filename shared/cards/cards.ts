@@ -333,12 +333,22 @@ export async function verifyIdentity(
     throw new RefusedError('ID_MISMATCH', 'This id number is not the card holder’s');
   }
   if (card.identityVerified) return card;
-  return updateCard(store, cardId, {
+  return updateCard(store, cardId, verifiedIdentityAttributes(card, check, now));
+}
+
+/** What an in-person check sets on the card (a card verified before keeps its first check's record). */
+export function verifiedIdentityAttributes(
+  card: CardItem,
+  check: Pick<IdentityCheck, 'verifiedBy' | 'reference'>,
+  now: Date,
+): Record<string, unknown> {
+  if (card.identityVerified) return {};
+  return {
     identityVerified: true,
     identityVerifiedAt: now.toISOString(),
     identityVerifiedBy: check.verifiedBy,
     identityReference: check.reference,
-  });
+  };
 }
 
 /**

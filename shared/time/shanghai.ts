@@ -10,3 +10,7 @@ export function shanghaiDate(at: Date): string {
 export function fareDay(at: Date, startHour: number): string {
   return shanghaiDate(new Date(at.getTime() - startHour * 3600_000));
 }
+
+/** The city's business day (settlement, tills, the operator report) runs 04:00 to 04:00 Shanghai time. */
+export const BUSINESS_DAY_START_HOUR = 4;
+export const businessDate = (at: Date) => fareDay(at, BUSINESS_DAY_START_HOUR);

@@ -37,14 +37,12 @@ export async function login(app: App, phone = newPhone()) {
 export async function citizenWithCard(app: App, { balanceFen = 0, birthDate = '1990-05-17', now = new Date() } = {}) {
   const who = await login(app);
   const auth = { authorization: `Bearer ${who.token}` };
-  const res = await app.request(
-    '/v1/me/card',
-    jsonRequest('POST', { name: 'Li Lei', idNumber: residentId(birthDate), birthDate }, auth),
-  );
+  const idNumber = residentId(birthDate);
+  const res = await app.request('/v1/me/card', jsonRequest('POST', { name: 'Li Lei', idNumber, birthDate }, auth));
   const card = await body(res);
   if (res.status !== 201) throw new Error(`open card: ${res.status} ${JSON.stringify(card)}`);
   if (balanceFen > 0) await topUp(app, auth, balanceFen, now);
-  return { ...who, auth, card };
+  return { ...who, auth, card, idNumber };
 }
 
 export function signWebhook(raw: string, t = Math.floor(Date.now() / 1000), secret = TEST_WEBHOOK_SECRET) {

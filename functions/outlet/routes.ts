@@ -1,0 +1,155 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { residentIdProblem } from '../../shared/cards/resident-id';
+import { scopeFor } from '../../shared/clients/clients';
+import { cashTopup, identityCheck, type OutletDeps } from '../../shared/outlets/counter';
+import { tillOf } from '../../shared/outlets/till';
+import { businessDate } from '../../shared/time/shanghai';
+import type { AppDeps } from '../deps';
+import type { Router } from '../http/router';
+import { errorResponses, jsonBody } from '../http/schemas';
+
+const presented = {
+  challenge: z.string().min(1).max(256).openapi({ description: 'The challenge the counter showed, or "qr"' }),
+  credential: z.string().min(16).max(8192),
+  proof: z
+    .string()
+    .min(16)
+    .max(4096)
+    .openapi({ description: 'A tap proof (no amt) with tid = the outlet client’s id, made now' }),
+};
+
+const CashTopupBody = z
+  .strictObject({
+    topupId: z
+      .uuid()
+      .openapi({ description: 'Made by the counter; a retry sends the same id and gets the same answer' }),
+    amountFen: z.number().int().min(1).max(500_000).openapi({ description: 'Cash received (integer fen)' }),
+    ...presented,
+  })
+  .openapi('CashTopup');
+
+const CashTopupAnswer = z
+  .object({ topupId: z.string(), cardId: z.string(), amountFen: z.number().int(), balanceFen: z.number().int() })
+  .openapi('CashTopupResult');
+
+const IdentityCheckBody = z
+  .strictObject({
+    checkId: z.uuid().openapi({ description: 'Made by the counter; a retry sends the same id' }),
+    idNumber: z.string().length(18).openapi({
+      description:
+        'Typed from the resident id card shown in person: 17 digits and a check character (ISO 7064 MOD 11-2), e.g. 11010519491231002X; never stored',
+    }),
+    ...presented,
+  })
+  .superRefine((v, ctx) => {
+    const problem = residentIdProblem(
+      v.idNumber,
+      `${v.idNumber.slice(6, 10)}-${v.idNumber.slice(10, 12)}-${v.idNumber.slice(12, 14)}`,
+    );
+    if (problem) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: problem });
+  })
+  .openapi('IdentityCheck');
+
+const IdentityCheckAnswer = z
+  .object({
+    checkId: z.string(),
+    cardId: z.string(),
+    identityVerified: z.literal(true),
+    fareClass: z.enum(['adult', 'student', 'senior', 'disabled']),
+  })
+  .openapi('IdentityCheckResult');
+
+const TillAnswer = z
+  .object({
+    outletId: z.string(),
+    businessDate: z.string(),
+    topupsCount: z.number().int(),
+    cashFen: z.number().int().openapi({ description: 'The cash this outlet took that business day, owed to the city' }),
+  })
+  .openapi('Till');
+
+export function outletDeps(deps: AppDeps): OutletDeps {
+  return {
+    store: deps.store,
+    clock: deps.clock,
+    keyRing: deps.keyRing,
+    issuer: deps.config.issuer,
+    outlets: deps.outlets,
+    cardRules: async () => (await deps.city()).card,
+    maxBalanceFen: async () => (await deps.city()).card.maxBalanceFen,
+  };
+}
+
+const security = [{ machine: [] }];
+
+/** Service outlets (服务网点): cash top-ups, in-person identity checks, the day's till. */
+export function outletRoutes(app: Router, deps: AppDeps) {
+  const outlet = outletDeps(deps);
+  const counterOf = (machine: Parameters<typeof scopeFor>[0]) => ({
+    clientId: machine.clientId,
+    scope: scopeFor(machine, 'service-outlet'),
+  });
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/outlet/topups',
+      operationId: 'cashTopup',
+      tags: ['service outlet'],
+      security,
+      summary: 'Top up a card with cash at the counter: the citizen shows the phone',
+      description:
+        'Credits the card from the outlet’s till. Idempotent by topupId (another body: 409). Refused with 422: BALANCE_LIMIT (past 500000 fen, open holds counted), CARD_FROZEN and the other presentation refusals, OUTLET_LIMIT (past the outlet’s limit for one top-up or a day’s cash).',
+      request: { body: jsonBody(CashTopupBody) },
+      responses: {
+        201: { description: 'Credited', content: { 'application/json': { schema: CashTopupAnswer } } },
+        ...errorResponses(400, 401, 403, 409, 422, 429, 503),
+      },
+    }),
+    async (c) => c.json(await cashTopup(outlet, counterOf(c.get('machine')), c.req.valid('json')), 201),
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/outlet/identity-checks',
+      operationId: 'checkIdentity',
+      tags: ['service outlet'],
+      security,
+      summary: 'Verify the card holder’s identity in person against the resident id card shown',
+      description:
+        'An idNumber that is not the card holder’s is 422 ID_MISMATCH and changes nothing. From a verified identity on, concessions apply (senior from the birth date). Idempotent by checkId.',
+      request: { body: jsonBody(IdentityCheckBody) },
+      responses: {
+        200: { description: 'Verified', content: { 'application/json': { schema: IdentityCheckAnswer } } },
+        ...errorResponses(400, 401, 403, 409, 422, 429, 503),
+      },
+    }),
+    async (c) => {
+      const pepper = await deps.secrets.get('residentIdPepper');
+      return c.json(await identityCheck(outlet, counterOf(c.get('machine')), c.req.valid('json'), pepper), 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/outlet/till',
+      operationId: 'readTill',
+      tags: ['service outlet'],
+      security,
+      summary: 'The cash this outlet took in a business day (04:00 to 04:00 Asia/Shanghai), for the handover',
+      request: {
+        query: z.strictObject({
+          businessDate: z.iso.date().optional().openapi({ description: 'YYYY-MM-DD; today’s business day if absent' }),
+        }),
+      },
+      responses: {
+        200: { description: 'The till', content: { 'application/json': { schema: TillAnswer } } },
+        ...errorResponses(400, 401, 403, 429),
+      },
+    }),
+    async (c) => {
+      const { outletId } = scopeFor(c.get('machine'), 'service-outlet');
+      const date = c.req.valid('query').businessDate ?? businessDate(deps.clock());
+      return c.json(await tillOf(deps.store, outletId, date), 200);
+    },
+  );
+}

@@ -1,0 +1,60 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { GuardedWrite } from '../ledger/command';
+import { tillKey } from '../store/keys';
+import type { Store } from '../store/store';
+import type { Till } from './model';
+
+/** Names the till's daily cash limit among a top-up's writes: its failure means "read the till". */
+export const TILL_GUARD = 'till-limit';
+
+/**
+ * Adds a cash top-up to the outlet's till for the business day, in the top-up's own transaction, on
+ * condition that the day's cash stays within the outlet's limit: the count is exact and the limit
+ * holds however many counters an outlet has.
+ */
+export function tillWrite(
+  tableName: string,
+  outletId: string,
+  date: string,
+  amountFen: number,
+  maxDailyCashFen: number,
+): GuardedWrite {
+  return {
+    name: TILL_GUARD,
+    item: {
+      Update: {
+        TableName: tableName,
+        Key: tillKey(outletId, date),
+        UpdateExpression: 'ADD #count :one, #cash :amount SET #outlet = :outlet, #date = :date',
+        ConditionExpression: 'attribute_not_exists(#cash) OR #cash <= :room',
+        ExpressionAttributeNames: {
+          '#count': 'topupsCount',
+          '#cash': 'cashFen',
+          '#outlet': 'outletId',
+          '#date': 'businessDate',
+        },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':amount': amountFen,
+          ':outlet': outletId,
+          ':date': date,
+          ':room': maxDailyCashFen - amountFen,
+        },
+      },
+    },
+    onConditionFailed: 'replan',
+  };
+}
+
+/** The cash an outlet took in a business day, which it owes the city at the day's end. */
+export async function tillOf(store: Store, outletId: string, date: string): Promise<Till> {
+  const { Item } = await store.doc.send(
+    new GetCommand({ TableName: store.tableName, Key: tillKey(outletId, date), ConsistentRead: true }),
+  );
+  return {
+    outletId,
+    businessDate: date,
+    topupsCount: (Item?.topupsCount as number | undefined) ?? 0,
+    cashFen: (Item?.cashFen as number | undefined) ?? 0,
+  };
+}
