@@ -1,59 +1,32 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { fareClassOf, setConcession } from '../../shared/cards/cards';
-import { ValidationError } from '../../shared/errors';
+import { FacilityCatalogSchema } from '../../shared/facilities/model';
 import { FARE_CLASSES, FareTableSchema } from '../../shared/fares/fare-table';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
 import { errorResponses, jsonBody } from '../http/schemas';
+import { versionedRoutes } from './versioned-routes';
 
 const security = [{ operator: [] }];
 
-/** Fares are operator business: publish a new fare table version, set a card's concession class. */
+/** Fares and facility products are operator business: publish new versions, grant a card's concession. */
 export function fareRoutes(app: Router, deps: AppDeps) {
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/admin/fare-tables',
-      tags: ['operator'],
-      security,
-      summary: 'The fare table versions, newest first',
-      responses: {
-        200: {
-          description: 'Versions',
-          content: { 'application/json': { schema: z.object({ items: z.array(FareTableSchema) }) } },
-        },
-        ...errorResponses(401, 403),
-      },
-    }),
-    async (c) => c.json({ items: await deps.fares.all() }, 200),
-  );
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/admin/fare-tables',
-      tags: ['operator'],
-      security,
-      summary: 'Publish a new fare table version, in force from its effectiveFrom',
-      description:
-        'Versions are immutable: a version number is published once (409 otherwise). Taps are priced by the version in force at their own time, so offline uploads keep the fare of the day they rode.',
-      request: { body: jsonBody(FareTableSchema) },
-      responses: {
-        201: { description: 'Published', content: { 'application/json': { schema: FareTableSchema } } },
-        ...errorResponses(400, 401, 403, 409),
-      },
-    }),
-    async (c) => {
-      const table = c.req.valid('json');
-      const latest = (await deps.fares.all())[0];
-      if (latest && table.version <= latest.version) {
-        throw new ValidationError([
-          { path: 'version', message: `must be greater than the latest version ${latest.version}` },
-        ]);
-      }
-      await deps.fares.publish(table);
-      return c.json(table, 201);
-    },
-  );
+  versionedRoutes(app, {
+    path: 'fare-tables',
+    what: 'fare table',
+    schema: FareTableSchema,
+    pricedBy:
+      'Taps are priced by the version in force at their own time, so offline uploads keep the fare of the day they rode.',
+    store: deps.fares,
+  });
+  versionedRoutes(app, {
+    path: 'facility-catalogs',
+    what: 'facility catalog',
+    schema: FacilityCatalogSchema,
+    pricedBy:
+      'Visits are priced by the version in force at their own time: an entry fee, a free entry on a verified identity, a rental’s hold and rates.',
+    store: deps.facilities,
+  });
   app.openapi(
     createRoute({
       method: 'put',

@@ -197,3 +197,26 @@ describe('public bicycles', () => {
     });
   });
 });
+
+describe('facility products are versioned data', () => {
+  it('prices a visit by the version in force at its own time', async () => {
+    const current = (await body(await app.request('/v1/admin/facility-catalogs', { headers: adminAuth }))).items[0];
+    const effective = new Date(clock().getTime() + 3600_000);
+    const next = {
+      ...current,
+      version: current.version + 1,
+      effectiveFrom: effective.toISOString(),
+      facilities: current.facilities.map((f: { facilityId: string; product: object }) =>
+        f.facilityId === 'f-park' ? { ...f, product: { ...f.product, adultFeeFen: 800 } } : f,
+      ),
+    };
+    const published = await app.request('/v1/admin/facility-catalogs', jsonRequest('POST', next, adminAuth));
+    expect(published.status).toBe(201);
+    expect((await app.request('/v1/admin/facility-catalogs', jsonRequest('POST', next, adminAuth))).status).toBe(400);
+    const r = await rider(app, { balanceFen: 5000, now: clock() });
+    expect((await go(park, r, 'f-park', 'enter')).feeFen).toBe(500);
+    clock.advance(3600_000 + 1000);
+    const later = await refreshed(r);
+    expect((await go(park, later, 'f-park', 'enter')).feeFen).toBe(800);
+  });
+});

@@ -1,0 +1,67 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { ValidationError } from '../../shared/errors';
+import type { Versioned } from '../../shared/store/versioned';
+import type { Router } from '../http/router';
+import { errorResponses, jsonBody } from '../http/schemas';
+
+interface VersionedKind<T extends Versioned> {
+  /** The collection's path under /v1/admin, e.g. fare-tables. */
+  path: string;
+  what: string;
+  schema: z.ZodType<T>;
+  /** What the version decides, for the operator reading the docs. */
+  pricedBy: string;
+  store: { all(): Promise<T[]>; publish(doc: T): Promise<void> };
+}
+
+/**
+ * The operator's routes of a document published in versions (fare tables, facility products): list
+ * them newest first, publish a new one in force from its effectiveFrom. Versions are immutable.
+ */
+export function versionedRoutes<T extends Versioned>(app: Router, kind: VersionedKind<T>) {
+  const security = [{ operator: [] }];
+  const { schema } = kind;
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: `/v1/admin/${kind.path}`,
+      tags: ['operator'],
+      security,
+      summary: `The ${kind.what} versions, newest first`,
+      responses: {
+        200: {
+          description: 'Versions',
+          content: { 'application/json': { schema: z.object({ items: z.array(schema) }) } },
+        },
+        ...errorResponses(401, 403),
+      },
+    }),
+    async (c) => c.json({ items: await kind.store.all() }, 200),
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: `/v1/admin/${kind.path}`,
+      tags: ['operator'],
+      security,
+      summary: `Publish a new ${kind.what} version, in force from its effectiveFrom`,
+      description: `Versions are immutable: a version number is published once (409 otherwise). ${kind.pricedBy}`,
+      request: { body: jsonBody(schema) },
+      responses: {
+        201: { description: 'Published', content: { 'application/json': { schema } } },
+        ...errorResponses(400, 401, 403, 409),
+      },
+    }),
+    async (c) => {
+      const doc = c.req.valid('json') as T;
+      const latest = (await kind.store.all())[0];
+      if (latest && doc.version <= latest.version) {
+        throw new ValidationError([
+          { path: 'version', message: `must be greater than the latest version ${latest.version}` },
+        ]);
+      }
+      await kind.store.publish(doc);
+      return c.json(doc as object, 201);
+    },
+  );
+}
