@@ -135,6 +135,8 @@ describe('public bicycles', () => {
     await go(bike, r, 'f-bike', 'start');
     expect((await go(bike, r, 'f-bike', 'start')).declineCode).toBe('RENTAL_OPEN');
     clock.advance(24 * 60 * MINUTE + MINUTE);
+    // Yesterday's credential has expired: declined as at a validator.
+    expect((await go(bike, r, 'f-bike', 'end')).declineCode).toBe('CREDENTIAL_EXPIRED');
     r = await refreshed(r);
     expect((await go(bike, r, 'f-bike', 'end')).declineCode).toBe('NO_OPEN_RENTAL');
     expect(await card(r)).toMatchObject({ balanceFen: 1000, heldFen: 0 });
