@@ -25,8 +25,8 @@ export function cloudDeps(service: string): AppDeps {
     adminToken: '',
     ...limitsFromEnv(process.env, 'cloud'),
   };
-  const store = { doc: documentClient(dynamoClient()), tableName: env.TABLE_NAME };
   const clock = () => new Date();
+  const store = { doc: documentClient(dynamoClient()), tableName: env.TABLE_NAME, clock };
   const sns = new SNSClient({});
   const secretsManager = new SecretsManagerClient({});
   const secretIds: Record<SecretName, string | undefined> = {

@@ -43,8 +43,8 @@ export async function startLocalBackend(options: LocalBackendOptions) {
   const tableName = options.tableName ?? LOCAL_TABLE_NAME;
   try {
     await ensureTable(client, MAIN_TABLE, tableName);
-    const store = { doc: documentClient(client), tableName };
     const clock = options.clock ?? (() => new Date());
+    const store = { doc: documentClient(client), tableName, clock };
     const seeded = await seedStore(store, seeds, clock());
     const keyFile = options.dataDir === ':memory:' ? undefined : join(resolve(options.dataDir), 'signing-keys.json');
     const deps: AppDeps = {

@@ -6,9 +6,13 @@ export type FareClass = z.infer<typeof FareClassSchema>;
 
 const fen = z.number().int().min(0).max(1_000_000);
 
+/** The transit operator a route's fares are paid out to at settlement. */
+const OperatorId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, '1 to 32 of A-Z a-z 0-9 _ -');
+
 const FlatRouteSchema = z.strictObject({
   routeId: z.string().min(1).max(32),
   name: z.string().min(1).max(200),
+  operatorId: OperatorId,
   kind: z.literal('flat'),
   adultFareFen: fen,
   stops: z.array(z.string().min(1).max(32)).min(1).max(500),
@@ -17,6 +21,7 @@ const FlatRouteSchema = z.strictObject({
 const ZonalRouteSchema = z.strictObject({
   routeId: z.string().min(1).max(32),
   name: z.string().min(1).max(200),
+  operatorId: OperatorId,
   kind: z.literal('zonal'),
   baseAdultFareFen: fen,
   perZoneAdultFen: fen,

@@ -13,7 +13,7 @@
 export const ACCOUNT_KINDS = [
   'wallet',
   'topup-clearing',
-  'transit-revenue',
+  'operator-payable',
   'merchant-payable',
   'biller-payable',
   'campaign-budget',
@@ -21,15 +21,23 @@ export const ACCOUNT_KINDS = [
   'adjustments',
   'facility-payable',
   'outlet-till',
+  'payouts-clearing',
+  'fee-income',
 ] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
 export const SYSTEM = {
   topupClearing: 'sys:topup-clearing',
-  transitRevenue: 'sys:transit-revenue',
   allianceFunding: 'sys:alliance-funding',
   adjustments: 'sys:adjustments',
+  /** What settlement paid out to payees: the bank transfers happen outside, against this account. */
+  payoutsClearing: 'sys:payouts-clearing',
+  /** The merchants' fees the city earns at settlement. */
+  feeIncome: 'sys:fee-income',
 } as const;
+
+/** A transit operator's earnings: the fares of its routes (the fare table names each route's operator). */
+export const operatorPayable = (operatorId: string) => `operator:${operatorId}:payable`;
 
 export const merchantPayable = (merchantId: string) => `merchant:${merchantId}:payable`;
 export const billerPayable = (billerId: string) => `biller:${billerId}:payable`;
@@ -48,7 +56,7 @@ export interface AccountLayout {
 
 /**
  * Shard counts, sized to the peak write rate each account sees:
- * transit revenue takes every tap (peak ~5000 taps/s in a city of millions -> 16 shards at ~500/s each);
+ * a transit operator's payable takes every tap on its routes (peak ~5000 taps/s in a city of millions -> 16 shards at ~500/s each);
  * top-up clearing takes every top-up and credit (8); merchant and biller payables take one merchant's
  * or biller's traffic (4). A campaign budget is one item with a floor of 0: splitting it would refuse
  * a discount that one shard cannot cover though the budget can, and ~500 discounted purchases a
@@ -56,10 +64,12 @@ export interface AccountLayout {
  */
 export function accountLayout(accountId: string): AccountLayout {
   if (accountId.startsWith('card_')) return { kind: 'wallet', shards: 1, shardFloorFen: 0 };
-  if (accountId === SYSTEM.transitRevenue) return { kind: 'transit-revenue', shards: 16, shardFloorFen: null };
+  if (/^operator:[\w-]+:payable$/.test(accountId)) return { kind: 'operator-payable', shards: 16, shardFloorFen: null };
   if (accountId === SYSTEM.topupClearing) return { kind: 'topup-clearing', shards: 8, shardFloorFen: null };
   if (accountId === SYSTEM.allianceFunding) return { kind: 'alliance-funding', shards: 1, shardFloorFen: null };
   if (accountId === SYSTEM.adjustments) return { kind: 'adjustments', shards: 1, shardFloorFen: null };
+  if (accountId === SYSTEM.payoutsClearing) return { kind: 'payouts-clearing', shards: 1, shardFloorFen: null };
+  if (accountId === SYSTEM.feeIncome) return { kind: 'fee-income', shards: 1, shardFloorFen: null };
   if (/^merchant:[\w-]+:payable$/.test(accountId)) return { kind: 'merchant-payable', shards: 4, shardFloorFen: null };
   if (/^biller:[\w-]+:payable$/.test(accountId)) return { kind: 'biller-payable', shards: 4, shardFloorFen: null };
   if (/^campaign:[\w-]+:budget$/.test(accountId)) return { kind: 'campaign-budget', shards: 1, shardFloorFen: 0 };
@@ -67,4 +77,32 @@ export function accountLayout(accountId: string): AccountLayout {
   // One outlet's counter takes a customer a minute at most: one item.
   if (/^outlet:[\w-]+:till$/.test(accountId)) return { kind: 'outlet-till', shards: 1, shardFloorFen: null };
   throw new Error(`unknown account ${accountId}`);
+}
+
+/** The accounts settlement pays out of: what each payee earned, and of which kind of payee. */
+export const PAYEE_KINDS = {
+  'merchant-payable': 'merchant',
+  'biller-payable': 'biller',
+  'facility-payable': 'facility',
+  'operator-payable': 'transit-operator',
+} as const;
+export type PayeeKind = (typeof PAYEE_KINDS)[keyof typeof PAYEE_KINDS];
+
+export function payeeOf(accountId: string): { payeeKind: PayeeKind; payeeId: string } | null {
+  const kind = accountLayout(accountId).kind;
+  if (!(kind in PAYEE_KINDS)) return null;
+  return { payeeKind: PAYEE_KINDS[kind as keyof typeof PAYEE_KINDS], payeeId: accountId.split(':')[1]! };
+}
+
+export function payeeAccount(payeeKind: PayeeKind, payeeId: string): string {
+  switch (payeeKind) {
+    case 'merchant':
+      return merchantPayable(payeeId);
+    case 'biller':
+      return billerPayable(payeeId);
+    case 'facility':
+      return facilityPayable(payeeId);
+    case 'transit-operator':
+      return operatorPayable(payeeId);
+  }
 }

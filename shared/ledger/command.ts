@@ -6,11 +6,11 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { InvariantError, invariant, RefusedError, RetryLaterError } from '../errors';
-import { accountKey, entryKey, transferKey } from '../store/keys';
+import { accountKey, entryKey, minuteOf, payeeBucketKey, payeeMovementsIndex, transferKey } from '../store/keys';
 import type { Store } from '../store/store';
-import { accountLayout } from './accounts';
+import { accountLayout, payeeOf } from './accounts';
 import type { Holds } from './holds';
-import type { TransferSpec, WalletItem } from './model';
+import type { Posting, TransferSpec, WalletItem } from './model';
 import { assertBalanced, creditCeilingFen, netPostings, type WalletRefusal, walletOutcome } from './postings';
 import { backoffMs, cancellationCodes, classifyFailure } from './retry';
 
@@ -113,7 +113,9 @@ export async function runCommand<R>(store: Store, command: Command<R>, options: 
       continue;
     }
     const plan = await command.plan(items, ctx);
-    const built = buildTransaction(store.tableName, plan, items, reads);
+    // Each attempt records at its own time: a retry after a settlement sealed the minute lands in the next one.
+    const recordedAt = (store.clock ?? (() => new Date()))();
+    const built = buildTransaction(store.tableName, plan, items, reads, recordedAt);
     if (built.items.length === 0) return plan.result;
     try {
       await store.doc.send(new TransactWriteCommand({ TransactItems: built.items }));
@@ -178,6 +180,7 @@ export function buildTransaction(
   plan: CommandPlan<unknown>,
   items: Record<string, Item | undefined>,
   reads: Record<string, Key>,
+  recordedAt: Date,
 ): { items: TransactItem[]; meanings: Meaning[] } {
   const out: TransactItem[] = [];
   const meanings: Meaning[] = [];
@@ -199,6 +202,7 @@ export function buildTransaction(
     const spec = plan.transfer;
     assertBalanced(spec);
     const postings = netPostings(spec.postings);
+    const payee = payeeMovement(spec, postings, recordedAt);
     out.push({
       Put: {
         TableName: tableName,
@@ -208,6 +212,8 @@ export function buildTransaction(
           postings,
           contentHash: transferContentHash(spec),
           refundedFen: 0,
+          recordedAt: recordedAt.toISOString(),
+          ...(payee?.record ?? {}),
           // JSON text: DynamoDB keeps a string byte for byte, so a replay answers the very same body.
           result: JSON.stringify(plan.result),
         },
@@ -217,7 +223,10 @@ export function buildTransaction(
     meanings.push({ kind: 'replay' });
     for (const posting of postings) {
       const layout = accountLayout(posting.accountId);
-      if (layout.kind === 'wallet') {
+      if (payee && posting.accountId === payee.accountId) {
+        out.push({ Update: payeeBucketUpdate(tableName, spec, posting, payee) });
+        meanings.push({ kind: 'replan' });
+      } else if (layout.kind === 'wallet') {
         const wallet = walletByAccount.get(posting.accountId);
         if (!wallet) throw new InvariantError(`wallet ${posting.accountId} was not read before posting to it`);
         const holdsAfter = (plan.walletAttributes?.[posting.accountId]?.holds ?? wallet.holds) as Holds | undefined;
@@ -320,6 +329,80 @@ const REFUSAL_MESSAGES: Record<WalletRefusal, string> = {
   BALANCE_LIMIT: 'This credit would take the card over its limit (open holds count as balance)',
 };
 const refusalMessage = (code: WalletRefusal) => REFUSAL_MESSAGES[code];
+
+interface PayeeMovement {
+  accountId: string;
+  shard: number;
+  minute: number;
+  salesFen: number;
+  refundsFen: number;
+  /** What the transfer record keeps for settlement's boundary reads (the index of the shard's minute). */
+  record: Record<string, unknown>;
+}
+
+/**
+ * A transfer's posting to a payee account (at most one: a purchase pays one merchant), and how
+ * settlement counts it: into the payee is a sale, out of it a refund; settlement's own payouts and
+ * fees count as neither.
+ */
+function payeeMovement(spec: TransferSpec, postings: Posting[], recordedAt: Date): PayeeMovement | undefined {
+  const payees = postings.filter((p) => payeeOf(p.accountId) !== null);
+  invariant(payees.length <= 1, `transfer ${spec.transferId} posts to ${payees.length} payee accounts`);
+  const posting = payees[0];
+  if (!posting) return undefined;
+  const shard = Math.floor(Math.random() * accountLayout(posting.accountId).shards);
+  const minute = minuteOf(recordedAt);
+  const settled = spec.kind !== 'settlement';
+  const salesFen = settled ? Math.max(0, posting.amountFen) : 0;
+  const refundsFen = settled ? Math.max(0, -posting.amountFen) : 0;
+  return {
+    accountId: posting.accountId,
+    shard,
+    minute,
+    salesFen,
+    refundsFen,
+    record: settled
+      ? {
+          gsi1pk: payeeMovementsIndex(posting.accountId, shard, minute),
+          gsi1sk: `${recordedAt.toISOString()}#${spec.transferId}`,
+          settleSalesFen: salesFen,
+          settleRefundsFen: refundsFen,
+        }
+      : {},
+  };
+}
+
+/** The payee's minute bucket: its balance, and what settlement counts; refused once a run sealed the minute. */
+function payeeBucketUpdate(tableName: string, spec: TransferSpec, posting: Posting, payee: PayeeMovement) {
+  return {
+    TableName: tableName,
+    Key: payeeBucketKey(payee.accountId, payee.shard, payee.minute),
+    UpdateExpression:
+      'ADD #balance :amount, #sales :sales, #refunds :refunds, #count :one SET #accountId = :id, #kind = :kind, #shard = :shard, #minute = :minute',
+    ConditionExpression: 'attribute_not_exists(#sealed)',
+    ExpressionAttributeNames: {
+      '#balance': 'balanceFen',
+      '#sales': 'salesFen',
+      '#refunds': 'refundsFen',
+      '#count': 'movements',
+      '#accountId': 'accountId',
+      '#kind': 'kind',
+      '#shard': 'shard',
+      '#minute': 'minute',
+      '#sealed': 'sealedBy',
+    },
+    ExpressionAttributeValues: {
+      ':amount': posting.amountFen,
+      ':sales': payee.salesFen,
+      ':refunds': payee.refundsFen,
+      ':one': spec.kind === 'settlement' ? 0 : 1,
+      ':id': payee.accountId,
+      ':kind': accountLayout(payee.accountId).kind,
+      ':shard': payee.shard,
+      ':minute': payee.minute,
+    },
+  };
+}
 
 /** What makes two requests for one transfer id the same transfer. */
 export function transferContentHash(spec: TransferSpec): string {

@@ -1,4 +1,5 @@
 import { ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BUCKET_PREFIX } from '../store/keys';
 import type { Store } from '../store/store';
 import { accountLayout } from './accounts';
 
@@ -63,7 +64,8 @@ export async function reconcile(store: Store, now: Date): Promise<Reconciliation
             for (const p of item.postings as { accountId: string; amountFen: number }[]) {
               replayed.set(p.accountId, (replayed.get(p.accountId) ?? 0) + p.amountFen);
             }
-          } else if (sk === 'A') {
+          } else if (sk === 'A' || sk.startsWith(BUCKET_PREFIX)) {
+            // A wallet or shard item, or a payee's minute bucket: each carries part of a balance.
             const id = item.accountId as string;
             balances.set(id, (balances.get(id) ?? 0) + ((item.balanceFen as number | undefined) ?? 0));
           } else if (sk.startsWith('E#')) {

@@ -33,6 +33,21 @@ export const entryKey = (accountId: string, seq: number) => ({
   sk: `E#${String(seq).padStart(12, '0')}`,
 });
 export const ENTRY_PREFIX = 'E#';
+
+/**
+ * A payee account's money lives in one item per shard and minute of recording: what it took in that
+ * minute (sales, refunds) is what settlement reads, and a run seals the minutes it settled.
+ */
+export const BUCKET_PREFIX = 'M';
+export const minuteOf = (at: Date) => Math.floor(at.getTime() / 60_000);
+export const bucketSk = (minute: number) => `${BUCKET_PREFIX}${String(minute).padStart(10, '0')}`;
+export const payeeBucketKey = (accountId: string, shard: number, minute: number) => ({
+  pk: `ACCT#${accountId}#${shard}`,
+  sk: bucketSk(minute),
+});
+/** The movements of one payee shard and minute, by recording time: settlement reads them only at a cutoff's minute. */
+export const payeeMovementsIndex = (accountId: string, shard: number, minute: number) =>
+  `SETLMOV#${accountId}#${shard}#${minute}`;
 export const transferKey = (transferId: string) => ({ pk: `XFER#${transferId}`, sk: 'X' });
 
 export const topupKey = (topupId: string) => ({ pk: `TOPUP#${topupId}`, sk: 'T' });

@@ -5,6 +5,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 export interface Store {
   doc: DynamoDBDocumentClient;
   tableName: string;
+  /**
+   * The clock the ledger records movements by (each attempt of a transaction reads it afresh);
+   * the composition root's clock, so tests that move time move the ledger's too. Default: real time.
+   */
+  clock?: () => Date;
 }
 
 export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {

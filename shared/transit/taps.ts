@@ -13,7 +13,7 @@ import {
 } from '../fares/engine';
 import type { FareTables } from '../fares/store';
 import type { KeyRing } from '../keys/keyring';
-import { SYSTEM } from '../ledger/accounts';
+import { operatorPayable } from '../ledger/accounts';
 import type { GuardedWrite, Key } from '../ledger/command';
 import { REFUND_GUARD, refundGuardWrite } from '../ledger/transfers';
 import { journeyKey, tapKey, transferKey } from '../store/keys';
@@ -209,7 +209,7 @@ export async function processTap(
                 ...(giveBack ? { reverses: giveBack.originalId } : {}),
                 postings: [
                   { accountId: cardId, amountFen: -money.chargeFen },
-                  { accountId: SYSTEM.transitRevenue, amountFen: money.chargeFen },
+                  { accountId: operatorPayable(route.operatorId), amountFen: money.chargeFen },
                 ],
               },
               floors: { [cardId]: floorFen },

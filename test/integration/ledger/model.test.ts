@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM } from '../../../shared/ledger/accounts';
+import { operatorPayable, SYSTEM } from '../../../shared/ledger/accounts';
 import type { TransferSpec } from '../../../shared/ledger/model';
 import { reconcile } from '../../../shared/ledger/reconcile';
 import { postRefund, postTransfer } from '../../../shared/ledger/transfers';
@@ -56,7 +56,7 @@ describe('the ledger against a model', () => {
           if (op.kind === 'topup' || op.kind === 'debit') {
             const wallet = wallets[op.wallet]!;
             const sign = op.kind === 'topup' ? 1 : -1;
-            const other = op.kind === 'topup' ? SYSTEM.topupClearing : SYSTEM.transitRevenue;
+            const other = op.kind === 'topup' ? SYSTEM.topupClearing : operatorPayable('bus-co');
             const spec: TransferSpec = {
               transferId: id,
               kind: op.kind === 'topup' ? 'topup' : 'fare',
@@ -93,7 +93,7 @@ describe('the ledger against a model', () => {
               reverses: target.spec.transferId,
               postings: [
                 { accountId: target.wallet, amountFen: op.amountFen },
-                { accountId: SYSTEM.transitRevenue, amountFen: -op.amountFen },
+                { accountId: operatorPayable('bus-co'), amountFen: -op.amountFen },
               ],
             }).then(
               () => 'ok',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM } from '../../../shared/ledger/accounts';
+import { operatorPayable } from '../../../shared/ledger/accounts';
 import type { TransferSpec } from '../../../shared/ledger/model';
 import { reconcile } from '../../../shared/ledger/reconcile';
 import { postRefund, postTransfer } from '../../../shared/ledger/transfers';
@@ -22,7 +22,7 @@ const fare = (walletId: string, amountFen: number, transferId = randomUUID()): T
   ref: transferId,
   postings: [
     { accountId: walletId, amountFen: -amountFen },
-    { accountId: SYSTEM.transitRevenue, amountFen },
+    { accountId: operatorPayable('bus-co'), amountFen },
   ],
 });
 

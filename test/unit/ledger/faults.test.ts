@@ -6,7 +6,7 @@ import {
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SYSTEM } from '../../../shared/ledger/accounts';
+import { operatorPayable } from '../../../shared/ledger/accounts';
 import { transferContentHash } from '../../../shared/ledger/command';
 import type { TransferSpec } from '../../../shared/ledger/model';
 import { postTransfer } from '../../../shared/ledger/transfers';
@@ -29,7 +29,7 @@ const spec: TransferSpec = {
   ref: 'tap-1',
   postings: [
     { accountId: WALLET, amountFen: -200 },
-    { accountId: SYSTEM.transitRevenue, amountFen: 200 },
+    { accountId: operatorPayable('bus-co'), amountFen: 200 },
   ],
 };
 
@@ -156,7 +156,10 @@ describe('ledger transfers under DynamoDB faults', () => {
 
   it('refuses an unbalanced transfer before touching DynamoDB', async () => {
     onWalletRead().resolves(walletRead(1000, 3));
-    const unbalanced = { ...spec, postings: [spec.postings[0]!, { accountId: SYSTEM.transitRevenue, amountFen: 199 }] };
+    const unbalanced = {
+      ...spec,
+      postings: [spec.postings[0]!, { accountId: operatorPayable('bus-co'), amountFen: 199 }],
+    };
     await expect(postTransfer(store, unbalanced, noWait)).rejects.toThrow(/does not balance/);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
