@@ -1,4 +1,5 @@
 import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { campaignsLoader } from '../shared/campaigns/store';
@@ -10,6 +11,7 @@ import { KeyRing } from '../shared/keys/keyring';
 import { KmsKeyMaterial } from '../shared/keys/kms-material';
 import { createLogger } from '../shared/log/logger';
 import { outletsConfigLoader } from '../shared/outlets/store';
+import { s3Sink } from '../shared/reports/s3-sink';
 import { cachedSecrets, type SecretName } from '../shared/secrets/secrets';
 import { documentClient, dynamoClient } from '../shared/store/store';
 import { cloudEnv, limitsFromEnv, type RuntimeConfig } from './config';
@@ -47,6 +49,13 @@ export function cloudDeps(service: string): AppDeps {
     sms: async (phone, text) => {
       await sns.send(new PublishCommand({ PhoneNumber: `+86${phone}`, Message: text }));
     },
+    reports: env.REPORTS_BUCKET
+      ? s3Sink(new S3Client({}), env.REPORTS_BUCKET)
+      : {
+          put: async () => {
+            throw new InvariantError('this function was not given the reports bucket');
+          },
+        },
     secrets: cachedSecrets(async (name) => {
       const secretId = secretIds[name];
       // An area that was not given a secret must never act as if it had one.

@@ -5,6 +5,7 @@ import type { FareTables } from '../shared/fares/store';
 import type { KeyRing } from '../shared/keys/keyring';
 import type { Logger } from '../shared/log/logger';
 import type { OutletsConfig } from '../shared/outlets/model';
+import type { ReportSink } from '../shared/reports/sink';
 import type { Secrets } from '../shared/secrets/secrets';
 import type { Store } from '../shared/store/store';
 import type { RuntimeConfig } from './config';
@@ -27,4 +28,6 @@ export interface AppDeps {
   sms: SmsSender | undefined;
   /** Read when used, never kept in the environment or the config. */
   secrets: Secrets;
+  /** Where finished reports (settlement CSVs) go. */
+  reports: ReportSink;
 }

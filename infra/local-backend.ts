@@ -11,6 +11,7 @@ import { KeyRing } from '../shared/keys/keyring';
 import { LocalKeyMaterial } from '../shared/keys/local-material';
 import type { Logger } from '../shared/log/logger';
 import { outletsConfigLoader } from '../shared/outlets/store';
+import { folderSink } from '../shared/reports/sink';
 import { staticSecrets } from '../shared/secrets/secrets';
 import { seedStore } from '../shared/seeds/seed-store';
 import { documentClient, dynamoClient } from '../shared/store/store';
@@ -68,6 +69,7 @@ export async function startLocalBackend(options: LocalBackendOptions) {
       outlets: outletsConfigLoader(store, clock),
       // Locally the code is answered as devCode instead of sent.
       sms: undefined,
+      reports: folderSink(options.dataDir === ':memory:' ? undefined : join(resolve(options.dataDir), 'reports')),
     };
     await deps.keyRing.jwks();
     const app = createApi(deps);

@@ -10,6 +10,7 @@ import { fareRoutes } from './fare-routes';
 import { keyRoutes } from './key-routes';
 import { auditOperatorWrites, auditTrailRoutes } from './operator-audit';
 import { reconciliationRoutes } from './reconciliation-routes';
+import { settlementRoutes } from './settlement-routes';
 
 /** Every /v1/admin route behind the operator check. */
 export function adminRouters(deps: AppDeps) {
@@ -25,5 +26,6 @@ export function adminRouters(deps: AppDeps) {
   operatorCardRoutes(app, deps);
   reconciliationRoutes(app, deps);
   auditTrailRoutes(app, deps);
+  settlementRoutes(app, deps);
   return [app];
 }

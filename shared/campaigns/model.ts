@@ -3,6 +3,8 @@ import { z } from 'zod';
 export const MerchantSchema = z.strictObject({
   merchantId: z.string().min(1).max(32),
   name: z.string().min(1).max(200),
+  /** What the merchant pays the city at settlement, in basis points of its net sales. */
+  feeBasisPoints: z.number().int().min(0).max(10_000).default(0),
 });
 export type Merchant = z.infer<typeof MerchantSchema>;
 

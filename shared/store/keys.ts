@@ -96,3 +96,15 @@ export const cashTopupKey = (topupId: string) => ({ pk: `CASHTOP#${topupId}`, sk
 export const identityCheckKey = (checkId: string) => ({ pk: `IDCHECK#${checkId}`, sk: 'I' });
 /** An outlet's cash per business day: what it owes the city at the day's end. */
 export const tillKey = (outletId: string, businessDate: string) => ({ pk: `TILL#${outletId}`, sk: businessDate });
+
+/** Settlement: the head (last cutoff, the run in progress), each run, and its lines (one per payee). */
+export const SETTLEMENT_HEAD = { pk: 'SETTLE', sk: 'head' } as const;
+export const settlementRunKey = (runId: string) => ({ pk: `SETLRUN#${runId}`, sk: 'R' });
+export const settlementLineKey = (runId: string, payeeKind: string, payeeId: string) => ({
+  pk: `SETLRUN#${runId}`,
+  sk: `L#${payeeKind}#${payeeId}`,
+});
+export const SETTLEMENT_LINE_PREFIX = 'L#';
+/** A payee's lines, newest first, through the owner index. */
+export const payeeLinesIndex = (payeeKind: string, payeeId: string) => `PAYEELINES#${payeeKind}#${payeeId}`;
+export const settlementRunsIndex = 'SETLRUNS';

@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { createRoute, z } from '@hono/zod-openapi';
+import { NotFoundError } from '../../shared/errors';
+import { settlementCsv } from '../../shared/settlement/report';
+import { runSettlement, type SettlementDeps, settlementRun } from '../../shared/settlement/run';
+import type { AppDeps } from '../deps';
+import { idempotent } from '../http/idempotency';
+import type { Router } from '../http/router';
+import { errorResponses, IdempotencyKeyHeader, jsonBody } from '../http/schemas';
+import { SettlementLineSchema } from '../settlement-schemas';
+
+const RunSchema = z
+  .object({
+    runId: z.string(),
+    cutoff: z.string(),
+    previousCutoff: z.string().nullable(),
+    lines: z.array(SettlementLineSchema),
+    payoutFen: z.number().int().openapi({ description: 'All payouts of the run (integer fen)' }),
+  })
+  .openapi('SettlementRun');
+
+const security = [{ operator: [] }];
+const RunParams = z.object({ runId: z.string().min(1).max(64) });
+
+export function settlementDeps(deps: AppDeps): SettlementDeps {
+  return { store: deps.store, clock: deps.clock, fares: deps.fares, facilities: deps.facilities };
+}
+
+/** An operator's run id follows from its Idempotency-Key: the same key started again resumes the same run. */
+export const operatorRunId = (idempotencyKey: string) =>
+  `run_${createHash('sha256').update(idempotencyKey).digest('base64url').slice(0, 24)}`;
+
+/** Settlement runs: start one (or resume it), read it, and its CSV report. */
+export function settlementRoutes(app: Router, deps: AppDeps) {
+  const once = idempotent(deps.store, deps.clock, () => 'operator');
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/admin/settlement-runs',
+      operationId: 'startSettlementRun',
+      tags: ['operator'],
+      security,
+      middleware: [once] as const,
+      summary: 'Settle every movement into a payee account recorded before the cutoff and not settled before',
+      description:
+        'One line per payee with activity or a carried amount; payouts and fees move through the ledger. 409 CUTOFF_NOT_AFTER_PREVIOUS for a cutoff not after the last run’s, 409 SETTLEMENT_RUNNING while another run is in progress, 422 CUTOFF_IN_FUTURE for one more than 5 s ahead. A run cut short (a timeout) is finished by sending the same request with the same Idempotency-Key.',
+      request: {
+        headers: IdempotencyKeyHeader,
+        body: jsonBody(
+          z.strictObject({
+            cutoff: z.iso.datetime({ offset: true }).openapi({
+              description: 'Settle what was recorded before this instant (milliseconds kept)',
+              example: '2026-11-28T04:00:00+08:00',
+            }),
+          }),
+        ),
+      },
+      responses: {
+        201: { description: 'The run', content: { 'application/json': { schema: RunSchema } } },
+        ...errorResponses(400, 401, 403, 409, 422, 503),
+      },
+    }),
+    async (c) => {
+      const cutoff = new Date(c.req.valid('json').cutoff);
+      const run = await runSettlement(settlementDeps(deps), { runId: operatorRunId(c.get('idempotencyKey')), cutoff });
+      const { cost, ...answer } = run;
+      c.get('logger').info('settlement run', {
+        runId: run.runId,
+        cutoff: run.cutoff,
+        lines: run.lines.length,
+        ...cost,
+      });
+      await deps.reports.put(`settlement/${run.runId}.csv`, settlementCsv(answer), 'text/csv');
+      return c.json(answer, 201);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/admin/settlement-runs/{runId}',
+      operationId: 'getSettlementRun',
+      tags: ['operator'],
+      security,
+      summary: 'A settlement run, as its POST answered it',
+      request: { params: RunParams },
+      responses: {
+        200: { description: 'The run', content: { 'application/json': { schema: RunSchema } } },
+        ...errorResponses(401, 403, 404),
+      },
+    }),
+    async (c) => {
+      const run = await settlementRun(deps.store, c.req.valid('param').runId);
+      if (!run) throw new NotFoundError('Settlement run');
+      return c.json(run, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/admin/settlement-runs/{runId}/report.csv',
+      operationId: 'getSettlementReport',
+      tags: ['operator'],
+      security,
+      summary: 'A settlement run’s lines as CSV (RFC 4180)',
+      request: { params: RunParams },
+      responses: {
+        200: {
+          description: 'payeeKind,payeeId,salesFen,refundsFen,feeFen,netFen,payoutFen,carriedFen',
+          content: { 'text/csv': { schema: z.string() } },
+        },
+        ...errorResponses(401, 403, 404),
+      },
+    }),
+    async (c) => {
+      const run = await settlementRun(deps.store, c.req.valid('param').runId);
+      if (!run) throw new NotFoundError('Settlement run');
+      return c.body(settlementCsv(run), 200, { 'content-type': 'text/csv; charset=utf-8' });
+    },
+  );
+}

@@ -1,0 +1,23 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+
+/** Where finished reports go for people to pick up: S3 in the cloud, a folder under the data dir locally. */
+export interface ReportSink {
+  /** Writes (or overwrites) one report; `name` is a relative path such as `settlement/run_x.csv`. */
+  put(name: string, body: string, contentType: string): Promise<void>;
+}
+
+const SAFE_NAME = /^[\w.-]+(\/[\w.-]+)*$/;
+
+/** Reports as files under `dir`; an in-memory stack keeps none. */
+export function folderSink(dir: string | undefined): ReportSink {
+  return {
+    async put(name, body) {
+      if (!SAFE_NAME.test(name)) throw new Error(`not a report name: ${name}`);
+      if (!dir) return;
+      const path = join(resolve(dir), name);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, body);
+    },
+  };
+}

@@ -1,0 +1,140 @@
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { invariant } from '../errors';
+import { bucketSk, minuteOf, payeeMovementsIndex } from '../store/keys';
+import type { Store } from '../store/store';
+import type { Boundary } from './model';
+
+/**
+ * How late a movement may commit into a minute that is already past: an attempt records its time when
+ * it plans and commits within the function's timeout (60 s at most). A run looks this far behind the
+ * previous cutoff's minute for minutes that filled in after it.
+ */
+export const LATE_MINUTES = 10;
+const PAGE = 1000;
+
+export interface ShardTotals {
+  salesFen: number;
+  refundsFen: number;
+  /** What was counted of the cutoff's own minute: the next run counts the rest of it. */
+  boundary: Boundary;
+  bucketsRead: number;
+  movementsRead: number;
+}
+
+/**
+ * What one payee shard took between the previous run's cutoff and this one's, exactly, without
+ * reading the movements themselves: whole minutes come from the shard's minute buckets, each sealed
+ * by this run as it is counted (a movement still in flight for a sealed minute is refused and records
+ * itself in a later minute, for the next run); the cutoff's own minute is left open and only its
+ * movements recorded before the cutoff are read, from their index. A minute a previous run cut is
+ * counted less what that run counted of it.
+ */
+export async function collectShard(
+  store: Store,
+  input: {
+    runId: string;
+    accountId: string;
+    shard: number;
+    cutoff: Date;
+    /** The previous run's cutoff (null: the first run) and what it counted of this shard's cutoff minute. */
+    previousCutoff: Date | null;
+    previousBoundary: Boundary | undefined;
+    sealedAt: Date;
+  },
+): Promise<ShardTotals> {
+  const cutoffMinute = minuteOf(input.cutoff);
+  const prevMinute = input.previousCutoff ? minuteOf(input.previousCutoff) : null;
+  const prev =
+    input.previousBoundary && input.previousBoundary.minute === prevMinute ? input.previousBoundary : undefined;
+  const pk = `ACCT#${input.accountId}#${input.shard}`;
+  const from = prevMinute === null ? 0 : Math.max(0, prevMinute - LATE_MINUTES);
+  let salesFen = 0;
+  let refundsFen = 0;
+  let bucketsRead = 0;
+
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await store.doc.send(
+      new QueryCommand({
+        TableName: store.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': pk, ':from': bucketSk(from), ':to': bucketSk(cutoffMinute - 1) },
+        ConsistentRead: true,
+        Limit: PAGE,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const bucket of page.Items ?? []) {
+      bucketsRead++;
+      if (bucket.sealedBy !== undefined && bucket.sealedBy !== input.runId) continue; // an earlier run's
+      const sealed = await seal(store, bucket.pk as string, bucket.sk as string, input.runId, input.sealedAt);
+      const counted = bucket.minute === prevMinute && prev ? prev : { salesFen: 0, refundsFen: 0 };
+      salesFen += sealed.salesFen - counted.salesFen;
+      refundsFen += sealed.refundsFen - counted.refundsFen;
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+
+  const cut = await movementsBefore(
+    store,
+    payeeMovementsIndex(input.accountId, input.shard, cutoffMinute),
+    input.cutoff,
+  );
+  const counted = cutoffMinute === prevMinute && prev ? prev : { salesFen: 0, refundsFen: 0 };
+  invariant(cut.salesFen >= counted.salesFen && cut.refundsFen >= counted.refundsFen, 'a cut minute shrank');
+  salesFen += cut.salesFen - counted.salesFen;
+  refundsFen += cut.refundsFen - counted.refundsFen;
+  return {
+    salesFen,
+    refundsFen,
+    boundary: { minute: cutoffMinute, salesFen: cut.salesFen, refundsFen: cut.refundsFen },
+    bucketsRead,
+    movementsRead: cut.movements,
+  };
+}
+
+/** Seals a minute for this run and answers its totals, final from now on (a repeat by the same run answers them again). */
+async function seal(store: Store, pk: string, sk: string, runId: string, at: Date) {
+  const { Attributes } = await store.doc.send(
+    new UpdateCommand({
+      TableName: store.tableName,
+      Key: { pk, sk },
+      UpdateExpression: 'SET #sealed = if_not_exists(#sealed, :run), #sealedAt = if_not_exists(#sealedAt, :at)',
+      ConditionExpression: 'attribute_not_exists(#sealed) OR #sealed = :run',
+      ExpressionAttributeNames: { '#sealed': 'sealedBy', '#sealedAt': 'sealedAt' },
+      ExpressionAttributeValues: { ':run': runId, ':at': at.toISOString() },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return {
+    salesFen: (Attributes?.salesFen as number | undefined) ?? 0,
+    refundsFen: (Attributes?.refundsFen as number | undefined) ?? 0,
+  };
+}
+
+/** The movements of the cutoff's minute recorded before the cutoff, from the index of the transfers. */
+async function movementsBefore(store: Store, indexPk: string, cutoff: Date) {
+  let salesFen = 0;
+  let refundsFen = 0;
+  let movements = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await store.doc.send(
+      new QueryCommand({
+        TableName: store.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :cutoff',
+        ExpressionAttributeValues: { ':pk': indexPk, ':cutoff': cutoff.toISOString() },
+        Limit: PAGE,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const m of page.Items ?? []) {
+      movements++;
+      salesFen += (m.settleSalesFen as number | undefined) ?? 0;
+      refundsFen += (m.settleRefundsFen as number | undefined) ?? 0;
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return { salesFen, refundsFen, movements };
+}

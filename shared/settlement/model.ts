@@ -1,0 +1,47 @@
+import type { PayeeKind } from '../ledger/accounts';
+
+/** One payee's share of a run: the contract's line. */
+export interface SettlementLine {
+  payeeKind: PayeeKind;
+  payeeId: string;
+  salesFen: number;
+  refundsFen: number;
+  feeFen: number;
+  netFen: number;
+  payoutFen: number;
+  carriedFen: number;
+}
+
+export interface SettlementRun {
+  runId: string;
+  cutoff: string;
+  previousCutoff: string | null;
+  lines: SettlementLine[];
+  payoutFen: number;
+}
+
+/** What a run counted of one payee shard's cutoff minute, so that the next run counts the rest. */
+export interface Boundary {
+  minute: number;
+  salesFen: number;
+  refundsFen: number;
+}
+
+export interface Payee {
+  payeeKind: PayeeKind;
+  payeeId: string;
+  accountId: string;
+  shards: number;
+  feeBasisPoints: number;
+}
+
+export const CSV_HEADER = [
+  'payeeKind',
+  'payeeId',
+  'salesFen',
+  'refundsFen',
+  'feeFen',
+  'netFen',
+  'payoutFen',
+  'carriedFen',
+] as const;

@@ -1,0 +1,392 @@
+import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, InvariantError, RefusedError } from '../errors';
+import type { FacilityCatalogs } from '../facilities/store';
+import type { FareTables } from '../fares/store';
+import { SYSTEM } from '../ledger/accounts';
+import { postTransfer } from '../ledger/transfers';
+import { isConditionFailed } from '../store/conditions';
+import {
+  payeeLinesIndex,
+  SETTLEMENT_HEAD,
+  SETTLEMENT_LINE_PREFIX,
+  settlementLineKey,
+  settlementRunKey,
+  settlementRunsIndex,
+} from '../store/keys';
+import type { Store } from '../store/store';
+import { collectShard } from './collect';
+import { settlementLine } from './lines';
+import type { Boundary, Payee, SettlementLine, SettlementRun } from './model';
+import { listPayees } from './payees';
+
+export interface SettlementDeps {
+  store: Store;
+  clock: () => Date;
+  fares: FareTables;
+  facilities: FacilityCatalogs;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** A cutoff may be this far ahead of the clock: the run waits for it to pass before it reads. */
+export const CUTOFF_AHEAD_MS = 5000;
+/** A run not finished within the longest a function lives is taken over (resumed, never restarted). */
+export const STALE_RUN_MS = 15 * 60_000;
+/** Payees collected at once: each reads its shards one after another. */
+const PAYEE_CONCURRENCY = 16;
+
+interface Head {
+  lastCutoff?: string;
+  lastRunId?: string;
+  running?: { runId: string; cutoff: string; startedAt: string };
+}
+
+interface RunRecord {
+  runId: string;
+  cutoff: string;
+  previousCutoff: string | null;
+  status: 'collecting' | 'lines' | 'completed';
+  payoutFen?: number;
+}
+
+/** What a run measured of itself: its cost grows with payees and shards, not movements. */
+export interface RunCost {
+  payees: number;
+  shards: number;
+  bucketsRead: number;
+  movementsRead: number;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+async function pooled<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+async function readHead(store: Store): Promise<Head> {
+  const { Item } = await store.doc.send(
+    new GetCommand({ TableName: store.tableName, Key: SETTLEMENT_HEAD, ConsistentRead: true }),
+  );
+  return (Item ?? {}) as Head;
+}
+
+async function readRun(store: Store, runId: string): Promise<RunRecord | undefined> {
+  const { Item } = await store.doc.send(
+    new GetCommand({ TableName: store.tableName, Key: settlementRunKey(runId), ConsistentRead: true }),
+  );
+  return Item as RunRecord | undefined;
+}
+
+/**
+ * Claims the head for this run: only one run at a time, and only for a cutoff after the last one.
+ * Answers the previous cutoff the run settles from. A run that claimed it before (a resumed run)
+ * simply finds it claimed.
+ */
+async function claim(deps: SettlementDeps, runId: string, cutoff: Date): Promise<void> {
+  const { store } = deps;
+  const now = deps.clock();
+  try {
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.tableName,
+        Key: SETTLEMENT_HEAD,
+        UpdateExpression: 'SET #running = :running',
+        ConditionExpression:
+          '(attribute_not_exists(#running) OR #running.#runId = :runId OR #running.#startedAt < :stale) AND (attribute_not_exists(#last) OR #last < :cutoff)',
+        ExpressionAttributeNames: {
+          '#running': 'running',
+          '#runId': 'runId',
+          '#startedAt': 'startedAt',
+          '#last': 'lastCutoff',
+        },
+        ExpressionAttributeValues: {
+          ':running': { runId, cutoff: cutoff.toISOString(), startedAt: now.toISOString() },
+          ':runId': runId,
+          ':stale': new Date(now.getTime() - STALE_RUN_MS).toISOString(),
+          ':cutoff': cutoff.toISOString(),
+        },
+      }),
+    );
+  } catch (err) {
+    if (!isConditionFailed(err)) throw err;
+    const head = await readHead(store);
+    if (head.lastCutoff && head.lastCutoff >= cutoff.toISOString()) {
+      throw new ConflictError(
+        'CUTOFF_NOT_AFTER_PREVIOUS',
+        `The cutoff must be after the last run’s (${head.lastCutoff})`,
+        {
+          previousCutoff: head.lastCutoff,
+        },
+      );
+    }
+    throw new ConflictError('SETTLEMENT_RUNNING', 'Another settlement run is in progress; retry when it ends', {
+      runningRunId: head.running?.runId,
+      cutoff: head.running?.cutoff,
+    });
+  }
+}
+
+/** The payee's latest line before this cutoff: what it carries, and what that run counted of its cut minute. */
+async function previousLine(store: Store, payee: Payee, cutoff: Date) {
+  const page = await store.doc.send(
+    new QueryCommand({
+      TableName: store.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :cutoff',
+      ExpressionAttributeValues: {
+        ':pk': payeeLinesIndex(payee.payeeKind, payee.payeeId),
+        ':cutoff': cutoff.toISOString(),
+      },
+      ScanIndexForward: false,
+      Limit: 1,
+    }),
+  );
+  const item = page.Items?.[0];
+  return {
+    carriedFen: (item?.carriedFen as number | undefined) ?? 0,
+    boundaries: (item?.boundaries as Record<string, Boundary> | undefined) ?? {},
+  };
+}
+
+async function collectPayee(
+  deps: SettlementDeps,
+  run: RunRecord,
+  payee: Payee,
+  cost: RunCost,
+): Promise<{ line: SettlementLine; boundaries: Record<string, Boundary> } | null> {
+  const cutoff = new Date(run.cutoff);
+  const previous = await previousLine(deps.store, payee, cutoff);
+  let salesFen = 0;
+  let refundsFen = 0;
+  const boundaries: Record<string, Boundary> = {};
+  for (let shard = 0; shard < payee.shards; shard++) {
+    const totals = await collectShard(deps.store, {
+      runId: run.runId,
+      accountId: payee.accountId,
+      shard,
+      cutoff,
+      previousCutoff: run.previousCutoff ? new Date(run.previousCutoff) : null,
+      previousBoundary: previous.boundaries[String(shard)],
+      sealedAt: deps.clock(),
+    });
+    salesFen += totals.salesFen;
+    refundsFen += totals.refundsFen;
+    cost.bucketsRead += totals.bucketsRead;
+    cost.movementsRead += totals.movementsRead;
+    if (totals.boundary.salesFen !== 0 || totals.boundary.refundsFen !== 0) boundaries[String(shard)] = totals.boundary;
+  }
+  cost.shards += payee.shards;
+  if (salesFen === 0 && refundsFen === 0 && previous.carriedFen === 0) return null;
+  return { line: settlementLine(payee, salesFen, refundsFen, previous.carriedFen), boundaries };
+}
+
+async function writeLines(
+  store: Store,
+  run: RunRecord,
+  collected: { line: SettlementLine; boundaries: Record<string, Boundary> }[],
+) {
+  for (let i = 0; i < collected.length; i += 25) {
+    const chunk = collected.slice(i, i + 25);
+    let requests = chunk.map(({ line, boundaries }) => ({
+      PutRequest: {
+        Item: {
+          ...settlementLineKey(run.runId, line.payeeKind, line.payeeId),
+          gsi1pk: payeeLinesIndex(line.payeeKind, line.payeeId),
+          gsi1sk: `${run.cutoff}#${run.runId}`,
+          runId: run.runId,
+          cutoff: run.cutoff,
+          ...line,
+          boundaries,
+        },
+      },
+    }));
+    for (let attempt = 0; requests.length > 0; attempt++) {
+      if (attempt > 20) throw new InvariantError('settlement lines could not be written');
+      const out = await store.doc.send(new BatchWriteCommand({ RequestItems: { [store.tableName]: requests } }));
+      requests = (out.UnprocessedItems?.[store.tableName] ?? []) as typeof requests;
+    }
+  }
+}
+
+export async function runLines(store: Store, runId: string): Promise<SettlementLine[]> {
+  const lines: SettlementLine[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await store.doc.send(
+      new QueryCommand({
+        TableName: store.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :l)',
+        ExpressionAttributeValues: { ':pk': settlementRunKey(runId).pk, ':l': SETTLEMENT_LINE_PREFIX },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const i of page.Items ?? []) lines.push(toLine(i));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return lines.sort((a, b) => a.payeeKind.localeCompare(b.payeeKind) || a.payeeId.localeCompare(b.payeeId));
+}
+
+export const toLine = (i: Record<string, unknown>): SettlementLine => ({
+  payeeKind: i.payeeKind as SettlementLine['payeeKind'],
+  payeeId: i.payeeId as string,
+  salesFen: i.salesFen as number,
+  refundsFen: i.refundsFen as number,
+  feeFen: i.feeFen as number,
+  netFen: i.netFen as number,
+  payoutFen: i.payoutFen as number,
+  carriedFen: i.carriedFen as number,
+});
+
+/** The payout and the fee of one line, out of the payee's account, once (its id is the run's and the payee's). */
+async function postLine(store: Store, run: RunRecord, line: SettlementLine, payee: Payee | undefined, at: Date) {
+  if (!payee) throw new InvariantError(`no payee ${line.payeeKind}:${line.payeeId}`);
+  const out = line.payoutFen + line.feeFen;
+  if (out === 0) return;
+  await postTransfer(store, {
+    transferId: `settle:${run.runId}:${line.payeeKind}:${line.payeeId}`,
+    kind: 'settlement',
+    at: at.toISOString(),
+    description: `Settlement to ${run.cutoff}: payout ${line.payoutFen}, fee ${line.feeFen}`,
+    ref: run.runId,
+    postings: [
+      { accountId: payee.accountId, amountFen: -out },
+      ...(line.payoutFen > 0 ? [{ accountId: SYSTEM.payoutsClearing, amountFen: line.payoutFen }] : []),
+      ...(line.feeFen > 0 ? [{ accountId: SYSTEM.feeIncome, amountFen: line.feeFen }] : []),
+    ],
+  });
+}
+
+/**
+ * A settlement run: every movement into a payee account recorded before `cutoff` and not settled by an
+ * earlier run, once. In steps that each survive a crash, so the same run started again (same runId)
+ * finishes the same lines: claim the head; count each payee's shards (sealing the minutes counted);
+ * keep the lines; move payouts and fees through the ledger (idempotent transfers); release the head.
+ */
+export async function runSettlement(
+  deps: SettlementDeps,
+  input: { runId: string; cutoff: Date },
+): Promise<SettlementRun & { cost: RunCost }> {
+  const { store } = deps;
+  const cost: RunCost = { payees: 0, shards: 0, bucketsRead: 0, movementsRead: 0 };
+  const known = await readRun(store, input.runId);
+  if (known?.status === 'completed') return { ...(await settlementRun(store, input.runId))!, cost };
+  if (known && known.cutoff !== input.cutoff.toISOString()) {
+    throw new ConflictError('IDEMPOTENCY_KEY_REUSED', `Run ${input.runId} has another cutoff (${known.cutoff})`);
+  }
+  const now = deps.clock();
+  if (input.cutoff.getTime() > now.getTime() + CUTOFF_AHEAD_MS) {
+    throw new RefusedError('CUTOFF_IN_FUTURE', 'A cutoff may be at most 5 seconds ahead of the server’s clock', {
+      serverTime: now.toISOString(),
+    });
+  }
+  const head = await readHead(store);
+  if (
+    head.running &&
+    head.running.runId !== input.runId &&
+    Date.parse(head.running.startedAt) < now.getTime() - STALE_RUN_MS
+  ) {
+    // A run that died halfway is finished first, as it would have finished: then this one.
+    await runSettlement(deps, { runId: head.running.runId, cutoff: new Date(head.running.cutoff) });
+  }
+  if (!known) await claim(deps, input.runId, input.cutoff);
+  const run: RunRecord = known ?? {
+    runId: input.runId,
+    cutoff: input.cutoff.toISOString(),
+    previousCutoff: (await readHead(store)).lastCutoff ?? null,
+    status: 'collecting',
+  };
+  if (!known) {
+    await store.doc.send(
+      new PutCommand({
+        TableName: store.tableName,
+        Item: {
+          ...settlementRunKey(run.runId),
+          ...run,
+          gsi1pk: settlementRunsIndex,
+          gsi1sk: `${run.cutoff}#${run.runId}`,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+  // A cutoff a little ahead: let it pass, so that every minute before it is complete.
+  const waitMs = input.cutoff.getTime() - deps.clock().getTime() + 1;
+  if (waitMs > 0) await (deps.sleep ?? defaultSleep)(waitMs);
+
+  const payees = await listPayees(store, deps.fares, deps.facilities);
+  cost.payees = payees.length;
+  let lines: SettlementLine[];
+  if (run.status === 'collecting') {
+    const collected = (await pooled(payees, PAYEE_CONCURRENCY, (p) => collectPayee(deps, run, p, cost))).filter(
+      (c) => c !== null,
+    );
+    await writeLines(store, run, collected);
+    lines = collected.map((c) => c.line);
+    await setStatus(
+      store,
+      run.runId,
+      'lines',
+      lines.reduce((s, l) => s + l.payoutFen, 0),
+    );
+  } else {
+    lines = await runLines(store, run.runId);
+  }
+  const byAccount = new Map(payees.map((p) => [`${p.payeeKind}:${p.payeeId}`, p]));
+  const at = deps.clock();
+  await pooled(lines, PAYEE_CONCURRENCY, (l) =>
+    postLine(store, run, l, byAccount.get(`${l.payeeKind}:${l.payeeId}`), at),
+  );
+  await setStatus(store, run.runId, 'completed');
+  await release(store, run);
+  return { ...(await settlementRun(store, run.runId))!, cost };
+}
+
+async function setStatus(store: Store, runId: string, status: RunRecord['status'], payoutFen?: number) {
+  await store.doc.send(
+    new UpdateCommand({
+      TableName: store.tableName,
+      Key: settlementRunKey(runId),
+      UpdateExpression: `SET #status = :status${payoutFen === undefined ? '' : ', payoutFen = :payout'}`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':status': status, ...(payoutFen === undefined ? {} : { ':payout': payoutFen }) },
+    }),
+  );
+}
+
+async function release(store: Store, run: RunRecord) {
+  try {
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.tableName,
+        Key: SETTLEMENT_HEAD,
+        UpdateExpression: 'SET lastCutoff = :cutoff, lastRunId = :run REMOVE #running',
+        ConditionExpression: '#running.runId = :run',
+        ExpressionAttributeNames: { '#running': 'running' },
+        ExpressionAttributeValues: { ':cutoff': run.cutoff, ':run': run.runId },
+      }),
+    );
+  } catch (err) {
+    // Released already by an earlier attempt of this run.
+    if (!isConditionFailed(err)) throw err;
+  }
+}
+
+/** A run as its answer: the same body the POST gave. */
+export async function settlementRun(store: Store, runId: string): Promise<SettlementRun | undefined> {
+  const run = await readRun(store, runId);
+  if (!run) return undefined;
+  const lines = await runLines(store, runId);
+  return {
+    runId: run.runId,
+    cutoff: run.cutoff,
+    previousCutoff: run.previousCutoff,
+    lines,
+    payoutFen: lines.reduce((s, l) => s + l.payoutFen, 0),
+  };
+}
