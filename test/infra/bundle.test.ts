@@ -43,7 +43,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the shipped Lambda bundle', () => {
   it('answers through API Gateway events, without zod’s other locales', async () => {
-    expect(size).toBeLessThan(450_000);
+    // The public function builds every area's routes to serve their OpenAPI document (now with
+    // facilities, outlets and settlement): 451 KB. Without zod's other locales it stayed under 600 KB;
+    // with them it would be ~720 KB. Serving a document rendered at build time would shrink it (issue 13).
+    expect(size).toBeLessThan(600_000);
     const health = await handler(event('GET', '/v1/health'));
     expect(health.statusCode).toBe(200);
     const doc = JSON.parse((await handler(event('GET', '/openapi.json'))).body);
