@@ -1,13 +1,15 @@
-import { Aws, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, type CfnElement, CfnOutput, Fn, Stack, type StackProps, TimeZone, Validations } from 'aws-cdk-lib';
 import { HttpApi, type HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { type IRole, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
+import { type IRole, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { ScheduleExpression, Schedule as SchedulerSchedule } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { SecretName } from '../shared/secrets/secrets';
@@ -24,6 +26,8 @@ export interface ApiStackProps extends StackProps {
   topupWebhookSecret: Secret;
   residentIdPepper: Secret;
   signerRole: IRole;
+  /** The export the data stack gives the reports bucket's ARN under. */
+  reportsArnExport: string;
   /** `iss` of every token the API signs. */
   issuer: string;
   /** Requests per second the whole API takes, steady and in bursts; beyond it API Gateway answers 429. */
@@ -59,6 +63,12 @@ export class ApiStack extends Stack {
     const signerRole = Role.fromRoleArn(this, 'SignerRole', props.signerRole.roleArn, { mutable: true });
 
     const indexNames = MAIN_TABLE.globalIndexes.map((i) => i.indexName);
+    const reports: Reports = {
+      arn: Fn.importValue(props.reportsArnExport),
+      export: props.reportsArnExport,
+      // arn:<partition>:s3:::<name>
+      name: Fn.select(5, Fn.split(':', Fn.importValue(props.reportsArnExport))),
+    };
     // Said once for the whole API: only operator routes are authorized by API Gateway (IAM).
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-APIG4',
@@ -74,13 +84,18 @@ export class ApiStack extends Stack {
         entry: area.entry,
         memoryMb: area.memoryMb,
         timeoutSeconds: area.timeoutSeconds,
-        environment: { ...environment, ...secretArns },
+        environment: {
+          ...environment,
+          ...secretArns,
+          ...(area.writesReports ? { REPORTS_BUCKET: reports.name } : {}),
+        },
         ...(area.keys === 'sign' ? { role: signerRole } : {}),
         ...(area.auditLogs ? { auditLogs: true } : {}),
       });
       grantTable(props.table, fn, area.table, indexNames);
       grantKeys(props.signingKeys, fn, area.keys);
       for (const name of area.secrets) secrets[name].secret.grantRead(fn);
+      if (area.writesReports) grantReports(this, `${pascal(area.name)}Area`, reports, fn);
       if (area.name === 'citizen') fn.addToRolePolicy(smsPolicy());
       functions.push(fn);
       const integration = new HttpLambdaIntegration(`${pascal(area.name)}Integration`, fn);
@@ -99,20 +114,59 @@ export class ApiStack extends Stack {
       const { fn } = new AreaFunction(this, `${pascal(job.name)}Job`, {
         entry: job.entry,
         memoryMb: 512,
-        timeoutSeconds: 60,
-        environment,
+        timeoutSeconds: job.timeoutSeconds ?? 60,
+        environment: { ...environment, ...(job.writesReports ? { REPORTS_BUCKET: reports.name } : {}) },
       });
       grantTable(props.table, fn, job.table, indexNames);
       grantKeys(props.signingKeys, fn, job.keys);
+      if (job.writesReports) grantReports(this, `${pascal(job.name)}Job`, reports, fn);
       functions.push(fn);
-      new Rule(this, `${pascal(job.name)}Schedule`, {
-        schedule: Schedule.expression(job.schedule),
-        targets: [new LambdaFunction(fn)],
-      });
+      if ('rate' in job.schedule) {
+        new Rule(this, `${pascal(job.name)}Schedule`, {
+          schedule: Schedule.expression(job.schedule.rate),
+          targets: [new LambdaFunction(fn)],
+        });
+      } else {
+        // EventBridge Scheduler: a cron in the city's own time zone, whatever the region's clock.
+        const role = new Role(this, `${pascal(job.name)}SchedulerRole`, {
+          assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
+        });
+        new SchedulerSchedule(this, `${pascal(job.name)}Schedule`, {
+          schedule: ScheduleExpression.expression(job.schedule.shanghaiCron, TimeZone.ASIA_SHANGHAI),
+          target: new LambdaInvoke(fn, { retryAttempts: 2, role }),
+          description: `OneCard ${job.name} job`,
+        });
+        Validations.of(role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.node.defaultChild as CfnElement)}.Arn>:*]`,
+          reason:
+            'The scheduler may invoke this one job function; the grant names the function and its versions (arn:*).',
+        });
+      }
     }
     new OperatorAlarms(this, 'Alarms', { api: this.api, functions, table: props.table, topicArn: props.alarmTopicArn });
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
   }
+}
+
+/**
+ * Writing reports: s3:PutObject under `settlement/` only, in a policy of its own so that its one
+ * wildcard (the key prefix) is acknowledged alone.
+ */
+interface Reports {
+  arn: string;
+  export: string;
+  name: string;
+}
+
+function grantReports(scope: Construct, id: string, reports: Reports, fn: { role?: IRole }) {
+  const policy = new Policy(scope, `${id}ReportsPolicy`, {
+    statements: [new PolicyStatement({ actions: ['s3:PutObject'], resources: [`${reports.arn}/settlement/*`] })],
+  });
+  if (fn.role) policy.attachToRole(fn.role);
+  Validations.of(policy).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::${reports.export}/settlement/*]`,
+    reason: 'Settlement reports are written under the settlement/ prefix of the reports bucket, one object per run.',
+  });
 }
 
 function pascal(name: string) {

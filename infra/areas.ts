@@ -30,6 +30,8 @@ export interface AreaDefinition {
   secrets: SecretName[];
   /** Its logs are an audit trail: kept a year, and kept when the stack is deleted. */
   auditLogs?: boolean;
+  /** It writes reports (settlement CSVs) into the data stack's reports bucket. */
+  writesReports?: boolean;
   /** Operator routes: API Gateway checks IAM (SigV4) before the function runs. */
   iamAuth?: boolean;
   memoryMb: number;
@@ -110,6 +112,7 @@ export const AREAS: AreaDefinition[] = [
     // In-person identity checks and id-number releases compare keyed hashes.
     secrets: ['residentIdPepper'],
     auditLogs: true,
+    writesReports: true,
     iamAuth: true,
     memoryMb: 1024,
     timeoutSeconds: 60,
@@ -131,25 +134,42 @@ export const AREAS: AreaDefinition[] = [
 export interface JobDefinition {
   name: string;
   entry: string;
-  schedule: string;
+  /**
+   * When it runs: an EventBridge rule expression (`rate(1 hour)`), or a cron in the city's time zone
+   * for EventBridge Scheduler (`cron(5 4 * * ? *)` in Asia/Shanghai).
+   */
+  schedule: { rate: string } | { shanghaiCron: string };
   table: TableAccess;
   keys: KeyUse;
+  writesReports?: boolean;
+  timeoutSeconds?: number;
 }
 
 export const JOBS: JobDefinition[] = [
   {
     name: 'rotate-keys',
     entry: 'functions/jobs/rotate-keys.ts',
-    schedule: 'rate(1 day)',
+    schedule: { rate: 'rate(1 day)' },
     table: { access: 'read-write', leadingKeys: ['KEYS'] },
     keys: 'public-key',
   },
   {
     name: 'expire-topups',
     entry: 'functions/jobs/expire-topups.ts',
-    schedule: 'rate(1 hour)',
+    schedule: { rate: 'rate(1 hour)' },
     // It queries the pending top-ups' index, which leading keys cannot express: the table's items.
     table: { access: 'read-write' },
     keys: 'none',
+  },
+  {
+    // Five minutes after the business day ends at 04:00 in Shanghai: it settles that day.
+    name: 'settlement',
+    entry: 'functions/jobs/settlement.ts',
+    schedule: { shanghaiCron: 'cron(5 4 * * ? *)' },
+    table: { access: 'read-write' },
+    keys: 'none',
+    writesReports: true,
+    // Its cost grows with payees and shards, not movements (docs/settlement.md): minutes, not the 15 allowed.
+    timeoutSeconds: 900,
   },
 ];

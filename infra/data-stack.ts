@@ -1,7 +1,8 @@
-import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { AnyPrincipal, Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
+import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { MAIN_TABLE, type TableDefinition } from './tables';
@@ -16,6 +17,11 @@ export class DataStack extends Stack {
   readonly signingKeys: Key[];
   readonly topupWebhookSecret: Secret;
   readonly residentIdPepper: Secret;
+  /** Settlement reports (CSV) for operators and payees' finance teams: private, encrypted, kept. */
+  readonly reports: Bucket;
+  get reportsArnExport() {
+    return `${this.stackName}-ReportsBucketArn`;
+  }
   /** The only principal the signing keys let sign: the citizen area's function (tokens and credentials). */
   readonly signerRole: Role;
 
@@ -71,6 +77,20 @@ export class DataStack extends Stack {
       description: 'Key of the resident id number hashes',
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.reports = new Bucket(this, 'Reports', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Exported under a name of our own: the API stack grants against it, and cdk-nag names the grant by it.
+    new CfnOutput(this, 'ReportsBucketArn', { value: this.reports.bucketArn, exportName: this.reportsArnExport });
+    Validations.of(this.reports).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'Written only by the settlement job and the admin function (their logs record each report) and read by operators through IAM; CloudTrail data events are the access record where a city wants one.',
     });
     Validations.of(this.residentIdPepper).acknowledge({
       id: 'AwsSolutions-SMG4',

@@ -23,6 +23,7 @@ export function buildStacks(app: App, settings: StageSettings) {
     topupWebhookSecret: data.topupWebhookSecret,
     residentIdPepper: data.residentIdPepper,
     signerRole: data.signerRole,
+    reportsArnExport: data.reportsArnExport,
     issuer: settings.issuer,
     ...(settings.alarmTopicArn ? { alarmTopicArn: settings.alarmTopicArn } : {}),
   });

@@ -49,7 +49,7 @@ describe('data stack', () => {
     // Renaming any of these constructs would make CloudFormation replace the resource: the ledger,
     // the signing keys terminals trust, or the secrets the provider and the id hashes depend on.
     const resources = data.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string }>;
-    const STATEFUL = ['AWS::DynamoDB::GlobalTable', 'AWS::KMS::Key', 'AWS::SecretsManager::Secret'];
+    const STATEFUL = ['AWS::DynamoDB::GlobalTable', 'AWS::KMS::Key', 'AWS::SecretsManager::Secret', 'AWS::S3::Bucket'];
     const stateful = Object.entries(resources).filter(([, r]) => STATEFUL.includes(r.Type));
     expect(stateful.map(([id, r]) => [r.Type, id, r.DeletionPolicy])).toEqual([
       ['AWS::DynamoDB::GlobalTable', 'Main54E5BC70', 'Retain'],
@@ -58,6 +58,7 @@ describe('data stack', () => {
       ['AWS::KMS::Key', 'SigningKeyC3D2520A3', 'Retain'],
       ['AWS::SecretsManager::Secret', 'TopupWebhookSecret5B22523E', 'Retain'],
       ['AWS::SecretsManager::Secret', 'ResidentIdPepperF992DB82', 'Retain'],
+      ['AWS::S3::Bucket', 'Reports65402A0A', 'Retain'],
     ]);
   });
 
@@ -196,6 +197,42 @@ describe('api stack', () => {
     expect(sms).toHaveLength(1);
     expect(sms[0]).toContain('NotResource');
     expect(sms[0]).toContain('AWS::Partition');
+  });
+});
+
+describe('settlement', () => {
+  it('runs daily at 04:05 Asia/Shanghai through EventBridge Scheduler, long enough for a city’s day', () => {
+    const schedules = Object.values(api.findResources('AWS::Scheduler::Schedule'));
+    expect(schedules).toHaveLength(JOBS.filter((j) => 'shanghaiCron' in j.schedule).length);
+    expect(schedules[0]!.Properties).toMatchObject({
+      ScheduleExpression: 'cron(5 4 * * ? *)',
+      ScheduleExpressionTimezone: 'Asia/Shanghai',
+      Target: { RetryPolicy: { MaximumRetryAttempts: 2 } },
+    });
+    const functions = api.findResources('AWS::Lambda::Function');
+    const job = Object.entries(functions).find(([id]) => id.startsWith('SettlementJobFn'))![1];
+    expect(JSON.stringify(schedules[0]!.Properties.Target.Arn)).toContain(
+      Object.keys(functions).find((id) => id.startsWith('SettlementJobFn')),
+    );
+    expect(job.Properties.Timeout).toBe(900);
+  });
+
+  it('keeps reports in a private, encrypted, retained bucket that only report writers may put into', () => {
+    data.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        PublicAccessBlockConfiguration: Match.objectLike({ BlockPublicAcls: true, RestrictPublicBuckets: true }),
+        BucketEncryption: Match.anyValue(),
+        VersioningConfiguration: { Status: 'Enabled' },
+      }),
+    });
+    const writers = Object.values(api.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('s3:PutObject'),
+    );
+    expect(writers).toHaveLength(
+      AREAS.filter((a) => a.writesReports).length + JOBS.filter((j) => j.writesReports).length,
+    );
+    for (const w of writers) expect(JSON.stringify(w.Properties.PolicyDocument)).toContain('/settlement/*');
   });
 });
 
