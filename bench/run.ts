@@ -9,6 +9,7 @@ import { startLocalBackend } from '../infra/local-backend';
 import { createLogger } from '../shared/log/logger';
 import { TEST_ADMIN_TOKEN, TEST_WEBHOOK_SECRET } from '../test/support/backend';
 import { benchHttp } from './http';
+import { benchSettlement } from './settlement';
 import { benchTaps } from './taps';
 import { benchVerifier } from './verifier';
 
@@ -30,6 +31,7 @@ const backend = await startLocalBackend({
 try {
   console.log(await benchHttp(backend));
   console.log(await benchTaps(backend));
+  console.log(await benchSettlement(backend));
 } finally {
   await backend.stop();
 }

@@ -8,6 +8,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { type IRole, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { ScheduleExpression, Schedule as SchedulerSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -77,10 +78,11 @@ export class ApiStack extends Stack {
     });
 
     const functions: NodejsFunction[] = [];
+    const storedValueLogs: ILogGroup[] = [];
     for (const area of AREAS) {
       // Each area learns where its secrets are (their ARNs) and may read only those, at run time.
       const secretArns = Object.fromEntries(area.secrets.map((n) => [secrets[n].env, secrets[n].secret.secretArn]));
-      const { fn } = new AreaFunction(this, `${pascal(area.name)}Area`, {
+      const { fn, logGroup } = new AreaFunction(this, `${pascal(area.name)}Area`, {
         entry: area.entry,
         memoryMb: area.memoryMb,
         timeoutSeconds: area.timeoutSeconds,
@@ -95,7 +97,10 @@ export class ApiStack extends Stack {
       grantTable(props.table, fn, area.table, indexNames);
       grantKeys(props.signingKeys, fn, area.keys);
       for (const name of area.secrets) secrets[name].secret.grantRead(fn);
-      if (area.writesReports) grantReports(this, `${pascal(area.name)}Area`, reports, fn);
+      if (area.writesReports) {
+        grantReports(this, `${pascal(area.name)}Area`, reports, fn);
+        storedValueLogs.push(logGroup);
+      }
       if (area.name === 'citizen') fn.addToRolePolicy(smsPolicy());
       functions.push(fn);
       const integration = new HttpLambdaIntegration(`${pascal(area.name)}Integration`, fn);
@@ -111,7 +116,7 @@ export class ApiStack extends Stack {
     }
 
     for (const job of JOBS) {
-      const { fn } = new AreaFunction(this, `${pascal(job.name)}Job`, {
+      const { fn, logGroup } = new AreaFunction(this, `${pascal(job.name)}Job`, {
         entry: job.entry,
         memoryMb: 512,
         timeoutSeconds: job.timeoutSeconds ?? 60,
@@ -119,7 +124,10 @@ export class ApiStack extends Stack {
       });
       grantTable(props.table, fn, job.table, indexNames);
       grantKeys(props.signingKeys, fn, job.keys);
-      if (job.writesReports) grantReports(this, `${pascal(job.name)}Job`, reports, fn);
+      if (job.writesReports) {
+        grantReports(this, `${pascal(job.name)}Job`, reports, fn);
+        storedValueLogs.push(logGroup);
+      }
       functions.push(fn);
       if ('rate' in job.schedule) {
         new Rule(this, `${pascal(job.name)}Schedule`, {
@@ -143,7 +151,13 @@ export class ApiStack extends Stack {
         });
       }
     }
-    new OperatorAlarms(this, 'Alarms', { api: this.api, functions, table: props.table, topicArn: props.alarmTopicArn });
+    new OperatorAlarms(this, 'Alarms', {
+      api: this.api,
+      functions,
+      table: props.table,
+      topicArn: props.alarmTopicArn,
+      storedValueLogs,
+    });
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
   }
 }

@@ -23,6 +23,7 @@ export interface AreaFunctionProps {
  */
 export class AreaFunction extends Construct {
   readonly fn: NodejsFunction;
+  readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: AreaFunctionProps) {
     super(scope, id);
@@ -33,6 +34,7 @@ export class AreaFunction extends Construct {
       retention: props.auditLogs ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
       removalPolicy: props.auditLogs ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    this.logGroup = logGroup;
     this.fn = new NodejsFunction(this, 'Fn', {
       entry: props.entry,
       handler: 'handler',

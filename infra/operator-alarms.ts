@@ -4,14 +4,18 @@ import { Alarm, ComparisonOperator, type IAlarmAction, Metric, TreatMissingData 
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { STORED_VALUE_ALARM } from '../shared/settlement/daily-report';
 
 export interface OperatorAlarmsProps {
   api: HttpApi;
   functions: IFunction[];
   table: TableV2;
   topicArn?: string | undefined;
+  /** Logs where the daily report says the stored value does not balance (STORED_VALUE_MISMATCH). */
+  storedValueLogs?: ILogGroup[];
 }
 
 /**
@@ -59,5 +63,24 @@ export class OperatorAlarms extends Construct {
       10,
       'DynamoDB throttled writes: taps and payments are being retried and may answer 503',
     );
+    (props.storedValueLogs ?? []).forEach((logGroup, i) => {
+      const filter = new MetricFilter(this, `StoredValueMismatch${i}`, {
+        logGroup,
+        filterPattern: FilterPattern.literal(`"${STORED_VALUE_ALARM}"`),
+        metricNamespace: 'OneCard',
+        metricName: 'StoredValueMismatch',
+        metricValue: '1',
+      });
+      const a = new Alarm(this, `StoredValueMismatchAlarm${i}`, {
+        metric: filter.metric({ period: Duration.hours(1), statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription:
+          'The stored value outstanding differs from money received less payouts and system accounts: stop payouts and reconcile',
+      });
+      for (const action of actions) a.addAlarmAction(action);
+    });
   }
 }

@@ -10,7 +10,7 @@ import { fareRoutes } from './fare-routes';
 import { keyRoutes } from './key-routes';
 import { auditOperatorWrites, auditTrailRoutes } from './operator-audit';
 import { reconciliationRoutes } from './reconciliation-routes';
-import { settlementRoutes } from './settlement-routes';
+import { dailyReportRoutes, settlementRoutes } from './settlement-routes';
 
 /** Every /v1/admin route behind the operator check. */
 export function adminRouters(deps: AppDeps) {
@@ -27,5 +27,6 @@ export function adminRouters(deps: AppDeps) {
   reconciliationRoutes(app, deps);
   auditTrailRoutes(app, deps);
   settlementRoutes(app, deps);
+  dailyReportRoutes(app, deps);
   return [app];
 }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { NotFoundError } from '../../shared/errors';
+import { dailyReport, STORED_VALUE_ALARM } from '../../shared/settlement/daily-report';
+import { listPayees } from '../../shared/settlement/payees';
 import { settlementCsv } from '../../shared/settlement/report';
 import { runSettlement, type SettlementDeps, settlementRun } from '../../shared/settlement/run';
 import type { AppDeps } from '../deps';
@@ -115,6 +117,71 @@ export function settlementRoutes(app: Router, deps: AppDeps) {
       const run = await settlementRun(deps.store, c.req.valid('param').runId);
       if (!run) throw new NotFoundError('Settlement run');
       return c.body(settlementCsv(run), 200, { 'content-type': 'text/csv; charset=utf-8' });
+    },
+  );
+}
+
+const Flows = z.object({
+  fares: z.number().int(),
+  bills: z.number().int(),
+  purchases: z.number().int(),
+  facilities: z.number().int(),
+});
+const DailyReportSchema = z
+  .object({
+    businessDate: z.string(),
+    topupsFen: z.object({ provider: z.number().int(), cash: z.number().int() }),
+    spendingFen: Flows,
+    refundsFen: Flows,
+    allowanceFen: z.number().int(),
+    payoutsFen: z.number().int(),
+    feesFen: z.number().int(),
+    storedValue: z.object({
+      outstandingFen: z.number().int().openapi({ description: 'Every card’s balance together' }),
+      receivedFen: z.number().int().openapi({ description: 'Money received: top-ups from the provider and cash' }),
+      paidOutFen: z.number().int(),
+      inSystemFen: z
+        .number()
+        .int()
+        .openapi({ description: 'What sits in payee, campaign, fee and other system accounts' }),
+      differenceFen: z
+        .number()
+        .int()
+        .openapi({ description: 'received - paidOut - inSystem - outstanding: must be 0' }),
+      ledgerBalanced: z.boolean(),
+    }),
+    alarm: z
+      .boolean()
+      .openapi({ description: 'A difference or an unbalanced ledger: raised as an alarm, not a footnote' }),
+  })
+  .openapi('DailyReport');
+
+/** The operator's daily report, on demand; the settlement job makes it every day too. */
+export function dailyReportRoutes(app: Router, deps: AppDeps) {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/admin/reports/daily',
+      operationId: 'getDailyReport',
+      tags: ['operator'],
+      security,
+      summary:
+        'One business day (04:00 to 04:00 Asia/Shanghai): money in, spending and refunds by kind, payouts, fees, and the stored value checked',
+      request: { query: z.strictObject({ businessDate: z.iso.date() }) },
+      responses: {
+        200: { description: 'The report', content: { 'application/json': { schema: DailyReportSchema } } },
+        ...errorResponses(400, 401, 403),
+      },
+    }),
+    async (c) => {
+      const report = await dailyReport(
+        deps.store,
+        await listPayees(deps.store, deps.fares, deps.facilities),
+        c.req.valid('query').businessDate,
+        deps.clock(),
+      );
+      if (report.alarm) c.get('logger').error(STORED_VALUE_ALARM, { ...report.storedValue });
+      return c.json(report, 200);
     },
   );
 }

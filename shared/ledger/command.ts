@@ -6,7 +6,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { InvariantError, invariant, RefusedError, RetryLaterError } from '../errors';
-import { accountKey, entryKey, minuteOf, payeeBucketKey, payeeMovementsIndex, transferKey } from '../store/keys';
+import { accountKey, entryKey, minuteBucketKey, minuteOf, payeeMovementsIndex, transferKey } from '../store/keys';
 import type { Store } from '../store/store';
 import { accountLayout, payeeOf } from './accounts';
 import type { Holds } from './holds';
@@ -202,7 +202,7 @@ export function buildTransaction(
     const spec = plan.transfer;
     assertBalanced(spec);
     const postings = netPostings(spec.postings);
-    const payee = payeeMovement(spec, postings, recordedAt);
+    const bucketed = bucketedMovement(spec, postings, recordedAt);
     out.push({
       Put: {
         TableName: tableName,
@@ -213,7 +213,7 @@ export function buildTransaction(
           contentHash: transferContentHash(spec),
           refundedFen: 0,
           recordedAt: recordedAt.toISOString(),
-          ...(payee?.record ?? {}),
+          ...(bucketed?.record ?? {}),
           // JSON text: DynamoDB keeps a string byte for byte, so a replay answers the very same body.
           result: JSON.stringify(plan.result),
         },
@@ -223,8 +223,8 @@ export function buildTransaction(
     meanings.push({ kind: 'replay' });
     for (const posting of postings) {
       const layout = accountLayout(posting.accountId);
-      if (payee && posting.accountId === payee.accountId) {
-        out.push({ Update: payeeBucketUpdate(tableName, spec, posting, payee) });
+      if (bucketed && posting.accountId === bucketed.accountId) {
+        out.push({ Update: bucketUpdate(tableName, spec, posting, bucketed) });
         meanings.push({ kind: 'replan' });
       } else if (layout.kind === 'wallet') {
         const wallet = walletByAccount.get(posting.accountId);
@@ -330,60 +330,70 @@ const REFUSAL_MESSAGES: Record<WalletRefusal, string> = {
 };
 const refusalMessage = (code: WalletRefusal) => REFUSAL_MESSAGES[code];
 
-interface PayeeMovement {
+interface BucketedMovement {
   accountId: string;
   shard: number;
   minute: number;
-  salesFen: number;
-  refundsFen: number;
+  /** What the posting put in (a payee's sale) and took out (a payee's refund; a top-up out of clearing). */
+  inFen: number;
+  outFen: number;
   /** What the transfer record keeps for settlement's boundary reads (the index of the shard's minute). */
   record: Record<string, unknown>;
 }
 
 /**
- * A transfer's posting to a payee account (at most one: a purchase pays one merchant), and how
- * settlement counts it: into the payee is a sale, out of it a refund; settlement's own payouts and
- * fees count as neither.
+ * Accounts whose money lives in minute buckets: the payees (what settlement reads) and top-up clearing
+ * (what the operator report reads of a day's money in). None has a floor, so none needs its balance
+ * read: an ADD into the minute's item is enough.
  */
-function payeeMovement(spec: TransferSpec, postings: Posting[], recordedAt: Date): PayeeMovement | undefined {
-  const payees = postings.filter((p) => payeeOf(p.accountId) !== null);
-  invariant(payees.length <= 1, `transfer ${spec.transferId} posts to ${payees.length} payee accounts`);
-  const posting = payees[0];
+const isBucketed = (accountId: string) =>
+  payeeOf(accountId) !== null || accountLayout(accountId).kind === 'topup-clearing';
+
+/**
+ * A transfer's posting to a bucketed account (at most one: a purchase pays one merchant, a top-up
+ * comes from clearing), and how it counts: into a payee is a sale, out of it a refund; settlement's
+ * own payouts and fees count as neither.
+ */
+function bucketedMovement(spec: TransferSpec, postings: Posting[], recordedAt: Date): BucketedMovement | undefined {
+  const bucketed = postings.filter((p) => isBucketed(p.accountId));
+  invariant(bucketed.length <= 1, `transfer ${spec.transferId} posts to ${bucketed.length} bucketed accounts`);
+  const posting = bucketed[0];
   if (!posting) return undefined;
   const shard = Math.floor(Math.random() * accountLayout(posting.accountId).shards);
   const minute = minuteOf(recordedAt);
-  const settled = spec.kind !== 'settlement';
-  const salesFen = settled ? Math.max(0, posting.amountFen) : 0;
-  const refundsFen = settled ? Math.max(0, -posting.amountFen) : 0;
+  const counted = spec.kind !== 'settlement';
+  const inFen = counted ? Math.max(0, posting.amountFen) : 0;
+  const outFen = counted ? Math.max(0, -posting.amountFen) : 0;
+  const settled = counted && payeeOf(posting.accountId) !== null;
   return {
     accountId: posting.accountId,
     shard,
     minute,
-    salesFen,
-    refundsFen,
+    inFen,
+    outFen,
     record: settled
       ? {
           gsi1pk: payeeMovementsIndex(posting.accountId, shard, minute),
           gsi1sk: `${recordedAt.toISOString()}#${spec.transferId}`,
-          settleSalesFen: salesFen,
-          settleRefundsFen: refundsFen,
+          settleSalesFen: inFen,
+          settleRefundsFen: outFen,
         }
       : {},
   };
 }
 
-/** The payee's minute bucket: its balance, and what settlement counts; refused once a run sealed the minute. */
-function payeeBucketUpdate(tableName: string, spec: TransferSpec, posting: Posting, payee: PayeeMovement) {
+/** The account's minute bucket: its balance and what went in and out; refused once a run sealed the minute. */
+function bucketUpdate(tableName: string, spec: TransferSpec, posting: Posting, moved: BucketedMovement) {
   return {
     TableName: tableName,
-    Key: payeeBucketKey(payee.accountId, payee.shard, payee.minute),
+    Key: minuteBucketKey(moved.accountId, moved.shard, moved.minute),
     UpdateExpression:
-      'ADD #balance :amount, #sales :sales, #refunds :refunds, #count :one SET #accountId = :id, #kind = :kind, #shard = :shard, #minute = :minute',
+      'ADD #balance :amount, #in :in, #out :out, #count :one SET #accountId = :id, #kind = :kind, #shard = :shard, #minute = :minute',
     ConditionExpression: 'attribute_not_exists(#sealed)',
     ExpressionAttributeNames: {
       '#balance': 'balanceFen',
-      '#sales': 'salesFen',
-      '#refunds': 'refundsFen',
+      '#in': 'inFen',
+      '#out': 'outFen',
       '#count': 'movements',
       '#accountId': 'accountId',
       '#kind': 'kind',
@@ -393,13 +403,13 @@ function payeeBucketUpdate(tableName: string, spec: TransferSpec, posting: Posti
     },
     ExpressionAttributeValues: {
       ':amount': posting.amountFen,
-      ':sales': payee.salesFen,
-      ':refunds': payee.refundsFen,
+      ':in': moved.inFen,
+      ':out': moved.outFen,
       ':one': spec.kind === 'settlement' ? 0 : 1,
-      ':id': payee.accountId,
-      ':kind': accountLayout(payee.accountId).kind,
-      ':shard': payee.shard,
-      ':minute': payee.minute,
+      ':id': moved.accountId,
+      ':kind': accountLayout(moved.accountId).kind,
+      ':shard': moved.shard,
+      ':minute': moved.minute,
     },
   };
 }

@@ -17,7 +17,7 @@ import {
   type OutletsConfig,
   outletLimits,
 } from './model';
-import { TILL_GUARD, tillWrite } from './till';
+import { cityCashWrite, TILL_GUARD, tillWrite } from './till';
 
 export interface OutletDeps extends PresentationDeps {
   outlets: () => Promise<OutletsConfig>;
@@ -100,7 +100,10 @@ export async function cashTopup(deps: OutletDeps, outlet: Outlet, req: CashTopup
             { accountId: card.cardId, amountFen: req.amountFen },
           ],
         },
-        writes: [tillWrite(deps.store.tableName, outlet.scope.outletId, date, req.amountFen, limits.maxDailyCashFen)],
+        writes: [
+          tillWrite(deps.store.tableName, outlet.scope.outletId, date, req.amountFen, limits.maxDailyCashFen),
+          cityCashWrite(deps.store.tableName, date, req.amountFen),
+        ],
         result: {
           topupId: req.topupId,
           cardId: card.cardId,

@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { GuardedWrite } from '../ledger/command';
-import { tillKey } from '../store/keys';
+import { cityCashKey, tillKey } from '../store/keys';
 import type { Store } from '../store/store';
 import type { Till } from './model';
 
@@ -44,6 +44,29 @@ export function tillWrite(
     },
     onConditionFailed: 'replan',
   };
+}
+
+/** Every outlet's cash of a business day together, for the operator report: counted with each top-up. */
+export function cityCashWrite(tableName: string, date: string, amountFen: number) {
+  return {
+    item: {
+      Update: {
+        TableName: tableName,
+        Key: cityCashKey(date),
+        UpdateExpression: 'ADD #count :one, #cash :amount',
+        ExpressionAttributeNames: { '#count': 'topupsCount', '#cash': 'cashFen' },
+        ExpressionAttributeValues: { ':one': 1, ':amount': amountFen },
+      },
+    },
+    onConditionFailed: 'replan' as const,
+  };
+}
+
+export async function cityCashOn(store: Store, date: string): Promise<number> {
+  const { Item } = await store.doc.send(
+    new GetCommand({ TableName: store.tableName, Key: cityCashKey(date), ConsistentRead: true }),
+  );
+  return (Item?.cashFen as number | undefined) ?? 0;
 }
 
 /** The cash an outlet took in a business day, which it owes the city at the day's end. */

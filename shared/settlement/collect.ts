@@ -106,9 +106,10 @@ async function seal(store: Store, pk: string, sk: string, runId: string, at: Dat
       ReturnValues: 'ALL_NEW',
     }),
   );
+  // Into a payee is a sale, out of it a refund (settlement's own payouts count neither: see the ledger).
   return {
-    salesFen: (Attributes?.salesFen as number | undefined) ?? 0,
-    refundsFen: (Attributes?.refundsFen as number | undefined) ?? 0,
+    salesFen: (Attributes?.inFen as number | undefined) ?? 0,
+    refundsFen: (Attributes?.outFen as number | undefined) ?? 0,
   };
 }
 

@@ -35,13 +35,14 @@ export const entryKey = (accountId: string, seq: number) => ({
 export const ENTRY_PREFIX = 'E#';
 
 /**
- * A payee account's money lives in one item per shard and minute of recording: what it took in that
- * minute (sales, refunds) is what settlement reads, and a run seals the minutes it settled.
+ * A payee's (and top-up clearing's) money lives in one item per shard and minute of recording: what
+ * went in and out that minute is what settlement and the operator report read, and a settlement run
+ * seals the minutes it settled.
  */
 export const BUCKET_PREFIX = 'M';
 export const minuteOf = (at: Date) => Math.floor(at.getTime() / 60_000);
 export const bucketSk = (minute: number) => `${BUCKET_PREFIX}${String(minute).padStart(10, '0')}`;
-export const payeeBucketKey = (accountId: string, shard: number, minute: number) => ({
+export const minuteBucketKey = (accountId: string, shard: number, minute: number) => ({
   pk: `ACCT#${accountId}#${shard}`,
   sk: bucketSk(minute),
 });
@@ -96,6 +97,7 @@ export const cashTopupKey = (topupId: string) => ({ pk: `CASHTOP#${topupId}`, sk
 export const identityCheckKey = (checkId: string) => ({ pk: `IDCHECK#${checkId}`, sk: 'I' });
 /** An outlet's cash per business day: what it owes the city at the day's end. */
 export const tillKey = (outletId: string, businessDate: string) => ({ pk: `TILL#${outletId}`, sk: businessDate });
+export const cityCashKey = (businessDate: string) => ({ pk: 'TILLS', sk: businessDate });
 
 /** Settlement: the head (last cutoff, the run in progress), each run, and its lines (one per payee). */
 export const SETTLEMENT_HEAD = { pk: 'SETTLE', sk: 'head' } as const;

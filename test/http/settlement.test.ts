@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { businessDate } from '../../shared/time/shanghai';
 import { useTestBackend } from '../support/backend';
 import { adminAuth, jsonRequest } from '../support/citizen';
 import { asMachine, type Machine, registerMachine, visitBody } from '../support/gate';
@@ -164,6 +165,23 @@ describe('a settlement cycle', () => {
     expect(mine.json.items[0]).toMatchObject({ runId: third.runId, cutoff: third.cutoff });
     const billerLines = await asMachine(app, water, 'GET', '/v1/biller/settlements');
     expect(billerLines.json.items).toEqual([expect.objectContaining({ runId: first.json.runId, payoutFen: 4560 })]);
+
+    // The operator's day balances to the fen: what came in, what was spent, paid out and kept.
+    const day = await body(
+      await app.request(`/v1/admin/reports/daily?businessDate=${businessDate(new Date())}`, { headers: adminAuth }),
+    );
+    expect(day).toMatchObject({
+      topupsFen: { provider: 30_000, cash: 0 },
+      spendingFen: { purchases: 2500 + 500 + 2000, bills: 4560, fares: 200 + 400 + 100, facilities: 500 },
+      refundsFen: { purchases: 500, bills: 0, fares: 200, facilities: 0 },
+      payoutsFen: first.json.payoutFen + second.payoutFen + third.payoutFen,
+      feesFen: 15 + 5 + 20,
+      alarm: false,
+    });
+    expect(day.storedValue.differenceFen).toBe(0);
+    expect(day.storedValue.outstandingFen).toBe(
+      (await body(await app.request('/v1/me/card', { headers: r.auth }))).balanceFen,
+    );
   }, 60_000);
 
   it('refuses a cutoff not after the last run’s, one in the future, and an unknown run', async () => {

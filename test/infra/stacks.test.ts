@@ -187,6 +187,10 @@ describe('api stack', () => {
     expect(alarms.filter((m) => m === 'Errors')).toHaveLength(AREAS.length + JOBS.length);
     expect(alarms).toContain('5xx');
     expect(alarms).toContain('WriteThrottleEvents');
+    // The daily report's stored-value check, from the logs of whoever makes the report.
+    expect(alarms.filter((m) => m === 'StoredValueMismatch')).toHaveLength(
+      AREAS.filter((a) => a.writesReports).length + JOBS.filter((j) => j.writesReports).length,
+    );
   });
 
   it('lets the citizen function send SMS to phone numbers but to no topic, in any partition', () => {
