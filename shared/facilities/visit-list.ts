@@ -1,5 +1,4 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { decodeCursor, nextCursor } from '../store/cursor';
+import { ownerIndexPage } from '../store/index-page';
 import { cardVisitsIndex, visitKey } from '../store/keys';
 import type { Store } from '../store/store';
 import type { VisitKind, VisitResult } from './model';
@@ -15,32 +14,19 @@ export interface VisitListItem extends VisitResult {
 
 /** A card's accepted visits and rental starts and ends, newest first, with the rules that set each fee. */
 export async function visitsOf(store: Store, cardId: string, limit: number, cursor?: string) {
-  const pk = cardVisitsIndex(cardId);
-  const page = await store.doc.send(
-    new QueryCommand({
-      TableName: store.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': pk },
-      ScanIndexForward: false,
-      Limit: Math.min(limit, VISITS_MAX_PAGE),
-      ...(cursor
-        ? {
-            ExclusiveStartKey: (() => {
-              const sk = decodeCursor(cursor, VISIT_SK);
-              const visitId = sk.slice(sk.lastIndexOf('#') + 1);
-              return { gsi1pk: pk, gsi1sk: sk, ...visitKey(visitId) };
-            })(),
-          }
-        : {}),
-    }),
-  );
-  const items: VisitListItem[] = (page.Items ?? []).map((i) => ({
+  const page = await ownerIndexPage(store, {
+    indexPk: cardVisitsIndex(cardId),
+    limit,
+    maxPage: VISITS_MAX_PAGE,
+    cursor,
+    skShape: VISIT_SK,
+    tableKeyOf: (sk) => visitKey(sk.slice(sk.lastIndexOf('#') + 1)),
+  });
+  const items: VisitListItem[] = page.items.map((i) => ({
     ...(JSON.parse(i.result as string) as VisitResult),
     facilityId: i.facilityId as string,
     kind: i.kind as VisitKind,
     at: i.at as string,
   }));
-  const last = page.LastEvaluatedKey;
-  return { items, nextCursor: nextCursor(last ? { sk: last.gsi1sk } : undefined) };
+  return { items, nextCursor: page.nextCursor };
 }

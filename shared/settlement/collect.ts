@@ -1,6 +1,7 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { invariant } from '../errors';
-import { bucketSk, minuteOf, payeeMovementsIndex } from '../store/keys';
+import { minuteBuckets } from '../ledger/buckets';
+import { minuteOf, payeeMovementsIndex } from '../store/keys';
 import type { Store } from '../store/store';
 import type { Boundary } from './model';
 
@@ -18,6 +19,7 @@ export interface ShardTotals {
   /** What was counted of the cutoff's own minute: the next run counts the rest of it. */
   boundary: Boundary;
   bucketsRead: number;
+  sealsWritten: number;
   movementsRead: number;
 }
 
@@ -46,34 +48,28 @@ export async function collectShard(
   const prevMinute = input.previousCutoff ? minuteOf(input.previousCutoff) : null;
   const prev =
     input.previousBoundary && input.previousBoundary.minute === prevMinute ? input.previousBoundary : undefined;
-  const pk = `ACCT#${input.accountId}#${input.shard}`;
   const from = prevMinute === null ? 0 : Math.max(0, prevMinute - LATE_MINUTES);
   let salesFen = 0;
   let refundsFen = 0;
   let bucketsRead = 0;
+  let sealsWritten = 0;
 
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await store.doc.send(
-      new QueryCommand({
-        TableName: store.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': pk, ':from': bucketSk(from), ':to': bucketSk(cutoffMinute - 1) },
-        ConsistentRead: true,
-        Limit: PAGE,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const bucket of page.Items ?? []) {
-      bucketsRead++;
-      if (bucket.sealedBy !== undefined && bucket.sealedBy !== input.runId) continue; // an earlier run's
-      const sealed = await seal(store, bucket.pk as string, bucket.sk as string, input.runId, input.sealedAt);
-      const counted = bucket.minute === prevMinute && prev ? prev : { salesFen: 0, refundsFen: 0 };
-      salesFen += sealed.salesFen - counted.salesFen;
-      refundsFen += sealed.refundsFen - counted.refundsFen;
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  // Only the last minutes before the cutoff are sealed: a later run looks at them again, and a movement
+  // in flight may still write them. Older minutes are final (no attempt commits minutes after it
+  // recorded its time) and no later run reads them: they are counted as they are, without a write.
+  const sealFrom = cutoffMinute - LATE_MINUTES;
+  for await (const bucket of minuteBuckets(store, input.accountId, input.shard, from, cutoffMinute - 1, true)) {
+    bucketsRead++;
+    if (bucket.sealedBy !== undefined && bucket.sealedBy !== input.runId) continue; // an earlier run's
+    const sealed =
+      bucket.minute >= sealFrom
+        ? await seal(store, bucket.pk, bucket.sk, input.runId, input.sealedAt)
+        : { salesFen: bucket.inFen ?? 0, refundsFen: bucket.outFen ?? 0 };
+    if (bucket.minute >= sealFrom) sealsWritten++;
+    const counted = bucket.minute === prevMinute && prev ? prev : { salesFen: 0, refundsFen: 0 };
+    salesFen += sealed.salesFen - counted.salesFen;
+    refundsFen += sealed.refundsFen - counted.refundsFen;
+  }
 
   const cut = await movementsBefore(
     store,
@@ -89,6 +85,7 @@ export async function collectShard(
     refundsFen,
     boundary: { minute: cutoffMinute, salesFen: cut.salesFen, refundsFen: cut.refundsFen },
     bucketsRead,
+    sealsWritten,
     movementsRead: cut.movements,
   };
 }

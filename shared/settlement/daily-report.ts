@@ -1,8 +1,9 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { accountLayout, type PayeeKind, SYSTEM } from '../ledger/accounts';
+import { minuteBuckets } from '../ledger/buckets';
 import { reconcile } from '../ledger/reconcile';
 import { cityCashOn } from '../outlets/till';
-import { bucketSk, settlementRunsIndex } from '../store/keys';
+import { minuteOf, settlementRunsIndex } from '../store/keys';
 import type { Store } from '../store/store';
 import { BUSINESS_DAY_START_HOUR } from '../time/shanghai';
 import type { Payee } from './model';
@@ -58,26 +59,10 @@ async function flows(store: Store, accountId: string, from: Date, to: Date) {
   let outFen = 0;
   const shards = accountLayout(accountId).shards;
   for (let shard = 0; shard < shards; shard++) {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await store.doc.send(
-        new QueryCommand({
-          TableName: store.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': `ACCT#${accountId}#${shard}`,
-            ':from': bucketSk(Math.floor(from.getTime() / 60_000)),
-            ':to': bucketSk(Math.floor(to.getTime() / 60_000) - 1),
-          },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const b of page.Items ?? []) {
-        inFen += (b.inFen as number | undefined) ?? 0;
-        outFen += (b.outFen as number | undefined) ?? 0;
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    for await (const b of minuteBuckets(store, accountId, shard, minuteOf(from), minuteOf(to) - 1)) {
+      inFen += b.inFen ?? 0;
+      outFen += b.outFen ?? 0;
+    }
   }
   return { inFen, outFen };
 }

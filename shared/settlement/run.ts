@@ -53,6 +53,7 @@ export interface RunCost {
   payees: number;
   shards: number;
   bucketsRead: number;
+  sealsWritten: number;
   movementsRead: number;
 }
 
@@ -177,6 +178,7 @@ async function collectPayee(
     salesFen += totals.salesFen;
     refundsFen += totals.refundsFen;
     cost.bucketsRead += totals.bucketsRead;
+    cost.sealsWritten += totals.sealsWritten;
     cost.movementsRead += totals.movementsRead;
     if (totals.boundary.salesFen !== 0 || totals.boundary.refundsFen !== 0) boundaries[String(shard)] = totals.boundary;
   }
@@ -273,7 +275,7 @@ export async function runSettlement(
   input: { runId: string; cutoff: Date },
 ): Promise<SettlementRun & { cost: RunCost }> {
   const { store } = deps;
-  const cost: RunCost = { payees: 0, shards: 0, bucketsRead: 0, movementsRead: 0 };
+  const cost: RunCost = { payees: 0, shards: 0, bucketsRead: 0, sealsWritten: 0, movementsRead: 0 };
   const known = await readRun(store, input.runId);
   if (known?.status === 'completed') return { ...(await settlementRun(store, input.runId))!, cost };
   if (known && known.cutoff !== input.cutoff.toISOString()) {
