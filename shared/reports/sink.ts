@@ -13,7 +13,9 @@ const SAFE_NAME = /^[\w.-]+(\/[\w.-]+)*$/;
 export function folderSink(dir: string | undefined): ReportSink {
   return {
     async put(name, body) {
-      if (!SAFE_NAME.test(name)) throw new Error(`not a report name: ${name}`);
+      if (!SAFE_NAME.test(name) || name.split('/').some((part) => part === '.' || part === '..')) {
+        throw new Error(`not a report name: ${name}`);
+      }
       if (!dir) return;
       const path = join(resolve(dir), name);
       await mkdir(dirname(path), { recursive: true });
