@@ -1,4 +1,5 @@
 import { adminRouters } from './admin/routers';
+import { agencyRouters } from './agency/routers';
 import { billerRouters } from './biller/routers';
 import { citizenRouters } from './citizen/routers';
 import type { AppDeps } from './deps';
@@ -19,6 +20,7 @@ export function allRouters(deps: AppDeps) {
     ...merchantRouters(deps),
     ...billerRouters(deps),
     ...outletRouters(deps),
+    ...agencyRouters(deps),
     webhookRoutes(deps),
     ...adminRouters(deps),
   ];

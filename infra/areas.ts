@@ -103,6 +103,18 @@ export const AREAS: AreaDefinition[] = [
     timeoutSeconds: 10,
   },
   {
+    name: 'agency',
+    entry: 'functions/agency/handler.ts',
+    routes: ['ANY /v1/agency/{proxy+}'],
+    table: { access: 'read-write' },
+    keys: 'none',
+    // Records are matched to cards by the keyed hash of the id number.
+    secrets: ['residentIdPepper'],
+    memoryMb: 1024,
+    // 500 records, each a transaction and a card lookup, within this.
+    timeoutSeconds: 30,
+  },
+  {
     name: 'admin',
     entry: 'functions/admin/handler.ts',
     routes: ['ANY /v1/admin/{proxy+}'],

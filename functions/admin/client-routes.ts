@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { PROGRAMS } from '../../shared/benefits/model';
 import { catalogHas } from '../../shared/catalog/catalog';
 import {
   CLIENT_KINDS,
@@ -45,6 +46,11 @@ const RegisterClient = z.discriminatedUnion('kind', [
     scope: z.strictObject({ facilityId: FacilityIdSchema }),
   }),
   z.strictObject({ kind: z.literal('service-outlet'), ...common, scope: z.strictObject({ outletId: OutletIdSchema }) }),
+  z.strictObject({
+    kind: z.literal('agency'),
+    ...common,
+    scope: z.strictObject({ programs: z.array(z.enum(PROGRAMS)).min(1).max(PROGRAMS.length) }),
+  }),
 ]);
 
 const ClientSchema = z
@@ -70,7 +76,7 @@ export function clientRoutes(app: Router, deps: AppDeps) {
       security,
       summary: 'Register a machine client',
       description:
-        'scope by kind: transit-terminal {routeIds}, merchant-pos {merchantId}, biller {billerId}, facility-gate {facilityId}, service-outlet {outletId} (the operator’s own label, 1 to 64 of A-Z a-z 0-9 _ -); routes, merchants, billers and facilities must exist.',
+        'scope by kind: transit-terminal {routeIds}, merchant-pos {merchantId}, biller {billerId}, facility-gate {facilityId}, service-outlet {outletId} (the operator’s own label, 1 to 64 of A-Z a-z 0-9 _ -), agency {programs} (senior-allowance, student, disabled); routes, merchants, billers and facilities must exist.',
       request: { body: jsonBody(RegisterClient) },
       responses: {
         201: { description: 'Registered', content: { 'application/json': { schema: ClientSchema } } },
@@ -203,6 +209,8 @@ async function checkScope(deps: AppDeps, identity: MachineIdentity) {
       return;
     case 'service-outlet':
       // An outlet is the operator's own label: it exists once a client names it.
+      return;
+    case 'agency':
       return;
   }
 }

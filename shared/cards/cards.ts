@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { applyRecordsToNewCard } from '../benefits/eligibility';
+import type { Grant } from '../benefits/model';
 import type { CityConfig } from '../city/model';
 import { changeDenyList } from '../denylist/denylist';
 import { ConflictError, NotFoundError, RefusedError, RetryLaterError } from '../errors';
@@ -35,8 +37,10 @@ export type CardItem = WalletItem & {
   birthDate?: string;
   /** An in-person check (operator or service outlet) vouched that the holder is who the id number says. */
   identityVerified?: boolean;
-  /** A concession granted by an operator or an agency: priced only once the identity is verified. */
+  /** A concession granted by an operator: priced only once the identity is verified. */
   concession?: FareClass | null;
+  /** Agencies' student and disabled records of the holder, by program. */
+  grants?: Record<string, Grant>;
   /** The keyed hash of the holder's resident id number (never the number itself). */
   residentIdHash?: string;
   negativeLimitFen: number;
@@ -146,6 +150,8 @@ export async function openCard(
         ],
       }),
     );
+    // Records an agency uploaded before the holder opened the card apply from now on.
+    await applyRecordsToNewCard(store, cardId, ridHash);
     return { card: wallet.Item as CardItem, created: true };
   } catch (err) {
     if (!isCancelled(err)) throw err;

@@ -1,3 +1,5 @@
+import { grantInForce } from '../benefits/grants';
+import type { Grant } from '../benefits/model';
 import type { FareClass } from '../fares/fare-table';
 import { shanghaiDate } from '../time/shanghai';
 
@@ -17,8 +19,10 @@ export function ageOnDate(birthDate: string, date: string): number {
 export interface ClassBasis {
   birthDate?: string;
   identityVerified?: boolean;
-  /** Granted by an operator or an agency's eligibility record: student, disabled (or senior on other evidence). */
+  /** Granted by an operator on evidence it checked: student, disabled (or senior on other evidence). */
   concession?: FareClass | null;
+  /** Agencies' records of the holder (student, disabled): each counts while it is in force. */
+  grants?: Record<string, Grant>;
 }
 
 /** Concessions in the order they win when several apply: the cheapest first (disabled and senior ride free). */
@@ -33,6 +37,8 @@ export function effectiveFareClass(basis: ClassBasis, now: Date, seniorAgeYears:
   if (!basis.identityVerified) return 'adult';
   const eligible = new Set<FareClass>();
   if (basis.concession && basis.concession !== 'adult') eligible.add(basis.concession);
+  const today = shanghaiDate(now);
+  for (const grant of Object.values(basis.grants ?? {})) if (grantInForce(grant, today)) eligible.add(grant.program);
   if (basis.birthDate && ageInYears(basis.birthDate, now) >= seniorAgeYears) eligible.add('senior');
   return PRECEDENCE.find((c) => eligible.has(c)) ?? 'adult';
 }

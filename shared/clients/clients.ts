@@ -1,12 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { JWK } from 'jose';
+import type { Program } from '../benefits/model';
 import { ForbiddenError, NotFoundError } from '../errors';
 import { isConditionFailed } from '../store/conditions';
 import { clientKey } from '../store/keys';
 import type { Store } from '../store/store';
 
-export const CLIENT_KINDS = ['transit-terminal', 'merchant-pos', 'biller', 'facility-gate', 'service-outlet'] as const;
+export const CLIENT_KINDS = [
+  'transit-terminal',
+  'merchant-pos',
+  'biller',
+  'facility-gate',
+  'service-outlet',
+  'agency',
+] as const;
 export type ClientKind = (typeof CLIENT_KINDS)[number];
 
 /** What each kind of client may act on: its scope's shape follows from its kind. */
@@ -15,7 +23,8 @@ export type MachineIdentity =
   | { kind: 'merchant-pos'; scope: { merchantId: string } }
   | { kind: 'biller'; scope: { billerId: string } }
   | { kind: 'facility-gate'; scope: { facilityId: string } }
-  | { kind: 'service-outlet'; scope: { outletId: string } };
+  | { kind: 'service-outlet'; scope: { outletId: string } }
+  | { kind: 'agency'; scope: { programs: Program[] } };
 export type ScopeOf<K extends ClientKind> = Extract<MachineIdentity, { kind: K }>['scope'];
 export type ClientScope = MachineIdentity['scope'];
 
@@ -45,6 +54,7 @@ const ID_PREFIX: Record<ClientKind, string> = {
   biller: 'bil',
   'facility-gate': 'gate',
   'service-outlet': 'outl',
+  agency: 'agcy',
 };
 
 export async function registerClient(

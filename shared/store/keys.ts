@@ -110,3 +110,11 @@ export const SETTLEMENT_LINE_PREFIX = 'L#';
 /** A payee's lines, newest first, through the owner index. */
 export const payeeLinesIndex = (payeeKind: string, payeeId: string) => `PAYEELINES#${payeeKind}#${payeeId}`;
 export const settlementRunsIndex = 'SETLRUNS';
+
+/** Agencies' eligibility records: by the agency's own id, by the holder's id hash (the index), by program. */
+export const eligibilityKey = (agencyId: string, recordId: string) => ({ pk: `ELIG#${agencyId}#${recordId}`, sk: 'R' });
+export const residentRecordsIndex = (residentIdHash: string) => `ELIGRID#${residentIdHash}`;
+export const eligibilityProgramKey = (program: string, agencyId: string, recordId: string) => ({
+  pk: `ELIGPROG#${program}`,
+  sk: `${agencyId}#${recordId}`,
+});

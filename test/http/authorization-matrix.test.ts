@@ -18,6 +18,7 @@ type Caller =
   | 'biller'
   | 'facility-gate'
   | 'service-outlet'
+  | 'agency'
   | 'disabled-client'
   | 'operator';
 const CALLERS: Caller[] = [
@@ -29,6 +30,7 @@ const CALLERS: Caller[] = [
   'biller',
   'facility-gate',
   'service-outlet',
+  'agency',
   'disabled-client',
   'operator',
 ];
@@ -44,6 +46,7 @@ function allowed(path: string): Set<Caller> {
     return new Set(['transit-terminal', 'merchant-pos', 'facility-gate', 'service-outlet']);
   if (path.startsWith('/v1/facilities/')) return new Set(['facility-gate']);
   if (path.startsWith('/v1/outlet/')) return new Set(['service-outlet']);
+  if (path.startsWith('/v1/agency/')) return new Set(['agency']);
   if (path.startsWith('/v1/merchant/')) return new Set(['merchant-pos']);
   if (path.startsWith('/v1/biller/')) return new Set(['biller']);
   // The top-up webhook: only the provider's HMAC signature, which none of these callers has.
@@ -58,7 +61,7 @@ interface Machine {
 let citizen: Rider;
 let other: Rider;
 let machines: Record<
-  'transit-terminal' | 'merchant-pos' | 'biller' | 'facility-gate' | 'service-outlet' | 'disabled-client',
+  'transit-terminal' | 'merchant-pos' | 'biller' | 'facility-gate' | 'service-outlet' | 'agency' | 'disabled-client',
   Machine
 >;
 
@@ -82,6 +85,7 @@ beforeAll(async () => {
     biller: await registerMachine('biller', { billerId: 'water' }),
     'facility-gate': await registerMachine('facility-gate', { facilityId: 'f-park' }),
     'service-outlet': await registerMachine('service-outlet', { outletId: 'o-station' }),
+    agency: await registerMachine('agency', { programs: ['senior-allowance'] }),
     'disabled-client': disabled,
   };
 });

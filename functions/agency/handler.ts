@@ -1,0 +1,7 @@
+import { handle } from 'hono/aws-lambda';
+import { cloudDeps } from '../cloud-deps';
+import { createShell } from '../http/shell';
+import { agencyRouters } from './routers';
+
+const deps = cloudDeps('agency');
+export const handler = handle(createShell({ logger: deps.logger }, ...agencyRouters(deps)));

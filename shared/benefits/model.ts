@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/** What agencies vouch for: the senior living allowance, and the student and disabled concessions. */
+export const PROGRAMS = ['senior-allowance', 'student', 'disabled'] as const;
+export type Program = (typeof PROGRAMS)[number];
+/** The allowance's special groups: minimum living guarantee, five guarantees, key entitled groups; or none. */
+export const GROUPS = ['dibao', 'wubao', 'youfu', 'none'] as const;
+export type Group = (typeof GROUPS)[number];
+export const RECORD_STATUSES = ['active', 'ended', 'deceased'] as const;
+export type RecordStatus = (typeof RECORD_STATUSES)[number];
+
+export const MAX_RECORDS_PER_UPLOAD = 500;
+
+/**
+ * A record as an agency sends it. Fields are checked one record at a time (a bad record gets its own
+ * error and stores nothing; the others are stored), so they are loosely typed here.
+ */
+export const UploadedRecordSchema = z.strictObject({
+  recordId: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, '1 to 64 of A-Z a-z 0-9 _ . : -'),
+  idNumber: z.string().max(32),
+  program: z.string().max(64),
+  group: z.string().max(32),
+  validFrom: z.string().max(32),
+  validTo: z.string().max(32).nullable(),
+  status: z.string().max(32),
+});
+export type UploadedRecord = z.infer<typeof UploadedRecordSchema>;
+
+/** A record as it is kept: the id number only as its keyed hash (and masked, for the agency's reports). */
+export interface EligibilityRecord {
+  agencyId: string;
+  recordId: string;
+  residentIdHash: string;
+  residentIdMasked: string;
+  birthDate: string;
+  program: Program;
+  group: Group;
+  validFrom: string;
+  validTo: string | null;
+  status: RecordStatus;
+  updatedAt: string;
+}
+
+/** A concession an agency's record grants a card: kept on the card, priced only on a verified identity. */
+export interface Grant {
+  program: 'student' | 'disabled';
+  validFrom: string;
+  validTo: string | null;
+  status: RecordStatus;
+}
