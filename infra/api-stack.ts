@@ -174,13 +174,20 @@ interface Reports {
 
 function grantReports(scope: Construct, id: string, reports: Reports, fn: { role?: IRole }) {
   const policy = new Policy(scope, `${id}ReportsPolicy`, {
-    statements: [new PolicyStatement({ actions: ['s3:PutObject'], resources: [`${reports.arn}/settlement/*`] })],
+    statements: [
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [`${reports.arn}/settlement/*`, `${reports.arn}/allowance/*`],
+      }),
+    ],
   });
   if (fn.role) policy.attachToRole(fn.role);
-  Validations.of(policy).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::${reports.export}/settlement/*]`,
-    reason: 'Settlement reports are written under the settlement/ prefix of the reports bucket, one object per run.',
-  });
+  for (const prefix of ['settlement', 'allowance']) {
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${reports.export}/${prefix}/*]`,
+      reason: `Reports are written under the ${prefix}/ prefix of the reports bucket, one object per run.`,
+    });
+  }
 }
 
 function pascal(name: string) {

@@ -184,4 +184,14 @@ export const JOBS: JobDefinition[] = [
     // Its cost grows with payees and shards, not movements (docs/settlement.md): minutes, not the 15 allowed.
     timeoutSeconds: 900,
   },
+  {
+    // The first of each month at 04:10 in Shanghai: the month's senior living allowance.
+    name: 'allowance',
+    entry: 'functions/jobs/allowance.ts',
+    schedule: { shanghaiCron: 'cron(10 4 1 * ? *)' },
+    table: { access: 'read-write' },
+    keys: 'none',
+    writesReports: true,
+    timeoutSeconds: 900,
+  },
 ];

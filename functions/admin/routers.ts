@@ -1,6 +1,7 @@
 import type { AppDeps } from '../deps';
 import { operatorAuth } from '../http/auth';
 import { newRouter } from '../http/router';
+import { allowanceRoutes } from './allowance-routes';
 import { auditRoutes } from './audit-routes';
 import { operatorCardRoutes } from './card-routes';
 import { catalogRoutes } from './catalog-routes';
@@ -28,5 +29,6 @@ export function adminRouters(deps: AppDeps) {
   auditTrailRoutes(app, deps);
   settlementRoutes(app, deps);
   dailyReportRoutes(app, deps);
+  allowanceRoutes(app, deps);
   return [app];
 }

@@ -6,7 +6,9 @@ import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
 import { errorResponses, jsonBody } from '../http/schemas';
 
-const RecordSchema = UploadedRecordSchema.openapi('EligibilityRecord', {
+// Built with the OpenAPI-aware z from the domain's shape: a schema made before @hono/zod-openapi
+// extended zod has no .openapi() (the order of imports decides, so never rely on it).
+const RecordSchema = z.strictObject(UploadedRecordSchema.shape).openapi('EligibilityRecord', {
   description:
     'idNumber: the 18-character resident id (17 digits and an ISO 7064 MOD 11-2 check character, e.g. 11010519491231002X), kept only as a keyed hash; program senior-allowance, student or disabled; group dibao, wubao, youfu or none; validFrom and validTo YYYY-MM-DD (validTo may be null); status active, ended or deceased. Each record is checked on its own.',
 });

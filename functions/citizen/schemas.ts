@@ -25,6 +25,7 @@ export const CardSchema = z
       'Taken by open holds that may come back (a zone entry’s maximum fare until its exit); a top-up counts it as balance',
     ),
     negativeLimitFen: fen('How far transit taps may take the balance below 0'),
+    allowanceThisMonthFen: fen('This month’s senior living allowance paid into the card (0 if none)'),
   })
   .openapi('Card');
 

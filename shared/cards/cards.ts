@@ -12,6 +12,7 @@ import { newWalletPut } from '../ledger/wallets';
 import { cancellationCodes, isCancelled, isConditionFailed } from '../store/conditions';
 import { accountKey, citizenKey, residentIdKey } from '../store/keys';
 import type { Store } from '../store/store';
+import { shanghaiDate } from '../time/shanghai';
 import { effectiveFareClass } from './fare-class';
 import { maskResidentId, residentIdHash } from './resident-id';
 
@@ -25,6 +26,8 @@ export interface Card {
   /** Taken by holds that may come back (a zone entry's maximum fare until the exit). */
   heldFen: number;
   negativeLimitFen: number;
+  /** This month's senior living allowance, once paid (Asia/Shanghai month). */
+  allowanceThisMonthFen: number;
 }
 
 /** Who froze a card: only an operator lifts an operator's freeze (the hotline's, for a stolen phone). */
@@ -39,6 +42,7 @@ export type CardItem = WalletItem & {
   identityVerified?: boolean;
   /** A concession granted by an operator: priced only once the identity is verified. */
   concession?: FareClass | null;
+  lastAllowance?: { month: string; amountFen: number };
   /** Agencies' student and disabled records of the holder, by program. */
   grants?: Record<string, Grant>;
   /** The keyed hash of the holder's resident id number (never the number itself). */
@@ -70,6 +74,8 @@ export function toCard(item: CardItem, now: Date, rules: CardRules): Card {
     identityVerified: item.identityVerified === true,
     balanceFen: item.balanceFen,
     heldFen: openHoldsFen(item.holds, now),
+    allowanceThisMonthFen:
+      item.lastAllowance?.month === shanghaiDate(now).slice(0, 7) ? item.lastAllowance.amountFen : 0,
     negativeLimitFen: item.negativeLimitFen,
   };
 }

@@ -23,6 +23,8 @@ export const ACCOUNT_KINDS = [
   'outlet-till',
   'payouts-clearing',
   'fee-income',
+  'treasury',
+  'allowance-fund',
 ] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
@@ -34,6 +36,10 @@ export const SYSTEM = {
   payoutsClearing: 'sys:payouts-clearing',
   /** The merchants' fees the city earns at settlement. */
   feeIncome: 'sys:fee-income',
+  /** Where the city's money for benefits comes from (outside the ledger, like top-up clearing). */
+  treasury: 'sys:treasury',
+  /** The allowance fund: funded from the treasury, pays the monthly allowance; never below 0. */
+  allowanceFund: 'sys:allowance-fund',
 } as const;
 
 /** A transit operator's earnings: the fares of its routes (the fare table names each route's operator). */
@@ -70,6 +76,9 @@ export function accountLayout(accountId: string): AccountLayout {
   if (accountId === SYSTEM.adjustments) return { kind: 'adjustments', shards: 1, shardFloorFen: null };
   if (accountId === SYSTEM.payoutsClearing) return { kind: 'payouts-clearing', shards: 1, shardFloorFen: null };
   if (accountId === SYSTEM.feeIncome) return { kind: 'fee-income', shards: 1, shardFloorFen: null };
+  if (accountId === SYSTEM.treasury) return { kind: 'treasury', shards: 1, shardFloorFen: null };
+  // One item with a floor: a run's payments are checked against the whole fund, not a shard of it.
+  if (accountId === SYSTEM.allowanceFund) return { kind: 'allowance-fund', shards: 1, shardFloorFen: 0 };
   if (/^merchant:[\w-]+:payable$/.test(accountId)) return { kind: 'merchant-payable', shards: 4, shardFloorFen: null };
   if (/^biller:[\w-]+:payable$/.test(accountId)) return { kind: 'biller-payable', shards: 4, shardFloorFen: null };
   if (/^campaign:[\w-]+:budget$/.test(accountId)) return { kind: 'campaign-budget', shards: 1, shardFloorFen: 0 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AllowanceRulesSchema } from '../benefits/allowance-rules';
 import { BillerSeedSchema } from '../bills/model';
 import { CampaignSchema, MerchantSchema } from '../campaigns/model';
 import { CityConfigSchema } from '../city/model';
@@ -17,6 +18,7 @@ export const SEED_FILES = {
   }),
   'facilities.json': FacilityCatalogSchema,
   'outlets.json': OutletsConfigSchema,
+  'allowance.json': AllowanceRulesSchema,
 } as const;
 
 export interface SeedData {
@@ -27,6 +29,7 @@ export interface SeedData {
   campaigns: z.infer<(typeof SEED_FILES)['merchants.json']>['campaigns'];
   facilities: z.infer<(typeof SEED_FILES)['facilities.json']>;
   outlets: z.infer<(typeof SEED_FILES)['outlets.json']>;
+  allowance: z.infer<(typeof SEED_FILES)['allowance.json']>;
 }
 
 export class SeedError extends Error {
@@ -56,5 +59,6 @@ export function parseSeeds(files: Record<keyof typeof SEED_FILES, unknown>): See
     campaigns: merchants.campaigns,
     facilities: parsed['facilities.json'] as SeedData['facilities'],
     outlets: parsed['outlets.json'] as SeedData['outlets'],
+    allowance: parsed['allowance.json'] as SeedData['allowance'],
   };
 }

@@ -1,7 +1,15 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { seedBillPut } from '../bills/bills';
 import { createCampaign } from '../campaigns/create';
-import { CITY_CONFIG, catalogKey, facilityCatalogKey, fareTableKey, OUTLETS_CONFIG, SEED_MARKER } from '../store/keys';
+import {
+  allowanceRulesKey,
+  CITY_CONFIG,
+  catalogKey,
+  facilityCatalogKey,
+  fareTableKey,
+  OUTLETS_CONFIG,
+  SEED_MARKER,
+} from '../store/keys';
 import type { Store } from '../store/store';
 import type { SeedData } from './schema';
 
@@ -19,6 +27,7 @@ export async function seedStore(store: Store, seeds: SeedData, now: Date): Promi
   await put({ ...fareTableKey(seeds.fares.version), table: seeds.fares });
   await put({ ...facilityCatalogKey(seeds.facilities.version), catalog: seeds.facilities });
   await put({ ...OUTLETS_CONFIG, config: seeds.outlets });
+  await put({ ...allowanceRulesKey(seeds.allowance.version), rules: seeds.allowance });
   for (const merchant of seeds.merchants) await put({ ...catalogKey('merchant', merchant.merchantId), ...merchant });
   for (const campaign of seeds.campaigns) await createCampaign(store, campaign, now);
   for (const biller of seeds.billers) {

@@ -118,3 +118,14 @@ export const eligibilityProgramKey = (program: string, agencyId: string, recordI
   pk: `ELIGPROG#${program}`,
   sk: `${agencyId}#${recordId}`,
 });
+export const ALLOWANCE_RULES_PK = 'ALLOWANCE';
+export const allowanceRulesKey = (version: number) => ({
+  pk: ALLOWANCE_RULES_PK,
+  sk: `v${String(version).padStart(8, '0')}`,
+});
+/** An allowance run, and its report rows (one per record considered). */
+export const allowanceRunKey = (runId: string) => ({ pk: `ALWRUN#${runId}`, sk: 'R' });
+export const allowanceRowKey = (runId: string, n: number) => ({
+  pk: `ALWRUN#${runId}`,
+  sk: `row#${String(n).padStart(8, '0')}`,
+});

@@ -61,3 +61,19 @@ describe('reports on disk', () => {
     }
   });
 });
+
+describe('npm run job -- allowance', () => {
+  it('runs this month’s allowance against the local stack', async () => {
+    await fetch(`${url}/v1/admin/benefit-funding`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
+        'content-type': 'application/json',
+        'idempotency-key': 'fund-job-test',
+      },
+      body: JSON.stringify({ amountFen: 1000 }),
+    });
+    const run = await job('allowance', { ONECARD_URL: url, ONECARD_ADMIN_TOKEN: TEST_ADMIN_TOKEN });
+    expect([run.code, run.out]).toEqual([0, expect.stringMatching(/^allowance for \d{4}-\d{2}: 0 cards paid, 0 fen/)]);
+  }, 30_000);
+});

@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import { createRoute, z } from '@hono/zod-openapi';
+import {
+  allowanceCsv,
+  allowanceRows,
+  allowanceRules,
+  allowanceRun,
+  fundAllowance,
+  runAllowance,
+  SKIP_REASONS,
+} from '../../shared/benefits/allowance';
+import { NotFoundError } from '../../shared/errors';
+import type { AppDeps } from '../deps';
+import { idempotent } from '../http/idempotency';
+import type { Router } from '../http/router';
+import { errorResponses, IdempotencyKeyHeader, jsonBody } from '../http/schemas';
+
+const security = [{ operator: [] }];
+const RunSchema = z
+  .object({
+    runId: z.string(),
+    month: z.string(),
+    paidCount: z.number().int(),
+    paidFen: z.number().int(),
+    skipped: z
+      .partialRecord(z.enum(SKIP_REASONS), z.number().int())
+      .openapi({ description: 'Records skipped, by reason' }),
+  })
+  .openapi('AllowanceRun');
+const RowSchema = z
+  .object({
+    recordId: z.string(),
+    agencyId: z.string(),
+    residentIdMasked: z.string(),
+    group: z.string(),
+    cardId: z.string().nullable(),
+    status: z.enum(['paid', 'skipped']),
+    reason: z.enum(SKIP_REASONS).nullable(),
+    amountFen: z.number().int(),
+  })
+  .openapi('AllowanceReportRow');
+const RunParams = z.object({ runId: z.string().min(1).max(64) });
+const keyed = (prefix: string, key: string) =>
+  `${prefix}_${createHash('sha256').update(key).digest('base64url').slice(0, 24)}`;
+
+/** The senior living allowance: the city funds it; a monthly run pays it into cards; civil affairs gets the report. */
+export function allowanceRoutes(app: Router, deps: AppDeps) {
+  const once = idempotent(deps.store, deps.clock, () => 'operator');
+  const rules = allowanceRules(deps.store, deps.clock);
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/admin/benefit-funding',
+      operationId: 'fundAllowance',
+      tags: ['operator'],
+      security,
+      middleware: [once] as const,
+      summary: 'Fund the allowance account from the city treasury',
+      request: {
+        headers: IdempotencyKeyHeader,
+        body: jsonBody(z.strictObject({ amountFen: z.number().int().min(1).max(10_000_000_000) })),
+      },
+      responses: {
+        201: {
+          description: 'Funded',
+          content: { 'application/json': { schema: z.object({ fundBalanceFen: z.number().int() }) } },
+        },
+        ...errorResponses(400, 401, 403, 409, 503),
+      },
+    }),
+    async (c) => {
+      const { amountFen } = c.req.valid('json');
+      const transferId = keyed('fund', c.get('idempotencyKey'));
+      return c.json({ fundBalanceFen: await fundAllowance(deps.store, transferId, amountFen, deps.clock()) }, 201);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/admin/allowance-runs',
+      operationId: 'startAllowanceRun',
+      tags: ['operator'],
+      security,
+      middleware: [once] as const,
+      summary: 'Pay the month’s senior living allowance to every eligible card not yet paid for it',
+      description:
+        'Each card at most once a month however many runs. A run the fund cannot cover in full pays nothing (409 FUND_INSUFFICIENT). A month after the current one (Asia/Shanghai) is 422 MONTH_IN_FUTURE.',
+      request: {
+        headers: IdempotencyKeyHeader,
+        body: jsonBody(z.strictObject({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM') })),
+      },
+      responses: {
+        201: { description: 'The run', content: { 'application/json': { schema: RunSchema } } },
+        ...errorResponses(400, 401, 403, 409, 422, 503),
+      },
+    }),
+    async (c) => {
+      const { month } = c.req.valid('json');
+      const runId = keyed('alw', c.get('idempotencyKey'));
+      const run = await runAllowance(deps.store, { clock: deps.clock, rules }, { runId, month });
+      await deps.reports.put(
+        `allowance/${runId}.csv`,
+        allowanceCsv(await allowanceRows(deps.store, runId)),
+        'text/csv',
+      );
+      return c.json(run, 201);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/admin/allowance-runs/{runId}/report',
+      operationId: 'getAllowanceReport',
+      tags: ['operator'],
+      security,
+      summary: 'The run’s report for civil affairs: every record considered, paid or skipped and why (masked ids)',
+      request: { params: RunParams },
+      responses: {
+        200: {
+          description: 'The report',
+          content: { 'application/json': { schema: RunSchema.extend({ rows: z.array(RowSchema) }) } },
+        },
+        ...errorResponses(401, 403, 404),
+      },
+    }),
+    async (c) => {
+      const { runId } = c.req.valid('param');
+      const run = await allowanceRun(deps.store, runId);
+      if (!run) throw new NotFoundError('Allowance run');
+      return c.json({ ...run, rows: await allowanceRows(deps.store, runId) }, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/admin/allowance-runs/{runId}/report.csv',
+      operationId: 'getAllowanceReportCsv',
+      tags: ['operator'],
+      security,
+      summary: 'The run’s report as CSV (RFC 4180), one row per record considered',
+      request: { params: RunParams },
+      responses: {
+        200: {
+          description: 'recordId,agencyId,residentIdMasked,group,cardId,status,reason,amountFen',
+          content: { 'text/csv': { schema: z.string() } },
+        },
+        ...errorResponses(401, 403, 404),
+      },
+    }),
+    async (c) => {
+      const { runId } = c.req.valid('param');
+      if (!(await allowanceRun(deps.store, runId))) throw new NotFoundError('Allowance run');
+      return c.body(allowanceCsv(await allowanceRows(deps.store, runId)), 200, {
+        'content-type': 'text/csv; charset=utf-8',
+      });
+    },
+  );
+}

@@ -1,0 +1,319 @@
+import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { CardItem } from '../cards/cards';
+import { ConflictError, InvariantError, RefusedError } from '../errors';
+import { SYSTEM } from '../ledger/accounts';
+import { runCommand } from '../ledger/command';
+import { openHoldsFen } from '../ledger/holds';
+import { postTransfer, storedTransfer } from '../ledger/transfers';
+import { csvOf } from '../settlement/lines';
+import {
+  ALLOWANCE_RULES_PK,
+  accountKey,
+  allowanceRowKey,
+  allowanceRunKey,
+  eligibilityProgramKey,
+  residentIdKey,
+} from '../store/keys';
+import type { Store } from '../store/store';
+import { versionedDocuments } from '../store/versioned';
+import { shanghaiDate } from '../time/shanghai';
+import { type AllowanceRules, allowanceFen } from './allowance-rules';
+import { grantInForce } from './grants';
+import type { EligibilityRecord } from './model';
+
+export const SKIP_REASONS = [
+  'IDENTITY_NOT_VERIFIED',
+  'NO_CARD',
+  'DECEASED',
+  'BALANCE_LIMIT',
+  'NOT_IN_BAND',
+  'NOT_ACTIVE',
+  'ALREADY_PAID',
+] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
+export interface AllowanceRow {
+  recordId: string;
+  agencyId: string;
+  residentIdMasked: string;
+  group: string;
+  cardId: string | null;
+  status: 'paid' | 'skipped';
+  reason: SkipReason | null;
+  amountFen: number;
+}
+
+export interface AllowanceRun {
+  runId: string;
+  month: string;
+  paidCount: number;
+  paidFen: number;
+  skipped: Partial<Record<SkipReason, number>>;
+}
+
+export const allowanceRules = (store: Store, clock: () => Date) =>
+  versionedDocuments<AllowanceRules>(store, clock, {
+    pk: ALLOWANCE_RULES_PK,
+    field: 'rules',
+    cacheMs: 60_000,
+    what: 'Allowance rules',
+  });
+
+/** The fund's balance: one item (a floor of 0 guards every payment). */
+export async function fundBalanceFen(store: Store): Promise<number> {
+  const { Item } = await store.doc.send(
+    new GetCommand({ TableName: store.tableName, Key: accountKey(SYSTEM.allowanceFund, 0), ConsistentRead: true }),
+  );
+  return (Item?.balanceFen as number | undefined) ?? 0;
+}
+
+/** The city funds the allowance: from the treasury to the fund, once per transfer id. */
+export async function fundAllowance(store: Store, transferId: string, amountFen: number, at: Date): Promise<number> {
+  await postTransfer(store, {
+    transferId,
+    kind: 'funding',
+    at: at.toISOString(),
+    description: 'Allowance fund from the treasury',
+    ref: transferId,
+    postings: [
+      { accountId: SYSTEM.treasury, amountFen: -amountFen },
+      { accountId: SYSTEM.allowanceFund, amountFen },
+    ],
+  });
+  return fundBalanceFen(store);
+}
+
+async function allRecords(store: Store): Promise<EligibilityRecord[]> {
+  const out: EligibilityRecord[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await store.doc.send(
+      new QueryCommand({
+        TableName: store.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': eligibilityProgramKey('senior-allowance', '', '').pk },
+        ExclusiveStartKey: start,
+      }),
+    );
+    out.push(...((page.Items ?? []) as EligibilityRecord[]));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
+}
+
+async function cardOf(store: Store, ridHash: string): Promise<CardItem | undefined> {
+  const rid = await store.doc.send(
+    new GetCommand({ TableName: store.tableName, Key: residentIdKey(ridHash), ConsistentRead: true }),
+  );
+  if (!rid.Item) return undefined;
+  const { Item } = await store.doc.send(
+    new GetCommand({ TableName: store.tableName, Key: accountKey(rid.Item.cardId as string), ConsistentRead: true }),
+  );
+  return Item as CardItem | undefined;
+}
+
+const paymentId = (month: string, cardId: string) => `allowance:${month}:${cardId}`;
+
+/**
+ * The monthly allowance run: every card whose holder has an active senior-allowance record valid on
+ * the month's first day, is in a band by age that day and group, and is verified in person, is paid
+ * once for the month (the payment's transfer id names month and card, so no second run pays it
+ * again), from the fund, into the card (a frozen card too). If the fund cannot cover every payment the
+ * run pays nothing (409 FUND_INSUFFICIENT). Every record considered is a row of the run's report.
+ */
+export async function runAllowance(
+  store: Store,
+  deps: { clock: () => Date; rules: ReturnType<typeof allowanceRules> },
+  input: { runId: string; month: string },
+): Promise<AllowanceRun> {
+  const known = await allowanceRun(store, input.runId);
+  if (known) return known;
+  const now = deps.clock();
+  if (input.month > shanghaiDate(now).slice(0, 7)) {
+    throw new RefusedError('MONTH_IN_FUTURE', 'A month up to the current one (Asia/Shanghai) may be run');
+  }
+  const firstDay = `${input.month}-01`;
+  const rules = await deps.rules.at(new Date(`${firstDay}T00:00:00+08:00`));
+  const records = await allRecords(store);
+  const deceased = new Set(records.filter((r) => r.status === 'deceased').map((r) => r.residentIdHash));
+  const rows: AllowanceRow[] = [];
+  const due: { row: AllowanceRow; card: CardItem }[] = [];
+  const seen = new Set<string>();
+  for (const r of records) {
+    const row: AllowanceRow = {
+      recordId: r.recordId,
+      agencyId: r.agencyId,
+      residentIdMasked: r.residentIdMasked,
+      group: r.group,
+      cardId: null,
+      status: 'skipped',
+      reason: null,
+      amountFen: 0,
+    };
+    rows.push(row);
+    const skip = (reason: SkipReason) => {
+      row.reason = reason;
+    };
+    if (deceased.has(r.residentIdHash)) {
+      skip('DECEASED');
+      continue;
+    }
+    if (!grantInForce(r, firstDay)) {
+      skip('NOT_ACTIVE');
+      continue;
+    }
+    const amount = allowanceFen(rules, r.birthDate, r.group, firstDay);
+    if (amount === null) {
+      skip('NOT_IN_BAND');
+      continue;
+    }
+    const card = await cardOf(store, r.residentIdHash);
+    if (!card) {
+      skip('NO_CARD');
+      continue;
+    }
+    row.cardId = card.cardId;
+    if (!card.identityVerified) {
+      skip('IDENTITY_NOT_VERIFIED');
+      continue;
+    }
+    // One payment a month per card, whichever record names it.
+    if (seen.has(card.cardId) || (await storedTransfer(store, { transferId: paymentId(input.month, card.cardId) }))) {
+      skip('ALREADY_PAID');
+      continue;
+    }
+    seen.add(card.cardId);
+    const max = typeof card.maxBalanceFen === 'number' ? card.maxBalanceFen : Number.POSITIVE_INFINITY;
+    if (card.balanceFen + openHoldsFen(card.holds, now) + amount > max) {
+      skip('BALANCE_LIMIT');
+      continue;
+    }
+    row.amountFen = amount;
+    due.push({ row, card });
+  }
+  const totalFen = due.reduce((s, d) => s + d.row.amountFen, 0);
+  const fund = await fundBalanceFen(store);
+  if (totalFen > fund) {
+    throw new ConflictError('FUND_INSUFFICIENT', `The fund holds ${fund} fen; this month’s payments need ${totalFen}`, {
+      fundBalanceFen: fund,
+      neededFen: totalFen,
+    });
+  }
+  for (const { row, card } of due) {
+    try {
+      await pay(store, input.month, card.cardId, row.amountFen, now);
+      row.status = 'paid';
+    } catch (err) {
+      // The card filled up since it was read: skipped like the others over the limit.
+      if ((err as { code?: string }).code !== 'BALANCE_LIMIT') throw err;
+      row.reason = 'BALANCE_LIMIT';
+      row.amountFen = 0;
+    }
+  }
+  const run: AllowanceRun = {
+    runId: input.runId,
+    month: input.month,
+    paidCount: rows.filter((r) => r.status === 'paid').length,
+    paidFen: rows.reduce((s, r) => s + (r.status === 'paid' ? r.amountFen : 0), 0),
+    skipped: {},
+  };
+  for (const r of rows) if (r.reason) run.skipped[r.reason] = (run.skipped[r.reason] ?? 0) + 1;
+  await writeRows(store, input.runId, rows);
+  await store.doc.send(
+    new PutCommand({
+      TableName: store.tableName,
+      Item: { ...allowanceRunKey(input.runId), ...run, rows: rows.length },
+    }),
+  );
+  return run;
+}
+
+/** One month's allowance into one card, once: the card shows it (and the statement, kind allowance). */
+function pay(store: Store, month: string, cardId: string, amountFen: number, now: Date) {
+  const transferId = paymentId(month, cardId);
+  return runCommand(store, {
+    reads: { wallet: accountKey(cardId) },
+    plan: () => ({
+      transfer: {
+        transferId,
+        kind: 'allowance' as const,
+        at: now.toISOString(),
+        description: `Senior living allowance ${month}`,
+        ref: month,
+        postings: [
+          { accountId: SYSTEM.allowanceFund, amountFen: -amountFen },
+          { accountId: cardId, amountFen },
+        ],
+      },
+      walletAttributes: { [cardId]: { lastAllowance: { month, amountFen } } },
+      result: { transferId },
+    }),
+    replay: async () => ((await storedTransfer(store, { transferId })) ? { transferId } : undefined),
+  });
+}
+
+async function writeRows(store: Store, runId: string, rows: AllowanceRow[]) {
+  for (let i = 0; i < rows.length; i += 25) {
+    let requests = rows.slice(i, i + 25).map((row, j) => ({
+      PutRequest: { Item: { ...allowanceRowKey(runId, i + j), ...row } },
+    }));
+    for (let attempt = 0; requests.length > 0; attempt++) {
+      if (attempt > 20) throw new InvariantError('allowance report rows could not be written');
+      const out = await store.doc.send(new BatchWriteCommand({ RequestItems: { [store.tableName]: requests } }));
+      requests = (out.UnprocessedItems?.[store.tableName] ?? []) as typeof requests;
+    }
+  }
+}
+
+export async function allowanceRun(store: Store, runId: string): Promise<AllowanceRun | undefined> {
+  const { Item } = await store.doc.send(
+    new GetCommand({ TableName: store.tableName, Key: allowanceRunKey(runId), ConsistentRead: true }),
+  );
+  if (!Item) return undefined;
+  return {
+    runId: Item.runId as string,
+    month: Item.month as string,
+    paidCount: Item.paidCount as number,
+    paidFen: Item.paidFen as number,
+    skipped: Item.skipped as AllowanceRun['skipped'],
+  };
+}
+
+export async function allowanceRows(store: Store, runId: string): Promise<AllowanceRow[]> {
+  const rows: AllowanceRow[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await store.doc.send(
+      new QueryCommand({
+        TableName: store.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :row)',
+        ExpressionAttributeValues: { ':pk': allowanceRunKey(runId).pk, ':row': 'row#' },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const i of page.Items ?? []) {
+      const { pk: _pk, sk: _sk, ...row } = i;
+      rows.push(row as AllowanceRow);
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return rows;
+}
+
+export const ALLOWANCE_CSV_HEADER = [
+  'recordId',
+  'agencyId',
+  'residentIdMasked',
+  'group',
+  'cardId',
+  'status',
+  'reason',
+  'amountFen',
+] as const;
+
+export function allowanceCsv(rows: AllowanceRow[]): string {
+  return csvOf(
+    ALLOWANCE_CSV_HEADER,
+    rows.map((r) => ALLOWANCE_CSV_HEADER.map((c) => r[c] ?? '')),
+  );
+}
