@@ -1,4 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { allowanceRules } from '../../shared/benefits/allowance';
+import { AllowanceRulesSchema } from '../../shared/benefits/allowance-rules';
 import { fareClassOf, setConcession } from '../../shared/cards/cards';
 import { FacilityCatalogSchema } from '../../shared/facilities/model';
 import { FARE_CLASSES, FareTableSchema } from '../../shared/fares/fare-table';
@@ -18,6 +20,13 @@ export function fareRoutes(app: Router, deps: AppDeps) {
     pricedBy:
       'Taps are priced by the version in force at their own time, so offline uploads keep the fare of the day they rode.',
     store: deps.fares,
+  });
+  versionedRoutes(app, {
+    path: 'allowance-rules',
+    what: 'allowance rules',
+    schema: AllowanceRulesSchema,
+    pricedBy: 'A month’s allowance is paid by the version in force on its first day.',
+    store: allowanceRules(deps.store, deps.clock),
   });
   versionedRoutes(app, {
     path: 'facility-catalogs',

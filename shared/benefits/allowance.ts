@@ -9,6 +9,7 @@ import { csvOf } from '../settlement/lines';
 import {
   ALLOWANCE_RULES_PK,
   accountKey,
+  allowanceDayKey,
   allowanceRowKey,
   allowanceRunKey,
   eligibilityProgramKey,
@@ -16,7 +17,7 @@ import {
 } from '../store/keys';
 import type { Store } from '../store/store';
 import { versionedDocuments } from '../store/versioned';
-import { shanghaiDate } from '../time/shanghai';
+import { businessDate, shanghaiDate } from '../time/shanghai';
 import { type AllowanceRules, allowanceFen } from './allowance-rules';
 import { grantInForce } from './grants';
 import type { EligibilityRecord } from './model';
@@ -246,6 +247,20 @@ function pay(store: Store, month: string, cardId: string, amountFen: number, now
         ],
       },
       walletAttributes: { [cardId]: { lastAllowance: { month, amountFen } } },
+      writes: [
+        {
+          item: {
+            Update: {
+              TableName: store.tableName,
+              Key: allowanceDayKey(businessDate(now)),
+              UpdateExpression: 'ADD #paid :amount',
+              ExpressionAttributeNames: { '#paid': 'paidFen' },
+              ExpressionAttributeValues: { ':amount': amountFen },
+            },
+          },
+          onConditionFailed: 'replan' as const,
+        },
+      ],
       result: { transferId },
     }),
     replay: async () => ((await storedTransfer(store, { transferId })) ? { transferId } : undefined),
@@ -316,4 +331,12 @@ export function allowanceCsv(rows: AllowanceRow[]): string {
     ALLOWANCE_CSV_HEADER,
     rows.map((r) => ALLOWANCE_CSV_HEADER.map((c) => r[c] ?? '')),
   );
+}
+
+/** Allowances paid in a business day, all cards together (the operator's daily report). */
+export async function allowancesPaidOn(store: Store, date: string): Promise<number> {
+  const { Item } = await store.doc.send(
+    new GetCommand({ TableName: store.tableName, Key: allowanceDayKey(date), ConsistentRead: true }),
+  );
+  return (Item?.paidFen as number | undefined) ?? 0;
 }

@@ -1,4 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { allowancesPaidOn } from '../benefits/allowance';
 import { accountLayout, type PayeeKind, SYSTEM } from '../ledger/accounts';
 import { minuteBuckets } from '../ledger/buckets';
 import { reconcile } from '../ledger/reconcile';
@@ -117,7 +118,7 @@ export async function dailyReport(store: Store, payees: Payee[], date: string, n
     topupsFen: { provider, cash },
     spendingFen,
     refundsFen,
-    allowanceFen: 0,
+    allowanceFen: await allowancesPaidOn(store, date),
     payoutsFen,
     feesFen,
     storedValue: {

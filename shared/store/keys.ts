@@ -129,3 +129,5 @@ export const allowanceRowKey = (runId: string, n: number) => ({
   pk: `ALWRUN#${runId}`,
   sk: `row#${String(n).padStart(8, '0')}`,
 });
+/** Allowances paid per business day, city-wide: the operator report's figure. */
+export const allowanceDayKey = (businessDate: string) => ({ pk: 'ALLOWANCES', sk: businessDate });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testClock, useTestBackend } from '../support/backend';
-import { adminAuth, jsonRequest, login, residentId } from '../support/citizen';
+import { adminAuth, jsonRequest, login, residentId, topUp } from '../support/citizen';
 import { asMachine, type Machine, registerMachine } from '../support/gate';
 import { body } from '../support/http';
 
@@ -34,6 +34,7 @@ const POPULATION: Holder[] = [
   { label: 'no card', birthDate: '1940-02-02', group: 'dibao' },
   { label: 'deceased', birthDate: '1930-03-03', group: 'dibao', card: 'verified', status: 'deceased' },
   { label: 'frozen for a lost phone', birthDate: '1941-01-01', group: 'youfu', card: 'frozen' },
+  { label: 'near the card limit', birthDate: '1925-01-01', group: 'none', card: 'verified' },
 ];
 const people = new Map<string, { idNumber: string; token?: string; cardId?: string }>();
 
@@ -63,6 +64,7 @@ beforeAll(async () => {
       );
     }
     if (h.card === 'frozen') await operator(`/v1/admin/cards/${card.cardId}/freeze`, { reason: 'phone lost' });
+    if (h.label === 'near the card limit') await topUp(app, auth, 480_000, clock());
   }
   const upload = await asMachine(
     app,
@@ -101,7 +103,7 @@ describe('the senior living allowance', () => {
       month: '2026-12',
       paidCount: 4,
       paidFen: 5000 + 10_000 + 30_000 + 5000,
-      skipped: { NOT_IN_BAND: 2, IDENTITY_NOT_VERIFIED: 1, NO_CARD: 1, DECEASED: 1 },
+      skipped: { NOT_IN_BAND: 2, IDENTITY_NOT_VERIFIED: 1, NO_CARD: 1, DECEASED: 1, BALANCE_LIMIT: 1 },
     });
     expect(await cardOf('80 on the 1st')).toMatchObject({ balanceFen: 5000, allowanceThisMonthFen: 5000 });
     expect((await cardOf('99')).balanceFen).toBe(10_000);
@@ -112,7 +114,12 @@ describe('the senior living allowance', () => {
       await app.request('/v1/me/statement', { headers: { authorization: `Bearer ${people.get('99')!.token}` } }),
     );
     expect(statement.items[0]).toMatchObject({ kind: 'allowance', amountFen: 10_000 });
+    expect((await cardOf('near the card limit')).balanceFen).toBe(480_000);
     expect(await ledger()).toMatchObject({ balanced: true, sumFen: 0 });
+    const day = await body(
+      await app.request('/v1/admin/reports/daily?businessDate=2026-12-15', { headers: adminAuth }),
+    );
+    expect(day).toMatchObject({ allowanceFen: 50_000, alarm: false });
 
     // The civil affairs office's report: every record, masked.
     const report = await body(
