@@ -2,8 +2,34 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../http/env';
 import { DOCS_HTML } from './docs-page';
 
+/** `post /v1/admin/cards/{cardId}/freeze` -> `postAdminCardsByCardIdFreeze`: unique as method and path are. */
+export function operationIdOf(method: string, path: string): string {
+  const words = path
+    .replace(/^\/v1\//, '/')
+    .split(/[/.\-_]/)
+    .filter(Boolean)
+    .map((part) => {
+      const param = /^\{(\w+)\}$/.exec(part);
+      const word = param ? `by-${param[1]}` : part;
+      return word
+        .split('-')
+        .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+        .join('');
+    });
+  return `${method.toLowerCase()}${words.join('')}`;
+}
+
+/** Every operation gets an operationId (generated clients name their functions by it): its own, or one made of method and path. */
+function fillOperationIds(app: OpenAPIHono<AppEnv>) {
+  for (const def of app.openAPIRegistry.definitions) {
+    if (def.type !== 'route') continue;
+    def.route.operationId ??= operationIdOf(def.route.method, def.route.path);
+  }
+}
+
 /** Serves the OpenAPI 3.1 document generated from every mounted route, and the page that renders it. */
 export function mountOpenApi(app: OpenAPIHono<AppEnv>) {
+  fillOperationIds(app);
   app.openAPIRegistry.registerComponent('securitySchemes', 'citizen', {
     type: 'http',
     scheme: 'bearer',
@@ -24,6 +50,8 @@ export function mountOpenApi(app: OpenAPIHono<AppEnv>) {
   });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
+    // Relative: the document serves whichever stack answers it (local, a stage, behind a custom domain).
+    servers: [{ url: '/', description: 'This stack' }],
     info: {
       title: 'OneCard API',
       version: '1.0.0',

@@ -1,6 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { catalogPk } from '../store/keys';
 import type { Store } from '../store/store';
+import { ttlCache } from '../store/ttl-cache';
 import { type Campaign, CampaignSchema } from './model';
 
 /** How long an instance keeps the campaign list; campaigns change by the day, not the second. */
@@ -9,23 +10,20 @@ const CACHE_MS = 30_000;
 const MAX_CAMPAIGNS = 1000;
 
 export function campaignsLoader(store: Store, clock: () => Date) {
-  let cached: { campaigns: Campaign[]; at: number } | undefined;
-  return async (): Promise<Campaign[]> => {
-    const now = clock().getTime();
-    if (cached && now - cached.at < CACHE_MS) return cached.campaigns;
-    const page = await store.doc.send(
-      new QueryCommand({
-        TableName: store.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': catalogPk('campaign') },
-        Limit: MAX_CAMPAIGNS,
-      }),
-    );
-    const campaigns = (page.Items ?? []).map(({ pk: _pk, sk: _sk, createdAt: _created, ...c }) =>
-      CampaignSchema.parse(c),
-    );
-    cached = { campaigns, at: now };
-    return campaigns;
-  };
+  return ttlCache(
+    async (): Promise<Campaign[]> => {
+      const page = await store.doc.send(
+        new QueryCommand({
+          TableName: store.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': catalogPk('campaign') },
+          Limit: MAX_CAMPAIGNS,
+        }),
+      );
+      return (page.Items ?? []).map(({ pk: _pk, sk: _sk, createdAt: _created, ...c }) => CampaignSchema.parse(c));
+    },
+    clock,
+    CACHE_MS,
+  );
 }
 export type CampaignsLoader = ReturnType<typeof campaignsLoader>;

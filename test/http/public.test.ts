@@ -48,6 +48,16 @@ describe('public routes', () => {
         ).toBe(true);
       }
     }
+    // Every operation has an operationId of its own (generated clients name their calls by them), and
+    // the document says where it is served.
+    const ids = Object.values(doc.paths as Record<string, Record<string, { operationId?: string }>>).flatMap((item) =>
+      Object.values(item).map((op) => op.operationId),
+    );
+    expect(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z0-9]+$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(doc.paths['/v1/admin/cards/{cardId}/freeze'].post.operationId).toBe('postAdminCardsByCardIdFreeze');
+    expect(doc.paths['/v1/outlet/topups'].post.operationId).toBe('cashTopup');
+    expect(doc.servers).toEqual([{ url: '/', description: 'This stack' }]);
     const docs = await app.request('/docs');
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('/openapi.json');
