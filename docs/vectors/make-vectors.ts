@@ -3,7 +3,7 @@
  * the verdict a conforming terminal must reach for each. Run once (`node --import tsx
  * docs/vectors/make-vectors.ts`); the committed JSON is what vendors and test/unit/credentials use.
  */
-import { randomUUID, webcrypto } from 'node:crypto';
+import { createHmac, randomUUID, webcrypto } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
 import { issueCredential } from '../../shared/credentials/issue';
@@ -72,6 +72,20 @@ const noneCredential = `${b64u(JSON.stringify({ alg: 'none', kid, typ: 'onecard-
 const expired = await credentialAt(new Date(now.getTime() - 86400_000 - 3600_000));
 const notYet = await credentialAt(new Date(now.getTime() + 600_000));
 const foreign = await credentialAt(new Date(now.getTime() - 3600_000), otherIssuer.key, kid);
+const unknownKid = await credentialAt(new Date(now.getTime() - 3600_000), otherIssuer.key, 'kid-never-published');
+const issuedS = Math.floor(now.getTime() / 1000) - 3600;
+const otherIss = await jws(
+  { alg: 'ES256', kid, typ: 'onecard-credential+jwt' },
+  { ...claims, iss: 'https://evil.example' },
+  issuer.key,
+);
+const tooLong = await jws(
+  { alg: 'ES256', kid, typ: 'onecard-credential+jwt' },
+  { ...claims, iat: issuedS, exp: issuedS + 86400 + 3600 },
+  issuer.key,
+);
+const hs256Input = `${b64u(JSON.stringify({ alg: 'HS256', kid, typ: 'onecard-credential+jwt' }))}.${b64u(JSON.stringify(claims))}`;
+const hs256 = `${hs256Input}.${createHmac('sha256', JSON.stringify(issuer.publicJwk)).update(hs256Input).digest('base64url')}`;
 
 const cases: VectorCase[] = [
   { name: 'a valid tap', credential, proof: await proof(), expected: 'ACCEPT' },
@@ -164,7 +178,61 @@ const cases: VectorCase[] = [
     deny: { cards: [], devices: ['dev_vectors01'] },
     expected: 'DEVICE_REVOKED',
   },
+  // The tap's own time: terminals upload offline taps later, and their clocks drift.
+  ...(await timeCases()),
+  // The credential's header and claims, each pinned.
+  {
+    name: 'credential under a kid the issuer never published',
+    credential: unknownKid,
+    proof: await proof({}, {}, device.key, unknownKid),
+    expected: 'PROOF_INVALID',
+  },
+  {
+    name: 'credential of another issuer (iss)',
+    credential: otherIss,
+    proof: await proof({}, {}, device.key, otherIss),
+    expected: 'PROOF_INVALID',
+  },
+  {
+    name: 'credential signed HS256 with the issuer’s public key as the secret',
+    credential: hs256,
+    proof: await proof({}, {}, device.key, hs256),
+    expected: 'PROOF_INVALID',
+  },
+  {
+    name: 'credential that lives longer than 24 hours',
+    credential: tooLong,
+    proof: await proof({}, {}, device.key, tooLong),
+    expected: 'PROOF_INVALID',
+  },
 ];
+
+/** Tap times around every bound: 60 s ahead, 7 days old, the proof 30 s apart, an offline tap. */
+async function timeCases(): Promise<VectorCase[]> {
+  const atOffset = async (name: string, offsetS: number, expected: string, proofOffsetS = 0) => {
+    const tapAt = new Date(now.getTime() + offsetS * 1000);
+    const tapS = Math.floor(tapAt.getTime() / 1000);
+    // A credential valid at the tap's time: issued an hour before it.
+    const cred = await credentialAt(new Date(tapAt.getTime() - 3600_000));
+    return {
+      name,
+      credential: cred,
+      proof: await proof({ iat: tapS + proofOffsetS }, {}, device.key, cred),
+      at: tapAt.toISOString(),
+      expected,
+    };
+  };
+  return [
+    await atOffset('a tap 60 s ahead of the verifier’s clock', 60, 'ACCEPT'),
+    await atOffset('a tap 61 s ahead of the verifier’s clock', 61, 'TAP_TIME_INVALID'),
+    await atOffset('an offline tap two hours old, verified by its own time', -2 * 3600, 'ACCEPT'),
+    await atOffset('an offline tap exactly 7 days old', -7 * 86400, 'ACCEPT'),
+    await atOffset('an offline tap 7 days and 1 s old', -7 * 86400 - 1, 'TAP_TIME_INVALID'),
+    await atOffset('a proof made 30 s before the tap', 0, 'ACCEPT', -30),
+    await atOffset('a proof made 30 s after the tap', 0, 'ACCEPT', 30),
+    await atOffset('a proof made 31 s after the tap', 0, 'PROOF_INVALID', 31),
+  ];
+}
 
 const vectors = {
   description: 'OneCard tap verification test vectors; see docs/terminal-verification.md',

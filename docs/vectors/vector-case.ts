@@ -5,5 +5,7 @@ export interface VectorCase {
   proof: string;
   amountFen?: number;
   deny?: { cards: string[]; devices: string[] };
+  /** The tap's own time when it is not the file's `at` (an offline tap; a terminal clock ahead). */
+  at?: string;
   expected: string;
 }
