@@ -1,4 +1,4 @@
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { CardItem } from '../cards/cards';
 import { ConflictError, InvariantError, RefusedError } from '../errors';
 import { SYSTEM } from '../ledger/accounts';
@@ -15,6 +15,7 @@ import {
   eligibilityProgramKey,
   residentIdKey,
 } from '../store/keys';
+import { partitionItems } from '../store/partition';
 import type { Store } from '../store/store';
 import { versionedDocuments } from '../store/versioned';
 import { businessDate, shanghaiDate } from '../time/shanghai';
@@ -86,19 +87,8 @@ export async function fundAllowance(store: Store, transferId: string, amountFen:
 
 async function allRecords(store: Store): Promise<EligibilityRecord[]> {
   const out: EligibilityRecord[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await store.doc.send(
-      new QueryCommand({
-        TableName: store.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': eligibilityProgramKey('senior-allowance', '', '').pk },
-        ExclusiveStartKey: start,
-      }),
-    );
-    out.push(...((page.Items ?? []) as EligibilityRecord[]));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const pk = eligibilityProgramKey('senior-allowance', '', '').pk;
+  for await (const item of partitionItems(store, pk)) out.push(item as unknown as EligibilityRecord);
   return out;
 }
 
@@ -296,22 +286,11 @@ export async function allowanceRun(store: Store, runId: string): Promise<Allowan
 
 export async function allowanceRows(store: Store, runId: string): Promise<AllowanceRow[]> {
   const rows: AllowanceRow[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await store.doc.send(
-      new QueryCommand({
-        TableName: store.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :row)',
-        ExpressionAttributeValues: { ':pk': allowanceRunKey(runId).pk, ':row': 'row#' },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const i of page.Items ?? []) {
-      const { pk: _pk, sk: _sk, ...row } = i;
-      rows.push(row as AllowanceRow);
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  for await (const { pk: _pk, sk: _sk, ...row } of partitionItems(store, allowanceRunKey(runId).pk, {
+    prefix: 'row#',
+  })) {
+    rows.push(row as unknown as AllowanceRow);
+  }
   return rows;
 }
 

@@ -1,7 +1,8 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../errors';
 import { isConditionFailed } from '../store/conditions';
 import { catalogKey, catalogPk } from '../store/keys';
+import { partitionItems } from '../store/partition';
 import type { Store } from '../store/store';
 
 export type CatalogKind = 'merchant' | 'campaign' | 'biller';
@@ -28,19 +29,9 @@ export async function catalogGet(
 
 export async function catalogList(store: Store, kind: CatalogKind): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await store.doc.send(
-      new QueryCommand({
-        TableName: store.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': catalogPk(kind) },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const { pk: _pk, sk: _sk, ...entry } of page.Items ?? []) items.push(entry);
-    start = page.LastEvaluatedKey;
-  } while (start && items.length < CATALOG_MAX);
+  for await (const { pk: _pk, sk: _sk, ...entry } of partitionItems(store, catalogPk(kind), { max: CATALOG_MAX })) {
+    items.push(entry);
+  }
   return items;
 }
 

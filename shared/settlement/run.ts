@@ -13,6 +13,7 @@ import {
   settlementRunKey,
   settlementRunsIndex,
 } from '../store/keys';
+import { partitionItems } from '../store/partition';
 import type { Store } from '../store/store';
 import { collectShard } from './collect';
 import { settlementLine } from './lines';
@@ -217,20 +218,10 @@ async function writeLines(
 
 export async function runLines(store: Store, runId: string): Promise<SettlementLine[]> {
   const lines: SettlementLine[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await store.doc.send(
-      new QueryCommand({
-        TableName: store.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :l)',
-        ExpressionAttributeValues: { ':pk': settlementRunKey(runId).pk, ':l': SETTLEMENT_LINE_PREFIX },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const i of page.Items ?? []) lines.push(toLine(i));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const pk = settlementRunKey(runId).pk;
+  for await (const i of partitionItems(store, pk, { prefix: SETTLEMENT_LINE_PREFIX, consistent: true })) {
+    lines.push(toLine(i));
+  }
   return lines.sort((a, b) => a.payeeKind.localeCompare(b.payeeKind) || a.payeeId.localeCompare(b.payeeId));
 }
 
