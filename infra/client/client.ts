@@ -1,0 +1,49 @@
+/**
+ * The typed client for app and terminal teams: openapi-fetch over types that openapi-typescript makes
+ * from docs/openapi.json (`npm run openapi`, kept current by a test). Paths, bodies and answers are
+ * checked by the compiler against the published document, so the demo and the simulator, which use
+ * it, cannot drift from the API without `npm test` failing.
+ */
+import createClient from 'openapi-fetch';
+import type { paths } from './api-types';
+
+export type OneCardClient = ReturnType<typeof oneCardClient>;
+
+export function oneCardClient(baseUrl: string) {
+  return createClient<paths>({ baseUrl });
+}
+
+/** An error answer of the API, as `{error:{code,message,details}}` says it. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(`${status} ${code}: ${message}`);
+    this.name = 'ApiError';
+  }
+}
+
+interface Answer<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/** The answer's body, or an ApiError carrying the API's code and message. */
+export async function ok<T>(pending: Promise<Answer<T>>): Promise<T> {
+  const { data, error, response } = await pending;
+  if (response.ok && data !== undefined) return data;
+  const body = (error ?? {}) as { error?: { code?: string; message?: string; details?: unknown } };
+  throw new ApiError(
+    response.status,
+    body.error?.code ?? 'HTTP_ERROR',
+    body.error?.message ?? response.statusText,
+    body.error?.details,
+  );
+}
+
+/** Headers for one call: a bearer token and, for money-moving citizen calls, a fresh idempotency key. */
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
