@@ -11,6 +11,32 @@ const DenyList = z
     description: 'Apply added and removed to the cached list, then ask again with since=version',
   });
 
+const TerminalConfig = z
+  .object({
+    clientId: z.string(),
+    kind: z.string().openapi({ description: 'This client’s kind: transit-terminal, facility-gate, merchant-pos, ...' }),
+    issuer: z.string().openapi({ description: 'The credential’s `iss` must equal this' }),
+    jwks: z
+      .object({ keys: z.array(z.record(z.string(), z.unknown())) })
+      .openapi({
+        description: 'The issuer’s public keys (also at /.well-known/jwks.json): verify credentials by `kid`',
+      }),
+    fareTable: z
+      .record(z.string(), z.unknown())
+      .openapi({ description: 'The fare table in force, with only this validator’s routes: price taps offline' }),
+    facility: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({ description: 'A gate’s facility and its products' }),
+    fareClasses: z.record(z.string(), z.unknown()).optional().openapi({ description: 'A gate’s class multipliers' }),
+    denyListVersion: z
+      .number()
+      .int()
+      .openapi({ description: 'Ask /v1/terminal/deny-list?since=<your version> when this is newer' }),
+    serverTime: z.string().openapi({ description: 'The server’s clock: a terminal far from it should resynchronise' }),
+  })
+  .openapi('TerminalConfig');
+
 /** What a terminal caches for offline work: the deny list, the issuer keys, the fare rules of its routes. */
 export function terminalConfigRoutes(app: Router, deps: AppDeps) {
   app.openapi(
@@ -39,7 +65,7 @@ export function terminalConfigRoutes(app: Router, deps: AppDeps) {
       responses: {
         200: {
           description: 'Configuration',
-          content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
+          content: { 'application/json': { schema: TerminalConfig } },
         },
         ...errorResponses(401, 403),
       },

@@ -1411,6 +1411,35 @@ export interface components {
             }[];
             more: boolean;
         };
+        TerminalConfig: {
+            clientId: string;
+            /** @description This client’s kind: transit-terminal, facility-gate, merchant-pos, ... */
+            kind: string;
+            /** @description The credential’s `iss` must equal this */
+            issuer: string;
+            /** @description The issuer’s public keys (also at /.well-known/jwks.json): verify credentials by `kid` */
+            jwks: {
+                keys: {
+                    [key: string]: unknown;
+                }[];
+            };
+            /** @description The fare table in force, with only this validator’s routes: price taps offline */
+            fareTable: {
+                [key: string]: unknown;
+            };
+            /** @description A gate’s facility and its products */
+            facility?: {
+                [key: string]: unknown;
+            };
+            /** @description A gate’s class multipliers */
+            fareClasses?: {
+                [key: string]: unknown;
+            };
+            /** @description Ask /v1/terminal/deny-list?since=<your version> when this is newer */
+            denyListVersion: number;
+            /** @description The server’s clock: a terminal far from it should resynchronise */
+            serverTime: string;
+        };
         TapResult: {
             tapId: string;
             /** @enum {string} */
@@ -2955,9 +2984,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["TerminalConfig"];
                 };
             };
             /** @description UNAUTHENTICATED */

@@ -9,8 +9,9 @@ import type { paths } from './api-types';
 
 export type OneCardClient = ReturnType<typeof oneCardClient>;
 
-export function oneCardClient(baseUrl: string) {
-  return createClient<paths>({ baseUrl });
+/** `fetch` defaults to the global one; a test passes an app's own to skip the network. */
+export function oneCardClient(baseUrl: string, fetch?: (request: Request) => Promise<Response>) {
+  return createClient<paths>({ baseUrl, ...(fetch ? { fetch } : {}) });
 }
 
 /** An error answer of the API, as `{error:{code,message,details}}` says it. */

@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runSim } from '../../../infra/sim/cli';
+import { TEST_ADMIN_TOKEN, TEST_WEBHOOK_SECRET, useTestBackend } from '../../support/backend';
+
+const { backend } = useTestBackend();
+const dir = mkdtempSync(join(tmpdir(), 'onecard-sim-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** One simulator command in-process against the test backend, as `npm run sim -- ...` runs it. */
+async function sim(args: string[], env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runSim([...args, '--url', 'http://onecard.test', '--state', join(dir, 'state.json')], {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    env,
+    fetch: async (request) => backend().app.fetch(request),
+  });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+const json = (r: { out: string }) => JSON.parse(r.out);
+
+describe('npm run sim', () => {
+  it('explains itself and refuses what it does not know, with exit 2', async () => {
+    const help = await promisify(execFile)('npm', ['run', 'sim', '--silent', '--', '--help']);
+    expect(help.stdout).toContain('a first tap on the seed city');
+    expect((await sim(['fly'])).code).toBe(2);
+    const missing = await sim(['tap']);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('--terminal is required');
+    expect((await sim(['card', '--colour', 'red'])).err).toContain("Unknown option '--colour'");
+  });
+
+  it('takes a new phone from login to an accepted tap, a purchase, an offline batch and an offline check', async () => {
+    expect((await sim(['card'])).err).toContain('run `login --phone <number>` first');
+    expect((await sim(['login', '--phone', '13900000077'])).code).toBe(0);
+    expect((await sim(['open-card', '--name', 'Li Lei', '--birth-date', '1990-05-17'])).code).toBe(0);
+    expect((await sim(['topup', '--amount', '1000'])).err).toContain('ONECARD_TOPUP_WEBHOOK_SECRET');
+    expect((await sim(['topup', '--amount', '1000'], { ONECARD_TOPUP_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET })).code).toBe(
+      0,
+    );
+    expect((await sim(['register-device'])).code).toBe(0);
+    const admin = { ONECARD_ADMIN_TOKEN: TEST_ADMIN_TOKEN };
+    const bus = ['register-terminal', '--terminal', 'bus', '--kind', 'transit-terminal', '--routes', 'B1'];
+    expect((await sim(bus, admin)).code).toBe(0);
+    const pos = ['register-terminal', '--terminal', 'tea', '--kind', 'merchant-pos', '--merchant', 'm-tea'];
+    expect((await sim(pos, admin)).code).toBe(0);
+
+    const tap = await sim(['tap', '--terminal', 'bus', '--route', 'B1', '--stop', 'B1-S1']);
+    expect(tap.code, tap.err).toBe(0);
+    expect(json(tap)).toMatchObject({ status: 'accepted', fareFen: 200 });
+    const outOfScope = await sim(['tap', '--terminal', 'bus', '--route', 'B2', '--stop', 'B2-S1']);
+    expect(outOfScope.code).toBe(1);
+    expect(outOfScope.err).toMatch(/the stack answered 403 /);
+
+    const paid = await sim(['pay', '--terminal', 'tea', '--amount', '300']);
+    expect(json(paid)).toMatchObject({ status: 'accepted', amountFen: 300 });
+    const batch = await sim(['batch', '--terminal', 'bus', '--route', 'B1', '--stop', 'B1-S2', '--count', '3']);
+    expect(json(batch)).toMatchObject({ uploaded: 3, accepted: 3 });
+    const card = json(await sim(['card']));
+    expect(card.balanceFen).toBe(1000 - 200 - json(paid).chargedFen - json(batch).faresFen);
+
+    const busId = JSON.parse((await import('node:fs')).readFileSync(join(dir, 'state.json'), 'utf8')).terminals.bus
+      .clientId as string;
+    const qr = await sim(['qr', '--terminal-id', busId]);
+    expect(json(qr).challenge).toBe('qr');
+    expect(json(await sim(['verify', '--qr', qr.out, '--terminal-id', busId]))).toMatchObject({ ok: true });
+    expect(json(await sim(['verify', '--qr', qr.out, '--terminal-id', 'another-terminal']))).toMatchObject({
+      ok: false,
+      declineCode: 'PROOF_INVALID',
+    });
+  });
+});
