@@ -6,6 +6,7 @@ import type { AppDeps } from './deps';
 import { createShell } from './http/shell';
 import { merchantRouters } from './merchant/routers';
 import { outletRouters } from './outlet/routers';
+import { swaggerUiDistDir } from './public/docs-assets';
 import { mountOpenApi } from './public/openapi';
 import { publicRoutes } from './public/routes';
 import { terminalRouters } from './terminal/routers';
@@ -27,6 +28,6 @@ export function allRouters(deps: AppDeps) {
 }
 
 /** The whole API on one app: the local stack serves this, and the public Lambda renders its docs from it. */
-export function createApi(deps: AppDeps) {
-  return mountOpenApi(createShell({ logger: deps.logger }, ...allRouters(deps)));
+export function createApi(deps: AppDeps, docsAssetsDir = swaggerUiDistDir()) {
+  return mountOpenApi(createShell({ logger: deps.logger }, ...allRouters(deps)), docsAssetsDir);
 }

@@ -42,7 +42,7 @@ export const AREAS: AreaDefinition[] = [
   {
     name: 'public',
     entry: 'functions/public/handler.ts',
-    routes: ['GET /v1/health', 'GET /.well-known/jwks.json', 'GET /openapi.json', 'GET /docs'],
+    routes: ['GET /v1/health', 'GET /.well-known/jwks.json', 'GET /openapi.json', 'GET /docs', 'GET /docs/{file}'],
     // The JWKS is the key ring's public half: the only item it reads.
     table: { access: 'read', leadingKeys: ['KEYS'] },
     keys: 'none',

@@ -3,13 +3,27 @@
  * AWS SDK left to the runtime, and zod's locales cut to English (infra/bundle-plugins.ts).
  * Used by the NodejsFunction's afterBundling hook: `node --import tsx infra/bundle-area.ts <entry> <outfile>`.
  */
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { DOCS_ASSET_TYPES, swaggerUiDistDir } from '../functions/public/docs-assets';
+import { PUBLISHED_DOCUMENT } from '../functions/public/published';
 import { englishZodLocales } from './bundle-plugins';
 
 export const CREATE_REQUIRE_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
+/** Files an area serves besides its code: the public function's document and Swagger UI. */
+function copyAssets(entry: string, outfile: string) {
+  if (!entry.endsWith('functions/public/handler.ts')) return;
+  const dir = join(dirname(outfile), 'docs-assets');
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(resolve(import.meta.dirname, '../docs/openapi.json'), join(dir, PUBLISHED_DOCUMENT));
+  for (const name of Object.keys(DOCS_ASSET_TYPES)) copyFileSync(join(swaggerUiDistDir(), name), join(dir, name));
+}
+
 export async function bundleArea(entry: string, outfile: string) {
+  copyAssets(entry, outfile);
   return build({
     entryPoints: [entry],
     outfile,

@@ -13,9 +13,9 @@ import { NotFoundError } from '../../shared/errors';
 import type { AppDeps } from '../deps';
 import { idempotent } from '../http/idempotency';
 import type { Router } from '../http/router';
-import { errorResponses, IdempotencyKeyHeader, jsonBody } from '../http/schemas';
+import { errorResponses, IdempotencyKeyHeader, jsonBody, OPERATOR_SECURITY } from '../http/schemas';
 
-const security = [{ operator: [] }];
+const security = OPERATOR_SECURITY;
 const RunSchema = z
   .object({
     runId: z.string(),
@@ -39,7 +39,9 @@ const RowSchema = z
     amountFen: z.number().int(),
   })
   .openapi('AllowanceReportRow');
-const RunParams = z.object({ runId: z.string().min(1).max(64) });
+const RunParams = z.object({
+  runId: z.string().min(1).max(64).openapi({ description: 'From POST /v1/admin/allowance-runs' }),
+});
 const keyed = (prefix: string, key: string) =>
   `${prefix}_${createHash('sha256').update(key).digest('base64url').slice(0, 24)}`;
 
@@ -58,7 +60,16 @@ export function allowanceRoutes(app: Router, deps: AppDeps) {
       summary: 'Fund the allowance account from the city treasury',
       request: {
         headers: IdempotencyKeyHeader,
-        body: jsonBody(z.strictObject({ amountFen: z.number().int().min(1).max(10_000_000_000) })),
+        body: jsonBody(
+          z.strictObject({
+            amountFen: z
+              .number()
+              .int()
+              .min(1)
+              .max(10_000_000_000)
+              .openapi({ description: 'Fen moved from the treasury into the allowance fund' }),
+          }),
+        ),
       },
       responses: {
         201: {
@@ -87,7 +98,17 @@ export function allowanceRoutes(app: Router, deps: AppDeps) {
         'Each card at most once a month however many runs. A run the fund cannot cover in full pays nothing (409 FUND_INSUFFICIENT). A month after the current one (Asia/Shanghai) is 422 MONTH_IN_FUTURE.',
       request: {
         headers: IdempotencyKeyHeader,
-        body: jsonBody(z.strictObject({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM') })),
+        body: jsonBody(
+          z.strictObject({
+            month: z
+              .string()
+              .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM')
+              .openapi({
+                description: 'The month to pay, YYYY-MM (Asia/Shanghai); not in the future',
+                example: '2026-11',
+              }),
+          }),
+        ),
       },
       responses: {
         201: { description: 'The run', content: { 'application/json': { schema: RunSchema } } },

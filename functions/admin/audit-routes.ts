@@ -5,7 +5,7 @@ import { statementPage } from '../../shared/ledger/statement';
 import { recordedTap } from '../../shared/transit/taps';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses } from '../http/schemas';
+import { errorResponses, OPERATOR_SECURITY } from '../http/schemas';
 
 const TapAudit = z
   .object({
@@ -20,7 +20,7 @@ const TapAudit = z
   })
   .openapi('TapAudit');
 
-const security = [{ operator: [] }];
+const security = OPERATOR_SECURITY;
 
 /** What support and dispute handling need: a tap as recorded, a card with its latest movements. */
 export function auditRoutes(app: Router, deps: AppDeps) {
@@ -31,7 +31,7 @@ export function auditRoutes(app: Router, deps: AppDeps) {
       tags: ['operator'],
       security,
       summary: 'A tap as recorded, accepted or declined, with the answer the terminal got',
-      request: { params: z.object({ tapId: z.uuid() }) },
+      request: { params: z.object({ tapId: z.uuid().openapi({ description: 'The tap as the validator sent it' }) }) },
       responses: {
         200: { description: 'The tap', content: { 'application/json': { schema: TapAudit } } },
         ...errorResponses(400, 401, 403, 404),
@@ -51,7 +51,7 @@ export function auditRoutes(app: Router, deps: AppDeps) {
       tags: ['operator'],
       security,
       summary: 'A card, its holder’s masked id and its latest 20 movements',
-      request: { params: z.object({ cardId: z.string().max(64) }) },
+      request: { params: z.object({ cardId: z.string().max(64).openapi({ description: 'The card’s id' }) }) },
       responses: {
         200: {
           description: 'The card',

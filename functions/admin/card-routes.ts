@@ -12,10 +12,10 @@ import { adminRevokeDevice } from '../../shared/devices/devices';
 import { CardSchema } from '../citizen/schemas';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses, jsonBody, OperatorReason, optionalJsonBody } from '../http/schemas';
+import { errorResponses, jsonBody, OPERATOR_SECURITY, OperatorReason, optionalJsonBody } from '../http/schemas';
 
-const security = [{ operator: [] }];
-const CardParams = z.object({ cardId: z.string().min(1).max(64) });
+const security = OPERATOR_SECURITY;
+const CardParams = z.object({ cardId: z.string().min(1).max(64).openapi({ description: 'The card’s id' }) });
 const cardJson = { 'application/json': { schema: CardSchema } };
 
 /** The operator's card actions: the hotline's freeze, in-person identity checks, an id number given back, a device revoked. */
@@ -97,7 +97,7 @@ export function operatorCardRoutes(app: Router, deps: AppDeps) {
           z
             .strictObject({
               idNumber: z.string().length(18).openapi({ description: 'Read from the id card shown in person' }),
-              birthDate: z.iso.date(),
+              birthDate: z.iso.date().openapi({ description: 'YYYY-MM-DD, as in the id number' }),
               reason: OperatorReason,
             })
             .superRefine((v, ctx) => {
@@ -136,7 +136,7 @@ export function operatorCardRoutes(app: Router, deps: AppDeps) {
       security,
       summary: 'Revoke a device for good (a stolen phone): its credentials are refused and it joins the deny list',
       request: {
-        params: z.object({ deviceId: z.string().min(1).max(64) }),
+        params: z.object({ deviceId: z.string().min(1).max(64).openapi({ description: 'The device to revoke' }) }),
         body: optionalJsonBody(z.strictObject({ reason: OperatorReason })),
       },
       responses: {

@@ -5,7 +5,7 @@ import { catalogAdd, catalogList } from '../../shared/catalog/catalog';
 import type { AppDeps } from '../deps';
 import { idempotent } from '../http/idempotency';
 import type { Router } from '../http/router';
-import { errorResponses, IdempotencyKeyHeader, jsonBody } from '../http/schemas';
+import { errorResponses, IdempotencyKeyHeader, jsonBody, OPERATOR_SECURITY } from '../http/schemas';
 
 const BillerSchema = z
   .strictObject({
@@ -13,8 +13,9 @@ const BillerSchema = z
       .string()
       .min(1)
       .max(32)
-      .regex(/^[\w-]+$/),
-    name: z.string().min(1).max(200),
+      .regex(/^[\w-]+$/)
+      .openapi({ description: 'The biller’s id, as biller clients are scoped to it (e.g. water)' }),
+    name: z.string().min(1).max(200).openapi({ description: 'The name citizens see' }),
   })
   .openapi('Biller');
 const MerchantBody = MerchantSchema.extend({
@@ -22,16 +23,18 @@ const MerchantBody = MerchantSchema.extend({
     .string()
     .min(1)
     .max(32)
-    .regex(/^[\w-]+$/),
+    .regex(/^[\w-]+$/)
+    .openapi({ description: 'The merchant’s id, as POS clients are scoped to it (e.g. m-tea)' }),
 }).openapi('Merchant');
 const CampaignBody = CampaignSchema.extend({
   campaignId: z
     .string()
     .min(1)
     .max(32)
-    .regex(/^[\w-]+$/),
+    .regex(/^[\w-]+$/)
+    .openapi({ description: 'The campaign’s id (e.g. c-tea10)' }),
 }).openapi('Campaign');
-const security = [{ operator: [] }];
+const security = OPERATOR_SECURITY;
 const list = <T extends z.ZodType>(schema: T) => ({
   200: {
     description: 'All of them',

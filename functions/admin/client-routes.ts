@@ -9,47 +9,86 @@ import {
   registerClient,
   rekeyClient,
 } from '../../shared/clients/clients';
-import { normalizedPublicJwk, p256PublicKeyProblem } from '../../shared/devices/public-key';
+import { normalizedPublicJwk } from '../../shared/devices/public-key';
 import { NotFoundError, ValidationError } from '../../shared/errors';
 import { FacilityIdSchema } from '../../shared/facilities/model';
 import { OutletIdSchema } from '../../shared/outlets/model';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses, jsonBody, OperatorReason, optionalJsonBody } from '../http/schemas';
+import {
+  errorResponses,
+  jsonBody,
+  OPERATOR_SECURITY,
+  OperatorReason,
+  optionalJsonBody,
+  p256PublicJwk,
+} from '../http/schemas';
 
-const PublicKeyJwk = z.record(z.string(), z.unknown()).superRefine((jwk, ctx) => {
-  const problem = p256PublicKeyProblem(jwk);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+const PublicKeyJwk = p256PublicJwk(
+  'The client’s P-256 public key as JWK (kty EC, crv P-256, x, y): its assertions are verified with it',
+);
 
-const common = { name: z.string().trim().min(1).max(100), publicKeyJwk: PublicKeyJwk };
+const common = {
+  name: z.string().trim().min(1).max(100).openapi({ description: 'Where it stands, e.g. “bus 1234 front door”' }),
+  publicKeyJwk: PublicKeyJwk,
+};
 /** Each kind with the scope it acts in: a scope of another kind's shape is a 400 naming `scope`. */
 const RegisterClient = z.discriminatedUnion('kind', [
   z.strictObject({
-    kind: z.literal('transit-terminal'),
+    kind: z.literal('transit-terminal').openapi({ description: 'transit-terminal: a bus or metro validator' }),
     ...common,
-    scope: z.strictObject({ routeIds: z.array(z.string().min(1).max(32)).min(1).max(100) }),
+    scope: z
+      .strictObject({
+        routeIds: z
+          .array(z.string().min(1).max(32))
+          .min(1)
+          .max(100)
+          .openapi({ description: 'The routes it may report taps for' }),
+      })
+      .openapi({ description: 'Where a validator acts' }),
   }),
   z.strictObject({
-    kind: z.literal('merchant-pos'),
+    kind: z.literal('merchant-pos').openapi({ description: 'merchant-pos: an alliance merchant’s till' }),
     ...common,
-    scope: z.strictObject({ merchantId: z.string().min(1).max(32) }),
+    scope: z
+      .strictObject({
+        merchantId: z.string().min(1).max(32).openapi({ description: 'The merchant it takes payments for' }),
+      })
+      .openapi({ description: 'Where a POS acts' }),
   }),
   z.strictObject({
-    kind: z.literal('biller'),
+    kind: z.literal('biller').openapi({ description: 'biller: a utility that uploads bills' }),
     ...common,
-    scope: z.strictObject({ billerId: z.string().min(1).max(32) }),
+    scope: z
+      .strictObject({ billerId: z.string().min(1).max(32).openapi({ description: 'The biller it uploads bills for' }) })
+      .openapi({ description: 'Where a biller acts' }),
   }),
   z.strictObject({
-    kind: z.literal('facility-gate'),
+    kind: z.literal('facility-gate').openapi({ description: 'facility-gate: a park, library or bicycle gate' }),
     ...common,
-    scope: z.strictObject({ facilityId: FacilityIdSchema }),
+    scope: z
+      .strictObject({ facilityId: FacilityIdSchema.describe('The facility it guards') })
+      .openapi({ description: 'Where a gate acts' }),
   }),
-  z.strictObject({ kind: z.literal('service-outlet'), ...common, scope: z.strictObject({ outletId: OutletIdSchema }) }),
   z.strictObject({
-    kind: z.literal('agency'),
+    kind: z.literal('service-outlet').openapi({ description: 'service-outlet: a service hall counter taking cash' }),
     ...common,
-    scope: z.strictObject({ programs: z.array(z.enum(PROGRAMS)).min(1).max(PROGRAMS.length) }),
+    scope: z
+      .strictObject({ outletId: OutletIdSchema.describe('The service outlet whose till it uses') })
+      .openapi({ description: 'Where a counter acts' }),
+  }),
+  z.strictObject({
+    kind: z.literal('agency').openapi({ description: 'agency: a government agency vouching for eligibility' }),
+    ...common,
+    scope: z
+      .strictObject({
+        programs: z
+          .array(z.enum(PROGRAMS))
+          .min(1)
+          .max(PROGRAMS.length)
+          .openapi({ description: 'The programs it vouches for' }),
+      })
+      .openapi({ description: 'What an agency may upload' }),
   }),
 ]);
 
@@ -64,7 +103,7 @@ const ClientSchema = z
   })
   .openapi('MachineClient');
 
-const security = [{ operator: [] }];
+const security = OPERATOR_SECURITY;
 
 /** Registers terminals, POS and billers with their ES256 public key and scope. */
 export function clientRoutes(app: Router, deps: AppDeps) {
@@ -102,7 +141,7 @@ export function clientRoutes(app: Router, deps: AppDeps) {
       tags: ['operator'],
       security,
       summary: 'One machine client',
-      request: { params: z.object({ clientId: z.string().max(64) }) },
+      request: { params: z.object({ clientId: z.string().max(64).openapi({ description: 'The client’s id' }) }) },
       responses: {
         200: { description: 'The client', content: { 'application/json': { schema: ClientSchema } } },
         ...errorResponses(401, 403, 404),
@@ -138,7 +177,7 @@ export function clientKeyRoutes(app: Router, deps: AppDeps) {
       security,
       summary: 'Disable a machine client (a stolen terminal): its assertions are refused with 401 within 10 seconds',
       request: {
-        params: z.object({ clientId: z.string().min(1).max(64) }),
+        params: z.object({ clientId: z.string().min(1).max(64).openapi({ description: 'The client to disable' }) }),
         body: optionalJsonBody(z.strictObject({ reason: OperatorReason })),
       },
       responses: {
@@ -162,7 +201,7 @@ export function clientKeyRoutes(app: Router, deps: AppDeps) {
       summary: 'Give a machine client a new ES256 public key: the old one is refused within 10 seconds',
       description: 'Also enables a disabled client again: re-keying is how a recovered or replaced device comes back.',
       request: {
-        params: z.object({ clientId: z.string().min(1).max(64) }),
+        params: z.object({ clientId: z.string().min(1).max(64).openapi({ description: 'The client to re-key' }) }),
         body: jsonBody(z.strictObject({ publicKeyJwk: PublicKeyJwk, reason: OperatorReason.optional() })),
       },
       responses: {

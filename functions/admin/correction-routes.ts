@@ -5,13 +5,13 @@ import { adjustCard, operatorTransferId, reverseTransfer } from '../../shared/le
 import type { AppDeps } from '../deps';
 import { idempotent } from '../http/idempotency';
 import type { Router } from '../http/router';
-import { errorResponses, IdempotencyKeyHeader, jsonBody } from '../http/schemas';
+import { errorResponses, IdempotencyKeyHeader, jsonBody, OPERATOR_SECURITY } from '../http/schemas';
 
 const TransferResultSchema = z
   .object({ transferId: z.string(), walletBalances: z.record(z.string(), z.number().int()) })
   .openapi('TransferResult', { description: 'The transfer and the balance of each card it touched, right after it' });
 
-const security = [{ operator: [] }];
+const security = OPERATOR_SECURITY;
 
 /** Corrections by operators: new transfers, never edits; each needs an Idempotency-Key. */
 export function correctionRoutes(app: Router, deps: AppDeps) {
@@ -28,14 +28,22 @@ export function correctionRoutes(app: Router, deps: AppDeps) {
         headers: IdempotencyKeyHeader,
         body: jsonBody(
           z.strictObject({
-            cardId: z.string().max(64),
+            cardId: z.string().max(64).openapi({ description: 'The card to correct' }),
             amountFen: z
               .number()
               .int()
               .min(-500_000)
               .max(500_000)
-              .refine((v) => v !== 0, 'must not be 0'),
-            reason: z.string().trim().min(3).max(200),
+              .refine((v) => v !== 0, 'must not be 0')
+              .openapi({
+                description: 'Fen to credit (positive) or debit (negative) against the city’s corrections account',
+              }),
+            reason: z
+              .string()
+              .trim()
+              .min(3)
+              .max(200)
+              .openapi({ description: 'Why: recorded with the operator’s principal and on the statement' }),
           }),
         ),
       },
@@ -63,11 +71,28 @@ export function correctionRoutes(app: Router, deps: AppDeps) {
         'amountFen defaults to what is left of it; all reversals of one transfer never exceed what it moved (422 REFUND_EXCEEDS_CHARGE).',
       request: {
         headers: IdempotencyKeyHeader,
-        params: z.object({ transferId: z.string().min(1).max(128) }),
+        params: z.object({
+          transferId: z
+            .string()
+            .min(1)
+            .max(128)
+            .openapi({ description: 'The transfer to reverse (from the audit or a statement’s ref)' }),
+        }),
         body: jsonBody(
           z.strictObject({
-            amountFen: z.number().int().min(1).max(100_000_000).optional(),
-            reason: z.string().trim().min(3).max(200),
+            amountFen: z
+              .number()
+              .int()
+              .min(1)
+              .max(100_000_000)
+              .optional()
+              .openapi({ description: 'Fen to give back; the whole refundable rest if absent' }),
+            reason: z
+              .string()
+              .trim()
+              .min(3)
+              .max(200)
+              .openapi({ description: 'Why: recorded with the operator’s principal' }),
           }),
         ),
       },

@@ -6,10 +6,10 @@ import { FacilityCatalogSchema } from '../../shared/facilities/model';
 import { FARE_CLASSES, FareTableSchema } from '../../shared/fares/fare-table';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses, jsonBody } from '../http/schemas';
+import { errorResponses, jsonBody, OPERATOR_SECURITY } from '../http/schemas';
 import { versionedRoutes } from './versioned-routes';
 
-const security = [{ operator: [] }];
+const security = OPERATOR_SECURITY;
 
 /** Fares and facility products are operator business: publish new versions, grant a card's concession. */
 export function fareRoutes(app: Router, deps: AppDeps) {
@@ -46,8 +46,14 @@ export function fareRoutes(app: Router, deps: AppDeps) {
       description:
         'Needs the holder’s identity verified in person first (422 IDENTITY_NOT_VERIFIED). senior follows from the birth date by itself. Takes effect for taps processed from now on; credentials issued later carry the new class.',
       request: {
-        params: z.object({ cardId: z.string().max(64) }),
-        body: jsonBody(z.strictObject({ fareClass: z.enum(FARE_CLASSES) })),
+        params: z.object({ cardId: z.string().max(64).openapi({ description: 'The card’s id' }) }),
+        body: jsonBody(
+          z.strictObject({
+            fareClass: z
+              .enum(FARE_CLASSES)
+              .openapi({ description: 'The concession an operator grants after checking documents in person' }),
+          }),
+        ),
       },
       responses: {
         200: {

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses } from '../http/schemas';
+import { errorResponses, OPERATOR_SECURITY } from '../http/schemas';
 
 const Rotation = z
   .object({ previous: z.string().optional(), current: z.string(), next: z.string() })
@@ -13,7 +13,7 @@ export function keyRoutes(app: Router, deps: AppDeps) {
       method: 'post',
       path: '/v1/admin/keys/rotate',
       tags: ['operator'],
-      security: [{ operator: [] }],
+      security: OPERATOR_SECURITY,
       summary: 'Rotate the credential signing keys: next becomes current, current stays published as previous',
       description:
         'Credentials signed before keep verifying until they expire (24 h at most). A scheduled job does this daily in the cloud.',

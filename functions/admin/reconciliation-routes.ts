@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { reconcile } from '../../shared/ledger/reconcile';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses } from '../http/schemas';
+import { errorResponses, OPERATOR_SECURITY } from '../http/schemas';
 
 const AccountCheck = z.object({
   accountId: z.string(),
@@ -34,7 +34,7 @@ export function reconciliationRoutes(app: Router, deps: AppDeps) {
       method: 'get',
       path: '/v1/admin/reconciliation',
       tags: ['operator'],
-      security: [{ operator: [] }],
+      security: OPERATOR_SECURITY,
       summary: 'The double-entry check over the whole ledger',
       description:
         'Balances sum to 0; each account equals the replay of every transfer’s postings; each wallet’s statement entries add up to its balance. Scans the table: an operator’s check, not for polling.',

@@ -8,7 +8,7 @@ import { runSettlement, type SettlementDeps, settlementRun } from '../../shared/
 import type { AppDeps } from '../deps';
 import { idempotent } from '../http/idempotency';
 import type { Router } from '../http/router';
-import { errorResponses, IdempotencyKeyHeader, jsonBody } from '../http/schemas';
+import { errorResponses, IdempotencyKeyHeader, jsonBody, OPERATOR_SECURITY } from '../http/schemas';
 import { SettlementLineSchema } from '../settlement-schemas';
 
 const RunSchema = z
@@ -21,8 +21,10 @@ const RunSchema = z
   })
   .openapi('SettlementRun');
 
-const security = [{ operator: [] }];
-const RunParams = z.object({ runId: z.string().min(1).max(64) });
+const security = OPERATOR_SECURITY;
+const RunParams = z.object({
+  runId: z.string().min(1).max(64).openapi({ description: 'From POST /v1/admin/settlement-runs' }),
+});
 
 export function settlementDeps(deps: AppDeps): SettlementDeps {
   return { store: deps.store, clock: deps.clock, fares: deps.fares, facilities: deps.facilities };
@@ -167,7 +169,13 @@ export function dailyReportRoutes(app: Router, deps: AppDeps) {
       security,
       summary:
         'One business day (04:00 to 04:00 Asia/Shanghai): money in, spending and refunds by kind, payouts, fees, and the stored value checked',
-      request: { query: z.strictObject({ businessDate: z.iso.date() }) },
+      request: {
+        query: z.strictObject({
+          businessDate: z.iso
+            .date()
+            .openapi({ description: 'YYYY-MM-DD: the business day (04:00 to 04:00 Asia/Shanghai) to report' }),
+        }),
+      },
       responses: {
         200: { description: 'The report', content: { 'application/json': { schema: DailyReportSchema } } },
         ...errorResponses(400, 401, 403),

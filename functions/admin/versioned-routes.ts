@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ValidationError } from '../../shared/errors';
 import type { Versioned } from '../../shared/store/versioned';
 import type { Router } from '../http/router';
-import { errorResponses, jsonBody } from '../http/schemas';
+import { errorResponses, jsonBody, OPERATOR_SECURITY } from '../http/schemas';
 
 interface VersionedKind<T extends Versioned> {
   /** The collection's path under /v1/admin, e.g. fare-tables. */
@@ -19,7 +19,7 @@ interface VersionedKind<T extends Versioned> {
  * them newest first, publish a new one in force from its effectiveFrom. Versions are immutable.
  */
 export function versionedRoutes<T extends Versioned>(app: Router, kind: VersionedKind<T>) {
-  const security = [{ operator: [] }];
+  const security = OPERATOR_SECURITY;
   const { schema } = kind;
   app.openapi(
     createRoute({

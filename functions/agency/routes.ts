@@ -38,7 +38,15 @@ export function agencyRoutes(app: Router, deps: AppDeps) {
       description:
         'A bad record (check character, dates out of order, unknown program or group) gets its own error and stores nothing; the others are stored. A program outside the agency’s scope refuses the whole upload (403). A record may arrive before its holder opens a card: it applies once the card exists.',
       request: {
-        body: jsonBody(z.strictObject({ records: z.array(RecordSchema).min(1).max(MAX_RECORDS_PER_UPLOAD) })),
+        body: jsonBody(
+          z.strictObject({
+            records: z
+              .array(RecordSchema)
+              .min(1)
+              .max(MAX_RECORDS_PER_UPLOAD)
+              .openapi({ description: `1 to ${MAX_RECORDS_PER_UPLOAD} records, upserted by recordId` }),
+          }),
+        ),
       },
       responses: {
         200: { description: 'Per-record results', content: { 'application/json': { schema: UploadAnswer } } },

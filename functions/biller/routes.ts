@@ -50,7 +50,15 @@ export function billerRoutes(app: Router, deps: AppDeps) {
       description:
         'A new externalRef creates a bill; an unpaid one is updated; one paid in part is locked and answered as such.',
       request: {
-        body: jsonBody(z.strictObject({ bills: z.array(BillInputSchema).min(1).max(MAX_BILLS_PER_UPLOAD) })),
+        body: jsonBody(
+          z.strictObject({
+            bills: z
+              .array(BillInputSchema)
+              .min(1)
+              .max(MAX_BILLS_PER_UPLOAD)
+              .openapi({ description: `1 to ${MAX_BILLS_PER_UPLOAD} bills, upserted by externalRef` }),
+          }),
+        ),
       },
       responses: {
         200: {
@@ -80,9 +88,12 @@ export function billerRoutes(app: Router, deps: AppDeps) {
       summary: 'Payments to your bills in the order they were made: after `since` (RFC 3339), then page with `cursor`',
       request: {
         query: z.strictObject({
-          since: z.iso.datetime({ offset: true }).optional(),
-          limit: z.coerce.number().int().min(1).max(500).default(100),
-          cursor: z.string().max(1024).optional(),
+          since: z.iso
+            .datetime({ offset: true })
+            .optional()
+            .openapi({ description: 'Only payments after this moment (RFC 3339)' }),
+          limit: z.coerce.number().int().min(1).max(500).default(100).openapi({ description: 'Page size, 1 to 500' }),
+          cursor: z.string().max(1024).optional().openapi({ description: 'nextCursor of the previous page' }),
         }),
       },
       responses: {

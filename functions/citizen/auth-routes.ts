@@ -60,7 +60,15 @@ export function authRoutes(deps: AppDeps) {
       description:
         'Every request that does not log in counts as a wrong code for the phone: after the 10th within 24 hours every request for it answers 429 RATE_LIMITED, the right code included, until a day after the first. Rate limited per source address too.',
       request: {
-        body: jsonBody(z.strictObject({ phone: PhoneSchema, code: z.string().regex(/^\d{6}$/) })),
+        body: jsonBody(
+          z.strictObject({
+            phone: PhoneSchema,
+            code: z
+              .string()
+              .regex(/^\d{6}$/)
+              .openapi({ description: 'The 6-digit code from the SMS (locally, devCode)' }),
+          }),
+        ),
       },
       responses: {
         200: { description: 'Logged in', content: { 'application/json': { schema: TokenAnswer } } },

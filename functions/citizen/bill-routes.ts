@@ -42,7 +42,12 @@ export function billRoutes(app: Router, deps: AppDeps) {
       tags: ['citizen'],
       security,
       summary: 'The open bills of a biller account, newest period first',
-      request: { query: z.strictObject({ billerId: z.string().min(1).max(32), accountNo: z.string().min(1).max(64) }) },
+      request: {
+        query: z.strictObject({
+          billerId: z.string().min(1).max(32).openapi({ description: 'The biller, e.g. water' }),
+          accountNo: z.string().min(1).max(64).openapi({ description: 'The account number on the bill, e.g. W-0001' }),
+        }),
+      },
       responses: {
         200: {
           description: 'Open bills',
@@ -72,8 +77,13 @@ export function billRoutes(app: Router, deps: AppDeps) {
         headers: IdempotencyKeyHeader,
         body: jsonBody(
           z.strictObject({
-            billId: z.string().min(1).max(64),
-            amountFen: z.number().int().min(1).max(100_000_000),
+            billId: z.string().min(1).max(64).openapi({ description: 'From GET /v1/me/bills' }),
+            amountFen: z
+              .number()
+              .int()
+              .min(1)
+              .max(100_000_000)
+              .openapi({ description: 'The amount due, or less where the bill allows partial payment' }),
           }),
         ),
       },

@@ -2,22 +2,15 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { fareClassOf, requireCard } from '../../shared/cards/cards';
 import { issueCredential } from '../../shared/credentials/issue';
 import { getDevice, listDevices, registerDevice, revokeDevice } from '../../shared/devices/devices';
-import { normalizedPublicJwk, p256PublicKeyProblem } from '../../shared/devices/public-key';
+import { normalizedPublicJwk } from '../../shared/devices/public-key';
 import { NotFoundError, RefusedError } from '../../shared/errors';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses, jsonBody } from '../http/schemas';
+import { errorResponses, jsonBody, p256PublicJwk } from '../http/schemas';
 
-const PublicJwk = z
-  .record(z.string(), z.unknown())
-  .superRefine((jwk, ctx) => {
-    const problem = p256PublicKeyProblem(jwk);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  })
-  .openapi({
-    description:
-      'The device’s P-256 public key as JWK (kty EC, crv P-256, x, y); the private key never leaves the phone',
-  });
+const PublicJwk = p256PublicJwk(
+  'The device’s P-256 public key as JWK (kty EC, crv P-256, x, y); the private key never leaves the phone',
+);
 
 const DeviceSchema = z
   .object({
@@ -43,7 +36,17 @@ export function deviceRoutes(app: Router, deps: AppDeps) {
       security,
       summary: 'Register a device’s public key (at most 5 active per card)',
       request: {
-        body: jsonBody(z.strictObject({ publicKeyJwk: PublicJwk, name: z.string().trim().min(1).max(64) })),
+        body: jsonBody(
+          z.strictObject({
+            publicKeyJwk: PublicJwk,
+            name: z
+              .string()
+              .trim()
+              .min(1)
+              .max(64)
+              .openapi({ description: 'A name the holder recognises, e.g. “work phone”' }),
+          }),
+        ),
       },
       responses: {
         201: { description: 'Registered', content: { 'application/json': { schema: DeviceSchema } } },
@@ -91,7 +94,11 @@ export function deviceRoutes(app: Router, deps: AppDeps) {
       security,
       summary:
         'Revoke a device for good: its credentials are declined DEVICE_REVOKED, terminals learn it from the deny list',
-      request: { params: z.object({ deviceId: z.string().max(64) }) },
+      request: {
+        params: z.object({
+          deviceId: z.string().max(64).openapi({ description: 'The device to revoke (from GET /v1/me/devices)' }),
+        }),
+      },
       responses: {
         200: { description: 'Revoked', content: { 'application/json': { schema: DeviceSchema } } },
         ...errorResponses(401, 404),
@@ -113,7 +120,14 @@ export function deviceRoutes(app: Router, deps: AppDeps) {
       security,
       summary: 'Issue the device-bound credential (ES256, typ onecard-credential+jwt, at most 24 h)',
       request: {
-        body: jsonBody(z.strictObject({ deviceId: z.string().max(64) })),
+        body: jsonBody(
+          z.strictObject({
+            deviceId: z
+              .string()
+              .max(64)
+              .openapi({ description: 'The registered device whose key the credential binds (cnf)' }),
+          }),
+        ),
       },
       responses: {
         201: { description: 'The credential', content: { 'application/json': { schema: CredentialSchema } } },

@@ -7,7 +7,7 @@ import { fen } from '../http/schemas';
 export const PhoneSchema = z
   .string()
   .regex(/^1[3-9]\d{9}$/, 'a mainland mobile number: 11 digits starting 13 to 19')
-  .openapi({ example: '13700001234' });
+  .openapi({ description: 'The mobile number the login code is sent to', example: '13700001234' });
 
 export const CardSchema = z
   .object({

@@ -28,7 +28,14 @@ export function topupRoutes(app: Router, deps: AppDeps) {
         'amountFen is 1 to 500000. A top-up that would take the balance, with pending top-ups, over 500000 fen is refused 422 BALANCE_LIMIT.',
       request: {
         headers: IdempotencyKeyHeader,
-        body: jsonBody(z.strictObject({ amountFen: z.number().int().min(1).max(500_000) })),
+        body: jsonBody(
+          z.strictObject({
+            amountFen: z.number().int().min(1).max(500_000).openapi({
+              description:
+                'Fen to add, 1 to 500000; the card may never hold more than 500000 with holds and pending top-ups',
+            }),
+          }),
+        ),
       },
       responses: {
         201: { description: 'Pending', content: { 'application/json': { schema: TopupSchema } } },
@@ -56,7 +63,9 @@ export function topupRoutes(app: Router, deps: AppDeps) {
       tags: ['citizen'],
       security,
       summary: 'One top-up and where it stands',
-      request: { params: z.object({ topupId: z.string().max(64) }) },
+      request: {
+        params: z.object({ topupId: z.string().max(64).openapi({ description: 'From POST /v1/me/topups' }) }),
+      },
       responses: {
         200: { description: 'The top-up', content: { 'application/json': { schema: TopupSchema } } },
         ...errorResponses(401, 404),

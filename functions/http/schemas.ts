@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { p256PublicKeyProblem } from '../../shared/devices/public-key';
 import { ERROR_CODES } from '../../shared/errors';
 
 /** The contract's error object, referenced by every route's error responses. */
@@ -67,3 +68,47 @@ export const OperatorReason = z
   .min(3)
   .max(200)
   .openapi({ description: 'Why: recorded with the operator’s principal', example: 'hotline ticket 2026-1128-0042' });
+
+/**
+ * Operator routes: the admin token on the local stack, IAM (SigV4, checked by API Gateway) in the
+ * cloud. Either one, as the document's security requirement says.
+ */
+export const OPERATOR_SECURITY: Record<string, string[]>[] = [{ operator: [] }, { iam: [] }];
+
+/**
+ * What the phone presents to a terminal, the same in taps, visits, purchases and counter requests.
+ * `challenge` is what the terminal showed (or "qr"), `credential` the phone's, `proof` its signature
+ * over them for this terminal.
+ */
+export function presentedFields(terminal: string, proof: string) {
+  return {
+    challenge: z
+      .string()
+      .min(1)
+      .max(256)
+      .openapi({
+        description: `The challenge the ${terminal} showed the phone, or "qr" for a QR code shown without one`,
+      }),
+    credential: z.string().min(16).max(8192).openapi({
+      description:
+        'The phone’s credential as it presented it: a JWS (typ onecard-credential+jwt, ES256) from POST /v1/me/credentials',
+    }),
+    proof: z
+      .string()
+      .min(16)
+      .max(4096)
+      .openapi({
+        description: `The phone’s proof (typ onecard-proof+jwt, ES256 under the credential’s cnf key): ath = base64url(SHA-256(credential)), chl = challenge, tid = this client’s id, iat within 30 s of the event, a fresh jti${proof}`,
+      }),
+  };
+}
+
+/** A P-256 public key as JWK (a phone's or a machine client's), refused with the reason when it is not one. */
+export const p256PublicJwk = (description: string) =>
+  z
+    .record(z.string(), z.unknown())
+    .superRefine((jwk, ctx) => {
+      const problem = p256PublicKeyProblem(jwk);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .openapi({ description });

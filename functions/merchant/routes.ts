@@ -5,17 +5,20 @@ import { processPurchase } from '../../shared/merchant/purchases';
 import { refundPurchase } from '../../shared/merchant/refunds';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses, jsonBody } from '../http/schemas';
+import { errorResponses, jsonBody, presentedFields } from '../http/schemas';
 
 const PurchaseSchema = z
   .strictObject({
     paymentId: z
       .uuid()
       .openapi({ description: 'Made by the POS; a retry sends the same id and gets the same answer, forever' }),
-    amountFen: z.number().int().min(1).max(500_000),
-    challenge: z.string().min(1).max(256),
-    credential: z.string().min(16).max(8192),
-    proof: z.string().min(16).max(4096).openapi({ description: 'The phone’s proof; its amt must be amountFen' }),
+    amountFen: z
+      .number()
+      .int()
+      .min(1)
+      .max(500_000)
+      .openapi({ description: 'The purchase before any discount, 1 to 500000 fen' }),
+    ...presentedFields('POS', ', and amt = amountFen'),
   })
   .openapi('Purchase');
 
@@ -95,8 +98,20 @@ export function merchantRoutes(app: Router, deps: AppDeps) {
       description:
         'The discount’s share goes back to the campaign budget in proportion. 422 REFUND_EXCEEDS_CHARGE beyond the charge; 403 for another merchant’s payment.',
       request: {
-        params: z.object({ paymentId: z.uuid() }),
-        body: jsonBody(z.strictObject({ refundId: z.uuid(), amountFen: z.number().int().min(1).max(500_000) })),
+        params: z.object({ paymentId: z.uuid().openapi({ description: 'The purchase to refund (this merchant’s)' }) }),
+        body: jsonBody(
+          z.strictObject({
+            refundId: z
+              .uuid()
+              .openapi({ description: 'Made by the POS; a retry sends the same id and gets the same answer' }),
+            amountFen: z
+              .number()
+              .int()
+              .min(1)
+              .max(500_000)
+              .openapi({ description: 'Fen to give back; with earlier refunds at most what the card was charged' }),
+          }),
+        ),
       },
       responses: {
         201: { description: 'Refunded', content: { 'application/json': { schema: RefundResultSchema } } },

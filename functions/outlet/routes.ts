@@ -6,17 +6,9 @@ import { tillOf } from '../../shared/outlets/till';
 import { businessDate } from '../../shared/time/shanghai';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses, jsonBody } from '../http/schemas';
+import { errorResponses, jsonBody, presentedFields } from '../http/schemas';
 
-const presented = {
-  challenge: z.string().min(1).max(256).openapi({ description: 'The challenge the counter showed, or "qr"' }),
-  credential: z.string().min(16).max(8192),
-  proof: z
-    .string()
-    .min(16)
-    .max(4096)
-    .openapi({ description: 'A tap proof (no amt) with tid = the outlet client’s id, made now' }),
-};
+const presented = presentedFields('counter', '; no amt; made now');
 
 const CashTopupBody = z
   .strictObject({

@@ -1,31 +1,51 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { AppEnv } from '../http/env';
+import { DOCS_ASSET_TYPES, fileReader, isDocsAsset } from './docs-assets';
+
 /**
- * A self-contained page that renders /openapi.json: no CDN, so it works on an offline terminal
- * bench and in the local stack alike.
+ * /docs: Swagger UI (swagger-ui-dist, served from this stack) rendering /openapi.json. The content
+ * security policy lets the page load only from this origin, so it works offline and no request
+ * leaves the machine; the validator badge, which would call swagger.io, is switched off.
  */
-export const DOCS_HTML = `<!doctype html>
+const DOCS_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>OneCard API</title>
 <meta name="viewport" content="width=device-width,initial-scale=1">
-<style>
-body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:960px;padding:1rem 2rem;color:#1b1b1b}
-h1{margin-bottom:0}.op{border:1px solid #ddd;border-radius:6px;margin:.6rem 0;padding:.4rem .8rem}
-.m{display:inline-block;min-width:4.5rem;font-weight:700;text-transform:uppercase}
-.get{color:#0a7}.post{color:#06c}.put{color:#a60}.delete{color:#c22}
-pre{background:#f6f6f6;padding:.5rem;overflow:auto;font-size:12px}summary{cursor:pointer}
-</style></head><body>
-<h1>OneCard API</h1><p id="info">Loading <a href="/openapi.json">/openapi.json</a>...</p><main id="ops"></main>
-<script>
-fetch('/openapi.json').then(r=>r.json()).then(doc=>{
-  document.getElementById('info').textContent=(doc.info.title||'')+' '+(doc.info.version||'')+' (OpenAPI '+doc.openapi+')';
-  const main=document.getElementById('ops');
-  for(const [path,item] of Object.entries(doc.paths||{})){
-    for(const [method,op] of Object.entries(item)){
-      const d=document.createElement('details');d.className='op';
-      const s=document.createElement('summary');
-      s.innerHTML='<span class="m '+method+'"></span><code></code> <span></span>';
-      s.children[0].textContent=method;s.children[1].textContent=path;s.children[2].textContent=op.summary||'';
-      const pre=document.createElement('pre');pre.textContent=JSON.stringify({parameters:op.parameters,requestBody:op.requestBody,responses:op.responses},null,2);
-      d.append(s,pre);main.append(d);
-    }
-  }
-});
-</script></body></html>`;
+<link rel="icon" type="image/png" href="/docs/favicon-32x32.png">
+<link rel="stylesheet" href="/docs/swagger-ui.css">
+</head><body><div id="swagger-ui"></div>
+<script src="/docs/swagger-ui-bundle.js"></script>
+<script src="/docs/init.js"></script>
+</body></html>`;
+
+const DOCS_INIT_JS = `window.ui = SwaggerUIBundle({
+  url: '/openapi.json',
+  dom_id: '#swagger-ui',
+  validatorUrl: null,
+  deepLinking: true,
+  docExpansion: 'list',
+  defaultModelsExpandDepth: 1,
+  displayOperationId: true,
+  showExtensions: true,
+  tryItOutEnabled: false,
+});`;
+
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** Mounts /docs and its files, read from `assetsDir` (swagger-ui-dist, or its copy beside a Lambda bundle). */
+export function mountDocsPage(app: OpenAPIHono<AppEnv>, assetsDir: string) {
+  const read = fileReader(assetsDir);
+  const headers = (type: string) => ({
+    'content-type': type,
+    'content-security-policy': CSP,
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'public, max-age=3600',
+  });
+  app.get('/docs', (c) => c.body(DOCS_HTML, 200, headers('text/html; charset=utf-8')));
+  app.get('/docs/init.js', (c) => c.body(DOCS_INIT_JS, 200, headers('text/javascript; charset=utf-8')));
+  app.get('/docs/:file', async (c) => {
+    const name = c.req.param('file');
+    if (!isDocsAsset(name)) return c.notFound();
+    return c.body(new Uint8Array(await read(name)), 200, headers(DOCS_ASSET_TYPES[name]));
+  });
+}

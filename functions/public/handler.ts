@@ -1,8 +1,10 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { handle } from 'hono/aws-lambda';
-import { createApi } from '../api';
 import { cloudDeps } from '../cloud-deps';
+import { publishedApi } from './published';
 
 const deps = cloudDeps('public');
-// The public function serves health, the JWKS and the docs; it builds the whole app so that the
-// OpenAPI document it serves lists every route of every area.
-export const handler = handle(createApi(deps));
+// infra/bundle-area.ts copies the document and Swagger UI's files here, beside the bundle.
+const assetsDir = join(dirname(fileURLToPath(import.meta.url)), 'docs-assets');
+export const handler = handle(publishedApi(deps, assetsDir));

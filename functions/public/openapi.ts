@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../http/env';
-import { DOCS_HTML } from './docs-page';
+import { mountDocsPage } from './docs-page';
 
 /** `post /v1/admin/cards/{cardId}/freeze` -> `postAdminCardsByCardIdFreeze`: unique as method and path are. */
 export function operationIdOf(method: string, path: string): string {
@@ -28,7 +28,7 @@ function fillOperationIds(app: OpenAPIHono<AppEnv>) {
 }
 
 /** Serves the OpenAPI 3.1 document generated from every mounted route, and the page that renders it. */
-export function mountOpenApi(app: OpenAPIHono<AppEnv>) {
+export function mountOpenApi(app: OpenAPIHono<AppEnv>, docsAssetsDir: string) {
   fillOperationIds(app);
   app.openAPIRegistry.registerComponent('securitySchemes', 'citizen', {
     type: 'http',
@@ -48,6 +48,20 @@ export function mountOpenApi(app: OpenAPIHono<AppEnv>) {
     scheme: 'bearer',
     description: 'Operator admin token (ONECARD_ADMIN_TOKEN locally)',
   });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'iam', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'Authorization',
+    description:
+      'In the cloud, operator routes are signed with AWS Signature Version 4 by an IAM principal allowed execute-api:Invoke on them (checked by API Gateway; `aws` CLI, SDKs, or awscurl).',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'webhookSignature', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'OneCard-Signature',
+    description:
+      'The payment provider signs each event: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` under the shared secret, at most 5 minutes old. With openssl: `printf \'%s.%s\' "$t" "$body" | openssl dgst -sha256 -hmac "$SECRET" -hex`.',
+  });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     // Relative: the document serves whichever stack answers it (local, a stage, behind a custom domain).
@@ -59,6 +73,6 @@ export function mountOpenApi(app: OpenAPIHono<AppEnv>) {
         "The city's mobile one-card: citizens, transit terminals, merchant POS, billers and operators. Money is integer fen. Errors: {error:{code,message,details,requestId}}.",
     },
   });
-  app.get('/docs', (c) => c.html(DOCS_HTML));
+  mountDocsPage(app, docsAssetsDir);
   return app;
 }

@@ -16,11 +16,9 @@ const TerminalConfig = z
     clientId: z.string(),
     kind: z.string().openapi({ description: 'This client’s kind: transit-terminal, facility-gate, merchant-pos, ...' }),
     issuer: z.string().openapi({ description: 'The credential’s `iss` must equal this' }),
-    jwks: z
-      .object({ keys: z.array(z.record(z.string(), z.unknown())) })
-      .openapi({
-        description: 'The issuer’s public keys (also at /.well-known/jwks.json): verify credentials by `kid`',
-      }),
+    jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).openapi({
+      description: 'The issuer’s public keys (also at /.well-known/jwks.json): verify credentials by `kid`',
+    }),
     fareTable: z
       .record(z.string(), z.unknown())
       .openapi({ description: 'The fare table in force, with only this validator’s routes: price taps offline' }),
@@ -46,7 +44,16 @@ export function terminalConfigRoutes(app: Router, deps: AppDeps) {
       tags: ['terminal'],
       security: [{ machine: [] }],
       summary: 'Deny-list changes since a version (since=0: the whole list)',
-      request: { query: z.strictObject({ since: z.coerce.number().int().min(0).default(0) }) },
+      request: {
+        query: z.strictObject({
+          since: z.coerce
+            .number()
+            .int()
+            .min(0)
+            .default(0)
+            .openapi({ description: 'The version this terminal holds (0: send the whole list)' }),
+        }),
+      },
       responses: {
         200: { description: 'The delta', content: { 'application/json': { schema: DenyList } } },
         ...errorResponses(400, 401, 403),

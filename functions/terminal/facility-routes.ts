@@ -6,7 +6,7 @@ import { VISIT_DECLINE_CODES, VISIT_KINDS } from '../../shared/facilities/model'
 import { type FacilityDeps, processVisit } from '../../shared/facilities/visits';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses, jsonBody } from '../http/schemas';
+import { errorResponses, jsonBody, presentedFields } from '../http/schemas';
 import { batchErrorOf, Rule } from './transit-routes';
 
 export const VisitSchema = z
@@ -14,14 +14,12 @@ export const VisitSchema = z
     visitId: z
       .uuid()
       .openapi({ description: 'Made by the gate; a retry sends the same id and gets the same answer, forever' }),
-    facilityId: z.string().min(1).max(32).openapi({ example: 'f-park' }),
+    facilityId: z.string().min(1).max(32).openapi({ description: 'This gate’s facility', example: 'f-park' }),
     kind: z.enum(VISIT_KINDS).openapi({ description: 'enter at an entry facility; start and end of a rental' }),
     at: z.iso
       .datetime({ offset: true })
       .openapi({ description: 'When it happened (gate clock): at most 60 s ahead, at most 7 days old' }),
-    challenge: z.string().min(1).max(256).openapi({ description: 'The challenge the gate showed, or "qr"' }),
-    credential: z.string().min(16).max(8192),
-    proof: z.string().min(16).max(4096).openapi({ description: 'A tap proof with tid = the gate’s clientId' }),
+    ...presentedFields('gate', '; no amt'),
   })
   .openapi('Visit');
 
@@ -88,7 +86,17 @@ export function facilityRoutes(app: Router, deps: AppDeps) {
       summary: `Upload up to ${MAX_BATCH_ITEMS} visits made offline; one result per visit, in order`,
       description:
         'Each visit stands alone; one card’s visits are processed in the order of their `at`, so a rental’s start comes before its end however the gate queued them.',
-      request: { body: jsonBody(z.strictObject({ visits: z.array(VisitSchema).min(1).max(MAX_BATCH_ITEMS) })) },
+      request: {
+        body: jsonBody(
+          z.strictObject({
+            visits: z
+              .array(VisitSchema)
+              .min(1)
+              .max(MAX_BATCH_ITEMS)
+              .openapi({ description: `1 to ${MAX_BATCH_ITEMS} visits, each as POST /v1/facilities/visits takes it` }),
+          }),
+        ),
+      },
       responses: {
         200: {
           description: 'Results in order',

@@ -6,24 +6,26 @@ import { TAP_DECLINE_CODES, type TapResult } from '../../shared/transit/model';
 import { processTap, type TransitDeps } from '../../shared/transit/taps';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses, jsonBody } from '../http/schemas';
+import { errorResponses, jsonBody, presentedFields } from '../http/schemas';
 
 export const TapSchema = z
   .strictObject({
     tapId: z
       .uuid()
       .openapi({ description: 'Made by the terminal; a retry sends the same id and gets the same answer, forever' }),
-    routeId: z.string().min(1).max(32),
-    stopId: z.string().min(1).max(32),
+    routeId: z
+      .string()
+      .min(1)
+      .max(32)
+      .openapi({ description: 'The route, within this validator’s scope', example: 'B1' }),
+    stopId: z.string().min(1).max(32).openapi({ description: 'The stop on that route', example: 'B1-S1' }),
     kind: z
       .enum(['board', 'entry', 'exit'])
       .openapi({ description: 'board on flat routes; entry and exit on tap-on/tap-off routes' }),
     at: z.iso
       .datetime({ offset: true })
       .openapi({ description: 'When the tap happened (terminal clock): at most 60 s ahead, at most 7 days old' }),
-    challenge: z.string().min(1).max(256).openapi({ description: 'The challenge the terminal showed, or "qr"' }),
-    credential: z.string().min(16).max(8192),
-    proof: z.string().min(16).max(4096),
+    ...presentedFields('validator', '; no amt'),
   })
   .openapi('Tap');
 
@@ -105,7 +107,15 @@ export function transitRoutes(app: Router, deps: AppDeps) {
       description:
         'Each tap stands alone. One card’s taps are processed in the order given. A tap refused outright (outside the terminal’s scope, a reused tapId) answers status error in its place.',
       request: {
-        body: jsonBody(z.strictObject({ taps: z.array(TapSchema).min(1).max(MAX_BATCH_TAPS) })),
+        body: jsonBody(
+          z.strictObject({
+            taps: z
+              .array(TapSchema)
+              .min(1)
+              .max(MAX_BATCH_TAPS)
+              .openapi({ description: `1 to ${MAX_BATCH_TAPS} taps, each as POST /v1/transit/taps takes it` }),
+          }),
+        ),
       },
       responses: {
         200: {

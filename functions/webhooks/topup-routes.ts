@@ -8,10 +8,15 @@ import { errorResponses, jsonBody } from '../http/schemas';
 
 // Open, unlike client bodies: the provider may add fields, and we ignore what we do not know.
 const ProviderEvent = z.object({
-  topupId: z.string().min(1).max(64),
-  status: z.enum(['succeeded', 'failed']),
-  amountFen: z.number().int().min(1).max(500_000),
-  providerRef: z.string().min(1).max(128),
+  topupId: z.string().min(1).max(64).openapi({ description: 'The top-up the citizen started (POST /v1/me/topups)' }),
+  status: z.enum(['succeeded', 'failed']).openapi({ description: 'The payment’s outcome' }),
+  amountFen: z
+    .number()
+    .int()
+    .min(1)
+    .max(500_000)
+    .openapi({ description: 'What was paid: must equal the pending top-up’s amount' }),
+  providerRef: z.string().min(1).max(128).openapi({ description: 'The provider’s own reference for the payment' }),
 });
 
 const Settled = z
@@ -30,11 +35,17 @@ export function webhookRoutes(deps: AppDeps) {
       method: 'post',
       path: '/v1/webhooks/topups',
       tags: ['provider'],
+      security: [{ webhookSignature: [] }],
       summary: 'Settle a top-up (Onecard-Signature: t=<unix s>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">)',
       description:
         'Older than 5 minutes or a wrong signature: 401. A repeat is harmless and answers the settled state. An amount other than the pending top-up’s: 422 AMOUNT_MISMATCH. A credit that would pass the card limit ends `refunded`.',
       request: {
-        headers: z.object({ 'onecard-signature': z.string().max(1024) }),
+        headers: z.object({
+          'onecard-signature': z.string().max(1024).openapi({
+            description: 't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>"> under the shared secret',
+            example: 't=1764300000,v1=5f0c2c0e0b1d8e2f4a6b9c3d7e1f0a2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d1e3f',
+          }),
+        }),
         body: jsonBody(ProviderEvent),
       },
       responses: {

@@ -1460,7 +1460,15 @@ export interface components {
              * @description Made by the terminal; a retry sends the same id and gets the same answer, forever
              */
             tapId: string;
+            /**
+             * @description The route, within this validator’s scope
+             * @example B1
+             */
             routeId: string;
+            /**
+             * @description The stop on that route
+             * @example B1-S1
+             */
             stopId: string;
             /**
              * @description board on flat routes; entry and exit on tap-on/tap-off routes
@@ -1472,9 +1480,11 @@ export interface components {
              * @description When the tap happened (terminal clock): at most 60 s ahead, at most 7 days old
              */
             at: string;
-            /** @description The challenge the terminal showed, or "qr" */
+            /** @description The challenge the validator showed the phone, or "qr" for a QR code shown without one */
             challenge: string;
+            /** @description The phone’s credential as it presented it: a JWS (typ onecard-credential+jwt, ES256) from POST /v1/me/credentials */
             credential: string;
+            /** @description The phone’s proof (typ onecard-proof+jwt, ES256 under the credential’s cnf key): ath = base64url(SHA-256(credential)), chl = challenge, tid = this client’s id, iat within 30 s of the event, a fresh jti; no amt */
             proof: string;
         };
         Visit: {
@@ -1483,7 +1493,10 @@ export interface components {
              * @description Made by the gate; a retry sends the same id and gets the same answer, forever
              */
             visitId: string;
-            /** @example f-park */
+            /**
+             * @description This gate’s facility
+             * @example f-park
+             */
             facilityId: string;
             /**
              * @description enter at an entry facility; start and end of a rental
@@ -1495,10 +1508,11 @@ export interface components {
              * @description When it happened (gate clock): at most 60 s ahead, at most 7 days old
              */
             at: string;
-            /** @description The challenge the gate showed, or "qr" */
+            /** @description The challenge the gate showed the phone, or "qr" for a QR code shown without one */
             challenge: string;
+            /** @description The phone’s credential as it presented it: a JWS (typ onecard-credential+jwt, ES256) from POST /v1/me/credentials */
             credential: string;
-            /** @description A tap proof with tid = the gate’s clientId */
+            /** @description The phone’s proof (typ onecard-proof+jwt, ES256 under the credential’s cnf key): ath = base64url(SHA-256(credential)), chl = challenge, tid = this client’s id, iat within 30 s of the event, a fresh jti; no amt */
             proof: string;
         };
         PurchaseResult: {
@@ -1519,10 +1533,13 @@ export interface components {
              * @description Made by the POS; a retry sends the same id and gets the same answer, forever
              */
             paymentId: string;
+            /** @description The purchase before any discount, 1 to 500000 fen */
             amountFen: number;
+            /** @description The challenge the POS showed the phone, or "qr" for a QR code shown without one */
             challenge: string;
+            /** @description The phone’s credential as it presented it: a JWS (typ onecard-credential+jwt, ES256) from POST /v1/me/credentials */
             credential: string;
-            /** @description The phone’s proof; its amt must be amountFen */
+            /** @description The phone’s proof (typ onecard-proof+jwt, ES256 under the credential’s cnf key): ath = base64url(SHA-256(credential)), chl = challenge, tid = this client’s id, iat within 30 s of the event, a fresh jti, and amt = amountFen */
             proof: string;
         };
         RefundResult: {
@@ -1587,10 +1604,11 @@ export interface components {
             topupId: string;
             /** @description Cash received (integer fen) */
             amountFen: number;
-            /** @description The challenge the counter showed, or "qr" */
+            /** @description The challenge the counter showed the phone, or "qr" for a QR code shown without one */
             challenge: string;
+            /** @description The phone’s credential as it presented it: a JWS (typ onecard-credential+jwt, ES256) from POST /v1/me/credentials */
             credential: string;
-            /** @description A tap proof (no amt) with tid = the outlet client’s id, made now */
+            /** @description The phone’s proof (typ onecard-proof+jwt, ES256 under the credential’s cnf key): ath = base64url(SHA-256(credential)), chl = challenge, tid = this client’s id, iat within 30 s of the event, a fresh jti; no amt; made now */
             proof: string;
         };
         IdentityCheckResult: {
@@ -1609,10 +1627,11 @@ export interface components {
             checkId: string;
             /** @description Typed from the resident id card shown in person: 17 digits and a check character (ISO 7064 MOD 11-2), e.g. 11010519491231002X; never stored */
             idNumber: string;
-            /** @description The challenge the counter showed, or "qr" */
+            /** @description The challenge the counter showed the phone, or "qr" for a QR code shown without one */
             challenge: string;
+            /** @description The phone’s credential as it presented it: a JWS (typ onecard-credential+jwt, ES256) from POST /v1/me/credentials */
             credential: string;
-            /** @description A tap proof (no amt) with tid = the outlet client’s id, made now */
+            /** @description The phone’s proof (typ onecard-proof+jwt, ES256 under the credential’s cnf key): ath = base64url(SHA-256(credential)), chl = challenge, tid = this client’s id, iat within 30 s of the event, a fresh jti; no amt; made now */
             proof: string;
         };
         Till: {
@@ -1635,12 +1654,19 @@ export interface components {
         };
         /** @description idNumber: the 18-character resident id (17 digits and an ISO 7064 MOD 11-2 check character, e.g. 11010519491231002X), kept only as a keyed hash; program senior-allowance, student or disabled; group dibao, wubao, youfu or none; validFrom and validTo YYYY-MM-DD (validTo may be null); status active, ended or deceased. Each record is checked on its own. */
         EligibilityRecord: {
+            /** @description The agency’s own id for the record: an upload upserts by it */
             recordId: string;
+            /** @description The 18-character resident id: 17 digits and a check character (ISO 7064 MOD 11-2, 0-9 or X); kept only as a keyed hash */
             idNumber: string;
+            /** @description senior-allowance, student or disabled (within the agency’s scope) */
             program: string;
+            /** @description dibao, wubao, youfu or none */
             group: string;
+            /** @description YYYY-MM-DD: in force from this day */
             validFrom: string;
+            /** @description YYYY-MM-DD: in force to this day, or null */
             validTo: string | null;
+            /** @description active, ended or deceased */
             status: string;
         };
         TopupSettlement: {
@@ -1674,27 +1700,48 @@ export interface components {
             };
         };
         Merchant: {
+            /** @description The merchant’s id, as POS clients are scoped to it (e.g. m-tea) */
             merchantId: string;
+            /** @description The merchant’s name on statements */
             name: string;
-            /** @default 0 */
+            /**
+             * @description The city’s fee at settlement, in basis points of net sales
+             * @default 0
+             */
             feeBasisPoints: number;
         };
         Biller: {
+            /** @description The biller’s id, as biller clients are scoped to it (e.g. water) */
             billerId: string;
+            /** @description The name citizens see */
             name: string;
         };
         Campaign: {
+            /** @description The campaign’s id (e.g. c-tea10) */
             campaignId: string;
+            /** @description Shown on the purchase and the statement */
             name: string;
+            /** @description The merchants where it applies */
             merchantIds: string[];
+            /** @description Discount in percent of the purchase, rounded down to the fen */
             percentOff: number;
+            /** @description Purchases below this get no discount */
             minPurchaseFen: number;
+            /** @description The most one purchase is discounted */
             maxDiscountFen: number;
+            /** @description How often one card gets it in a fare day */
             usesPerCardPerFareDay: number;
+            /** @description Funded by the campaign’s sponsor; when it cannot cover a discount, purchases go through without it */
             budgetFen: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description First moment it applies
+             */
             startsAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description It applies before this moment
+             */
             endsAt: string;
         };
         TapAudit: {
@@ -1888,7 +1935,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @example 13700001234 */
+                    /**
+                     * @description The mobile number the login code is sent to
+                     * @example 13700001234
+                     */
                     phone: string;
                 };
             };
@@ -1933,8 +1983,12 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @example 13700001234 */
+                    /**
+                     * @description The mobile number the login code is sent to
+                     * @example 13700001234
+                     */
                     phone: string;
+                    /** @description The 6-digit code from the SMS (locally, devCode) */
                     code: string;
                 };
             };
@@ -2035,10 +2089,17 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The holder’s name as on the resident id card */
                     name: string;
-                    /** @description 18-character resident id; never stored or returned whole */
+                    /**
+                     * @description The 18-character resident id number (GB 11643): 6 region digits, the 8-digit birth date, 3 sequence digits and a check character (0-9 or X, ISO 7064 MOD 11-2 over the first 17). Must agree with birthDate. Kept only as a keyed hash and masked, never returned whole.
+                     * @example 445202199005171011
+                     */
                     idNumber: string;
-                    /** Format: date */
+                    /**
+                     * Format: date
+                     * @description YYYY-MM-DD, as in the id number; not in the future
+                     */
                     birthDate: string;
                 };
             };
@@ -2285,6 +2346,7 @@ export interface operations {
                     publicKeyJwk: {
                         [key: string]: unknown;
                     };
+                    /** @description A name the holder recognises, e.g. “work phone” */
                     name: string;
                 };
             };
@@ -2342,6 +2404,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The device to revoke (from GET /v1/me/devices) */
                 deviceId: string;
             };
             cookie?: never;
@@ -2387,6 +2450,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The registered device whose key the credential binds (cnf) */
                     deviceId: string;
                 };
             };
@@ -2452,6 +2516,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Fen to add, 1 to 500000; the card may never hold more than 500000 with holds and pending top-ups */
                     amountFen: number;
                 };
             };
@@ -2527,6 +2592,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description From POST /v1/me/topups */
                 topupId: string;
             };
             cookie?: never;
@@ -2690,7 +2756,9 @@ export interface operations {
     getMeBills: {
         parameters: {
             query: {
+                /** @description The biller, e.g. water */
                 billerId: string;
+                /** @description The account number on the bill, e.g. W-0001 */
                 accountNo: string;
             };
             header?: never;
@@ -2753,7 +2821,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description From GET /v1/me/bills */
                     billId: string;
+                    /** @description The amount due, or less where the bill allows partial payment */
                     amountFen: number;
                 };
             };
@@ -2923,6 +2993,7 @@ export interface operations {
     getTerminalDenyList: {
         parameters: {
             query?: {
+                /** @description The version this terminal holds (0: send the whole list) */
                 since?: number | null;
             };
             header?: never;
@@ -3086,6 +3157,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description 1 to 500 taps, each as POST /v1/transit/taps takes it */
                     taps: components["schemas"]["Tap"][];
                 };
             };
@@ -3245,6 +3317,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description 1 to 500 visits, each as POST /v1/facilities/visits takes it */
                     visits: components["schemas"]["Visit"][];
                 };
             };
@@ -3399,6 +3472,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The purchase to refund (this merchant’s) */
                 paymentId: string;
             };
             cookie?: never;
@@ -3406,8 +3480,12 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** Format: uuid */
+                    /**
+                     * Format: uuid
+                     * @description Made by the POS; a retry sends the same id and gets the same answer
+                     */
                     refundId: string;
+                    /** @description Fen to give back; with earlier refunds at most what the card was charged */
                     amountFen: number;
                 };
             };
@@ -3561,13 +3639,22 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description 1 to 500 bills, upserted by externalRef */
                     bills: {
+                        /** @description The biller’s own id for the bill: an upload upserts by it */
                         externalRef: string;
+                        /** @description The customer account the citizen looks the bill up by */
                         accountNo: string;
+                        /** @description The billing period as the biller names it, e.g. 2026-10 */
                         period: string;
+                        /** @description What is due, in fen */
                         amountDueFen: number;
-                        /** Format: date */
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
                         dueDate: string;
+                        /** @description Whether the citizen may pay less than the whole amount */
                         allowPartial: boolean;
                     }[];
                 };
@@ -3624,8 +3711,11 @@ export interface operations {
     getBillerPayments: {
         parameters: {
             query?: {
+                /** @description Only payments after this moment (RFC 3339) */
                 since?: string;
+                /** @description Page size, 1 to 500 */
                 limit?: number;
+                /** @description nextCursor of the previous page */
                 cursor?: string;
             };
             header?: never;
@@ -3982,6 +4072,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description 1 to 500 records, upserted by recordId */
                     records: components["schemas"]["EligibilityRecord"][];
                 };
             };
@@ -4056,6 +4147,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>"> under the shared secret */
                 "onecard-signature": string;
             };
             path?: never;
@@ -4064,10 +4156,16 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The top-up the citizen started (POST /v1/me/topups) */
                     topupId: string;
-                    /** @enum {string} */
+                    /**
+                     * @description The payment’s outcome
+                     * @enum {string}
+                     */
                     status: "succeeded" | "failed";
+                    /** @description What was paid: must equal the pending top-up’s amount */
                     amountFen: number;
+                    /** @description The provider’s own reference for the payment */
                     providerRef: string;
                 };
             };
@@ -4139,63 +4237,105 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @enum {string} */
+                    /**
+                     * @description transit-terminal: a bus or metro validator
+                     * @enum {string}
+                     */
                     kind: "transit-terminal";
+                    /** @description Where it stands, e.g. “bus 1234 front door” */
                     name: string;
+                    /** @description The client’s P-256 public key as JWK (kty EC, crv P-256, x, y): its assertions are verified with it */
                     publicKeyJwk: {
                         [key: string]: unknown;
                     };
+                    /** @description Where a validator acts */
                     scope: {
+                        /** @description The routes it may report taps for */
                         routeIds: string[];
                     };
                 } | {
-                    /** @enum {string} */
+                    /**
+                     * @description merchant-pos: an alliance merchant’s till
+                     * @enum {string}
+                     */
                     kind: "merchant-pos";
+                    /** @description Where it stands, e.g. “bus 1234 front door” */
                     name: string;
+                    /** @description The client’s P-256 public key as JWK (kty EC, crv P-256, x, y): its assertions are verified with it */
                     publicKeyJwk: {
                         [key: string]: unknown;
                     };
+                    /** @description Where a POS acts */
                     scope: {
+                        /** @description The merchant it takes payments for */
                         merchantId: string;
                     };
                 } | {
-                    /** @enum {string} */
+                    /**
+                     * @description biller: a utility that uploads bills
+                     * @enum {string}
+                     */
                     kind: "biller";
+                    /** @description Where it stands, e.g. “bus 1234 front door” */
                     name: string;
+                    /** @description The client’s P-256 public key as JWK (kty EC, crv P-256, x, y): its assertions are verified with it */
                     publicKeyJwk: {
                         [key: string]: unknown;
                     };
+                    /** @description Where a biller acts */
                     scope: {
+                        /** @description The biller it uploads bills for */
                         billerId: string;
                     };
                 } | {
-                    /** @enum {string} */
+                    /**
+                     * @description facility-gate: a park, library or bicycle gate
+                     * @enum {string}
+                     */
                     kind: "facility-gate";
+                    /** @description Where it stands, e.g. “bus 1234 front door” */
                     name: string;
+                    /** @description The client’s P-256 public key as JWK (kty EC, crv P-256, x, y): its assertions are verified with it */
                     publicKeyJwk: {
                         [key: string]: unknown;
                     };
+                    /** @description Where a gate acts */
                     scope: {
+                        /** @description The facility it guards */
                         facilityId: string;
                     };
                 } | {
-                    /** @enum {string} */
+                    /**
+                     * @description service-outlet: a service hall counter taking cash
+                     * @enum {string}
+                     */
                     kind: "service-outlet";
+                    /** @description Where it stands, e.g. “bus 1234 front door” */
                     name: string;
+                    /** @description The client’s P-256 public key as JWK (kty EC, crv P-256, x, y): its assertions are verified with it */
                     publicKeyJwk: {
                         [key: string]: unknown;
                     };
+                    /** @description Where a counter acts */
                     scope: {
+                        /** @description The service outlet whose till it uses */
                         outletId: string;
                     };
                 } | {
-                    /** @enum {string} */
+                    /**
+                     * @description agency: a government agency vouching for eligibility
+                     * @enum {string}
+                     */
                     kind: "agency";
+                    /** @description Where it stands, e.g. “bus 1234 front door” */
                     name: string;
+                    /** @description The client’s P-256 public key as JWK (kty EC, crv P-256, x, y): its assertions are verified with it */
                     publicKeyJwk: {
                         [key: string]: unknown;
                     };
+                    /** @description What an agency may upload */
                     scope: {
+                        /** @description The programs it vouches for */
                         programs: ("senior-allowance" | "student" | "disabled")[];
                     };
                 };
@@ -4245,6 +4385,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The client’s id */
                 clientId: string;
             };
             cookie?: never;
@@ -4294,6 +4435,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The client to disable */
                 clientId: string;
             };
             cookie?: never;
@@ -4362,6 +4504,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The client to re-key */
                 clientId: string;
             };
             cookie?: never;
@@ -4369,6 +4512,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The client’s P-256 public key as JWK (kty EC, crv P-256, x, y): its assertions are verified with it */
                     publicKeyJwk: {
                         [key: string]: unknown;
                     };
@@ -4483,49 +4627,89 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
+                            /** @description Higher than every version before it */
                             version: number;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description Taps at or after this time are priced by this version
+                             */
                             effectiveFrom: string;
+                            /** @description The hour (Asia/Shanghai) a fare day starts, for the daily cap */
                             fareDayStartHour: number;
+                            /** @description The most an adult pays in one fare day; classes scale it */
                             dailyCapAdultFen: number;
+                            /** @description Transfers between routes */
                             transfer: {
+                                /** @description A boarding this soon after the last one is a transfer */
                                 windowMinutes: number;
+                                /** @description What a transfer takes off the adult fare */
                                 discountAdultFen: number;
                             };
+                            /** @description An entry without an exit this long ends at the route’s most (the hold is kept) */
                             zoneJourneyMaxMinutes: number;
+                            /** @description Each fare class as a percentage of the adult fare */
                             classes: {
+                                /** @description The adult class */
                                 adult: {
+                                    /** @description What a adult pays, in percent of the adult fare */
                                     multiplierPercent: number;
                                 };
+                                /** @description The student class */
                                 student: {
+                                    /** @description What a student pays, in percent of the adult fare */
                                     multiplierPercent: number;
                                 };
+                                /** @description The senior class */
                                 senior: {
+                                    /** @description What a senior pays, in percent of the adult fare */
                                     multiplierPercent: number;
                                 };
+                                /** @description The disabled class */
                                 disabled: {
+                                    /** @description What a disabled pays, in percent of the adult fare */
                                     multiplierPercent: number;
                                 };
                             };
+                            /** @description Every route and its fare rule */
                             routes: ({
+                                /** @description The route’s id, as terminals are scoped to it (e.g. B1) */
                                 routeId: string;
+                                /** @description The route’s name shown to riders */
                                 name: string;
+                                /** @description The transit operator its fares are paid out to at settlement */
                                 operatorId: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description flat: one fare per boarding
+                                 * @enum {string}
+                                 */
                                 kind: "flat";
+                                /** @description The adult fare per boarding; classes scale it */
                                 adultFareFen: number;
+                                /** @description Stop ids, in route order */
                                 stops: string[];
                             } | {
+                                /** @description The route’s id, as terminals are scoped to it (e.g. B1) */
                                 routeId: string;
+                                /** @description The route’s name shown to riders */
                                 name: string;
+                                /** @description The transit operator its fares are paid out to at settlement */
                                 operatorId: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description zonal: tap on (entry) and off (exit); the fare grows with zones crossed
+                                 * @enum {string}
+                                 */
                                 kind: "zonal";
+                                /** @description The adult fare within one zone */
                                 baseAdultFareFen: number;
+                                /** @description Added for each further zone crossed */
                                 perZoneAdultFen: number;
+                                /** @description The most one journey costs an adult; an entry holds this much until the exit */
                                 maxAdultFareFen: number;
+                                /** @description Stops with their zones, in route order */
                                 stops: {
+                                    /** @description The stop’s id */
                                     stopId: string;
+                                    /** @description The fare zone the stop lies in */
                                     zone: number;
                                 }[];
                             })[];
@@ -4563,49 +4747,89 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Higher than every version before it */
                     version: number;
-                    /** Format: date-time */
+                    /**
+                     * Format: date-time
+                     * @description Taps at or after this time are priced by this version
+                     */
                     effectiveFrom: string;
+                    /** @description The hour (Asia/Shanghai) a fare day starts, for the daily cap */
                     fareDayStartHour: number;
+                    /** @description The most an adult pays in one fare day; classes scale it */
                     dailyCapAdultFen: number;
+                    /** @description Transfers between routes */
                     transfer: {
+                        /** @description A boarding this soon after the last one is a transfer */
                         windowMinutes: number;
+                        /** @description What a transfer takes off the adult fare */
                         discountAdultFen: number;
                     };
+                    /** @description An entry without an exit this long ends at the route’s most (the hold is kept) */
                     zoneJourneyMaxMinutes: number;
+                    /** @description Each fare class as a percentage of the adult fare */
                     classes: {
+                        /** @description The adult class */
                         adult: {
+                            /** @description What a adult pays, in percent of the adult fare */
                             multiplierPercent: number;
                         };
+                        /** @description The student class */
                         student: {
+                            /** @description What a student pays, in percent of the adult fare */
                             multiplierPercent: number;
                         };
+                        /** @description The senior class */
                         senior: {
+                            /** @description What a senior pays, in percent of the adult fare */
                             multiplierPercent: number;
                         };
+                        /** @description The disabled class */
                         disabled: {
+                            /** @description What a disabled pays, in percent of the adult fare */
                             multiplierPercent: number;
                         };
                     };
+                    /** @description Every route and its fare rule */
                     routes: ({
+                        /** @description The route’s id, as terminals are scoped to it (e.g. B1) */
                         routeId: string;
+                        /** @description The route’s name shown to riders */
                         name: string;
+                        /** @description The transit operator its fares are paid out to at settlement */
                         operatorId: string;
-                        /** @enum {string} */
+                        /**
+                         * @description flat: one fare per boarding
+                         * @enum {string}
+                         */
                         kind: "flat";
+                        /** @description The adult fare per boarding; classes scale it */
                         adultFareFen: number;
+                        /** @description Stop ids, in route order */
                         stops: string[];
                     } | {
+                        /** @description The route’s id, as terminals are scoped to it (e.g. B1) */
                         routeId: string;
+                        /** @description The route’s name shown to riders */
                         name: string;
+                        /** @description The transit operator its fares are paid out to at settlement */
                         operatorId: string;
-                        /** @enum {string} */
+                        /**
+                         * @description zonal: tap on (entry) and off (exit); the fare grows with zones crossed
+                         * @enum {string}
+                         */
                         kind: "zonal";
+                        /** @description The adult fare within one zone */
                         baseAdultFareFen: number;
+                        /** @description Added for each further zone crossed */
                         perZoneAdultFen: number;
+                        /** @description The most one journey costs an adult; an entry holds this much until the exit */
                         maxAdultFareFen: number;
+                        /** @description Stops with their zones, in route order */
                         stops: {
+                            /** @description The stop’s id */
                             stopId: string;
+                            /** @description The fare zone the stop lies in */
                             zone: number;
                         }[];
                     })[];
@@ -4620,49 +4844,89 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Higher than every version before it */
                         version: number;
-                        /** Format: date-time */
+                        /**
+                         * Format: date-time
+                         * @description Taps at or after this time are priced by this version
+                         */
                         effectiveFrom: string;
+                        /** @description The hour (Asia/Shanghai) a fare day starts, for the daily cap */
                         fareDayStartHour: number;
+                        /** @description The most an adult pays in one fare day; classes scale it */
                         dailyCapAdultFen: number;
+                        /** @description Transfers between routes */
                         transfer: {
+                            /** @description A boarding this soon after the last one is a transfer */
                             windowMinutes: number;
+                            /** @description What a transfer takes off the adult fare */
                             discountAdultFen: number;
                         };
+                        /** @description An entry without an exit this long ends at the route’s most (the hold is kept) */
                         zoneJourneyMaxMinutes: number;
+                        /** @description Each fare class as a percentage of the adult fare */
                         classes: {
+                            /** @description The adult class */
                             adult: {
+                                /** @description What a adult pays, in percent of the adult fare */
                                 multiplierPercent: number;
                             };
+                            /** @description The student class */
                             student: {
+                                /** @description What a student pays, in percent of the adult fare */
                                 multiplierPercent: number;
                             };
+                            /** @description The senior class */
                             senior: {
+                                /** @description What a senior pays, in percent of the adult fare */
                                 multiplierPercent: number;
                             };
+                            /** @description The disabled class */
                             disabled: {
+                                /** @description What a disabled pays, in percent of the adult fare */
                                 multiplierPercent: number;
                             };
                         };
+                        /** @description Every route and its fare rule */
                         routes: ({
+                            /** @description The route’s id, as terminals are scoped to it (e.g. B1) */
                             routeId: string;
+                            /** @description The route’s name shown to riders */
                             name: string;
+                            /** @description The transit operator its fares are paid out to at settlement */
                             operatorId: string;
-                            /** @enum {string} */
+                            /**
+                             * @description flat: one fare per boarding
+                             * @enum {string}
+                             */
                             kind: "flat";
+                            /** @description The adult fare per boarding; classes scale it */
                             adultFareFen: number;
+                            /** @description Stop ids, in route order */
                             stops: string[];
                         } | {
+                            /** @description The route’s id, as terminals are scoped to it (e.g. B1) */
                             routeId: string;
+                            /** @description The route’s name shown to riders */
                             name: string;
+                            /** @description The transit operator its fares are paid out to at settlement */
                             operatorId: string;
-                            /** @enum {string} */
+                            /**
+                             * @description zonal: tap on (entry) and off (exit); the fare grows with zones crossed
+                             * @enum {string}
+                             */
                             kind: "zonal";
+                            /** @description The adult fare within one zone */
                             baseAdultFareFen: number;
+                            /** @description Added for each further zone crossed */
                             perZoneAdultFen: number;
+                            /** @description The most one journey costs an adult; an entry holds this much until the exit */
                             maxAdultFareFen: number;
+                            /** @description Stops with their zones, in route order */
                             stops: {
+                                /** @description The stop’s id */
                                 stopId: string;
+                                /** @description The fare zone the stop lies in */
                                 zone: number;
                             }[];
                         })[];
@@ -4724,13 +4988,22 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
+                            /** @description Higher than every version before it */
                             version: number;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description Months starting at or after this use this version
+                             */
                             effectiveFrom: string;
+                            /** @description Age bands and what each pays */
                             bands: {
+                                /** @description Age reached by the first of the month, at least */
                                 minAge: number;
+                                /** @description And at most (null: no upper bound) */
                                 maxAge: number | null;
+                                /** @description The civil-affairs groups it pays (none: a holder in no group) */
                                 groups: ("dibao" | "wubao" | "youfu" | "none")[];
+                                /** @description Paid once a month to each eligible verified card */
                                 amountFen: number;
                             }[];
                         }[];
@@ -4767,13 +5040,22 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Higher than every version before it */
                     version: number;
-                    /** Format: date-time */
+                    /**
+                     * Format: date-time
+                     * @description Months starting at or after this use this version
+                     */
                     effectiveFrom: string;
+                    /** @description Age bands and what each pays */
                     bands: {
+                        /** @description Age reached by the first of the month, at least */
                         minAge: number;
+                        /** @description And at most (null: no upper bound) */
                         maxAge: number | null;
+                        /** @description The civil-affairs groups it pays (none: a holder in no group) */
                         groups: ("dibao" | "wubao" | "youfu" | "none")[];
+                        /** @description Paid once a month to each eligible verified card */
                         amountFen: number;
                     }[];
                 };
@@ -4787,13 +5069,22 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Higher than every version before it */
                         version: number;
-                        /** Format: date-time */
+                        /**
+                         * Format: date-time
+                         * @description Months starting at or after this use this version
+                         */
                         effectiveFrom: string;
+                        /** @description Age bands and what each pays */
                         bands: {
+                            /** @description Age reached by the first of the month, at least */
                             minAge: number;
+                            /** @description And at most (null: no upper bound) */
                             maxAge: number | null;
+                            /** @description The civil-affairs groups it pays (none: a holder in no group) */
                             groups: ("dibao" | "wubao" | "youfu" | "none")[];
+                            /** @description Paid once a month to each eligible verified card */
                             amountFen: number;
                         }[];
                     };
@@ -4854,28 +5145,55 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
+                            /** @description Higher than every version before it */
                             version: number;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description Visits at or after this time are priced by this version
+                             */
                             effectiveFrom: string;
+                            /** @description Every facility and its product */
                             facilities: {
+                                /** @description The facility’s id, as gates are scoped to it (e.g. f-park) */
                                 facilityId: string;
+                                /** @description The name shown to visitors */
                                 name: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description What sort of facility it is
+                                 * @enum {string}
+                                 */
                                 kind: "park" | "library" | "sports-centre" | "public-bicycle" | "museum";
+                                /** @description What a visit costs: an entry fee or a rental */
                                 product: {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Pay once at the gate
+                                     * @enum {string}
+                                     */
                                     type: "entry";
+                                    /** @description The adult fee per entry; classes scale it */
                                     adultFeeFen: number;
-                                    /** @default false */
+                                    /**
+                                     * @description Entry only for a holder verified in person
+                                     * @default false
+                                     */
                                     requiresVerifiedIdentity: boolean;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Take and bring back: start holds, end charges by time
+                                     * @enum {string}
+                                     */
                                     type: "rental";
+                                    /** @description Held from the balance at start, given back less the charge at end */
                                     holdAdultFen: number;
+                                    /** @description Minutes free before charging starts */
                                     freeMinutes: number;
+                                    /** @description Charged per started block of this many minutes after the free ones */
                                     blockMinutes: number;
+                                    /** @description The adult charge per started block */
                                     perBlockAdultFen: number;
+                                    /** @description The most one rental costs an adult */
                                     maxAdultFen: number;
+                                    /** @description A rental not ended within this keeps its hold (deemed lost) */
                                     maxRentalMinutes: number;
                                 };
                             }[];
@@ -4913,28 +5231,55 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Higher than every version before it */
                     version: number;
-                    /** Format: date-time */
+                    /**
+                     * Format: date-time
+                     * @description Visits at or after this time are priced by this version
+                     */
                     effectiveFrom: string;
+                    /** @description Every facility and its product */
                     facilities: {
+                        /** @description The facility’s id, as gates are scoped to it (e.g. f-park) */
                         facilityId: string;
+                        /** @description The name shown to visitors */
                         name: string;
-                        /** @enum {string} */
+                        /**
+                         * @description What sort of facility it is
+                         * @enum {string}
+                         */
                         kind: "park" | "library" | "sports-centre" | "public-bicycle" | "museum";
+                        /** @description What a visit costs: an entry fee or a rental */
                         product: {
-                            /** @enum {string} */
+                            /**
+                             * @description Pay once at the gate
+                             * @enum {string}
+                             */
                             type: "entry";
+                            /** @description The adult fee per entry; classes scale it */
                             adultFeeFen: number;
-                            /** @default false */
+                            /**
+                             * @description Entry only for a holder verified in person
+                             * @default false
+                             */
                             requiresVerifiedIdentity?: boolean;
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description Take and bring back: start holds, end charges by time
+                             * @enum {string}
+                             */
                             type: "rental";
+                            /** @description Held from the balance at start, given back less the charge at end */
                             holdAdultFen: number;
+                            /** @description Minutes free before charging starts */
                             freeMinutes: number;
+                            /** @description Charged per started block of this many minutes after the free ones */
                             blockMinutes: number;
+                            /** @description The adult charge per started block */
                             perBlockAdultFen: number;
+                            /** @description The most one rental costs an adult */
                             maxAdultFen: number;
+                            /** @description A rental not ended within this keeps its hold (deemed lost) */
                             maxRentalMinutes: number;
                         };
                     }[];
@@ -4949,28 +5294,55 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Higher than every version before it */
                         version: number;
-                        /** Format: date-time */
+                        /**
+                         * Format: date-time
+                         * @description Visits at or after this time are priced by this version
+                         */
                         effectiveFrom: string;
+                        /** @description Every facility and its product */
                         facilities: {
+                            /** @description The facility’s id, as gates are scoped to it (e.g. f-park) */
                             facilityId: string;
+                            /** @description The name shown to visitors */
                             name: string;
-                            /** @enum {string} */
+                            /**
+                             * @description What sort of facility it is
+                             * @enum {string}
+                             */
                             kind: "park" | "library" | "sports-centre" | "public-bicycle" | "museum";
+                            /** @description What a visit costs: an entry fee or a rental */
                             product: {
-                                /** @enum {string} */
+                                /**
+                                 * @description Pay once at the gate
+                                 * @enum {string}
+                                 */
                                 type: "entry";
+                                /** @description The adult fee per entry; classes scale it */
                                 adultFeeFen: number;
-                                /** @default false */
+                                /**
+                                 * @description Entry only for a holder verified in person
+                                 * @default false
+                                 */
                                 requiresVerifiedIdentity: boolean;
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description Take and bring back: start holds, end charges by time
+                                 * @enum {string}
+                                 */
                                 type: "rental";
+                                /** @description Held from the balance at start, given back less the charge at end */
                                 holdAdultFen: number;
+                                /** @description Minutes free before charging starts */
                                 freeMinutes: number;
+                                /** @description Charged per started block of this many minutes after the free ones */
                                 blockMinutes: number;
+                                /** @description The adult charge per started block */
                                 perBlockAdultFen: number;
+                                /** @description The most one rental costs an adult */
                                 maxAdultFen: number;
+                                /** @description A rental not ended within this keeps its hold (deemed lost) */
                                 maxRentalMinutes: number;
                             };
                         }[];
@@ -5020,6 +5392,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The card’s id */
                 cardId: string;
             };
             cookie?: never;
@@ -5027,7 +5400,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @enum {string} */
+                    /**
+                     * @description The concession an operator grants after checking documents in person
+                     * @enum {string}
+                     */
                     fareClass: "adult" | "student" | "senior" | "disabled";
                 };
             };
@@ -5106,8 +5482,11 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The card to correct */
                     cardId: string;
+                    /** @description Fen to credit (positive) or debit (negative) against the city’s corrections account */
                     amountFen: number;
+                    /** @description Why: recorded with the operator’s principal and on the statement */
                     reason: string;
                 };
             };
@@ -5195,6 +5574,7 @@ export interface operations {
                 "idempotency-key": string;
             };
             path: {
+                /** @description The transfer to reverse (from the audit or a statement’s ref) */
                 transferId: string;
             };
             cookie?: never;
@@ -5202,7 +5582,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Fen to give back; the whole refundable rest if absent */
                     amountFen?: number;
+                    /** @description Why: recorded with the operator’s principal */
                     reason: string;
                 };
             };
@@ -5602,6 +5984,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The tap as the validator sent it */
                 tapId: string;
             };
             cookie?: never;
@@ -5660,6 +6043,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The card’s id */
                 cardId: string;
             };
             cookie?: never;
@@ -5721,6 +6105,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The card’s id */
                 cardId: string;
             };
             cookie?: never;
@@ -5789,6 +6174,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The card’s id */
                 cardId: string;
             };
             cookie?: never;
@@ -5857,6 +6243,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The card’s id */
                 cardId: string;
             };
             cookie?: never;
@@ -5929,7 +6316,10 @@ export interface operations {
                 "application/json": {
                     /** @description Read from the id card shown in person */
                     idNumber: string;
-                    /** Format: date */
+                    /**
+                     * Format: date
+                     * @description YYYY-MM-DD, as in the id number
+                     */
                     birthDate: string;
                     /**
                      * @description Why: recorded with the operator’s principal
@@ -6003,6 +6393,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The device to revoke */
                 deviceId: string;
             };
             cookie?: never;
@@ -6116,6 +6507,7 @@ export interface operations {
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
+                /** @description YYYY-MM-DD (UTC): the day whose operator writes to list */
                 date: string;
             };
             header?: never;
@@ -6258,6 +6650,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description From POST /v1/admin/settlement-runs */
                 runId: string;
             };
             cookie?: never;
@@ -6307,6 +6700,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description From POST /v1/admin/settlement-runs */
                 runId: string;
             };
             cookie?: never;
@@ -6354,6 +6748,7 @@ export interface operations {
     getDailyReport: {
         parameters: {
             query: {
+                /** @description YYYY-MM-DD: the business day (04:00 to 04:00 Asia/Shanghai) to report */
                 businessDate: string;
             };
             header?: never;
@@ -6413,6 +6808,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Fen moved from the treasury into the allowance fund */
                     amountFen: number;
                 };
             };
@@ -6489,6 +6885,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /**
+                     * @description The month to pay, YYYY-MM (Asia/Shanghai); not in the future
+                     * @example 2026-11
+                     */
                     month: string;
                 };
             };
@@ -6564,6 +6964,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description From POST /v1/admin/allowance-runs */
                 runId: string;
             };
             cookie?: never;
@@ -6615,6 +7016,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description From POST /v1/admin/allowance-runs */
                 runId: string;
             };
             cookie?: never;

@@ -16,13 +16,21 @@ export const MAX_RECORDS_PER_UPLOAD = 500;
  * error and stores nothing; the others are stored), so they are loosely typed here.
  */
 export const UploadedRecordSchema = z.strictObject({
-  recordId: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, '1 to 64 of A-Z a-z 0-9 _ . : -'),
-  idNumber: z.string().max(32),
-  program: z.string().max(64),
-  group: z.string().max(32),
-  validFrom: z.string().max(32),
-  validTo: z.string().max(32).nullable(),
-  status: z.string().max(32),
+  recordId: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, '1 to 64 of A-Z a-z 0-9 _ . : -')
+    .describe('The agency’s own id for the record: an upload upserts by it'),
+  idNumber: z
+    .string()
+    .max(32)
+    .describe(
+      'The 18-character resident id: 17 digits and a check character (ISO 7064 MOD 11-2, 0-9 or X); kept only as a keyed hash',
+    ),
+  program: z.string().max(64).describe('senior-allowance, student or disabled (within the agency’s scope)'),
+  group: z.string().max(32).describe('dibao, wubao, youfu or none'),
+  validFrom: z.string().max(32).describe('YYYY-MM-DD: in force from this day'),
+  validTo: z.string().max(32).nullable().describe('YYYY-MM-DD: in force to this day, or null'),
+  status: z.string().max(32).describe('active, ended or deceased'),
 });
 export type UploadedRecord = z.infer<typeof UploadedRecordSchema>;
 

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 
 export const BillInputSchema = z.strictObject({
-  externalRef: z.string().min(1).max(64),
-  accountNo: z.string().min(1).max(64),
-  period: z.string().min(1).max(32),
-  amountDueFen: z.number().int().min(1).max(100_000_000),
-  dueDate: z.iso.date(),
-  allowPartial: z.boolean(),
+  externalRef: z.string().min(1).max(64).describe('The biller’s own id for the bill: an upload upserts by it'),
+  accountNo: z.string().min(1).max(64).describe('The customer account the citizen looks the bill up by'),
+  period: z.string().min(1).max(32).describe('The billing period as the biller names it, e.g. 2026-10'),
+  amountDueFen: z.number().int().min(1).max(100_000_000).describe('What is due, in fen'),
+  dueDate: z.iso.date().describe('YYYY-MM-DD'),
+  allowPartial: z.boolean().describe('Whether the citizen may pay less than the whole amount'),
 });
 export type BillInput = z.infer<typeof BillInputSchema>;
 

@@ -1,24 +1,35 @@
 import { z } from 'zod';
 
 export const MerchantSchema = z.strictObject({
-  merchantId: z.string().min(1).max(32),
-  name: z.string().min(1).max(200),
+  merchantId: z.string().min(1).max(32).describe('The merchant’s id, as POS clients are scoped to it'),
+  name: z.string().min(1).max(200).describe('The merchant’s name on statements'),
   /** What the merchant pays the city at settlement, in basis points of its net sales. */
-  feeBasisPoints: z.number().int().min(0).max(10_000).default(0),
+  feeBasisPoints: z
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .default(0)
+    .describe('The city’s fee at settlement, in basis points of net sales'),
 });
 export type Merchant = z.infer<typeof MerchantSchema>;
 
 /** A merchant-alliance discount paid from its own budget account. */
 export const CampaignSchema = z.strictObject({
-  campaignId: z.string().min(1).max(32),
-  name: z.string().min(1).max(200),
-  merchantIds: z.array(z.string().min(1).max(32)).min(1).max(1000),
-  percentOff: z.number().int().min(1).max(100),
-  minPurchaseFen: z.number().int().min(0),
-  maxDiscountFen: z.number().int().min(1),
-  usesPerCardPerFareDay: z.number().int().min(1).max(100),
-  budgetFen: z.number().int().min(0).max(1_000_000_000),
-  startsAt: z.iso.datetime({ offset: true }),
-  endsAt: z.iso.datetime({ offset: true }),
+  campaignId: z.string().min(1).max(32).describe('The campaign’s id; a repeat with the same id replaces nothing (409)'),
+  name: z.string().min(1).max(200).describe('Shown on the purchase and the statement'),
+  merchantIds: z.array(z.string().min(1).max(32)).min(1).max(1000).describe('The merchants where it applies'),
+  percentOff: z.number().int().min(1).max(100).describe('Discount in percent of the purchase, rounded down to the fen'),
+  minPurchaseFen: z.number().int().min(0).describe('Purchases below this get no discount'),
+  maxDiscountFen: z.number().int().min(1).describe('The most one purchase is discounted'),
+  usesPerCardPerFareDay: z.number().int().min(1).max(100).describe('How often one card gets it in a fare day'),
+  budgetFen: z
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000_000)
+    .describe('Funded by the campaign’s sponsor; when it cannot cover a discount, purchases go through without it'),
+  startsAt: z.iso.datetime({ offset: true }).describe('First moment it applies'),
+  endsAt: z.iso.datetime({ offset: true }).describe('It applies before this moment'),
 });
 export type Campaign = z.infer<typeof CampaignSchema>;

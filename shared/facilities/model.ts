@@ -8,41 +8,48 @@ export const FacilityIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, '1 to 
 
 /** Pay (or show a verified identity) once at the gate. */
 const EntryProductSchema = z.strictObject({
-  type: z.literal('entry'),
-  adultFeeFen: fen,
+  type: z.literal('entry').describe('Pay once at the gate'),
+  adultFeeFen: fen.describe('The adult fee per entry; classes scale it'),
   /** The one-card as the city's identity card: entry only for a holder verified in person. */
-  requiresVerifiedIdentity: z.boolean().default(false),
+  requiresVerifiedIdentity: z.boolean().default(false).describe('Entry only for a holder verified in person'),
 });
 
 /** Take something and bring it back: `start` holds the most it can cost, `end` charges by time. */
 const RentalProductSchema = z.strictObject({
-  type: z.literal('rental'),
-  holdAdultFen: fen,
+  type: z.literal('rental').describe('Take and bring back: start holds, end charges by time'),
+  holdAdultFen: fen.describe('Held from the balance at start, given back less the charge at end'),
   freeMinutes: z
     .number()
     .int()
     .min(0)
-    .max(24 * 60),
+    .max(24 * 60)
+    .describe('Minutes free before charging starts'),
   blockMinutes: z
     .number()
     .int()
     .min(1)
-    .max(24 * 60),
-  perBlockAdultFen: fen,
-  maxAdultFen: fen,
+    .max(24 * 60)
+    .describe('Charged per started block of this many minutes after the free ones'),
+  perBlockAdultFen: fen.describe('The adult charge per started block'),
+  maxAdultFen: fen.describe('The most one rental costs an adult'),
   /** A rental not ended within this keeps its hold: the bicycle is deemed lost. */
   maxRentalMinutes: z
     .number()
     .int()
     .min(1)
-    .max(7 * 24 * 60),
+    .max(7 * 24 * 60)
+    .describe('A rental not ended within this keeps its hold (deemed lost)'),
 });
 
 export const FacilitySchema = z.strictObject({
-  facilityId: FacilityIdSchema,
-  name: z.string().min(1).max(200),
-  kind: z.enum(['park', 'library', 'sports-centre', 'public-bicycle', 'museum']),
-  product: z.discriminatedUnion('type', [EntryProductSchema, RentalProductSchema]),
+  facilityId: FacilityIdSchema.describe('The facility’s id, as gates are scoped to it (e.g. f-park)'),
+  name: z.string().min(1).max(200).describe('The name shown to visitors'),
+  kind: z
+    .enum(['park', 'library', 'sports-centre', 'public-bicycle', 'museum'])
+    .describe('What sort of facility it is'),
+  product: z
+    .discriminatedUnion('type', [EntryProductSchema, RentalProductSchema])
+    .describe('What a visit costs: an entry fee or a rental'),
 });
 export type Facility = z.infer<typeof FacilitySchema>;
 export type EntryProduct = Extract<Facility['product'], { type: 'entry' }>;
@@ -51,9 +58,9 @@ export type RentalProduct = Extract<Facility['product'], { type: 'rental' }>;
 /** Facility products, versioned like fare tables: a visit is priced by the version in force at its `at`. */
 export const FacilityCatalogSchema = z
   .strictObject({
-    version: z.number().int().min(1),
-    effectiveFrom: z.iso.datetime({ offset: true }),
-    facilities: z.array(FacilitySchema).min(1).max(1000),
+    version: z.number().int().min(1).describe('Higher than every version before it'),
+    effectiveFrom: z.iso.datetime({ offset: true }).describe('Visits at or after this time are priced by this version'),
+    facilities: z.array(FacilitySchema).min(1).max(1000).describe('Every facility and its product'),
   })
   .superRefine((c, ctx) => {
     const ids = c.facilities.map((f) => f.facilityId);

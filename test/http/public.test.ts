@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { residentIdProblem } from '../../shared/cards/resident-id';
 import { useTestBackend } from '../support/backend';
 import { body } from '../support/http';
 
@@ -60,6 +61,95 @@ describe('public routes', () => {
     expect(doc.servers).toEqual([{ url: '/', description: 'This stack' }]);
     const docs = await app.request('/docs');
     expect(docs.status).toBe(200);
-    expect(await docs.text()).toContain('/openapi.json');
+    expect(docs.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await docs.text()).toContain('/docs/swagger-ui-bundle.js');
+    expect(await (await app.request('/docs/init.js')).text()).toContain("url: '/openapi.json'");
+    expect((await app.request('/docs/swagger-ui.css')).status).toBe(200);
+    expect((await app.request('/docs/..%2Fpackage.json')).status).toBe(404);
+  });
+
+  it('names how each caller proves itself: bearer tokens, the webhook HMAC and IAM for operators', async () => {
+    const doc = (await (await app.request('/openapi.json')).json()) as OpenApiDoc;
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual([
+      'citizen',
+      'iam',
+      'machine',
+      'operator',
+      'webhookSignature',
+    ]);
+    expect(doc.components.securitySchemes.webhookSignature?.description).toContain('openssl dgst -sha256 -hmac');
+    expect(doc.paths['/v1/webhooks/topups']!.post!.security).toEqual([{ webhookSignature: [] }]);
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const op of Object.values(item)) {
+        if (path.startsWith('/v1/admin/')) expect(op.security, path).toEqual([{ operator: [] }, { iam: [] }]);
+      }
+    }
+  });
+
+  it('describes every field a client sends: parameters, headers and each property of every request body', async () => {
+    const doc = (await (await app.request('/openapi.json')).json()) as OpenApiDoc;
+    const undescribed = requestFieldsOf(doc).filter((f) => !f.description);
+    expect(undescribed.map((f) => f.where)).toEqual([]);
+    // The id number's check character, with a valid example (one the API itself accepts).
+    const body = doc.paths['/v1/me/card']!.post!.requestBody!.content['application/json']!.schema;
+    const idNumber = resolveSchema(doc, body).properties!.idNumber!;
+    expect(idNumber.description).toMatch(/check character/);
+    expect(residentIdProblem(idNumber.example!, '1990-05-17')).toBeNull();
   });
 });
+
+interface JsonSchema {
+  $ref?: string;
+  description?: string;
+  example?: string;
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  allOf?: JsonSchema[];
+}
+interface Operation {
+  security?: object[];
+  parameters?: { name: string; in: string; description?: string; schema?: JsonSchema }[];
+  requestBody?: { content: Record<string, { schema: JsonSchema }> };
+}
+interface OpenApiDoc {
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, { description?: string }> };
+}
+
+function resolveSchema(doc: OpenApiDoc, schema: JsonSchema): JsonSchema {
+  return schema.$ref
+    ? resolveSchema(doc, doc.components.schemas[schema.$ref.replace('#/components/schemas/', '')]!)
+    : schema;
+}
+
+/** Every parameter and every property reachable from a request body, with where it is and its description. */
+function requestFieldsOf(doc: OpenApiDoc) {
+  const fields: { where: string; description: string | undefined }[] = [];
+  const walk = (schema: JsonSchema, where: string, seen: Set<JsonSchema>) => {
+    const s = resolveSchema(doc, schema);
+    if (seen.has(s)) return;
+    seen.add(s);
+    for (const [name, prop] of Object.entries(s.properties ?? {})) {
+      fields.push({ where: `${where}.${name}`, description: prop.description ?? resolveSchema(doc, prop).description });
+      walk(prop, `${where}.${name}`, seen);
+    }
+    if (s.items) walk(s.items, `${where}[]`, seen);
+    for (const alt of [...(s.anyOf ?? []), ...(s.oneOf ?? []), ...(s.allOf ?? [])]) walk(alt, where, seen);
+  };
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      for (const p of op.parameters ?? []) {
+        fields.push({
+          where: `${method} ${path} ${p.in} ${p.name}`,
+          description: p.description ?? p.schema?.description,
+        });
+      }
+      const body = op.requestBody?.content['application/json']?.schema;
+      if (body) walk(body, `${method} ${path} body`, new Set());
+    }
+  }
+  return fields;
+}

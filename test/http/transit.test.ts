@@ -303,6 +303,12 @@ describe('zone journeys, transfers and caps through the API', () => {
   });
 
   it('gives the transfer discount and stops at the daily cap', async () => {
+    // Twelve and a half hours of riding from 06:00 Asia/Shanghai stay in one fare day (04:00 to 04:00),
+    // whatever the hour the suite runs at.
+    const morning = new Date(clock());
+    morning.setUTCHours(22, 0, 0, 0);
+    if (morning <= clock()) morning.setUTCDate(morning.getUTCDate() + 1);
+    clock.set(morning);
     const r = await rider(app, { balanceFen: 5000, now: clock() });
     const fares = [];
     for (const [routeId, gapMinutes] of [

@@ -1,13 +1,15 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleArea } from '../../infra/bundle-area';
 
+type Handler = (event: unknown) => Promise<{ statusCode: number; body: string; headers?: Record<string, string> }>;
 let dir: string;
-let handler: (event: unknown) => Promise<{ statusCode: number; body: string }>;
-let size: number;
+let publicHandler: Handler;
+let citizenHandler: Handler;
+let publicSize: number;
 
 const event = (method: string, path: string, body?: object) => ({
   version: '2.0',
@@ -28,33 +30,44 @@ const event = (method: string, path: string, body?: object) => ({
 beforeAll(async () => {
   // Prepare: the public function's bundle as shipped, with the environment the stack gives it.
   dir = mkdtempSync(join(tmpdir(), 'onecard-bundle-'));
-  const outfile = join(dir, 'index.mjs');
-  await bundleArea('functions/public/handler.ts', outfile);
-  size = statSync(outfile).size;
+  const bundled = async (area: string) => {
+    const outfile = join(dir, area, 'index.mjs');
+    await bundleArea(`functions/${area}/handler.ts`, outfile);
+    return outfile;
+  };
+  const publicFile = await bundled('public');
+  const citizenFile = await bundled('citizen');
+  publicSize = statSync(publicFile).size;
   Object.assign(process.env, {
     TABLE_NAME: 'bundle-test',
     ONECARD_ISSUER: 'https://onecard.test',
     SIGNING_KEY_IDS: 'a,b,c',
     AWS_REGION: 'cn-north-1',
   });
-  handler = (await import(pathToFileURL(outfile).href)).handler;
+  publicHandler = (await import(pathToFileURL(publicFile).href)).handler;
+  citizenHandler = (await import(pathToFileURL(citizenFile).href)).handler;
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the shipped Lambda bundle', () => {
-  it('answers through API Gateway events, without zod’s other locales', async () => {
-    // The public function builds every area's routes to serve their OpenAPI document (now with
-    // facilities, outlets and settlement): 451 KB. Without zod's other locales it stayed under 600 KB;
-    // with them it would be ~720 KB. Serving a document rendered at build time would shrink it (issue 13).
-    expect(size).toBeLessThan(600_000);
-    const health = await handler(event('GET', '/v1/health'));
+  it('publishes the document rendered at build time and the docs page, without the other areas’ routes', async () => {
+    // It used to build every area's routes to render the document itself: 451 KB. Now it serves
+    // docs/openapi.json, copied beside the bundle with Swagger UI's files.
+    expect(publicSize).toBeLessThan(300_000);
+    const health = await publicHandler(event('GET', '/v1/health'));
     expect(health.statusCode).toBe(200);
-    const doc = JSON.parse((await handler(event('GET', '/openapi.json'))).body);
-    expect(doc.openapi).toBe('3.1.0');
+    const doc = JSON.parse((await publicHandler(event('GET', '/openapi.json'))).body);
+    expect(doc).toEqual(JSON.parse(readFileSync('docs/openapi.json', 'utf8')));
+    const page = await publicHandler(event('GET', '/docs'));
+    expect(page.body).toContain('/docs/swagger-ui-bundle.js');
+    const css = await publicHandler(event('GET', '/docs/swagger-ui.css'));
+    expect(css.statusCode).toBe(200);
+    expect((await publicHandler(event('GET', '/docs/package.json'))).statusCode).toBe(404);
+    expect((await publicHandler(event('GET', '/v1/me/card'))).statusCode).toBe(404);
   });
 
   it('still explains validation errors in English', async () => {
-    const res = await handler(event('POST', '/v1/auth/otp', { phone: 42 }));
+    const res = await citizenHandler(event('POST', '/v1/auth/otp', { phone: 42 }));
     expect(res.statusCode).toBe(400);
     const error = JSON.parse(res.body).error;
     expect(error.code).toBe('VALIDATION_FAILED');

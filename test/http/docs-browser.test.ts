@@ -1,0 +1,86 @@
+import { execFileSync } from 'node:child_process';
+import { serve } from '@hono/node-server';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTestBackend } from '../support/backend';
+
+/** Debian's chromium (`apt-get install chromium`); nothing here downloads a browser. */
+function chromiumPath(): string | undefined {
+  try {
+    return execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], {
+      encoding: 'utf8',
+    }).trim();
+  } catch {
+    return undefined;
+  }
+}
+const executablePath = chromiumPath();
+if (!executablePath) {
+  if (process.env.CI) throw new Error('CI must have chromium: .ci/run installs it with apt');
+  console.warn('docs-browser.test.ts skipped: no chromium on this machine (apt-get install -y chromium)');
+}
+
+const { backend } = useTestBackend();
+let base = '';
+let close = () => {};
+beforeAll(async () => {
+  await new Promise<void>((ok) => {
+    const server = serve({ fetch: (req) => backend().app.fetch(req), port: 0, hostname: '127.0.0.1' }, (info) => {
+      base = `http://127.0.0.1:${info.port}`;
+      ok();
+    });
+    close = () => server.close();
+  });
+});
+afterAll(() => close());
+
+describe.skipIf(!executablePath)('/docs in headless Chromium', () => {
+  it('renders routes, a schema and field descriptions, and asks nothing of any other host', async () => {
+    const browser = await chromium.launch({
+      executablePath: executablePath!,
+      headless: true,
+      // No sandbox as root, and no background traffic of Chromium's own; playwright makes a fresh profile.
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    try {
+      const page = await browser.newPage();
+      const requested: string[] = [];
+      page.on('request', (req) => requested.push(req.url()));
+      const failures: string[] = [];
+      page.on('pageerror', (err) => failures.push(err.message));
+
+      await page.goto(`${base}/docs`);
+      await page.waitForSelector('.opblock-summary-path', { timeout: 20_000 });
+      const paths = await page.locator('.opblock-summary-path').allTextContents();
+      expect(paths.map((p) => p.replace(/\u200b/g, ''))).toContain('/v1/transit/taps');
+
+      // A schema: the Schemas section lists Tap; expanding it shows its fields with their descriptions.
+      const model = page
+        .locator('.models article[data-json-schema-level="0"]')
+        .filter({ has: page.locator('.json-schema-2020-12__title', { hasText: /^Tap$/ }) });
+      await model.locator('.json-schema-2020-12-expand-deep-button').first().click();
+      await expect.poll(() => model.textContent(), { timeout: 10_000 }).toContain('tapId');
+      expect(await model.textContent()).toContain('Made by the terminal');
+
+      // An operation opened: its description and its security (the lock) are shown.
+      await page.locator('#operations-terminal-postTransitTaps .opblock-summary').click();
+      await page.waitForSelector('#operations-terminal-postTransitTaps .opblock-description-wrapper');
+      expect(await page.locator('#operations-terminal-postTransitTaps').textContent()).toMatch(/declined/i);
+      expect(await page.locator('#operations-terminal-postTransitTaps .authorization__btn').count()).toBeGreaterThan(0);
+
+      expect(failures).toEqual([]);
+      expect(requested.length).toBeGreaterThan(3);
+      expect(requested.filter((url) => !url.startsWith(`${base}/`) && !url.startsWith('data:'))).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
