@@ -6,7 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
 import { verifyTokens } from '../../shared/credentials/verify';
-import { type MachineKind, machineHeaders, registerMachine, registerPhone, signIn, topUp } from '../client/actors';
+import {
+  type Machine,
+  type MachineKind,
+  machineHeaders,
+  registerMachine,
+  registerPhone,
+  signIn,
+  topUp,
+} from '../client/actors';
 import { bearer, type OneCardClient, ok } from '../client/client';
 import { newKeyPair, present, residentIdNumber } from '../client/signing';
 import type { SimState } from './state';
@@ -194,17 +202,9 @@ export const COMMANDS: Record<string, SimCommand> = {
     summary: "a validator reads the phone and reports the tap (the phone's proof signed for this terminal)",
     async run(ctx) {
       const terminal = terminalOf(ctx);
-      const { keys, credential } = credentialOf(ctx);
       const at = ctx.options.at ? new Date(ctx.options.at) : new Date();
       if (Number.isNaN(at.getTime())) throw new SimUsageError('--at is an ISO 8601 time');
-      const body = {
-        tapId: randomUUID(),
-        routeId: need(ctx, 'route'),
-        stopId: need(ctx, 'stop'),
-        kind: (ctx.options.kind ?? 'board') as 'board' | 'entry' | 'exit',
-        at: at.toISOString(),
-        ...(await present(keys, credential, { clientId: terminal.clientId, at })),
-      };
+      const body = await signedTap(ctx, terminal, (ctx.options.kind ?? 'board') as TapKind, at);
       return json(await ok(ctx.api.POST('/v1/transit/taps', { body, headers: await machineHeaders(terminal) })));
     },
   },
@@ -228,7 +228,7 @@ export const COMMANDS: Record<string, SimCommand> = {
     summary: 'a validator that was offline uploads n boardings, up to two minutes apart, ending now',
     async run(ctx) {
       const terminal = terminalOf(ctx);
-      const { keys, credential } = credentialOf(ctx);
+      const { credential } = credentialOf(ctx);
       const count = Number(need(ctx, 'count'));
       if (!Number.isInteger(count) || count < 1 || count > MAX_SIM_BATCH)
         throw new SimUsageError(`--count is 1 to ${MAX_SIM_BATCH}`);
@@ -237,14 +237,7 @@ export const COMMANDS: Record<string, SimCommand> = {
       const taps = [];
       for (let i = 0; i < count; i++) {
         const at = new Date(end - (count - 1 - i) * spacingMs);
-        taps.push({
-          tapId: randomUUID(),
-          routeId: need(ctx, 'route'),
-          stopId: need(ctx, 'stop'),
-          kind: 'board' as const,
-          at: at.toISOString(),
-          ...(await present(keys, credential, { clientId: terminal.clientId, at })),
-        });
+        taps.push(await signedTap(ctx, terminal, 'board', at));
       }
       const { results } = await ok(
         ctx.api.POST('/v1/transit/taps/batch', { body: { taps }, headers: await machineHeaders(terminal) }),
@@ -294,6 +287,21 @@ export const COMMANDS: Record<string, SimCommand> = {
     },
   },
 };
+
+type TapKind = 'board' | 'entry' | 'exit';
+
+/** One tap as a validator reports it, with the phone's proof made for this validator at `at`. */
+async function signedTap(ctx: SimContext, terminal: Machine, kind: TapKind, at: Date) {
+  const { keys, credential } = credentialOf(ctx);
+  return {
+    tapId: randomUUID(),
+    routeId: need(ctx, 'route'),
+    stopId: need(ctx, 'stop'),
+    kind,
+    at: at.toISOString(),
+    ...(await present(keys, credential, { clientId: terminal.clientId, at })),
+  };
+}
 
 /** The terminal config (issuer, deny list) is read with any registered terminal's assertion. */
 async function anyTerminalHeaders(ctx: SimContext) {
