@@ -8,14 +8,18 @@ import { resolve } from 'node:path';
 import { startLocalBackend } from '../infra/local-backend';
 import { createLogger } from '../shared/log/logger';
 import { TEST_ADMIN_TOKEN, TEST_WEBHOOK_SECRET } from '../test/support/backend';
+import { benchBundles } from './bundles';
+import { benchFlows } from './flows';
 import { benchHttp } from './http';
 import { benchSettlement } from './settlement';
 import { benchTaps } from './taps';
 import { benchVerifier } from './verifier';
 
 const started = Date.now();
+// `npm run bench -- flows`: only the per-flow figures (latency, in-flight rate, write units, bundles).
+const only = process.argv[2];
 console.log(`# OneCard benchmarks (${new Date().toISOString()}, Node ${process.version})\n`);
-console.log(await benchVerifier());
+if (only !== 'flows') console.log(await benchVerifier());
 const backend = await startLocalBackend({
   dataDir: ':memory:',
   seedsDir: resolve(import.meta.dirname, '../seeds'),
@@ -29,10 +33,43 @@ const backend = await startLocalBackend({
   },
 });
 try {
-  console.log(await benchHttp(backend));
-  console.log(await benchTaps(backend));
-  console.log(await benchSettlement(backend));
+  const flows = await benchFlows(backend);
+  const bundles = await benchBundles();
+  console.log(flowsMarkdown(flows, bundles));
+  // One line a script (or a closing note) can keep: every figure of this run.
+  console.log(`BENCH ${JSON.stringify({ at: new Date().toISOString(), ...flows, bundles })}\n`);
+  if (only !== 'flows') {
+    console.log(await benchHttp(backend));
+    console.log(await benchTaps(backend));
+    console.log(await benchSettlement(backend));
+  }
 } finally {
   await backend.stop();
 }
 console.log(`(${((Date.now() - started) / 1000).toFixed(0)} s)`);
+
+function flowsMarkdown(f: Awaited<ReturnType<typeof benchFlows>>, bundles: Awaited<ReturnType<typeof benchBundles>>) {
+  return [
+    '## A tap and a purchase against the bare 4-item transaction',
+    '',
+    "Interleaved in one loop on the same DynamoDB Local: a tap through HTTP, the bare transaction (transfer record, payer's conditional update, payee's update, statement entry), a purchase through HTTP.",
+    '',
+    '| what | p50 | p99 | p50 against the baseline |',
+    '| --- | --- | --- | --- |',
+    `| baseline: the bare 4-item TransactWriteItems | ${f.bareP50Ms} ms | ${f.bareP99Ms} ms | 1.00x |`,
+    `| POST /v1/transit/taps | ${f.tapP50Ms} ms | ${f.tapP99Ms} ms | ${f.tapP50Ratio}x |`,
+    `| POST /v1/merchant/payments | ${f.purchaseP50Ms} ms | ${f.purchaseP99Ms} ms | ${f.purchaseP50Ratio}x |`,
+    '',
+    `${f.inFlight} in flight across 64 cards: ${f.tapsPerSecond} taps/s against ${f.bareTransactionsPerSecond} bare transactions/s (${f.inFlightRatio}x). A 500-tap offline batch through HTTP: ${f.batch500Ms} ms.`,
+    '',
+    `Write units per request, from item sizes (2 per started KB in a transaction, 1 for a single write, 1 per KB into the index): tap ${f.wcuTap}, purchase ${f.wcuPurchase}, bill payment ${f.wcuBillPayment}, facility visit ${f.wcuVisit}, top-up (start and webhook) ${f.wcuTopup}.`,
+    '',
+    '| Lambda bundle | size | cold import (median of 7) | against a bare Hono handler |',
+    '| --- | --- | --- | --- |',
+    ...bundles.map(
+      (b) =>
+        `| ${b.area} | ${(b.bytes / 1024).toFixed(0)} KB | ${b.coldImportMs.toFixed(1)} ms | ${b.ratio.toFixed(2)}x |`,
+    ),
+    '',
+  ].join('\n');
+}

@@ -1,7 +1,3 @@
-import { KMSClient } from '@aws-sdk/client-kms';
-import { S3Client } from '@aws-sdk/client-s3';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { campaignsLoader } from '../shared/campaigns/store';
 import { cityConfigLoader } from '../shared/city/store';
 import { InvariantError } from '../shared/errors';
@@ -17,6 +13,18 @@ import { documentClient, dynamoClient } from '../shared/store/store';
 import { cloudEnv, limitsFromEnv, type RuntimeConfig } from './config';
 import type { AppDeps } from './deps';
 
+/** Made on first use and kept: the SDK packages a function never uses are never loaded (cold starts). */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => {
+    made ??= make();
+    made.catch(() => {
+      made = undefined;
+    });
+    return made;
+  };
+}
+
 /** The cloud composition root: called once at module scope by each Lambda handler. */
 export function cloudDeps(service: string): AppDeps {
   const env = cloudEnv(process.env);
@@ -29,8 +37,12 @@ export function cloudDeps(service: string): AppDeps {
   };
   const clock = () => new Date();
   const store = { doc: documentClient(dynamoClient()), tableName: env.TABLE_NAME, clock };
-  const sns = new SNSClient({});
-  const secretsManager = new SecretsManagerClient({});
+  const sns = once(async () => new (await import('@aws-sdk/client-sns')).SNSClient({}));
+  const secretsManager = once(
+    async () => new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient({}),
+  );
+  const kms = once(async () => new (await import('@aws-sdk/client-kms')).KMSClient({}));
+  const s3 = once(async () => new (await import('@aws-sdk/client-s3')).S3Client({}));
   const secretIds: Record<SecretName, string | undefined> = {
     topupWebhook: env.ONECARD_TOPUP_WEBHOOK_SECRET_ARN,
     residentIdPepper: env.ONECARD_RESIDENT_ID_PEPPER_ARN,
@@ -40,17 +52,18 @@ export function cloudDeps(service: string): AppDeps {
     clock,
     logger: createLogger(service, env.LOG_LEVEL),
     config,
-    keyRing: new KeyRing(store, new KmsKeyMaterial(new KMSClient({}), env.SIGNING_KEY_IDS.split(',')), clock),
+    keyRing: new KeyRing(store, new KmsKeyMaterial(kms, env.SIGNING_KEY_IDS.split(',')), clock),
     city: cityConfigLoader(store, clock),
     fares: fareTables(store, clock),
     campaigns: campaignsLoader(store, clock),
     facilities: facilityCatalogs(store, clock),
     outlets: outletsConfigLoader(store, clock),
     sms: async (phone, text) => {
-      await sns.send(new PublishCommand({ PhoneNumber: `+86${phone}`, Message: text }));
+      const { PublishCommand } = await import('@aws-sdk/client-sns');
+      await (await sns()).send(new PublishCommand({ PhoneNumber: `+86${phone}`, Message: text }));
     },
     reports: env.REPORTS_BUCKET
-      ? s3Sink(new S3Client({}), env.REPORTS_BUCKET)
+      ? s3Sink(s3, env.REPORTS_BUCKET)
       : {
           put: async () => {
             throw new InvariantError('this function was not given the reports bucket');
@@ -60,7 +73,8 @@ export function cloudDeps(service: string): AppDeps {
       const secretId = secretIds[name];
       // An area that was not given a secret must never act as if it had one.
       if (!secretId) throw new InvariantError(`this function was not given the ${name} secret`);
-      return (await secretsManager.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
+      const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+      return (await (await secretsManager()).send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
     }, clock),
   };
 }

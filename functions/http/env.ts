@@ -18,6 +18,8 @@ export interface AppEnv {
     logger: Logger;
     citizen: CitizenPrincipal;
     machine: MachinePrincipal;
+    /** Settles once the machine assertion's jti is used up; rejects 401 when it was used before. */
+    assertionSpent: Promise<void>;
     operator: OperatorPrincipal;
     idempotencyKey: string;
   };

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { authenticateMachine, requireKind } from '../../shared/clients/assertion';
 import { getClient, type MachineClient, type MachinePrincipal } from '../../shared/clients/clients';
-import { takeToken } from '../../shared/ratelimit/fixed-window';
+import { batchedWindowLimit } from '../../shared/ratelimit/batched-window';
 import type { AppDeps } from '../deps';
 import { bearerToken } from './auth';
 import type { AppEnv } from './env';
@@ -27,18 +27,39 @@ export function clientLoader(deps: AppDeps) {
 }
 
 /**
+ * Routes whose handlers give the assertion's single-use write to the presentation pipeline, which
+ * awaits it before it commits: the write overlaps reading the card and checking the proof instead of
+ * coming before them. Every other route waits for it here, before its handler runs.
+ */
+const OVERLAPPED_ROUTES = new Set([
+  'POST /v1/transit/taps',
+  'POST /v1/merchant/payments',
+  'POST /v1/facilities/visits',
+]);
+
+/**
  * Terminals, POS and billers: the signed assertion, then the kind of client the route is for, then
  * the client's own request limit (counted only once the assertion verified, so nobody can spend
  * another client's allowance).
  */
 export function machineAuth(deps: AppDeps, ...kinds: MachineClient['kind'][]): MiddlewareHandler<AppEnv> {
   const load = clientLoader(deps);
+  const limit = batchedWindowLimit(deps.store, deps.config.limits.machineRequestsPerMinute, 60);
   return async (c, next) => {
     const now = deps.clock();
-    const client = await authenticateMachine(deps.store, bearerToken(c), load, now);
-    requireKind(client, ...kinds);
-    await takeToken(deps.store, `client:${client.clientId}`, deps.config.limits.machineRequestsPerMinute, 60, now);
+    const { client, spent } = await authenticateMachine(deps.store, bearerToken(c), load, now);
+    try {
+      requireKind(client, ...kinds);
+      await limit(`client:${client.clientId}`, now);
+    } catch (err) {
+      await spent;
+      throw err;
+    }
     c.set('machine', { clientId: client.clientId, kind: client.kind, scope: client.scope } as MachinePrincipal);
+    c.set('assertionSpent', spent);
+    if (!OVERLAPPED_ROUTES.has(`${c.req.method} ${c.req.path}`)) await spent;
     await next();
+    // A handler that answered without reaching the pipeline (a 4xx before any write) still used it up.
+    await spent;
   };
 }

@@ -64,7 +64,11 @@ export function merchantRoutes(app: Router, deps: AppDeps) {
     }),
     async (c) => {
       const machine = c.get('machine');
-      const pos = { clientId: machine.clientId, scope: scopeFor(machine, 'merchant-pos') };
+      const pos = {
+        clientId: machine.clientId,
+        scope: scopeFor(machine, 'merchant-pos'),
+        assertionSpent: c.get('assertionSpent'),
+      };
       const now = deps.clock();
       const result = await processPurchase(
         {

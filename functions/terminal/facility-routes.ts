@@ -74,7 +74,15 @@ export function facilityRoutes(app: Router, deps: AppDeps) {
         ...errorResponses(400, 401, 403, 409, 429, 503),
       },
     }),
-    async (c) => c.json(await processVisit(facility, gateOf(c.get('machine')), c.req.valid('json')), 200),
+    async (c) =>
+      c.json(
+        await processVisit(
+          facility,
+          { ...gateOf(c.get('machine')), assertionSpent: c.get('assertionSpent') },
+          c.req.valid('json'),
+        ),
+        200,
+      ),
   );
   app.openapi(
     createRoute({

@@ -91,7 +91,11 @@ export function transitRoutes(app: Router, deps: AppDeps) {
     }),
     async (c) => {
       const machine = c.get('machine');
-      const terminal = { clientId: machine.clientId, scope: scopeFor(machine, 'transit-terminal') };
+      const terminal = {
+        clientId: machine.clientId,
+        scope: scopeFor(machine, 'transit-terminal'),
+        assertionSpent: c.get('assertionSpent'),
+      };
       const result = await processTap(transit, terminal, c.req.valid('json'));
       logTap(c.get('logger'), machine.clientId, result);
       return c.json(result, 200);

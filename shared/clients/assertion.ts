@@ -14,14 +14,15 @@ const SKEW_SECONDS = 30;
 /**
  * Authenticates a terminal, POS or biller by its signed assertion: ES256 under the key registered
  * for `iss`, iss = sub = clientId, aud = onecard, a lifetime of at most 5 minutes, and a jti used
- * once (remembered until the assertion expires).
+ * once (remembered until the assertion expires). `spent` settles when the jti is used up, or rejects
+ * 401 when it was used before: nothing may change until it has settled.
  */
 export async function authenticateMachine(
   store: Store,
   assertion: string,
   loadClient: (clientId: string) => Promise<MachineClient | undefined>,
   now: Date,
-): Promise<MachineClient> {
+): Promise<{ client: MachineClient; spent: Promise<void> }> {
   let clientId: string;
   try {
     const header = decodeProtectedHeader(assertion);
@@ -55,21 +56,29 @@ export async function authenticateMachine(
   } catch {
     throw new UnauthenticatedError('The client assertion does not verify');
   }
-  try {
-    await store.doc.send(
+  // The single-use write starts now; the caller awaits it before anything the request changes (a
+  // presented-card request overlaps it with reading the card and checking the proof).
+  const spent = store.doc
+    .send(
       new PutCommand({
         TableName: store.tableName,
         Item: { ...assertionJtiKey(clientId, jti), ttl: exp + SKEW_SECONDS + 60 },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
+    )
+    .then(
+      () => undefined,
+      (err) => {
+        if (isConditionFailed(err)) {
+          throw new UnauthenticatedError(
+            'This assertion was used before: make a fresh one (new jti) for every request',
+          );
+        }
+        throw err;
+      },
     );
-  } catch (err) {
-    if (isConditionFailed(err)) {
-      throw new UnauthenticatedError('This assertion was used before: make a fresh one (new jti) for every request');
-    }
-    throw err;
-  }
-  return client;
+  spent.catch(() => undefined);
+  return { client, spent };
 }
 
 export function requireKind(client: MachineClient, ...kinds: MachineClient['kind'][]) {

@@ -64,6 +64,11 @@ const isDecline = <R, D extends string>(a: Acceptance<R, D>): a is { decline: Pr
 
 export interface PresentedRequest<R, D extends string> {
   terminalId: string;
+  /**
+   * The terminal's assertion being used up (its single-use write, started before the request reached
+   * here): awaited before anything is committed or answered, so a replayed assertion changes nothing.
+   */
+  assertionSpent?: Promise<void> | undefined;
   card: PresentedCard;
   record: AnswerRecord<R>;
   /**
@@ -150,6 +155,7 @@ export function runPresented<R, D extends string>(deps: PresentationDeps, req: P
     optimisticReplay: true,
     plan: async (items, ctx): Promise<CommandPlan<R>> => {
       const card = items.wallet as CardItem | undefined;
+      await req.assertionSpent;
       const verdict = await verifying;
       if (!verdict.ok) return refuse(verdict.declineCode, undefined);
       const { credential } = verdict;
@@ -173,6 +179,9 @@ export function runPresented<R, D extends string>(deps: PresentationDeps, req: P
         ],
       };
     },
-    replay: () => storedAnswer(store, req.record),
+    replay: async () => {
+      await req.assertionSpent;
+      return storedAnswer(store, req.record);
+    },
   });
 }

@@ -19,7 +19,7 @@ export interface FacilityDeps extends PresentationDeps {
   cardRules: () => Promise<CardRules>;
 }
 
-type Gate = { clientId: string; scope: ScopeOf<'facility-gate'> };
+type Gate = { clientId: string; scope: ScopeOf<'facility-gate'>; assertionSpent?: Promise<void> };
 type Accepted = Acceptance<VisitResult, VisitDeclineCode>;
 
 const visitTransferId = (visitId: string) => `visit:${visitId}`;
@@ -62,6 +62,7 @@ export async function processVisit(deps: FacilityDeps, gate: Gate, req: VisitReq
 
   return runPresented<VisitResult, VisitDeclineCode>(deps, {
     terminalId: gate.clientId,
+    assertionSpent: gate.assertionSpent,
     card: { credential: req.credential, proof: req.proof, challenge: req.challenge, at },
     record: {
       key: visitKey(req.visitId),

@@ -40,7 +40,7 @@ export async function storedPurchase(store: Store, paymentId: string) {
  */
 export async function processPurchase(
   deps: MerchantDeps,
-  pos: { clientId: string; scope: ScopeOf<'merchant-pos'> },
+  pos: { clientId: string; scope: ScopeOf<'merchant-pos'>; assertionSpent?: Promise<void> },
   req: PurchaseRequest,
 ): Promise<PurchaseResult> {
   const at = deps.clock();
@@ -49,6 +49,7 @@ export async function processPurchase(
 
   return runPresented<PurchaseResult, never>(deps, {
     terminalId: pos.clientId,
+    assertionSpent: pos.assertionSpent,
     card: { credential: req.credential, proof: req.proof, challenge: req.challenge, at, amountFen: req.amountFen },
     record: {
       key: paymentKey(req.paymentId),

@@ -124,7 +124,7 @@ const journeyIdOf = (change: JourneyChange) => (change.kind === 'flat' ? change.
  */
 export async function processTap(
   deps: TransitDeps,
-  terminal: { clientId: string; scope: ScopeOf<'transit-terminal'> },
+  terminal: { clientId: string; scope: ScopeOf<'transit-terminal'>; assertionSpent?: Promise<void> },
   req: TapRequest,
 ): Promise<TapResult> {
   const { store } = deps;
@@ -147,6 +147,7 @@ export async function processTap(
 
   return runPresented<TapResult, TapDeclineCode>(deps, {
     terminalId: terminal.clientId,
+    assertionSpent: terminal.assertionSpent,
     card: { credential: req.credential, proof: req.proof, challenge: req.challenge, at },
     record: {
       key: tapKey(req.tapId),

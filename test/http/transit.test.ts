@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testClock, useTestBackend } from '../support/backend';
-import { adminAuth, login } from '../support/citizen';
+import { adminAuth, jsonRequest, login } from '../support/citizen';
 import { body } from '../support/http';
-import { newKey, proofFor, seconds, signJws } from '../support/jose-kit';
+import { assertionFor, newKey, proofFor, seconds, signJws } from '../support/jose-kit';
 import { postTap, registerTerminal, rider, type Terminal, tapBody } from '../support/rider';
 
 // Real time at the start, so webhooks and tokens line up; tests move the clock forward on purpose.
@@ -42,6 +42,20 @@ describe('a tap', () => {
     expect((await card(r.auth)).balanceFen).toBe(800);
     const statement = await body(await app.request('/v1/me/statement', { headers: r.auth }));
     expect(statement.items[0]).toMatchObject({ kind: 'fare', amountFen: -200, balanceAfterFen: 800, ref: b.tapId });
+  });
+
+  it('refuses a replayed assertion with 401 and moves nothing, for a new tap and for a known one', async () => {
+    const r = await rider(app, { balanceFen: 1000, now: clock() });
+    const assertion = await assertionFor(bus.clientId, bus.key, clock());
+    const send = (b: unknown) =>
+      app.request('/v1/transit/taps', jsonRequest('POST', b, { authorization: `Bearer ${assertion}` }));
+    const first = await tapBody(r, bus, { routeId: 'B1', stopId: 'B1-S1', kind: 'board', at: clock() });
+    expect((await send(first)).status).toBe(200);
+    const another = await tapBody(r, bus, { routeId: 'B1', stopId: 'B1-S2', kind: 'board', at: clock() });
+    const replayed = await Promise.all([send(another), send(first)]);
+    expect(replayed.map((res) => res.status)).toEqual([401, 401]);
+    expect((await card(r.auth)).balanceFen).toBe(800);
+    expect((await tap(bus, another)).json).toMatchObject({ status: 'accepted', balanceFen: 600 });
   });
 
   it('charges once when a new tap arrives 10 times at once', async () => {

@@ -1,0 +1,63 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { bundleArea } from '../infra/bundle-area';
+
+const AREAS = ['public', 'citizen', 'terminal', 'merchant', 'biller', 'outlet', 'agency', 'admin', 'webhooks'];
+const RUNS = 7;
+
+/** What each area's module scope reads from its environment in the cloud (values are never used here). */
+const ENV = {
+  TABLE_NAME: 'bench',
+  ONECARD_ISSUER: 'https://onecard.bench',
+  ONECARD_STAGE: 'bench',
+  SIGNING_KEY_IDS: 'a,b,c',
+  AWS_REGION: 'cn-north-1',
+  REPORTS_BUCKET: 'bench',
+  SECRET_ARNS: '{}',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+/** Median milliseconds a fresh Node process takes to import the bundle (module scope included). */
+function coldImportMs(file: string): number {
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`,
+      ],
+      { env: { ...process.env, ...ENV }, encoding: 'utf8' },
+    );
+    samples.push(Number(out.trim().split('\n').at(-1)));
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(RUNS / 2)]!;
+}
+
+/**
+ * Each area's Lambda bundle, built as the stack ships it, against a bare Hono handler bundled the same
+ * way: size and the cold import time (a fresh process importing it, module scope and all).
+ */
+export async function benchBundles() {
+  const dir = resolve(import.meta.dirname, '../.data/bench-bundles');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const bare = join(dir, 'bare.ts');
+  writeFileSync(
+    bare,
+    "import { Hono } from 'hono';\nimport { handle } from 'hono/aws-lambda';\nconst app = new Hono();\napp.get('/', (c) => c.json({ ok: true }));\nexport const handler = handle(app);\n",
+  );
+  const entries = [['bare-hono', bare], ...AREAS.map((a) => [a, `functions/${a}/handler.ts`])] as const;
+  const rows: { area: string; bytes: number; coldImportMs: number }[] = [];
+  for (const [area, entry] of entries) {
+    const outfile = join(dir, area, 'index.mjs');
+    await bundleArea(entry, outfile);
+    rows.push({ area, bytes: statSync(outfile).size, coldImportMs: coldImportMs(outfile) });
+  }
+  rmSync(dir, { recursive: true, force: true });
+  const baseline = rows[0]!.coldImportMs;
+  return rows.map((r) => ({ ...r, ratio: Math.round((r.coldImportMs / baseline) * 100) / 100 }));
+}

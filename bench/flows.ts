@@ -1,0 +1,339 @@
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  TransactWriteItemsCommand,
+  type TransactWriteItemsCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import { LOCAL_AWS } from '../infra/dynamo-local';
+import type { startLocalBackend } from '../infra/local-backend';
+import { jsonRequest, topUp } from '../test/support/citizen';
+import { registerMachine, visitBody } from '../test/support/gate';
+import { assertionFor } from '../test/support/jose-kit';
+import { purchaseBody, registerPos } from '../test/support/pos';
+import { postTap, registerTerminal, rider, tapBody } from '../test/support/rider';
+import { itemSizeBytes, transactionalWcu } from './item-size';
+import { summary } from './stats';
+
+type Backend = Awaited<ReturnType<typeof startLocalBackend>>;
+type Items = NonNullable<TransactWriteItemsCommandInput['TransactItems']>;
+type AttrItem = Record<string, import('@aws-sdk/client-dynamodb').AttributeValue>;
+
+const SEQUENTIAL = 150;
+const IN_FLIGHT = 32;
+const CARDS = 64;
+const CONCURRENT_TOTAL = 320;
+
+/** Every write one request sends, as DynamoDB receives it (marshalled). */
+interface Captured {
+  transactions: Items[];
+  puts: { Item: AttrItem; TableName: string }[];
+  updates: { Key: AttrItem; TableName: string }[];
+}
+
+function capture(backend: Backend) {
+  let current: Captured | undefined;
+  backend.deps.store.doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as Record<string, unknown>;
+      if (current && context.commandName === 'TransactWriteItemsCommand')
+        current.transactions.push(structuredClone((input as unknown as TransactWriteItemsCommandInput).TransactItems!));
+      if (current && context.commandName === 'PutItemCommand')
+        current.puts.push(structuredClone(input) as Captured['puts'][number]);
+      if (current && context.commandName === 'UpdateItemCommand')
+        current.updates.push(structuredClone(input) as Captured['updates'][number]);
+      return next(args);
+    },
+    { step: 'build', name: 'benchCaptureWrites' },
+  );
+  return async <T>(fn: () => T | Promise<T>) => {
+    current = { transactions: [], puts: [], updates: [] };
+    const out = await fn();
+    const got = current;
+    current = undefined;
+    return { out, writes: got };
+  };
+}
+
+/**
+ * Write units of one request's writes by DynamoDB's rules, from the items' sizes: 2 per started KB of
+ * each item in a transaction, 1 per started KB of a single write, an update by the item as it stands
+ * after it; and 1 per started KB for each item that lands in the gsi1 index.
+ */
+async function writeUnits(raw: DynamoDBClient, w: Captured) {
+  const sizeNow = async (TableName: string, Key: AttrItem) =>
+    itemSizeBytes((await raw.send(new GetItemCommand({ TableName, Key }))).Item ?? {});
+  const indexUnits = (item: AttrItem | undefined, bytes: number) =>
+    item?.gsi1pk ? Math.max(1, Math.ceil(bytes / 1024)) : 0;
+  let units = 0;
+  let items = 0;
+  for (const tx of w.transactions) {
+    for (const t of tx) {
+      items++;
+      if (t.Put) {
+        const bytes = itemSizeBytes(t.Put.Item!);
+        units += transactionalWcu(bytes) + indexUnits(t.Put.Item, bytes);
+      } else if (t.Update) {
+        const bytes = await sizeNow(t.Update.TableName!, t.Update.Key!);
+        units += transactionalWcu(bytes);
+      } else if (t.ConditionCheck) {
+        units += 2; // a condition check costs as a write of its item in a transaction (1 KB assumed)
+      }
+    }
+  }
+  for (const p of w.puts) {
+    items++;
+    const bytes = itemSizeBytes(p.Item);
+    units += Math.max(1, Math.ceil(bytes / 1024)) + indexUnits(p.Item, bytes);
+  }
+  for (const u of w.updates) {
+    items++;
+    units += Math.max(1, Math.ceil((await sizeNow(u.TableName, u.Key)) / 1024));
+  }
+  return { units, items, roundTrips: w.transactions.length + w.puts.length + w.updates.length };
+}
+
+/** The least any money movement needs: transfer record, payer's conditional update, payee's update, one statement entry. */
+function bareTransaction(tableName: string, i: number, payer: string, version: number): Items {
+  const id = `bare-${i}-${Math.random().toString(36).slice(2)}`;
+  const at = new Date().toISOString();
+  return [
+    {
+      Put: {
+        TableName: tableName,
+        Item: {
+          pk: { S: `BARE#T#${id}` },
+          sk: { S: 'T' },
+          kind: { S: 'fare' },
+          at: { S: at },
+          postings: {
+            L: [
+              { M: { accountId: { S: payer }, amountFen: { N: '-200' } } },
+              { M: { accountId: { S: 'operator:bus-co:payable' }, amountFen: { N: '200' } } },
+            ],
+          },
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      Update: {
+        TableName: tableName,
+        Key: { pk: { S: `BARE#W#${payer}` }, sk: { S: 'A' } },
+        UpdateExpression: 'SET #v = :next, #b = #b - :amt',
+        ConditionExpression: '#v = :read AND #b >= :amt',
+        ExpressionAttributeNames: { '#v': 'version', '#b': 'balanceFen' },
+        ExpressionAttributeValues: {
+          ':read': { N: String(version) },
+          ':next': { N: String(version + 1) },
+          ':amt': { N: '200' },
+        },
+      },
+    },
+    {
+      Update: {
+        TableName: tableName,
+        Key: { pk: { S: 'BARE#PAYEE' }, sk: { S: `S${i % 16}` } },
+        UpdateExpression: 'ADD #b :amt',
+        ExpressionAttributeNames: { '#b': 'balanceFen' },
+        ExpressionAttributeValues: { ':amt': { N: '200' } },
+      },
+    },
+    {
+      Put: {
+        TableName: tableName,
+        Item: {
+          pk: { S: `BARE#E#${payer}` },
+          sk: { S: `E${String(version + 1).padStart(10, '0')}` },
+          transferId: { S: id },
+          amountFen: { N: '-200' },
+          balanceAfterFen: { N: '0' },
+          at: { S: at },
+        },
+      },
+    },
+  ];
+}
+
+/** Bare wallets for the baseline, each at version 0 with plenty of money. */
+async function bareWallets(raw: DynamoDBClient, tableName: string, n: number) {
+  const wallets = Array.from({ length: n }, (_, i) => ({ id: `bare-card-${i}-${Date.now()}`, version: 0 }));
+  for (const w of wallets) {
+    await raw.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: { pk: { S: `BARE#W#${w.id}` }, sk: { S: 'A' }, version: { N: '0' }, balanceFen: { N: '100000000' } },
+      }),
+    );
+  }
+  return wallets;
+}
+
+async function inFlight<T>(total: number, width: number, fn: (i: number) => Promise<T>) {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < total) await fn(next++);
+    }),
+  );
+  return total / ((performance.now() - started) / 1000);
+}
+
+/**
+ * Issue 13's figures: a tap's and a purchase's latency through HTTP against the bare 4-item
+ * transaction (interleaved, same DynamoDB Local), 32 taps in flight against 32 bare transactions in
+ * flight, and the write units of a tap, a purchase, a bill payment, a facility visit and a top-up.
+ */
+export async function benchFlows(backend: Backend) {
+  const { app } = backend;
+  const tableName = backend.deps.store.tableName;
+  const raw = new DynamoDBClient({ endpoint: backend.endpoint, ...LOCAL_AWS });
+  const measure = capture(backend);
+  const terminal = await registerTerminal(app, ['B1']);
+  const pos = await registerPos(app, 'm-tea');
+  const gate = await registerMachine(app, 'facility-gate', { facilityId: 'f-park' });
+
+  // Riders: five taps or purchases each keeps every tap under the daily cap and moving money.
+  const riders = [];
+  for (let i = 0; i < Math.ceil((2 * SEQUENTIAL) / 5) + 2; i++) riders.push(await rider(app, { balanceFen: 50_000 }));
+  const wallets = await bareWallets(raw, tableName, 4);
+
+  const tapMs: number[] = [];
+  const buyMs: number[] = [];
+  const bareMs: number[] = [];
+  const wcu = { tap: [] as number[], purchase: [] as number[] };
+  for (let i = 0; i < SEQUENTIAL; i++) {
+    const r = riders[Math.floor(i / 5)]!;
+    const body = await tapBody(r, terminal, {
+      routeId: 'B1',
+      stopId: 'B1-S1',
+      kind: 'board',
+      at: new Date(Date.now() - 1000),
+    });
+    let t = performance.now();
+    const tap = await measure(() => postTap(app, terminal, body));
+    tapMs.push(performance.now() - t);
+    if (tap.out.status !== 200) throw new Error(`bench tap: ${tap.out.status}`);
+
+    const w = wallets[i % wallets.length]!;
+    t = performance.now();
+    await raw.send(new TransactWriteItemsCommand({ TransactItems: bareTransaction(tableName, i, w.id, w.version) }));
+    bareMs.push(performance.now() - t);
+    w.version++;
+
+    const buyer = riders[Math.floor(SEQUENTIAL / 5) + Math.floor(i / 5)]!;
+    const pb = await purchaseBody(buyer, pos, 1000);
+    const auth = { authorization: `Bearer ${await assertionFor(pos.clientId, pos.key)}` };
+    t = performance.now();
+    const buy = await measure(() => app.request('/v1/merchant/payments', jsonRequest('POST', pb, auth)));
+    buyMs.push(performance.now() - t);
+    if (buy.out.status !== 200) throw new Error(`bench purchase: ${buy.out.status}`);
+    if (i < 20) {
+      wcu.tap.push((await writeUnits(raw, tap.writes)).units);
+      wcu.purchase.push((await writeUnits(raw, buy.writes)).units);
+    }
+  }
+
+  // A bill payment, a park visit and a top-up (start and the provider's webhook), a few of each.
+  const payer = riders.at(-1)!;
+  const other = riders.at(-2)!;
+  const flows = { billPayment: [] as number[], visit: [] as number[], topup: [] as number[] };
+  for (const [i, [billerId, accountNo]] of [
+    ['water', 'W-0001'],
+    ['power', 'E-0001'],
+    ['gas', 'G-0001'],
+  ].entries()) {
+    const bills = await (
+      await app.request(`/v1/me/bills?billerId=${billerId}&accountNo=${accountNo}`, { headers: payer.auth })
+    ).json();
+    const bill = (bills as { items: { billId: string; amountDueFen: number }[] }).items[0];
+    if (bill) {
+      const paid = await measure(() =>
+        app.request(
+          '/v1/me/bill-payments',
+          jsonRequest(
+            'POST',
+            { billId: bill.billId, amountFen: bill.amountDueFen },
+            { ...payer.auth, 'idempotency-key': `bench-bill-${i}-${Date.now()}` },
+          ),
+        ),
+      );
+      if (paid.out.status >= 300) throw new Error(`bench bill payment: ${paid.out.status}`);
+      flows.billPayment.push((await writeUnits(raw, paid.writes)).units);
+    }
+    const vb = await visitBody(other, gate, { facilityId: 'f-park', kind: 'enter' });
+    const gauth = { authorization: `Bearer ${await assertionFor(gate.clientId, gate.key)}` };
+    const visit = await measure(() => app.request('/v1/facilities/visits', jsonRequest('POST', vb, gauth)));
+    if (visit.out.status === 200) flows.visit.push((await writeUnits(raw, visit.writes)).units);
+    const top = await measure(() => topUp(app, other.auth, 100));
+    flows.topup.push((await writeUnits(raw, top.writes)).units);
+  }
+
+  // 32 taps in flight across 64 cards, against 32 bare transactions in flight across 64 wallets.
+  const cards = [];
+  for (let i = 0; i < CARDS; i++) cards.push(await rider(app, { balanceFen: 50_000 }));
+  const bodies: Awaited<ReturnType<typeof tapBody>>[] = [];
+  for (let i = 0; i < CONCURRENT_TOTAL; i++)
+    bodies.push(
+      await tapBody(cards[i % CARDS]!, terminal, {
+        routeId: 'B1',
+        stopId: 'B1-S2',
+        kind: 'board',
+        at: new Date(Date.now() - 1000),
+      }),
+    );
+  const tapsPerSecond = await inFlight(CONCURRENT_TOTAL, IN_FLIGHT, async (i) => {
+    const res = await postTap(app, terminal, bodies[i]!);
+    if (res.status !== 200) throw new Error(`bench concurrent tap: ${res.status}`);
+  });
+  const bareCards = await bareWallets(raw, tableName, CARDS);
+  const barePerSecond = await inFlight(CONCURRENT_TOTAL, IN_FLIGHT, async (i) => {
+    // Each lane keeps to its own wallets: a lost version race would measure retries, not the transaction.
+    const w = bareCards[i % CARDS]!;
+    const version = w.version++;
+    await raw.send(new TransactWriteItemsCommand({ TransactItems: bareTransaction(tableName, i, w.id, version) }));
+  });
+  // A 500-tap offline batch through HTTP: 100 cards, five boardings each, as a validator uploads it.
+  const batchRiders = [];
+  for (let i = 0; i < 100; i++) batchRiders.push(await rider(app, { balanceFen: 50_000 }));
+  const batchTaps = [];
+  for (let i = 0; i < 500; i++) {
+    const at = new Date(Date.now() - (5 - (i % 5)) * 1000);
+    batchTaps.push(
+      await tapBody(batchRiders[Math.floor(i / 5)]!, terminal, { routeId: 'B1', stopId: 'B1-S3', kind: 'board', at }),
+    );
+  }
+  const batchStarted = performance.now();
+  const uploaded = await postTap(app, terminal, { taps: batchTaps }, { path: '/v1/transit/taps/batch' });
+  const batchMs = performance.now() - batchStarted;
+  if (uploaded.status !== 200) throw new Error(`bench batch: ${uploaded.status}`);
+  raw.destroy();
+
+  const tap = summary(tapMs);
+  const buy = summary(buyMs);
+  const bare = summary(bareMs);
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
+  const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+  const figures = {
+    bareP50Ms: round(bare.p50),
+    bareP99Ms: round(bare.p99),
+    tapP50Ms: round(tap.p50),
+    tapP99Ms: round(tap.p99),
+    tapP50Ratio: round(tap.p50 / bare.p50),
+    purchaseP50Ms: round(buy.p50),
+    purchaseP99Ms: round(buy.p99),
+    purchaseP50Ratio: round(buy.p50 / bare.p50),
+    inFlight: IN_FLIGHT,
+    tapsPerSecond: round(tapsPerSecond, 1),
+    bareTransactionsPerSecond: round(barePerSecond, 1),
+    inFlightRatio: round(tapsPerSecond / barePerSecond),
+    wcuTap: round(mean(wcu.tap), 1),
+    wcuPurchase: round(mean(wcu.purchase), 1),
+    wcuBillPayment: round(mean(flows.billPayment), 1),
+    wcuVisit: round(mean(flows.visit), 1),
+    wcuTopup: round(mean(flows.topup), 1),
+    batch500Ms: round(batchMs, 0),
+  };
+  return figures;
+}
