@@ -112,3 +112,13 @@ export const p256PublicJwk = (description: string) =>
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     })
     .openapi({ description });
+
+/** An offline upload's body: `{ [name]: 1 to max items }`, each item as the single route takes it. */
+export function batchBody<N extends string, S extends z.ZodType>(name: N, item: S, max: number, each: string) {
+  const items = z
+    .array(item)
+    .min(1)
+    .max(max)
+    .openapi({ description: `1 to ${max} items, ${each}` });
+  return jsonBody(z.strictObject({ [name]: items } as Record<N, typeof items>));
+}

@@ -6,7 +6,7 @@ import { VISIT_DECLINE_CODES, VISIT_KINDS } from '../../shared/facilities/model'
 import { type FacilityDeps, processVisit } from '../../shared/facilities/visits';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses, jsonBody, presentedFields } from '../http/schemas';
+import { batchBody, errorResponses, jsonBody, presentedFields } from '../http/schemas';
 import { batchErrorOf, Rule } from './transit-routes';
 
 export const VisitSchema = z
@@ -95,15 +95,7 @@ export function facilityRoutes(app: Router, deps: AppDeps) {
       description:
         'Each visit stands alone; one card’s visits are processed in the order of their `at`, so a rental’s start comes before its end however the gate queued them.',
       request: {
-        body: jsonBody(
-          z.strictObject({
-            visits: z
-              .array(VisitSchema)
-              .min(1)
-              .max(MAX_BATCH_ITEMS)
-              .openapi({ description: `1 to ${MAX_BATCH_ITEMS} visits, each as POST /v1/facilities/visits takes it` }),
-          }),
-        ),
+        body: batchBody('visits', VisitSchema, MAX_BATCH_ITEMS, 'each as POST /v1/facilities/visits takes it'),
       },
       responses: {
         200: {

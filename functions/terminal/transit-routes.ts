@@ -6,7 +6,7 @@ import { TAP_DECLINE_CODES, type TapResult } from '../../shared/transit/model';
 import { processTap, type TransitDeps } from '../../shared/transit/taps';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses, jsonBody, presentedFields } from '../http/schemas';
+import { batchBody, errorResponses, jsonBody, presentedFields } from '../http/schemas';
 
 export const TapSchema = z
   .strictObject({
@@ -111,15 +111,7 @@ export function transitRoutes(app: Router, deps: AppDeps) {
       description:
         'Each tap stands alone. One card’s taps are processed in the order given. A tap refused outright (outside the terminal’s scope, a reused tapId) answers status error in its place.',
       request: {
-        body: jsonBody(
-          z.strictObject({
-            taps: z
-              .array(TapSchema)
-              .min(1)
-              .max(MAX_BATCH_TAPS)
-              .openapi({ description: `1 to ${MAX_BATCH_TAPS} taps, each as POST /v1/transit/taps takes it` }),
-          }),
-        ),
+        body: batchBody('taps', TapSchema, MAX_BATCH_TAPS, 'each as POST /v1/transit/taps takes it'),
       },
       responses: {
         200: {

@@ -3157,7 +3157,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description 1 to 500 taps, each as POST /v1/transit/taps takes it */
+                    /** @description 1 to 500 items, each as POST /v1/transit/taps takes it */
                     taps: components["schemas"]["Tap"][];
                 };
             };
@@ -3317,7 +3317,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description 1 to 500 visits, each as POST /v1/facilities/visits takes it */
+                    /** @description 1 to 500 items, each as POST /v1/facilities/visits takes it */
                     visits: components["schemas"]["Visit"][];
                 };
             };
