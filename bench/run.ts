@@ -37,7 +37,8 @@ try {
   const bundles = await benchBundles();
   console.log(flowsMarkdown(flows, bundles));
   // One line a script (or a closing note) can keep: every figure of this run.
-  console.log(`BENCH ${JSON.stringify({ at: new Date().toISOString(), ...flows, bundles })}\n`);
+  const { tapItems: _items, ...figures } = flows;
+  console.log(`BENCH ${JSON.stringify({ at: new Date().toISOString(), ...figures, bundles })}\n`);
   if (only !== 'flows') {
     console.log(await benchHttp(backend));
     console.log(await benchTaps(backend));
@@ -63,6 +64,12 @@ function flowsMarkdown(f: Awaited<ReturnType<typeof benchFlows>>, bundles: Await
     `${f.inFlight} in flight across 64 cards: ${f.tapsPerSecond} taps/s against ${f.bareTransactionsPerSecond} bare transactions/s (${f.inFlightRatio}x). A 500-tap offline batch through HTTP: ${f.batch500Ms} ms.`,
     '',
     `Write units per request, from item sizes (2 per started KB in a transaction, 1 for a single write, 1 per KB into the index): tap ${f.wcuTap}, purchase ${f.wcuPurchase}, bill payment ${f.wcuBillPayment}, facility visit ${f.wcuVisit}, top-up (start and webhook) ${f.wcuTopup}.`,
+    '',
+    "One board tap's writes, item by item:",
+    '',
+    '| item | bytes | write units |',
+    '| --- | --- | --- |',
+    ...f.tapItems.map((i) => `| ${i.item} | ${i.bytes} | ${i.units} |`),
     '',
     '| Lambda bundle | size | cold import (median of 7) | against a bare Hono handler |',
     '| --- | --- | --- | --- |',

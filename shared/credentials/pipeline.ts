@@ -11,6 +11,7 @@ import {
   type PlanContext,
   runCommand,
 } from '../ledger/command';
+import { transferKey } from '../store/keys';
 import type { Store } from '../store/store';
 import type { CredentialClaims } from './claims';
 import { claimedKeys, type PresentationDeclineCode, presentationReads, proofGuardWrite } from './presented';
@@ -99,6 +100,12 @@ export async function storedAnswer<R>(store: Store, record: AnswerRecord<R>): Pr
   return JSON.parse(Item.result as string) as R;
 }
 
+/** What the answer record keeps besides its key and the answer itself. */
+const recordAttributes = <R>(record: AnswerRecord<R>, result: R, card: CardItem | undefined) => ({
+  ...record.attributes(result, card),
+  requestHash: record.requestHash,
+});
+
 function recordWrite<R>(
   tableName: string,
   record: AnswerRecord<R>,
@@ -111,8 +118,7 @@ function recordWrite<R>(
         TableName: tableName,
         Item: {
           ...record.key,
-          ...record.attributes(result, card),
-          requestHash: record.requestHash,
+          ...recordAttributes(record, result, card),
           // JSON text: DynamoDB keeps a string byte for byte, so a replay answers the very same body.
           result: JSON.stringify(result),
         },
@@ -122,6 +128,8 @@ function recordWrite<R>(
     onConditionFailed: 'replay',
   };
 }
+
+const sameKey = (a: Key, b: Key) => a.pk === b.pk && a.sk === b.sk;
 
 /**
  * The one path of every request a phone's credential is presented for (a tap, a purchase, a facility
@@ -170,10 +178,22 @@ export function runPresented<R, D extends string>(deps: PresentationDeps, req: P
 
       const accepted = await req.accept({ card, credential, items, ctx });
       if (isDecline(accepted)) return refuse(accepted.decline, card);
+      const { transfer, result } = accepted;
+      // A record kept at its transfer's key (a tap's) rides on the transfer's own put: one item, one anchor.
+      if (transfer && sameKey(transferKey(transfer.transferId), req.record.key)) {
+        return {
+          ...accepted,
+          transferAttributes: recordAttributes(req.record, result, card),
+          writes: [
+            proofGuardWrite(store.tableName, credential.did, verdict.proof.jti, req.card.at, req.record.id),
+            ...(accepted.writes ?? []),
+          ],
+        };
+      }
       return {
         ...accepted,
         writes: [
-          recordWrite(store.tableName, req.record, accepted.result, card),
+          recordWrite(store.tableName, req.record, result, card),
           proofGuardWrite(store.tableName, credential.did, verdict.proof.jti, req.card.at, req.record.id),
           ...(accepted.writes ?? []),
         ],

@@ -10,7 +10,7 @@ import { accountKey, entryKey, minuteBucketKey, minuteOf, payeeMovementsIndex, t
 import type { Store } from '../store/store';
 import { accountLayout, payeeOf } from './accounts';
 import type { Holds } from './holds';
-import type { Posting, TransferSpec, WalletItem } from './model';
+import type { Posting, StatementEntry, TransferSpec, WalletItem } from './model';
 import { assertBalanced, creditCeilingFen, netPostings, type WalletRefusal, walletOutcome } from './postings';
 import { backoffMs, cancellationCodes, classifyFailure } from './retry';
 
@@ -39,10 +39,24 @@ export interface CommandPlan<R> {
   giveBack?: boolean;
   /** Attributes to set on wallets, written under the same version check as their balance. */
   walletAttributes?: Record<string, Item>;
+  /**
+   * More attributes on the transfer record: a request whose answer is kept under its transfer's key
+   * (a tap) puts its record there instead of writing a second item. The ledger's own stay its own.
+   */
+  transferAttributes?: Item;
+  /**
+   * A record kept on a wallet's statement entry of this command (a tap's journey). A wallet named here
+   * gets its entry even when no money moves for it (0 fen, which statements leave out): the entry is
+   * then the card's own record of the command, in the card's order, under the card's version check.
+   */
+  walletEntries?: Record<string, { header: EntryHeader; attributes: Item }>;
   writes?: GuardedWrite[];
   /** The answer; stored with the transfer so that a replay returns it unchanged. */
   result: R;
 }
+
+/** What a statement entry says of its movement, apart from the money. */
+export type EntryHeader = Pick<StatementEntry, 'entryId' | 'at' | 'kind' | 'description' | 'ref'>;
 
 export interface PlanContext {
   attempt: number;
@@ -203,20 +217,31 @@ export function buildTransaction(
     assertBalanced(spec);
     const postings = netPostings(spec.postings);
     const bucketed = bucketedMovement(spec, postings, recordedAt);
+    // Lean, since a transaction pays 2 units per started KB of each item: the id is the key's, and a
+    // movement into a payee keeps its recording time in the index's sort key.
+    const { transferId: _inKey, ...described } = spec;
+    const ledgerItem: Item = {
+      ...transferKey(spec.transferId),
+      ...described,
+      postings,
+      // A request whose record rides on the transfer (a tap) brings its own request hash; the content
+      // hash is what a transfer posted by id alone is compared by.
+      ...(plan.transferAttributes?.requestHash ? {} : { contentHash: transferContentHash(spec) }),
+      refundedFen: 0,
+      ...(bucketed?.record ?? { recordedAt: recordedAt.toISOString() }),
+      // JSON text: DynamoDB keeps a string byte for byte, so a replay answers the very same body.
+      result: JSON.stringify(plan.result),
+    };
+    for (const [attr, value] of Object.entries(plan.transferAttributes ?? {})) {
+      invariant(
+        !(attr in ledgerItem) || ledgerItem[attr] === value,
+        `${attr} on a transfer record is the ledger's own`,
+      );
+    }
     out.push({
       Put: {
         TableName: tableName,
-        Item: {
-          ...transferKey(spec.transferId),
-          ...spec,
-          postings,
-          contentHash: transferContentHash(spec),
-          refundedFen: 0,
-          recordedAt: recordedAt.toISOString(),
-          ...(bucketed?.record ?? {}),
-          // JSON text: DynamoDB keeps a string byte for byte, so a replay answers the very same body.
-          result: JSON.stringify(plan.result),
-        },
+        Item: { ...plan.transferAttributes, ...ledgerItem },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     });
@@ -237,22 +262,16 @@ export function buildTransaction(
           amountFen: posting.amountFen,
           balanceAfterFen: outcome.balanceAfterFen,
         });
-        out.push({
-          Put: {
-            TableName: tableName,
-            Item: {
-              ...entryKey(posting.accountId, wallet.version + 1),
-              entryId: spec.transferId,
-              transferId: spec.transferId,
-              at: spec.at,
-              amountFen: posting.amountFen,
-              balanceAfterFen: outcome.balanceAfterFen,
-              kind: spec.kind,
-              description: spec.description,
-              ref: spec.ref,
-            },
-          },
-        });
+        const header = {
+          entryId: spec.transferId,
+          at: spec.at,
+          kind: spec.kind,
+          description: spec.description,
+          ref: spec.ref,
+        };
+        out.push(
+          entryPut(tableName, wallet, header, posting.amountFen, outcome.balanceAfterFen, plan, spec.transferId),
+        );
         meanings.push({ kind: 'replan' });
       } else {
         const shard = Math.floor(Math.random() * layout.shards);
@@ -283,7 +302,19 @@ export function buildTransaction(
     }
   }
 
-  const touchedWallets = new Set([...walletChanges.keys(), ...Object.keys(plan.walletAttributes ?? {})]);
+  for (const [accountId, { header }] of Object.entries(plan.walletEntries ?? {})) {
+    if (walletChanges.has(accountId)) continue;
+    const wallet = walletByAccount.get(accountId);
+    if (!wallet) throw new InvariantError(`wallet ${accountId} was not read before its entry`);
+    out.push(entryPut(tableName, wallet, header, 0, wallet.balanceFen, plan));
+    meanings.push({ kind: 'replan' });
+  }
+
+  const touchedWallets = new Set([
+    ...walletChanges.keys(),
+    ...Object.keys(plan.walletAttributes ?? {}),
+    ...Object.keys(plan.walletEntries ?? {}),
+  ]);
   for (const accountId of touchedWallets) {
     const wallet = walletByAccount.get(accountId);
     if (!wallet) throw new InvariantError(`wallet ${accountId} was not read before changing it`);
@@ -321,6 +352,31 @@ export function buildTransaction(
   }
   invariant(out.length <= 100, 'a transaction holds at most 100 items');
   return { items: out, meanings };
+}
+
+/**
+ * The wallet's statement entry at its next version: the movement's money and the balance right after
+ * it, and any record the plan keeps there. The version check on the wallet makes the key unique.
+ */
+function entryPut(
+  tableName: string,
+  wallet: WalletItem,
+  header: EntryHeader,
+  amountFen: number,
+  balanceAfterFen: number,
+  plan: CommandPlan<unknown>,
+  transferId?: string,
+): TransactItem {
+  const attributes = plan.walletEntries?.[wallet.accountId]?.attributes ?? {};
+  const item: Item = {
+    ...entryKey(wallet.accountId, wallet.version + 1),
+    ...header,
+    ...(transferId ? { transferId } : {}),
+    amountFen,
+    balanceAfterFen,
+  };
+  for (const attr of Object.keys(attributes)) invariant(!(attr in item), `${attr} on an entry is the ledger's own`);
+  return { Put: { TableName: tableName, Item: { ...attributes, ...item } } };
 }
 
 const REFUSAL_MESSAGES: Record<WalletRefusal, string> = {
@@ -375,8 +431,9 @@ function bucketedMovement(spec: TransferSpec, postings: Posting[], recordedAt: D
       ? {
           gsi1pk: payeeMovementsIndex(posting.accountId, shard, minute),
           gsi1sk: `${recordedAt.toISOString()}#${spec.transferId}`,
-          settleSalesFen: inFen,
-          settleRefundsFen: outFen,
+          // Only what is not zero: settlement reads a missing one as 0.
+          ...(inFen ? { settleSalesFen: inFen } : {}),
+          ...(outFen ? { settleRefundsFen: outFen } : {}),
         }
       : {},
   };

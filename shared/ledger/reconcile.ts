@@ -60,6 +60,8 @@ export async function reconcile(store: Store, now: Date): Promise<Reconciliation
           const pk = item.pk as string;
           const sk = item.sk as string;
           if (pk.startsWith('XFER#')) {
+            // A declined or free tap's answer, kept at its transfer's key, moved nothing.
+            if (!Array.isArray(item.postings)) continue;
             transfers++;
             for (const p of item.postings as { accountId: string; amountFen: number }[]) {
               replayed.set(p.accountId, (replayed.get(p.accountId) ?? 0) + p.amountFen);

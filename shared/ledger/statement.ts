@@ -1,38 +1,95 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { decodeCursor, nextCursor } from '../store/cursor';
+import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { decodeCursor, encodeCursor } from '../store/cursor';
 import { ENTRY_PREFIX } from '../store/keys';
 import type { Store } from '../store/store';
 import type { StatementEntry } from './model';
 
 export const STATEMENT_MAX_PAGE = 100;
+export const ENTRY_SK = /^E#\d{12}$/;
+/** Items one query reads; a page that skips entries reads at most this many queries before it answers. */
+const ENTRY_QUERY_ITEMS = 100;
+const MAX_QUERIES_PER_PAGE = 4;
 
-const ENTRY_SK = /^E#\d{12}$/;
+type EntryItem = Record<string, unknown> & { sk: string };
 
-/** The wallet's entries, newest first, with the balance after each. */
+/**
+ * A wallet's entries, newest first, starting after `afterSk`: the one reader of a card's history (its
+ * statement, its journeys). Bounded: it stops after MAX_QUERIES_PER_PAGE queries and says whether the
+ * wallet has more (`'more'`) or none (`'end'`).
+ */
+export async function* entriesNewestFirst(
+  store: Store,
+  accountId: string,
+  afterSk: string | undefined,
+): AsyncGenerator<EntryItem, 'end' | 'more'> {
+  const pk = `ACCT#${accountId}`;
+  let start: Record<string, unknown> | undefined = afterSk ? { pk, sk: afterSk } : undefined;
+  for (let query = 0; query < MAX_QUERIES_PER_PAGE; query++) {
+    const page: QueryCommandOutput = await store.doc.send(
+      new QueryCommand({
+        TableName: store.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
+        ExpressionAttributeValues: { ':pk': pk, ':e': ENTRY_PREFIX },
+        ScanIndexForward: false,
+        Limit: ENTRY_QUERY_ITEMS,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    for (const item of page.Items ?? []) yield item as EntryItem;
+    if (!page.LastEvaluatedKey) return 'end';
+    start = page.LastEvaluatedKey;
+  }
+  return 'more';
+}
+
+/**
+ * Fills one page from the wallet's entries: `take` turns an entry into the page's item or skips it
+ * (undefined). The cursor is the last entry read, so the next page goes on right after it.
+ */
+export async function pageOfEntries<T>(
+  entries: AsyncGenerator<EntryItem, 'end' | 'more'>,
+  limit: number,
+  take: (item: EntryItem) => T | undefined,
+): Promise<{ items: T[]; lastSk: string | undefined; end: boolean }> {
+  const items: T[] = [];
+  let lastSk: string | undefined;
+  while (items.length < limit) {
+    const next = await entries.next();
+    if (next.done) return { items, lastSk, end: next.value === 'end' };
+    lastSk = next.value.sk;
+    const taken = take(next.value);
+    if (taken !== undefined) items.push(taken);
+  }
+  await entries.return('more');
+  return { items, lastSk, end: false };
+}
+
+/**
+ * The wallet's money entries, newest first, with the balance after each. A tap that moved no money
+ * (a free transfer) keeps its journey on a 0-fen entry: that is the journey list's, not the statement's.
+ */
 export async function statementPage(
   store: Store,
   accountId: string,
   limit: number,
   cursor?: string,
 ): Promise<{ items: StatementEntry[]; nextCursor: string | null }> {
-  const page = await store.doc.send(
-    new QueryCommand({
-      TableName: store.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
-      ExpressionAttributeValues: { ':pk': `ACCT#${accountId}`, ':e': ENTRY_PREFIX },
-      ScanIndexForward: false,
-      Limit: Math.min(limit, STATEMENT_MAX_PAGE),
-      ...(cursor ? { ExclusiveStartKey: { pk: `ACCT#${accountId}`, sk: decodeCursor(cursor, ENTRY_SK) } } : {}),
-    }),
+  const afterSk = cursor ? decodeCursor(cursor, ENTRY_SK) : undefined;
+  const page = await pageOfEntries(
+    entriesNewestFirst(store, accountId, afterSk),
+    Math.min(limit, STATEMENT_MAX_PAGE),
+    (e): StatementEntry | undefined =>
+      e.amountFen === 0
+        ? undefined
+        : {
+            entryId: e.entryId as string,
+            at: e.at as string,
+            amountFen: e.amountFen as number,
+            balanceAfterFen: e.balanceAfterFen as number,
+            kind: e.kind as StatementEntry['kind'],
+            description: e.description as string,
+            ref: e.ref as string,
+          },
   );
-  const items = (page.Items ?? []).map((e) => ({
-    entryId: e.entryId as string,
-    at: e.at as string,
-    amountFen: e.amountFen as number,
-    balanceAfterFen: e.balanceAfterFen as number,
-    kind: e.kind as StatementEntry['kind'],
-    description: e.description as string,
-    ref: e.ref as string,
-  }));
-  return { items, nextCursor: nextCursor(page.LastEvaluatedKey) };
+  return { items: page.items, nextCursor: page.end || !page.lastSk ? null : encodeCursor(page.lastSk) };
 }

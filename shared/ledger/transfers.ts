@@ -21,12 +21,13 @@ export interface TransferResult {
   walletBalances: Record<string, number>;
 }
 
-/** The stored transfer, if any; the same id with other content is a conflict, never a second transfer. */
+/** The stored transfer, if any (money moved); the same id with other content is a conflict, never a second transfer. */
 export async function storedTransfer(store: Store, spec: Pick<TransferSpec, 'transferId'> & Partial<TransferSpec>) {
   const { Item } = await store.doc.send(
     new GetCommand({ TableName: store.tableName, Key: transferKey(spec.transferId), ConsistentRead: true }),
   );
-  if (!Item) return undefined;
+  // A declined tap's answer is kept at its transfer's key (store/keys tapKey), without postings: no transfer.
+  if (!Item || !Array.isArray(Item.postings)) return undefined;
   if (spec.postings && Item.contentHash !== transferContentHash(spec as TransferSpec)) {
     throw new ConflictError('IDEMPOTENCY_KEY_REUSED', `Transfer ${spec.transferId} exists with other content`);
   }

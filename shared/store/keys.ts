@@ -71,12 +71,14 @@ export const denyStateKey = (kind: 'card' | 'device', id: string) => ({ pk: `DEN
 
 export const signingKeysKey = { pk: 'KEYS', sk: 'signing' } as const;
 
-export const tapKey = (tapId: string) => ({ pk: `TAP#${tapId}`, sk: 'T' });
-export const journeyKey = (cardId: string, startedAt: string, journeyId: string) => ({
-  pk: `JRNY#${cardId}`,
-  sk: `J#${startedAt}#${journeyId}`,
-});
-export const journeyPk = (cardId: string) => `JRNY#${cardId}`;
+/** A tap's money movement, when it moves any: the answer to the tap is kept on this same record. */
+export const tapTransferId = (tapId: string) => `tap:${tapId}`;
+/**
+ * Where a tap's answer is kept, accepted or declined: the key of its transfer, so that one conditional
+ * put is both the answer's idempotency anchor and the money's, and a tapId can never hold a declined
+ * and an accepted answer at once. A declined tap's record carries no postings: no money, no transfer.
+ */
+export const tapKey = (tapId: string) => transferKey(tapTransferId(tapId));
 
 export const paymentKey = (paymentId: string) => ({ pk: `PAY#${paymentId}`, sk: 'P' });
 export const billPaymentKey = (paymentId: string) => ({ pk: `BPAY#${paymentId}`, sk: 'P' });

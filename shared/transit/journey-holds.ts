@@ -2,6 +2,7 @@ import type { Priced } from '../fares/engine';
 import type { FareTable } from '../fares/fare-table';
 import { type Holds, withHold, withoutHold } from '../ledger/holds';
 import { refundableFen } from '../ledger/transfers';
+import { tapTransferId } from '../store/keys';
 
 type Accepted = Extract<Priced, { ok: true }>;
 
@@ -15,7 +16,7 @@ export interface JourneyMoney {
 }
 
 /** The entry's transfer: a zone journey's id is the entry tap's id with a prefix (fares/engine). */
-export const entryTransferId = (journeyId: string) => `tap:${journeyId.replace(/^jny_/, '')}`;
+export const entryTransferId = (journeyId: string) => tapTransferId(journeyId.replace(/^jny_/, ''));
 
 /**
  * What a priced tap does to the card's holds and what it gives back: an entry holds what it charged

@@ -1,7 +1,6 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { FareRule } from '../fares/engine';
-import { decodeCursor, nextCursor } from '../store/cursor';
-import { journeyPk } from '../store/keys';
+import { ENTRY_SK, entriesNewestFirst, pageOfEntries } from '../ledger/statement';
+import { decodeCursor, encodeCursor } from '../store/cursor';
 import type { Store } from '../store/store';
 
 export interface Journey {
@@ -18,12 +17,27 @@ export interface Journey {
   explanation: FareRule[];
 }
 
+/** A journey as a tap's statement entry keeps it: complete (a board, an exit) or open (an entry). */
+export type JourneyRecord = Omit<Journey, 'status'> & { status: 'complete' | 'open' };
+
 export const JOURNEYS_MAX_PAGE = 100;
-const JOURNEY_SK = /^J#[\dTZ:.-]+#jny_[\w-]+$/;
+/**
+ * Zone journeys completed on this page whose entry is further down: the entry's own record (open) is
+ * skipped when reached. Journeys open at once are few (fares/engine keeps at most 8).
+ */
+const MAX_PENDING_ENTRIES = 16;
+const JOURNEY_CURSOR = new RegExp(`^${ENTRY_SK.source.slice(1, -1)}(\\|jny_[\\w-]{1,128}){0,${MAX_PENDING_ENTRIES}}$`);
+
+/** The cursor: the last entry read, and the completed zone journeys whose entries are still below it. */
+function decodeJourneyCursor(cursor: string): { afterSk: string; pending: Set<string> } {
+  const [afterSk = '', ...pending] = decodeCursor(cursor, JOURNEY_CURSOR).split('|');
+  return { afterSk, pending: new Set(pending) };
+}
 
 /**
- * The card's journeys, newest first. A zone journey with no exit within the window is shown as
- * incomplete, at the maximum fare its entry kept.
+ * The card's journeys, newest first (by when their last tap was recorded), from the journeys its taps'
+ * statement entries keep. A zone journey shows once, at its exit; one with no exit within the window
+ * is shown as incomplete, at the maximum fare its entry kept.
  */
 export async function journeysPage(
   store: Store,
@@ -33,39 +47,39 @@ export async function journeysPage(
   limit: number,
   cursor?: string,
 ) {
-  const start = cursor ? { pk: journeyPk(cardId), sk: decodeCursor(cursor, JOURNEY_SK) } : undefined;
-  const page = await store.doc.send(
-    new QueryCommand({
-      TableName: store.tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': journeyPk(cardId) },
-      ScanIndexForward: false,
-      Limit: Math.min(limit, JOURNEYS_MAX_PAGE),
-      ...(start ? { ExclusiveStartKey: start } : {}),
-    }),
+  const { afterSk, pending } = cursor
+    ? decodeJourneyCursor(cursor)
+    : { afterSk: undefined, pending: new Set<string>() };
+  const page = await pageOfEntries(
+    entriesNewestFirst(store, cardId, afterSk),
+    Math.min(limit, JOURNEYS_MAX_PAGE),
+    (entry): Journey | undefined => {
+      const j = entry.journey as JourneyRecord | undefined;
+      if (!j) return undefined;
+      if (j.kind === 'zonal' && j.status === 'complete') {
+        pending.add(j.journeyId);
+        if (pending.size > MAX_PENDING_ENTRIES) pending.delete(pending.values().next().value!);
+      }
+      if (j.status === 'open') {
+        if (pending.delete(j.journeyId)) return undefined;
+        const expired = now.getTime() - Date.parse(j.startedAt) > zoneJourneyMaxMinutes * 60_000;
+        if (expired) {
+          return {
+            ...j,
+            status: 'incomplete',
+            explanation: [
+              ...j.explanation,
+              {
+                rule: 'incomplete',
+                text: `No exit within ${zoneJourneyMaxMinutes / 60} hours: the maximum fare held at entry stays`,
+              },
+            ],
+          };
+        }
+      }
+      return { ...j };
+    },
   );
-  const items: Journey[] = (page.Items ?? []).map((j) => {
-    const expired =
-      j.status === 'open' && now.getTime() - new Date(j.startedAt as string).getTime() > zoneJourneyMaxMinutes * 60_000;
-    const explanation = [...((j.explanation as FareRule[]) ?? [])];
-    if (expired)
-      explanation.push({
-        rule: 'incomplete',
-        text: `No exit within ${zoneJourneyMaxMinutes / 60} hours: the maximum fare held at entry stays`,
-      });
-    return {
-      journeyId: j.journeyId as string,
-      routeId: j.routeId as string,
-      kind: j.kind as Journey['kind'],
-      status: expired ? 'incomplete' : (j.status as Journey['status']),
-      startedAt: j.startedAt as string,
-      endedAt: (j.endedAt as string | undefined) ?? null,
-      ...(j.boardStopId ? { boardStopId: j.boardStopId as string } : {}),
-      ...(j.entryStopId ? { entryStopId: j.entryStopId as string } : {}),
-      ...(j.exitStopId ? { exitStopId: j.exitStopId as string } : {}),
-      fareFen: j.fareFen as number,
-      explanation,
-    };
-  });
-  return { items, nextCursor: nextCursor(page.LastEvaluatedKey) };
+  const nextCursor = page.end || !page.lastSk ? null : encodeCursor([page.lastSk, ...pending].join('|'));
+  return { items: page.items, nextCursor };
 }

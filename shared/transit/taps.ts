@@ -14,11 +14,12 @@ import {
 import type { FareTables } from '../fares/store';
 import type { KeyRing } from '../keys/keyring';
 import { operatorPayable } from '../ledger/accounts';
-import type { GuardedWrite, Key } from '../ledger/command';
+import type { Key } from '../ledger/command';
 import { REFUND_GUARD, refundGuardWrite } from '../ledger/transfers';
-import { journeyKey, tapKey, transferKey } from '../store/keys';
+import { tapKey, tapTransferId, transferKey } from '../store/keys';
 import type { Store } from '../store/store';
 import { journeyMoney } from './journey-holds';
+import type { JourneyRecord } from './journeys';
 import type { TapDeclineCode, TapRequest, TapResult } from './model';
 
 export interface TransitDeps {
@@ -42,76 +43,43 @@ export async function recordedTap(store: Store, tapId: string) {
     cardId: (Item.cardId as string | null) ?? null,
     routeId: Item.routeId as string,
     stopId: Item.stopId as string,
-    kind: Item.kind as string,
+    kind: Item.tapKind as string,
     at: Item.at as string,
     result: JSON.parse(Item.result as string) as TapResult,
   };
 }
 
-function journeyWrite(store: Store, cardId: string, change: JourneyChange, tapId: string): GuardedWrite {
-  const TableName = store.tableName;
-  if (change.kind === 'exit') {
+/**
+ * What the tap's statement entry keeps of its journey, as the journey list shows it: a board is a
+ * complete journey; an entry opens one at the fare it holds; an exit completes it. The card's transit
+ * state (its open journeys, under the card's version check) is what the next tap is priced by.
+ */
+function journeyRecord(change: JourneyChange): JourneyRecord {
+  if (change.kind === 'flat') {
     return {
-      item: {
-        Update: {
-          TableName,
-          Key: journeyKey(cardId, change.open.entryAt, change.open.journeyId),
-          UpdateExpression:
-            'SET #status = :complete, exitStopId = :stop, endedAt = :at, fareFen = :fare, explanation = :rules, exitTapId = :tap',
-          ConditionExpression: '#status = :open',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':complete': 'complete',
-            ':open': 'open',
-            ':stop': change.exitStopId,
-            ':at': change.at,
-            ':fare': change.fareFen,
-            ':rules': change.explanation,
-            ':tap': tapId,
-          },
-        },
-      },
-      onConditionFailed: 'replan',
+      journeyId: change.journeyId,
+      routeId: change.routeId,
+      kind: 'flat',
+      status: 'complete',
+      startedAt: change.at,
+      endedAt: change.at,
+      boardStopId: change.stopId,
+      fareFen: change.fareFen,
+      explanation: change.explanation,
     };
   }
-  const common =
-    change.kind === 'flat'
-      ? {
-          journeyId: change.journeyId,
-          routeId: change.routeId,
-          kind: 'flat',
-          boardStopId: change.stopId,
-          startedAt: change.at,
-          endedAt: change.at,
-          status: 'complete',
-          fareFen: change.fareFen,
-        }
-      : {
-          journeyId: change.open.journeyId,
-          routeId: change.open.routeId,
-          kind: 'zonal',
-          entryStopId: change.open.entryStopId,
-          startedAt: change.open.entryAt,
-          status: 'open',
-          fareFen: change.open.heldFen,
-          heldFen: change.open.heldFen,
-        };
-  return {
-    item: {
-      Put: {
-        TableName,
-        Item: {
-          ...journeyKey(cardId, common.startedAt, common.journeyId),
-          ...common,
-          cardId,
-          explanation: change.explanation,
-          firstTapId: tapId,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-    onConditionFailed: 'replay',
+  const { open } = change;
+  const opened = {
+    journeyId: open.journeyId,
+    routeId: open.routeId,
+    kind: 'zonal' as const,
+    startedAt: open.entryAt,
+    entryStopId: open.entryStopId,
+    explanation: change.explanation,
   };
+  return change.kind === 'entry'
+    ? { ...opened, status: 'open', endedAt: null, fareFen: open.heldFen }
+    : { ...opened, status: 'complete', endedAt: change.at, exitStopId: change.exitStopId, fareFen: change.fareFen };
 }
 
 const journeyIdOf = (change: JourneyChange) => (change.kind === 'flat' ? change.journeyId : change.open.journeyId);
@@ -155,13 +123,13 @@ export async function processTap(
       id: req.tapId,
       requestHash: tapRequestHash(req),
       attributes: (_result, card) => ({
-        tapId: req.tapId,
         terminalId: terminal.clientId,
         cardId: card?.cardId ?? null,
         at: req.at,
         routeId: req.routeId,
         stopId: req.stopId,
-        kind: req.kind,
+        // Not `kind`: on an accepted tap's transfer record, `kind` is the movement's (fare).
+        tapKind: req.kind,
       }),
     },
     decline: (declineCode, card) => ({
@@ -189,6 +157,13 @@ export async function processTap(
       giveBackOf = money.giveBack?.originalId;
       const { giveBack } = money;
 
+      // The tap's movement, or its place in the statement's order when no money moves (a free transfer).
+      const movement = {
+        transferId: tapTransferId(req.tapId),
+        at: req.at,
+        description: `${route.name}: ${req.kind} at ${req.stopId}`,
+        ref: req.tapId,
+      };
       const result: TapResult = {
         tapId: req.tapId,
         status: 'accepted',
@@ -202,11 +177,8 @@ export async function processTap(
         ...(money.chargeFen !== 0
           ? {
               transfer: {
-                transferId: `tap:${req.tapId}`,
+                ...movement,
                 kind: 'fare' as const,
-                at: req.at,
-                description: `${route.name}: ${req.kind} at ${req.stopId}`,
-                ref: req.tapId,
                 ...(giveBack ? { reverses: giveBack.originalId } : {}),
                 postings: [
                   { accountId: cardId, amountFen: -money.chargeFen },
@@ -218,12 +190,21 @@ export async function processTap(
             }
           : {}),
         walletAttributes: { [cardId]: { transit: priced.state, ...(money.holds ? { holds: money.holds } : {}) } },
-        writes: [
-          journeyWrite(store, cardId, priced.journey, req.tapId),
-          ...(giveBack
-            ? [refundGuardWrite(store.tableName, giveBack.originalId, giveBack.amountFen, giveBack.limitFen)]
-            : []),
-        ],
+        walletEntries: {
+          [cardId]: {
+            header: {
+              entryId: movement.transferId,
+              at: movement.at,
+              kind: 'fare',
+              description: movement.description,
+              ref: movement.ref,
+            },
+            attributes: { journey: journeyRecord(priced.journey) },
+          },
+        },
+        writes: giveBack
+          ? [refundGuardWrite(store.tableName, giveBack.originalId, giveBack.amountFen, giveBack.limitFen)]
+          : [],
         result,
       };
     },

@@ -342,6 +342,23 @@ describe('zone journeys, transfers and caps through the API', () => {
     }
     expect(fares.map((f) => f.fareFen)).toEqual([200, 100, 200, 200, 200, 100, 0, 0]);
     expect(fares[6].explanation.map((e: { rule: string }) => e.rule)).toContain('cap');
+
+    // Every ride is a journey, the free ones too; the statement lists only what moved money.
+    const { token } = await login(app, r.phone);
+    const auth = { authorization: `Bearer ${token}` };
+    const journeys = await body(await app.request('/v1/me/journeys?limit=5', { headers: auth }));
+    const rest = await body(await app.request(`/v1/me/journeys?cursor=${journeys.nextCursor}`, { headers: auth }));
+    expect([...journeys.items, ...rest.items].map((j: { fareFen: number }) => j.fareFen)).toEqual(
+      [...fares].reverse().map((f) => f.fareFen),
+    );
+    expect(rest.nextCursor).toBeNull();
+    const statement = await body(await app.request('/v1/me/statement?limit=3', { headers: auth }));
+    const more = await body(await app.request(`/v1/me/statement?cursor=${statement.nextCursor}`, { headers: auth }));
+    const entries = [...statement.items, ...more.items];
+    expect(entries.filter((e) => e.kind === 'fare').map((e) => e.amountFen)).toEqual([
+      -100, -200, -200, -200, -100, -200,
+    ]);
+    expect(entries[0].balanceAfterFen).toBe(5000 - 1000);
   });
 });
 

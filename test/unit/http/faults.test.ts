@@ -83,6 +83,7 @@ describe('what the client is told when DynamoDB fails', () => {
       .resolvesOnce({})
       .resolves({
         Item: {
+          postings: spec.postings,
           contentHash: transferContentHash(spec),
           result: JSON.stringify({ transferId, walletBalances: { [CARD]: 400 } }),
         },

@@ -122,6 +122,7 @@ describe('ledger transfers under DynamoDB faults', () => {
       .resolves({
         Item: {
           ...transferKey('xfer-1'),
+          postings: spec.postings,
           contentHash: transferContentHash(spec),
           result: JSON.stringify({ transferId: 'xfer-1', walletBalances: { [WALLET]: 800 } }),
         },
@@ -139,6 +140,7 @@ describe('ledger transfers under DynamoDB faults', () => {
       .resolvesOnce({})
       .resolves({
         Item: {
+          postings: spec.postings,
           contentHash: transferContentHash(spec),
           result: JSON.stringify({ transferId: 'xfer-1', walletBalances: { [WALLET]: 800 } }),
         },

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { operatorPayable } from '../../../shared/ledger/accounts';
+import { buildTransaction, type CommandPlan } from '../../../shared/ledger/command';
+import { accountKey, entryKey, transferKey } from '../../../shared/store/keys';
+
+const CARD = 'card_unit';
+const wallet = { ...accountKey(CARD), accountId: CARD, balanceFen: 1000, version: 4, status: 'active' };
+const reads = { wallet: accountKey(CARD) };
+const items = { wallet };
+const at = new Date('2026-11-28T08:00:00Z');
+const header = { entryId: 'tap:t1', at: at.toISOString(), kind: 'fare' as const, description: 'B1', ref: 't1' };
+const fare = {
+  transferId: 'tap:t1',
+  ...header,
+  postings: [
+    { accountId: CARD, amountFen: -200 },
+    { accountId: operatorPayable('bus-co'), amountFen: 200 },
+  ],
+};
+
+const build = (plan: CommandPlan<unknown>) => buildTransaction('t', plan, items, reads, at);
+const puts = (built: ReturnType<typeof build>) =>
+  built.items.flatMap((i) => (i.Put?.Item ? [i.Put.Item as Record<string, unknown>] : []));
+
+describe('a transaction built from a plan', () => {
+  it('keeps a request’s record on its transfer’s own item, never over the ledger’s attributes', () => {
+    // Prepare / Act
+    const built = build({ transfer: fare, transferAttributes: { tapId: 't1', at: header.at }, result: {} });
+    // Assess
+    expect(puts(built).find((i) => i.pk === transferKey('tap:t1').pk)).toMatchObject({ tapId: 't1', refundedFen: 0 });
+    expect(() => build({ transfer: fare, transferAttributes: { postings: [] }, result: {} })).toThrow(
+      /ledger’s own|ledger's own/,
+    );
+    expect(() => build({ transfer: fare, transferAttributes: { at: 'another time' }, result: {} })).toThrow();
+  });
+
+  it('writes a wallet’s entry with its record when money moves, and a 0-fen one when none does', () => {
+    const journey = { journeyId: 'jny_t1' };
+    const paid = puts(
+      build({ transfer: fare, walletEntries: { [CARD]: { header, attributes: { journey } } }, result: {} }),
+    );
+    expect(paid.filter((i) => i.pk === entryKey(CARD, 5).pk && i.sk === entryKey(CARD, 5).sk)).toEqual([
+      expect.objectContaining({ amountFen: -200, balanceAfterFen: 800, journey }),
+    ]);
+
+    const free = build({ walletEntries: { [CARD]: { header, attributes: { journey } } }, result: {} });
+    expect(puts(free)).toEqual([
+      expect.objectContaining({
+        ...entryKey(CARD, 5),
+        amountFen: 0,
+        balanceAfterFen: 1000,
+        journey,
+        entryId: 'tap:t1',
+      }),
+    ]);
+    // The card's version moves with its entry: two commands cannot both write entry 5.
+    expect(free.items.find((i) => i.Update)?.Update).toMatchObject({
+      Key: accountKey(CARD),
+      ConditionExpression: '#version = :read',
+    });
+    expect(() =>
+      build({ walletEntries: { [CARD]: { header, attributes: { balanceAfterFen: 1 } } }, result: {} }),
+    ).toThrow();
+  });
+});
