@@ -1,4 +1,5 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
 import { authenticateMachine, requireKind } from '../../shared/clients/assertion';
 import { getClient, type MachineClient, type MachinePrincipal } from '../../shared/clients/clients';
 import { batchedWindowLimit } from '../../shared/ratelimit/batched-window';
@@ -27,15 +28,17 @@ export function clientLoader(deps: AppDeps) {
 }
 
 /**
- * Routes whose handlers give the assertion's single-use write to the presentation pipeline, which
- * awaits it before it commits: the write overlaps reading the card and checking the proof instead of
- * coming before them. Every other route waits for it here, before its handler runs.
+ * Put in a route's `middleware` when its handler hands the assertion's single-use write
+ * (`c.get('assertionSpent')`) to the presentation pipeline, which awaits it before it commits: the
+ * write then overlaps reading the card and checking the proof instead of coming before them. Every
+ * other route waits for the write before its handler runs.
  */
-const OVERLAPPED_ROUTES = new Set([
-  'POST /v1/transit/taps',
-  'POST /v1/merchant/payments',
-  'POST /v1/facilities/visits',
-]);
+export const handsAssertionToPipeline: MiddlewareHandler<AppEnv> = async (_c, next) => {
+  await next();
+};
+
+const routeHandsAssertionOn = (c: Context<AppEnv>) =>
+  matchedRoutes(c).some((route) => route.handler === handsAssertionToPipeline);
 
 /**
  * Terminals, POS and billers: the signed assertion, then the kind of client the route is for, then
@@ -57,7 +60,7 @@ export function machineAuth(deps: AppDeps, ...kinds: MachineClient['kind'][]): M
     }
     c.set('machine', { clientId: client.clientId, kind: client.kind, scope: client.scope } as MachinePrincipal);
     c.set('assertionSpent', spent);
-    if (!OVERLAPPED_ROUTES.has(`${c.req.method} ${c.req.path}`)) await spent;
+    if (!routeHandsAssertionOn(c)) await spent;
     await next();
     // A handler that answered without reaching the pipeline (a 4xx before any write) still used it up.
     await spent;

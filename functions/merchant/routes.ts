@@ -4,6 +4,7 @@ import { PRESENTATION_DECLINE_CODES } from '../../shared/credentials/presented';
 import { processPurchase } from '../../shared/merchant/purchases';
 import { refundPurchase } from '../../shared/merchant/refunds';
 import type { AppDeps } from '../deps';
+import { handsAssertionToPipeline } from '../http/machine-auth';
 import type { Router } from '../http/router';
 import { errorResponses, jsonBody, presentedFields } from '../http/schemas';
 
@@ -51,6 +52,7 @@ export function merchantRoutes(app: Router, deps: AppDeps) {
     createRoute({
       method: 'post',
       path: '/v1/merchant/payments',
+      middleware: [handsAssertionToPipeline] as const,
       tags: ['merchant'],
       security: [{ machine: [] }],
       summary: 'A purchase paid by the phone, with the best alliance discount that applies',

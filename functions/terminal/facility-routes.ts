@@ -5,6 +5,7 @@ import { PRESENTATION_DECLINE_CODES } from '../../shared/credentials/presented';
 import { VISIT_DECLINE_CODES, VISIT_KINDS } from '../../shared/facilities/model';
 import { type FacilityDeps, processVisit } from '../../shared/facilities/visits';
 import type { AppDeps } from '../deps';
+import { handsAssertionToPipeline } from '../http/machine-auth';
 import type { Router } from '../http/router';
 import { batchBody, errorResponses, jsonBody, presentedFields } from '../http/schemas';
 import { batchErrorOf, Rule } from './transit-routes';
@@ -62,6 +63,7 @@ export function facilityRoutes(app: Router, deps: AppDeps) {
     createRoute({
       method: 'post',
       path: '/v1/facilities/visits',
+      middleware: [handsAssertionToPipeline] as const,
       operationId: 'reportVisit',
       tags: ['facility gate'],
       security: [{ machine: [] }],

@@ -5,6 +5,7 @@ import { MAX_BATCH_TAPS, processBatch } from '../../shared/transit/batch';
 import { TAP_DECLINE_CODES, type TapResult } from '../../shared/transit/model';
 import { processTap, type TransitDeps } from '../../shared/transit/taps';
 import type { AppDeps } from '../deps';
+import { handsAssertionToPipeline } from '../http/machine-auth';
 import type { Router } from '../http/router';
 import { batchBody, errorResponses, jsonBody, presentedFields } from '../http/schemas';
 
@@ -78,6 +79,7 @@ export function transitRoutes(app: Router, deps: AppDeps) {
     createRoute({
       method: 'post',
       path: '/v1/transit/taps',
+      middleware: [handsAssertionToPipeline] as const,
       tags: ['terminal'],
       security: [{ machine: [] }],
       summary: 'Report a tap: verified again, priced, charged once',
