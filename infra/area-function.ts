@@ -52,7 +52,8 @@ export class AreaFunction extends Construct {
         sourceMap: true,
         mainFields: ['module', 'main'],
         banner: CREATE_REQUIRE_BANNER,
-        externalModules: ['@aws-sdk/*'],
+        // The SDK ships inside the bundle (infra/bundle-area.ts says why).
+        externalModules: [],
         forceDockerBundling: false,
         // Rebuilt by infra/bundle-area.ts with the same settings plus the English-only zod locales
         // plugin, which esbuild's CLI (what NodejsFunction drives) cannot load: 580 KB become 320 KB.
