@@ -307,6 +307,41 @@ export async function benchFlows(backend: Backend) {
     const version = w.version++;
     await raw.send(new TransactWriteItemsCommand({ TransactItems: bareTransaction(tableName, i, w.id, version) }));
   });
+  // A commuter's card after a week of riding: the 32 boards it keeps, as the card item stores them,
+  // against the same boards stored as maps (how they were kept before they were packed).
+  const commuter = await rider(app, { balanceFen: 50_000 });
+  for (let i = 0; i < 32; i++) {
+    const at = new Date(Date.now() - 1000);
+    const res = await postTap(
+      app,
+      terminal,
+      await tapBody(commuter, terminal, { routeId: 'B1', stopId: 'B1-S1', kind: 'board', at }),
+    );
+    if (res.status !== 200) throw new Error(`bench commuter tap: ${res.status}`);
+  }
+  const cardId = ((await (await app.request('/v1/me/card', { headers: commuter.auth })).json()) as { cardId: string })
+    .cardId;
+  const commuterCard = (
+    await raw.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: `ACCT#${cardId}` }, sk: { S: 'A' } } }))
+  ).Item!;
+  const packedBoards = commuterCard.transit?.M?.boards?.L ?? [];
+  const asMaps: AttrItem = {
+    ...commuterCard,
+    transit: {
+      M: {
+        ...commuterCard.transit!.M!,
+        boards: {
+          L: packedBoards.map((b) => {
+            const [ms = '0', routeId = ''] = (b.S ?? '').split('~');
+            return { M: { at: { S: new Date(Number.parseInt(ms, 36)).toISOString() }, routeId: { S: routeId } } };
+          }),
+        },
+      },
+    },
+  };
+  const commuterCardBytes = itemSizeBytes(commuterCard);
+  const commuterCardBytesAsMaps = itemSizeBytes(asMaps);
+
   // A 500-tap offline batch through HTTP: 100 cards, five boardings each, as a validator uploads it.
   const batchRiders = [];
   for (let i = 0; i < 100; i++) batchRiders.push(await rider(app, { balanceFen: 50_000 }));
@@ -347,6 +382,9 @@ export async function benchFlows(backend: Backend) {
     wcuVisit: round(mean(flows.visit), 1),
     wcuTopup: round(mean(flows.topup), 1),
     batch500Ms: round(batchMs, 0),
+    commuterBoards: packedBoards.length,
+    commuterCardBytes,
+    commuterCardBytesAsMaps,
     tapItems,
   };
   return figures;

@@ -65,6 +65,8 @@ function flowsMarkdown(f: Awaited<ReturnType<typeof benchFlows>>, bundles: Await
     '',
     `Write units per request, from item sizes (2 per started KB in a transaction, 1 for a single write, 1 per KB into the index): tap ${f.wcuTap}, purchase ${f.wcuPurchase}, bill payment ${f.wcuBillPayment}, facility visit ${f.wcuVisit}, top-up (start and webhook) ${f.wcuTopup}.`,
     '',
+    `A commuter's card after ${f.commuterBoards} boards (the most it keeps): ${f.commuterCardBytes} bytes, ${f.commuterCardBytes <= 1024 ? 2 : 2 * Math.ceil(f.commuterCardBytes / 1024)} units in a tap's transaction; ${f.commuterCardBytesAsMaps} bytes with the boards kept as maps.`,
+    '',
     "One board tap's writes, item by item:",
     '',
     '| item | bytes | write units |',

@@ -3,14 +3,7 @@ import { type CardItem, type CardRules, fareClassOf } from '../cards/cards';
 import type { ScopeOf } from '../clients/clients';
 import { requestHash, runPresented } from '../credentials/pipeline';
 import { ForbiddenError, ValidationError } from '../errors';
-import {
-  EMPTY_TRANSIT_STATE,
-  type JourneyChange,
-  type Priced,
-  priceTap,
-  routeProblem,
-  type TransitState,
-} from '../fares/engine';
+import { type JourneyChange, type Priced, priceTap, routeProblem } from '../fares/engine';
 import type { FareTables } from '../fares/store';
 import type { KeyRing } from '../keys/keyring';
 import { operatorPayable } from '../ledger/accounts';
@@ -21,6 +14,7 @@ import type { Store } from '../store/store';
 import { journeyMoney } from './journey-holds';
 import type { JourneyRecord } from './journeys';
 import type { TapDeclineCode, TapRequest, TapResult } from './model';
+import { storedTransitState, transitStateOf } from './stored-state';
 
 export interface TransitDeps {
   store: Store;
@@ -147,7 +141,7 @@ export async function processTap(
     accept: ({ card, items }) => {
       const cardId = card.cardId;
       const fareClass = classOf(card)!;
-      const state = (card.transit as TransitState | undefined) ?? EMPTY_TRANSIT_STATE;
+      const state = transitStateOf(card.transit);
       const priced: Priced = priceTap(table, fareClass, state, { ...req, at }, route);
       if (!priced.ok) return { decline: priced.declineCode };
       const floorFen = -card.negativeLimitFen;
@@ -189,7 +183,9 @@ export async function processTap(
               giveBack: giveBack !== undefined,
             }
           : {}),
-        walletAttributes: { [cardId]: { transit: priced.state, ...(money.holds ? { holds: money.holds } : {}) } },
+        walletAttributes: {
+          [cardId]: { transit: storedTransitState(priced.state), ...(money.holds ? { holds: money.holds } : {}) },
+        },
         walletEntries: {
           [cardId]: {
             header: {
