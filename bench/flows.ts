@@ -165,6 +165,30 @@ function bareTransaction(tableName: string, i: number, payer: string, version: n
 }
 
 /** Bare wallets for the baseline, each at version 0 with plenty of money. */
+/**
+ * What a tap of this design needs of DynamoDB at the least, sent raw: a consistent read of the card,
+ * then the bare transaction plus the proof's replay guard (five items).
+ */
+async function tapFloor(raw: DynamoDBClient, tableName: string, i: number, payer: string, version: number) {
+  await raw.send(
+    new GetItemCommand({
+      TableName: tableName,
+      Key: { pk: { S: `BARE#W#${payer}` }, sk: { S: 'A' } },
+      ConsistentRead: true,
+    }),
+  );
+  const guard = {
+    Put: {
+      TableName: tableName,
+      Item: { pk: { S: `BARE#J#${i}-${Math.random().toString(36).slice(2)}` }, sk: { S: 'J' } },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+  await raw.send(
+    new TransactWriteItemsCommand({ TransactItems: [...bareTransaction(tableName, i, payer, version), guard] }),
+  );
+}
+
 async function bareWallets(raw: DynamoDBClient, tableName: string, n: number) {
   const wallets = Array.from({ length: n }, (_, i) => ({ id: `bare-card-${i}-${Date.now()}`, version: 0 }));
   for (const w of wallets) {
@@ -211,8 +235,17 @@ export async function benchFlows(backend: Backend) {
   const tapMs: number[] = [];
   const buyMs: number[] = [];
   const bareMs: number[] = [];
+  const floorMs: number[] = [];
   const wcu = { tap: [] as number[], purchase: [] as number[] };
-  let tapItems: Awaited<ReturnType<typeof writeUnits>>['items'] = [];
+  type WrittenItems = Awaited<ReturnType<typeof writeUnits>>['items'];
+  let tapItems: WrittenItems = [];
+  // One request's writes of each other flow, item by item (the last one measured).
+  const itemsOf: Record<'purchase' | 'billPayment' | 'visit' | 'topup', WrittenItems> = {
+    purchase: [],
+    billPayment: [],
+    visit: [],
+    topup: [],
+  };
   for (let i = 0; i < SEQUENTIAL; i++) {
     const r = riders[Math.floor(i / 5)]!;
     const body = await tapBody(r, terminal, {
@@ -231,6 +264,10 @@ export async function benchFlows(backend: Backend) {
     await raw.send(new TransactWriteItemsCommand({ TransactItems: bareTransaction(tableName, i, w.id, w.version) }));
     bareMs.push(performance.now() - t);
     w.version++;
+    t = performance.now();
+    await tapFloor(raw, tableName, i, w.id, w.version);
+    floorMs.push(performance.now() - t);
+    w.version++;
 
     const buyer = riders[Math.floor(SEQUENTIAL / 5) + Math.floor(i / 5)]!;
     const pb = await purchaseBody(buyer, pos, 1000);
@@ -244,7 +281,9 @@ export async function benchFlows(backend: Backend) {
       wcu.tap.push(written.units);
       // The last tap that wrote its limit counter's batch is not the typical one: keep one that did not.
       if (!written.items.some((x) => x.item.startsWith('RATE'))) tapItems = written.items;
-      wcu.purchase.push((await writeUnits(raw, buy.writes)).units);
+      const bought = await writeUnits(raw, buy.writes);
+      wcu.purchase.push(bought.units);
+      itemsOf.purchase = bought.items;
     }
   }
 
@@ -273,14 +312,22 @@ export async function benchFlows(backend: Backend) {
         ),
       );
       if (paid.out.status >= 300) throw new Error(`bench bill payment: ${paid.out.status}`);
-      flows.billPayment.push((await writeUnits(raw, paid.writes)).units);
+      const written = await writeUnits(raw, paid.writes);
+      flows.billPayment.push(written.units);
+      itemsOf.billPayment = written.items;
     }
     const vb = await visitBody(other, gate, { facilityId: 'f-park', kind: 'enter' });
     const gauth = { authorization: `Bearer ${await assertionFor(gate.clientId, gate.key)}` };
     const visit = await measure(() => app.request('/v1/facilities/visits', jsonRequest('POST', vb, gauth)));
-    if (visit.out.status === 200) flows.visit.push((await writeUnits(raw, visit.writes)).units);
+    if (visit.out.status === 200) {
+      const written = await writeUnits(raw, visit.writes);
+      flows.visit.push(written.units);
+      itemsOf.visit = written.items;
+    }
     const top = await measure(() => topUp(app, other.auth, 100));
-    flows.topup.push((await writeUnits(raw, top.writes)).units);
+    const toppedUp = await writeUnits(raw, top.writes);
+    flows.topup.push(toppedUp.units);
+    itemsOf.topup = toppedUp.items;
   }
 
   // 32 taps in flight across 64 cards, against 32 bare transactions in flight across 64 wallets.
@@ -361,6 +408,7 @@ export async function benchFlows(backend: Backend) {
   const tap = summary(tapMs);
   const buy = summary(buyMs);
   const bare = summary(bareMs);
+  const floor = summary(floorMs);
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
   const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
   const figures = {
@@ -369,6 +417,8 @@ export async function benchFlows(backend: Backend) {
     tapP50Ms: round(tap.p50),
     tapP99Ms: round(tap.p99),
     tapP50Ratio: round(tap.p50 / bare.p50),
+    tapFloorP50Ms: round(floor.p50),
+    tapFloorP50Ratio: round(floor.p50 / bare.p50),
     purchaseP50Ms: round(buy.p50),
     purchaseP99Ms: round(buy.p99),
     purchaseP50Ratio: round(buy.p50 / bare.p50),
@@ -386,6 +436,7 @@ export async function benchFlows(backend: Backend) {
     commuterCardBytes,
     commuterCardBytesAsMaps,
     tapItems,
+    itemsOf,
   };
   return figures;
 }
