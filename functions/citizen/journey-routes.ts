@@ -32,6 +32,8 @@ export function journeyRoutes(app: Router, deps: AppDeps) {
       tags: ['citizen'],
       security: [{ citizen: [] }],
       summary: 'The card’s journeys, newest first, each with its fare and the rules that set it',
+      description:
+        'Newest first by when the journey’s last tap was recorded: a zone journey appears once, at its exit (or as open, then incomplete, until one comes). Every accepted ride is a journey, a free one too (fareFen 0). A page may hold fewer journeys than the limit while nextCursor is not null: follow it.',
       request: { query: PageQuery },
       responses: {
         200: {

@@ -18,6 +18,8 @@ export function statementRoutes(app: Router, deps: AppDeps) {
       tags: ['citizen'],
       security: [{ citizen: [] }],
       summary: 'Every movement of the card, newest first, with the balance after each',
+      description:
+        'Only what moved money: a ride that cost nothing (a free transfer, a day past its cap) is in the journeys, not here. A page may hold fewer entries than the limit while nextCursor is not null: follow it.',
       request: { query: PageQuery },
       responses: {
         200: { description: 'A page of entries', content: { 'application/json': { schema: StatementPage } } },

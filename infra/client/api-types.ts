@@ -223,7 +223,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every movement of the card, newest first, with the balance after each */
+        /**
+         * Every movement of the card, newest first, with the balance after each
+         * @description Only what moved money: a ride that cost nothing (a free transfer, a day past its cap) is in the journeys, not here. A page may hold fewer entries than the limit while nextCursor is not null: follow it.
+         */
         get: operations["getMeStatement"];
         put?: never;
         post?: never;
@@ -240,7 +243,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The card’s journeys, newest first, each with its fare and the rules that set it */
+        /**
+         * The card’s journeys, newest first, each with its fare and the rules that set it
+         * @description Newest first by when the journey’s last tap was recorded: a zone journey appears once, at its exit (or as open, then incomplete, until one comes). Every accepted ride is a journey, a free one too (fareFen 0). A page may hold fewer journeys than the limit while nextCursor is not null: follow it.
+         */
         get: operations["getMeJourneys"];
         put?: never;
         post?: never;
