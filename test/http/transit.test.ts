@@ -303,6 +303,38 @@ describe('zone journeys, transfers and caps through the API', () => {
     expect(third.nextCursor).toBeNull();
   });
 
+  it('lists each zone journey once, at its exit, however the pages fall', async () => {
+    const r = await rider(app, { balanceFen: 5000, now: clock() });
+    const ride = async (kind: 'entry' | 'exit', stopId: string) => {
+      const res = await tap(zone, await tapBody(r, zone, { routeId: 'Z1', stopId, kind, at: clock() }));
+      clock.advance(10 * 60_000);
+      return res.json;
+    };
+    const first = await ride('entry', 'Z1-S1');
+    await ride('exit', 'Z1-S3');
+    const second = await ride('entry', 'Z1-S3');
+    await ride('exit', 'Z1-S5');
+    const open = await ride('entry', 'Z1-S2');
+    // The access token may have expired by now: the app logs in again.
+    const { token } = await login(app, r.phone);
+    const auth = { authorization: `Bearer ${token}` };
+    const seen: { journeyId: string; status: string }[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 10; page++) {
+      const res = await body(
+        await app.request(`/v1/me/journeys?limit=1${cursor ? `&cursor=${cursor}` : ''}`, { headers: auth }),
+      );
+      seen.push(...res.items);
+      cursor = res.nextCursor;
+      if (!cursor) break;
+    }
+    expect(seen.map((j) => [j.journeyId, j.status])).toEqual([
+      [open.journeyId, 'open'],
+      [second.journeyId, 'complete'],
+      [first.journeyId, 'complete'],
+    ]);
+  });
+
   it('shows an entry with no exit within 3 hours as an incomplete journey at the maximum fare', async () => {
     const r = await rider(app, { balanceFen: 2000, now: clock() });
     await tap(zone, await tapBody(r, zone, { routeId: 'Z1', stopId: 'Z1-S2', kind: 'entry', at: clock() }));
