@@ -3,17 +3,10 @@ import { ConflictError, NotFoundError, RefusedError, ValidationError } from '../
 import { accountKey, transferKey } from '../store/keys';
 import type { Store } from '../store/store';
 import { accountLayout } from './accounts';
-import {
-  type Command,
-  type CommandPlan,
-  type Item,
-  type Key,
-  type RunOptions,
-  runCommand,
-  transferContentHash,
-} from './command';
+import { type Command, type CommandPlan, type Item, type Key, type RunOptions, runCommand } from './command';
 import type { TransferSpec } from './model';
 import { netPostings } from './postings';
+import { transferContentHash } from './transaction';
 
 export interface TransferResult {
   transferId: string;

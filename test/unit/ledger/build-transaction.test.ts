@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { operatorPayable } from '../../../shared/ledger/accounts';
-import { buildTransaction, type CommandPlan } from '../../../shared/ledger/command';
+import type { CommandPlan } from '../../../shared/ledger/command';
+import { buildTransaction } from '../../../shared/ledger/transaction';
 import { accountKey, entryKey, transferKey } from '../../../shared/store/keys';
 
 const CARD = 'card_unit';

@@ -7,8 +7,8 @@ import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-s
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { operatorPayable } from '../../../shared/ledger/accounts';
-import { transferContentHash } from '../../../shared/ledger/command';
 import type { TransferSpec } from '../../../shared/ledger/model';
+import { transferContentHash } from '../../../shared/ledger/transaction';
 import { postTransfer } from '../../../shared/ledger/transfers';
 import { accountKey, transferKey } from '../../../shared/store/keys';
 

@@ -1,0 +1,354 @@
+import { createHash } from 'node:crypto';
+import { InvariantError, invariant, RefusedError } from '../errors';
+import { accountKey, entryKey, minuteBucketKey, minuteOf, payeeMovementsIndex, transferKey } from '../store/keys';
+import { accountLayout, payeeOf } from './accounts';
+import type { CommandPlan, EntryHeader, Item, Key, TransactItem } from './command';
+import type { Holds } from './holds';
+import type { Posting, TransferSpec, WalletItem } from './model';
+import { assertBalanced, creditCeilingFen, netPostings, type WalletRefusal, walletOutcome } from './postings';
+
+export type Meaning = ({ kind: 'replay' } | { kind: 'replan' } | { kind: 'shard-floor'; shard: string }) & {
+  name?: string;
+};
+
+/** The transaction being built: each item with what its failed condition would mean. */
+interface Built {
+  items: TransactItem[];
+  meanings: Meaning[];
+}
+const add = (built: Built, item: TransactItem, meaning: Meaning) => {
+  built.items.push(item);
+  built.meanings.push(meaning);
+};
+
+/** What a posting did to a wallet: what the wallet's update sets. */
+type WalletChanges = Map<string, { amountFen: number; balanceAfterFen: number }>;
+
+/**
+ * Turns a plan into transaction items, asserting the ledger's invariants on the way: the transfer
+ * record and its postings, the entries of wallets that no money moved for, each touched wallet under
+ * its version, and the command's own writes.
+ */
+export function buildTransaction(
+  tableName: string,
+  plan: CommandPlan<unknown>,
+  items: Record<string, Item | undefined>,
+  reads: Record<string, Key>,
+  recordedAt: Date,
+): Built {
+  const built: Built = { items: [], meanings: [] };
+  const wallets = walletsRead(items, reads);
+  const changes: WalletChanges = new Map();
+  if (plan.transfer) addTransfer(built, tableName, plan, plan.transfer, wallets, changes, recordedAt);
+
+  for (const [accountId, { header }] of Object.entries(plan.walletEntries ?? {})) {
+    if (changes.has(accountId)) continue;
+    const wallet = wallets.get(accountId);
+    if (!wallet) throw new InvariantError(`wallet ${accountId} was not read before its entry`);
+    add(built, entryPut(tableName, wallet, header, 0, wallet.balanceFen, plan), { kind: 'replan' });
+  }
+
+  const touched = new Set([
+    ...changes.keys(),
+    ...Object.keys(plan.walletAttributes ?? {}),
+    ...Object.keys(plan.walletEntries ?? {}),
+  ]);
+  for (const accountId of touched) {
+    const wallet = wallets.get(accountId);
+    if (!wallet) throw new InvariantError(`wallet ${accountId} was not read before changing it`);
+    const update = walletUpdate(tableName, wallet, changes.get(accountId), plan.walletAttributes?.[accountId]);
+    add(built, update, { kind: 'replan' });
+  }
+
+  for (const write of plan.writes ?? []) {
+    add(built, write.item, { kind: write.onConditionFailed, ...(write.name ? { name: write.name } : {}) });
+  }
+  invariant(built.items.length <= 100, 'a transaction holds at most 100 items');
+  return built;
+}
+
+/** The wallets among the items read, by account. */
+function walletsRead(items: Record<string, Item | undefined>, reads: Record<string, Key>): Map<string, WalletItem> {
+  const wallets = new Map<string, WalletItem>();
+  for (const [name, key] of Object.entries(reads)) {
+    const item = items[name];
+    if (key.sk === 'A' && typeof item?.accountId === 'string' && accountLayout(item.accountId).kind === 'wallet') {
+      wallets.set(item.accountId, item as WalletItem);
+    }
+  }
+  return wallets;
+}
+
+/** The transfer record, then one write per netted posting: a payee's bucket, a wallet's entry, a shard. */
+function addTransfer(
+  built: Built,
+  tableName: string,
+  plan: CommandPlan<unknown>,
+  spec: TransferSpec,
+  wallets: Map<string, WalletItem>,
+  changes: WalletChanges,
+  recordedAt: Date,
+) {
+  assertBalanced(spec);
+  const postings = netPostings(spec.postings);
+  const bucketed = bucketedMovement(spec, postings, recordedAt);
+  add(built, transferPut(tableName, plan, spec, postings, bucketed, recordedAt), { kind: 'replay' });
+  for (const posting of postings) {
+    if (bucketed && posting.accountId === bucketed.accountId) {
+      add(built, { Update: bucketUpdate(tableName, spec, posting, bucketed) }, { kind: 'replan' });
+    } else if (accountLayout(posting.accountId).kind === 'wallet') {
+      const wallet = wallets.get(posting.accountId);
+      if (!wallet) throw new InvariantError(`wallet ${posting.accountId} was not read before posting to it`);
+      const holdsAfter = (plan.walletAttributes?.[posting.accountId]?.holds ?? wallet.holds) as Holds | undefined;
+      const ceilingFen = plan.giveBack ? null : creditCeilingFen(wallet, holdsAfter, new Date(spec.at));
+      const outcome = walletOutcome(wallet, posting.amountFen, plan.floors?.[posting.accountId] ?? 0, ceilingFen);
+      if (!outcome.ok) throw new RefusedError(outcome.refusal, refusalMessage(outcome.refusal));
+      changes.set(posting.accountId, { amountFen: posting.amountFen, balanceAfterFen: outcome.balanceAfterFen });
+      const header = {
+        entryId: spec.transferId,
+        at: spec.at,
+        kind: spec.kind,
+        description: spec.description,
+        ref: spec.ref,
+      };
+      const entry = entryPut(
+        tableName,
+        wallet,
+        header,
+        posting.amountFen,
+        outcome.balanceAfterFen,
+        plan,
+        spec.transferId,
+      );
+      add(built, entry, { kind: 'replan' });
+    } else {
+      const { item, shard } = shardUpdate(tableName, posting);
+      add(built, item, { kind: 'shard-floor', shard: `${posting.accountId}#${shard}` });
+    }
+  }
+}
+
+/** The transfer record: the permanent idempotency anchor, with the answer and any record riding on it. */
+function transferPut(
+  tableName: string,
+  plan: CommandPlan<unknown>,
+  spec: TransferSpec,
+  postings: Posting[],
+  bucketed: BucketedMovement | undefined,
+  recordedAt: Date,
+): TransactItem {
+  // Lean, since a transaction pays 2 units per started KB of each item: the id is the key's, and a
+  // movement into a payee keeps its recording time in the index's sort key.
+  const { transferId: _inKey, ...described } = spec;
+  const ledgerItem: Item = {
+    ...transferKey(spec.transferId),
+    ...described,
+    postings,
+    // A request whose record rides on the transfer (a tap) brings its own request hash; the content
+    // hash is what a transfer posted by id alone is compared by.
+    ...(plan.transferAttributes?.requestHash ? {} : { contentHash: transferContentHash(spec) }),
+    refundedFen: 0,
+    ...(bucketed?.record ?? { recordedAt: recordedAt.toISOString() }),
+    // JSON text: DynamoDB keeps a string byte for byte, so a replay answers the very same body.
+    result: JSON.stringify(plan.result),
+  };
+  for (const [attr, value] of Object.entries(plan.transferAttributes ?? {})) {
+    invariant(!(attr in ledgerItem) || ledgerItem[attr] === value, `${attr} on a transfer record is the ledger's own`);
+  }
+  return {
+    Put: {
+      TableName: tableName,
+      Item: { ...plan.transferAttributes, ...ledgerItem },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/** A blind ADD to one random shard of a sharded account; a floored one refuses to go below its floor. */
+function shardUpdate(tableName: string, posting: Posting): { item: TransactItem; shard: number } {
+  const layout = accountLayout(posting.accountId);
+  const shard = Math.floor(Math.random() * layout.shards);
+  const guarded = layout.shardFloorFen !== null && posting.amountFen < 0;
+  return {
+    shard,
+    item: {
+      Update: {
+        TableName: tableName,
+        Key: accountKey(posting.accountId, shard),
+        UpdateExpression: 'ADD #balance :amount SET #accountId = :id, #kind = :kind, #shard = :shard',
+        ...(guarded ? { ConditionExpression: '#balance >= :need' } : {}),
+        ExpressionAttributeNames: {
+          '#balance': 'balanceFen',
+          '#accountId': 'accountId',
+          '#kind': 'kind',
+          '#shard': 'shard',
+        },
+        ExpressionAttributeValues: {
+          ':amount': posting.amountFen,
+          ':id': posting.accountId,
+          ':kind': layout.kind,
+          ':shard': shard,
+          ...(guarded ? { ':need': (layout.shardFloorFen ?? 0) - posting.amountFen } : {}),
+        },
+      },
+    },
+  };
+}
+
+/** A wallet's update under the version it was read at: the new balance, if money moved, and the plan's attributes. */
+function walletUpdate(
+  tableName: string,
+  wallet: WalletItem,
+  change: { balanceAfterFen: number } | undefined,
+  attributes: Item = {},
+): TransactItem {
+  const names: Record<string, string> = { '#version': 'version' };
+  const values: Record<string, unknown> = { ':read': wallet.version, ':next': wallet.version + 1 };
+  const sets = ['#version = :next'];
+  if (change) {
+    names['#balance'] = 'balanceFen';
+    sets.push('#balance = :balance');
+    values[':balance'] = change.balanceAfterFen;
+  }
+  Object.entries(attributes).forEach(([attr, value], i) => {
+    invariant(!['balanceFen', 'version', 'pk', 'sk', 'accountId'].includes(attr), `${attr} is the ledger's own`);
+    names[`#a${i}`] = attr;
+    values[`:a${i}`] = value;
+    sets.push(`#a${i} = :a${i}`);
+  });
+  return {
+    Update: {
+      TableName: tableName,
+      Key: accountKey(wallet.accountId),
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: '#version = :read',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+}
+
+/**
+ * The wallet's statement entry at its next version: the movement's money and the balance right after
+ * it, and any record the plan keeps there. The version check on the wallet makes the key unique.
+ */
+function entryPut(
+  tableName: string,
+  wallet: WalletItem,
+  header: EntryHeader,
+  amountFen: number,
+  balanceAfterFen: number,
+  plan: CommandPlan<unknown>,
+  transferId?: string,
+): TransactItem {
+  const attributes = plan.walletEntries?.[wallet.accountId]?.attributes ?? {};
+  const item: Item = {
+    ...entryKey(wallet.accountId, wallet.version + 1),
+    ...header,
+    ...(transferId ? { transferId } : {}),
+    amountFen,
+    balanceAfterFen,
+  };
+  for (const attr of Object.keys(attributes)) invariant(!(attr in item), `${attr} on an entry is the ledger's own`);
+  return { Put: { TableName: tableName, Item: { ...attributes, ...item } } };
+}
+
+const REFUSAL_MESSAGES: Record<WalletRefusal, string> = {
+  CARD_FROZEN: 'The card is frozen',
+  INSUFFICIENT_FUNDS: 'The balance does not cover this amount',
+  BALANCE_LIMIT: 'This credit would take the card over its limit (open holds count as balance)',
+};
+const refusalMessage = (code: WalletRefusal) => REFUSAL_MESSAGES[code];
+
+interface BucketedMovement {
+  accountId: string;
+  shard: number;
+  minute: number;
+  /** What the posting put in (a payee's sale) and took out (a payee's refund; a top-up out of clearing). */
+  inFen: number;
+  outFen: number;
+  /** What the transfer record keeps for settlement's boundary reads (the index of the shard's minute). */
+  record: Record<string, unknown>;
+}
+
+/**
+ * Accounts whose money lives in minute buckets: the payees (what settlement reads) and top-up clearing
+ * (what the operator report reads of a day's money in). None has a floor, so none needs its balance
+ * read: an ADD into the minute's item is enough.
+ */
+const isBucketed = (accountId: string) =>
+  payeeOf(accountId) !== null || accountLayout(accountId).kind === 'topup-clearing';
+
+/**
+ * A transfer's posting to a bucketed account (at most one: a purchase pays one merchant, a top-up
+ * comes from clearing), and how it counts: into a payee is a sale, out of it a refund; settlement's
+ * own payouts and fees count as neither.
+ */
+function bucketedMovement(spec: TransferSpec, postings: Posting[], recordedAt: Date): BucketedMovement | undefined {
+  const bucketed = postings.filter((p) => isBucketed(p.accountId));
+  invariant(bucketed.length <= 1, `transfer ${spec.transferId} posts to ${bucketed.length} bucketed accounts`);
+  const posting = bucketed[0];
+  if (!posting) return undefined;
+  const shard = Math.floor(Math.random() * accountLayout(posting.accountId).shards);
+  const minute = minuteOf(recordedAt);
+  const counted = spec.kind !== 'settlement';
+  const inFen = counted ? Math.max(0, posting.amountFen) : 0;
+  const outFen = counted ? Math.max(0, -posting.amountFen) : 0;
+  const settled = counted && payeeOf(posting.accountId) !== null;
+  return {
+    accountId: posting.accountId,
+    shard,
+    minute,
+    inFen,
+    outFen,
+    record: settled
+      ? {
+          gsi1pk: payeeMovementsIndex(posting.accountId, shard, minute),
+          gsi1sk: `${recordedAt.toISOString()}#${spec.transferId}`,
+          // Only what is not zero: settlement reads a missing one as 0.
+          ...(inFen ? { settleSalesFen: inFen } : {}),
+          ...(outFen ? { settleRefundsFen: outFen } : {}),
+        }
+      : {},
+  };
+}
+
+/** The account's minute bucket: its balance and what went in and out; refused once a run sealed the minute. */
+function bucketUpdate(tableName: string, spec: TransferSpec, posting: Posting, moved: BucketedMovement) {
+  return {
+    TableName: tableName,
+    Key: minuteBucketKey(moved.accountId, moved.shard, moved.minute),
+    UpdateExpression:
+      'ADD #balance :amount, #in :in, #out :out, #count :one SET #accountId = :id, #kind = :kind, #shard = :shard, #minute = :minute',
+    ConditionExpression: 'attribute_not_exists(#sealed)',
+    ExpressionAttributeNames: {
+      '#balance': 'balanceFen',
+      '#in': 'inFen',
+      '#out': 'outFen',
+      '#count': 'movements',
+      '#accountId': 'accountId',
+      '#kind': 'kind',
+      '#shard': 'shard',
+      '#minute': 'minute',
+      '#sealed': 'sealedBy',
+    },
+    ExpressionAttributeValues: {
+      ':amount': posting.amountFen,
+      ':in': moved.inFen,
+      ':out': moved.outFen,
+      ':one': spec.kind === 'settlement' ? 0 : 1,
+      ':id': moved.accountId,
+      ':kind': accountLayout(moved.accountId).kind,
+      ':shard': moved.shard,
+      ':minute': moved.minute,
+    },
+  };
+}
+
+/** What makes two requests for one transfer id the same transfer. */
+export function transferContentHash(spec: TransferSpec): string {
+  const postings = netPostings(spec.postings).sort((a, b) => a.accountId.localeCompare(b.accountId));
+  return createHash('sha256')
+    .update(JSON.stringify([spec.kind, spec.ref, spec.reverses ?? null, postings]))
+    .digest('base64url');
+}
