@@ -1,5 +1,5 @@
 import { fareDay } from '../time/shanghai';
-import type { FareClass, FareTable, Route, ZonalRoute } from './fare-table';
+import type { FareClass, FareTable, FlatRoute, Route, ZonalRoute } from './fare-table';
 
 /** One rule that set (part of) a fare, in the order it applied. */
 export interface FareRule {
@@ -193,82 +193,94 @@ function boarding(
  * Prices one tap from the fare table in force, the card's class and what the back office knew of the
  * card when the tap was processed. Pure: the same input always gives the same answer.
  */
-export function priceTap(
-  table: FareTable,
-  fareClass: FareClass,
-  stateIn: TransitState,
-  tap: Tap,
-  route: Route,
-): Priced {
-  const at = tap.at.toISOString();
-  const day = fareDay(tap.at, table.fareDayStartHour);
-  const state = stateIn;
-  const rules: FareRule[] = [];
+export function priceTap(table: FareTable, fareClass: FareClass, state: TransitState, tap: Tap, route: Route): Priced {
+  const input: PricingInput = {
+    table,
+    fareClass,
+    state,
+    tap,
+    at: tap.at.toISOString(),
+    day: fareDay(tap.at, table.fareDayStartHour),
+  };
+  if (route.kind === 'flat') return priceBoard(input, route);
+  return tap.kind === 'entry' ? priceEntry(input, route) : priceExit(input, route);
+}
 
-  if (route.kind === 'flat') {
-    rules.push({ rule: 'base', text: `Route ${route.routeId} flat fare`, fen: route.adultFareFen });
-    const { fen: fare, next } = boarding(
-      table,
-      fareClass,
-      state,
-      route.routeId,
-      route.adultFareFen,
-      tap.at,
-      day,
-      rules,
-    );
-    return {
-      ok: true,
-      chargeFen: fare,
+/** What every kind of tap is priced from: the table, the class, the card's state and the tap's own times. */
+interface PricingInput {
+  table: FareTable;
+  fareClass: FareClass;
+  state: TransitState;
+  tap: Tap;
+  /** The tap's time as stored (ISO), and its fare day. */
+  at: string;
+  day: string;
+}
+
+/** A board on a flat-fare route: one complete journey at the route's fare, after transfer, class and cap. */
+function priceBoard({ table, fareClass, state, tap, at, day }: PricingInput, route: FlatRoute): Priced {
+  const rules: FareRule[] = [{ rule: 'base', text: `Route ${route.routeId} flat fare`, fen: route.adultFareFen }];
+  const { fen: fare, next } = boarding(table, fareClass, state, route.routeId, route.adultFareFen, tap.at, day, rules);
+  return {
+    ok: true,
+    chargeFen: fare,
+    fareFen: fare,
+    explanation: rules,
+    state: prune(next, tap.at.getTime()),
+    journey: {
+      kind: 'flat',
+      journeyId: `jny_${tap.tapId}`,
+      routeId: route.routeId,
+      stopId: tap.stopId,
+      at,
       fareFen: fare,
       explanation: rules,
-      state: prune(next, tap.at.getTime()),
-      journey: {
-        kind: 'flat',
-        journeyId: `jny_${tap.tapId}`,
-        routeId: route.routeId,
-        stopId: tap.stopId,
-        at,
-        fareFen: fare,
-        explanation: rules,
-      },
-    };
-  }
+    },
+  };
+}
 
-  const zoneOf = (stopId: string) => route.stops.find((s) => s.stopId === stopId)!.zone;
-  if (tap.kind === 'entry') {
-    rules.push({
+const zoneOf = (route: ZonalRoute, stopId: string) => route.stops.find((s) => s.stopId === stopId)!.zone;
+
+/** A zone entry: holds the route's maximum fare (after transfer, class and cap) and opens a journey. */
+function priceEntry({ table, fareClass, state, tap, at, day }: PricingInput, route: ZonalRoute): Priced {
+  const rules: FareRule[] = [
+    {
       rule: 'entry-hold',
       text: `Entry holds the maximum fare of route ${route.routeId}; the exit refunds the difference`,
       fen: route.maxAdultFareFen,
-    });
-    const {
-      fen: held,
-      discount,
-      next: boarded,
-    } = boarding(table, fareClass, state, route.routeId, route.maxAdultFareFen, tap.at, day, rules);
-    const open: OpenJourney = {
-      journeyId: `jny_${tap.tapId}`,
-      routeId: route.routeId,
-      entryStopId: tap.stopId,
-      entryZone: zoneOf(tap.stopId),
-      entryAt: at,
-      heldFen: held,
-      transferDiscountAdultFen: discount,
-      fareDay: day,
-    };
-    const next: TransitState = { ...boarded, open: [...boarded.open, open] };
-    return {
-      ok: true,
-      chargeFen: held,
-      fareFen: held,
-      explanation: rules,
-      state: prune(next, tap.at.getTime()),
-      journey: { kind: 'entry', open, explanation: rules },
-    };
-  }
+    },
+  ];
+  const {
+    fen: held,
+    discount,
+    next: boarded,
+  } = boarding(table, fareClass, state, route.routeId, route.maxAdultFareFen, tap.at, day, rules);
+  const open: OpenJourney = {
+    journeyId: `jny_${tap.tapId}`,
+    routeId: route.routeId,
+    entryStopId: tap.stopId,
+    entryZone: zoneOf(route, tap.stopId),
+    entryAt: at,
+    heldFen: held,
+    transferDiscountAdultFen: discount,
+    fareDay: day,
+  };
+  const next: TransitState = { ...boarded, open: [...boarded.open, open] };
+  return {
+    ok: true,
+    chargeFen: held,
+    fareFen: held,
+    explanation: rules,
+    state: prune(next, tap.at.getTime()),
+    journey: { kind: 'entry', open, explanation: rules },
+  };
+}
 
-  // An exit completes the latest open journey of this route entered at most zoneJourneyMaxMinutes before it.
+/**
+ * A zone exit: completes the latest open journey of this route entered at most zoneJourneyMaxMinutes
+ * before it, prices it by zones and gives back what the entry held beyond that.
+ */
+function priceExit({ table, fareClass, state, tap, at }: PricingInput, route: ZonalRoute): Priced {
   const t = tap.at.getTime();
   const match = state.open
     .filter((o) => o.routeId === route.routeId)
@@ -284,7 +296,8 @@ export function priceTap(
       reason: `no entry on ${route.routeId} within ${table.zoneJourneyMaxMinutes} minutes before this exit`,
     };
   }
-  const exitZone = zoneOf(tap.stopId);
+  const rules: FareRule[] = [];
+  const exitZone = zoneOf(route, tap.stopId);
   const adult = zoneFareAdultFen(route, match.entryZone, exitZone);
   rules.push({
     rule: 'zones',
