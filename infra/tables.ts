@@ -23,5 +23,3 @@ export const MAIN_TABLE: TableDefinition = {
   globalIndexes: [{ indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
   timeToLiveAttribute: 'ttl',
 };
-
-export const TABLES: TableDefinition[] = [MAIN_TABLE];
