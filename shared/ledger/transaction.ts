@@ -137,12 +137,15 @@ function transferPut(
   bucketed: BucketedMovement | undefined,
   recordedAt: Date,
 ): TransactItem {
-  // Lean, since a transaction pays 2 units per started KB of each item: the id is the key's, and a
-  // movement into a payee keeps its recording time in the index's sort key.
-  const { transferId: _inKey, ...described } = spec;
+  // Lean, since a transaction pays 2 units per started KB of each item: the id is the key's, a
+  // movement into a payee keeps its recording time in the index's sort key, and a movement of a card's
+  // money keeps its description on the card's statement entry.
+  const { transferId: _inKey, description, ...described } = spec;
+  const toWallet = postings.some((p) => accountLayout(p.accountId).kind === 'wallet');
   const ledgerItem: Item = {
     ...transferKey(spec.transferId),
     ...described,
+    ...(toWallet ? {} : { description }),
     postings,
     // A request whose record rides on the transfer (a tap) brings its own request hash; the content
     // hash is what a transfer posted by id alone is compared by.
@@ -304,7 +307,8 @@ function bucketedMovement(spec: TransferSpec, postings: Posting[], recordedAt: D
     record: settled
       ? {
           gsi1pk: payeeMovementsIndex(posting.accountId, shard, minute),
-          gsi1sk: `${recordedAt.toISOString()}#${spec.transferId}`,
+          // Read only against a cutoff time; an index's sort keys need not be unique.
+          gsi1sk: recordedAt.toISOString(),
           // Only what is not zero: settlement reads a missing one as 0.
           ...(inFen ? { settleSalesFen: inFen } : {}),
           ...(outFen ? { settleRefundsFen: outFen } : {}),
