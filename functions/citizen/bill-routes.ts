@@ -3,8 +3,9 @@ import { openBillsOf } from '../../shared/bills/bills';
 import { billPaymentIdFor, payBill } from '../../shared/bills/payments';
 import { requireCard } from '../../shared/cards/cards';
 import { takeToken } from '../../shared/ratelimit/fixed-window';
+import { billPaymentKey } from '../../shared/store/keys';
 import type { AppDeps } from '../deps';
-import { idempotent } from '../http/idempotency';
+import { idempotentOnRecord } from '../http/idempotency';
 import type { Router } from '../http/router';
 import { errorResponses, IdempotencyKeyHeader, jsonBody } from '../http/schemas';
 
@@ -69,7 +70,11 @@ export function billRoutes(app: Router, deps: AppDeps) {
       path: '/v1/me/bill-payments',
       tags: ['citizen'],
       security,
-      middleware: [idempotent(deps.store, deps.clock, (c) => `citizen:${c.get('citizen').citizenId}`)] as const,
+      middleware: [
+        idempotentOnRecord(deps.store, deps.clock, (c, key) =>
+          billPaymentKey(billPaymentIdFor(c.get('citizen').citizenId, key)),
+        ),
+      ] as const,
       summary: 'Pay a bill from the card (the whole amount must be in the balance)',
       description:
         '409 ALREADY_PAID; 422 PARTIAL_NOT_ALLOWED (this bill is paid whole), AMOUNT_EXCEEDS_DUE, INSUFFICIENT_FUNDS, CARD_FROZEN.',
@@ -102,6 +107,8 @@ export function billRoutes(app: Router, deps: AppDeps) {
         billId,
         amountFen,
         now: deps.clock(),
+        requestHash: c.get('idempotencyHash'),
+        answerOf: (paid) => ({ status: 201, body: paid }),
       });
       return c.json(payment, 201);
     },

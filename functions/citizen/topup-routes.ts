@@ -1,9 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireCard } from '../../shared/cards/cards';
 import { NotFoundError } from '../../shared/errors';
+import { topupKey } from '../../shared/store/keys';
 import { createTopup, getTopup, topupIdFor } from '../../shared/topups/topups';
 import type { AppDeps } from '../deps';
-import { idempotent } from '../http/idempotency';
+import { idempotentOnRecord } from '../http/idempotency';
 import type { Router } from '../http/router';
 import { errorResponses, IdempotencyKeyHeader, jsonBody } from '../http/schemas';
 import { TopupSchema } from './schemas';
@@ -22,7 +23,9 @@ export function topupRoutes(app: Router, deps: AppDeps) {
       path: '/v1/me/topups',
       tags: ['citizen'],
       security,
-      middleware: [idempotent(deps.store, deps.clock, (c) => `citizen:${c.get('citizen').citizenId}`)] as const,
+      middleware: [
+        idempotentOnRecord(deps.store, deps.clock, (c, key) => topupKey(topupIdFor(c.get('citizen').citizenId, key))),
+      ] as const,
       summary: 'Open a pending top-up; the payment provider’s webhook settles it',
       description:
         'amountFen is 1 to 500000. A top-up that would take the balance, with pending top-ups, over 500000 fen is refused 422 BALANCE_LIMIT.',
@@ -52,6 +55,8 @@ export function topupRoutes(app: Router, deps: AppDeps) {
         amountFen,
         maxBalanceFen: (await deps.city()).card.maxBalanceFen,
         now: deps.clock(),
+        requestHash: c.get('idempotencyHash'),
+        answerOf: (opened) => ({ status: 201, body: toAnswer(opened) }),
       });
       return c.json(toAnswer(topup), 201);
     },

@@ -22,5 +22,7 @@ export interface AppEnv {
     assertionSpent: Promise<void>;
     operator: OperatorPrincipal;
     idempotencyKey: string;
+    /** The request's hash, for a route whose own record keeps its key (idempotentOnRecord). */
+    idempotencyHash: string;
   };
 }

@@ -33,11 +33,10 @@ export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 413 |
 }
 
 export const IdempotencyKeyHeader = z.object({
-  'idempotency-key': z
-    .string()
-    .min(8)
-    .max(255)
-    .openapi({ description: 'Required. A retry with the same key and body gets the first answer again.' }),
+  'idempotency-key': z.string().min(8).max(255).openapi({
+    description:
+      'Required, 8 to 255 printable characters. A retry with the same key and body gets the first answer again, a refusal too (status, body, and the header Idempotent-Replayed: true); another body under the same key is 409 IDEMPOTENCY_KEY_REUSED; a retry that arrives while the first request still runs is 503 RETRY_LATER.',
+  }),
 });
 
 export const PageQuery = z.strictObject({

@@ -2513,7 +2513,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Required. A retry with the same key and body gets the first answer again. */
+                /** @description Required, 8 to 255 printable characters. A retry with the same key and body gets the first answer again, a refusal too (status, body, and the header Idempotent-Replayed: true); another body under the same key is 409 IDEMPOTENCY_KEY_REUSED; a retry that arrives while the first request still runs is 503 RETRY_LATER. */
                 "idempotency-key": string;
             };
             path?: never;
@@ -2818,7 +2818,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Required. A retry with the same key and body gets the first answer again. */
+                /** @description Required, 8 to 255 printable characters. A retry with the same key and body gets the first answer again, a refusal too (status, body, and the header Idempotent-Replayed: true); another body under the same key is 409 IDEMPOTENCY_KEY_REUSED; a retry that arrives while the first request still runs is 503 RETRY_LATER. */
                 "idempotency-key": string;
             };
             path?: never;
@@ -5479,7 +5479,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Required. A retry with the same key and body gets the first answer again. */
+                /** @description Required, 8 to 255 printable characters. A retry with the same key and body gets the first answer again, a refusal too (status, body, and the header Idempotent-Replayed: true); another body under the same key is 409 IDEMPOTENCY_KEY_REUSED; a retry that arrives while the first request still runs is 503 RETRY_LATER. */
                 "idempotency-key": string;
             };
             path?: never;
@@ -5576,7 +5576,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Required. A retry with the same key and body gets the first answer again. */
+                /** @description Required, 8 to 255 printable characters. A retry with the same key and body gets the first answer again, a refusal too (status, body, and the header Idempotent-Replayed: true); another body under the same key is 409 IDEMPOTENCY_KEY_REUSED; a retry that arrives while the first request still runs is 503 RETRY_LATER. */
                 "idempotency-key": string;
             };
             path: {
@@ -5917,7 +5917,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Required. A retry with the same key and body gets the first answer again. */
+                /** @description Required, 8 to 255 printable characters. A retry with the same key and body gets the first answer again, a refusal too (status, body, and the header Idempotent-Replayed: true); another body under the same key is 409 IDEMPOTENCY_KEY_REUSED; a retry that arrives while the first request still runs is 503 RETRY_LATER. */
                 "idempotency-key": string;
             };
             path?: never;
@@ -6567,7 +6567,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Required. A retry with the same key and body gets the first answer again. */
+                /** @description Required, 8 to 255 printable characters. A retry with the same key and body gets the first answer again, a refusal too (status, body, and the header Idempotent-Replayed: true); another body under the same key is 409 IDEMPOTENCY_KEY_REUSED; a retry that arrives while the first request still runs is 503 RETRY_LATER. */
                 "idempotency-key": string;
             };
             path?: never;
@@ -6805,7 +6805,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Required. A retry with the same key and body gets the first answer again. */
+                /** @description Required, 8 to 255 printable characters. A retry with the same key and body gets the first answer again, a refusal too (status, body, and the header Idempotent-Replayed: true); another body under the same key is 409 IDEMPOTENCY_KEY_REUSED; a retry that arrives while the first request still runs is 503 RETRY_LATER. */
                 "idempotency-key": string;
             };
             path?: never;
@@ -6882,7 +6882,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Required. A retry with the same key and body gets the first answer again. */
+                /** @description Required, 8 to 255 printable characters. A retry with the same key and body gets the first answer again, a refusal too (status, body, and the header Idempotent-Replayed: true); another body under the same key is 409 IDEMPOTENCY_KEY_REUSED; a retry that arrives while the first request still runs is 503 RETRY_LATER. */
                 "idempotency-key": string;
             };
             path?: never;

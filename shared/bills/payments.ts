@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError, RefusedError } from '../errors';
+import { answeredMeanwhile, keptAnswerAttributes, type StoredResponse } from '../idempotency/store';
 import { billerPayable } from '../ledger/accounts';
 import { type Command, runCommand } from '../ledger/command';
 import { decodeCursor, nextCursor } from '../store/cursor';
@@ -44,22 +45,25 @@ const toAnswer = (p: BillerPayment): BillPayment => ({
   receiptNo: p.receiptNo,
 });
 
-async function storedPayment(store: Store, paymentId: string): Promise<BillPayment | undefined> {
-  const { Item } = await store.doc.send(
-    new GetCommand({ TableName: store.tableName, Key: billPaymentKey(paymentId), ConsistentRead: true }),
-  );
-  return Item ? toAnswer(Item as BillerPayment) : undefined;
-}
-
 /**
  * Pays (part of) a bill from the card, once: the wallet to the biller's payable account, the bill's
  * paid amount raised under the condition that it still holds what was read, and the payment record
- * (the idempotency anchor and the biller's feed), all in one transaction. The whole amount must be
+ * (the anchor of the request's Idempotency-Key, with its first answer, and the biller's feed), all in
+ * one transaction. The whole amount must be
  * in the balance: the negative limit is for transit only.
  */
 export function payBill(
   store: Store,
-  input: { paymentId: string; cardId: string; billId: string; amountFen: number; now: Date },
+  input: {
+    paymentId: string;
+    cardId: string;
+    billId: string;
+    amountFen: number;
+    now: Date;
+    /** The request's Idempotency-Key lives on the payment record: its hash, and the answer a retry gets. */
+    requestHash: string;
+    answerOf: (payment: BillPayment) => StoredResponse;
+  },
 ): Promise<BillPayment> {
   const command: Command<BillPayment> = {
     reads: { wallet: accountKey(input.cardId), bill: billKey(input.billId) },
@@ -133,6 +137,7 @@ export function payBill(
                   gsi1sk: `${paidAt}#${input.paymentId}`,
                   ...payment,
                   cardId: input.cardId,
+                  ...keptAnswerAttributes(input.requestHash, input.answerOf(toAnswer(payment))),
                 },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
@@ -143,7 +148,7 @@ export function payBill(
         result: toAnswer(payment),
       };
     },
-    replay: () => storedPayment(store, input.paymentId),
+    replay: () => answeredMeanwhile(store, billPaymentKey(input.paymentId), input.requestHash),
   };
   return runCommand(store, command);
 }

@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, RetryLaterError } from '../errors';
 import { isConditionFailed } from '../store/conditions';
 import { idempotencyKey } from '../store/keys';
 import type { Store } from '../store/store';
@@ -90,4 +91,81 @@ export async function releaseKey(store: Store, scope: string, key: string) {
       ExpressionAttributeValues: { ':zero': 0 },
     }),
   );
+}
+
+/**
+ * A request whose own record is keyed by its Idempotency-Key (a top-up, a bill payment) keeps its key
+ * there instead of in a claim of its own: the record, put only if new in the request's transaction,
+ * carries the request's hash and its first answer. These are the attributes it adds.
+ */
+export const keptAnswerAttributes = (requestHash: string, response: StoredResponse) => ({
+  requestHash,
+  // The body as JSON text: a replay answers byte for byte what the first request got.
+  answer: { status: response.status, body: JSON.stringify(response.body) },
+});
+
+export interface KeptAnswer {
+  requestHash: string;
+  response: StoredResponse;
+}
+
+/** The answer kept on a request's own record, if the record exists. */
+export async function keptAnswer(store: Store, key: { pk: string; sk: string }): Promise<KeptAnswer | undefined> {
+  const { Item } = await store.doc.send(new GetCommand({ TableName: store.tableName, Key: key, ConsistentRead: true }));
+  return Item ? keptAnswerOf(Item) : undefined;
+}
+
+export function keptAnswerOf(item: Record<string, unknown>): KeptAnswer | undefined {
+  const answer = item.answer as { status: number; body: string } | undefined;
+  if (typeof item.requestHash !== 'string' || !answer) return undefined;
+  return { requestHash: item.requestHash, response: { status: answer.status, body: JSON.parse(answer.body) } };
+}
+
+/**
+ * Keeps a refusal (a 4xx) at the request's record key, so that a retry with the same key gets it again.
+ * Only if nothing is there yet: a request that won meanwhile keeps its own answer, which is returned.
+ */
+export async function keepRefusal(
+  store: Store,
+  key: { pk: string; sk: string },
+  requestHash: string,
+  response: StoredResponse,
+  now: Date,
+): Promise<KeptAnswer | undefined> {
+  try {
+    await store.doc.send(
+      new PutCommand({
+        TableName: store.tableName,
+        Item: {
+          ...key,
+          ...keptAnswerAttributes(requestHash, response),
+          refused: true,
+          ttl: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_RETENTION_SECONDS,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return undefined;
+  } catch (err) {
+    if (!isConditionFailed(err)) throw err;
+  }
+  return keptAnswer(store, key);
+}
+
+/**
+ * The replay of a command whose record keeps its Idempotency-Key: the record was put by a request
+ * with the same key that ran at the same time (or by this one, whose answer was lost). Another body
+ * is a conflict; the same body is told to retry, and the retry is answered from the record.
+ */
+export async function answeredMeanwhile(
+  store: Store,
+  key: { pk: string; sk: string },
+  requestHash: string,
+): Promise<undefined> {
+  const kept = await keptAnswer(store, key);
+  if (!kept) return undefined;
+  if (kept.requestHash !== requestHash) {
+    throw new ConflictError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request');
+  }
+  throw new RetryLaterError('A request with this Idempotency-Key was answered meanwhile: retry to get its answer');
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CardItem } from '../cards/cards';
 import { NotFoundError, RefusedError } from '../errors';
+import { answeredMeanwhile, keptAnswerAttributes, type StoredResponse } from '../idempotency/store';
 import { SYSTEM } from '../ledger/accounts';
 import { type Command, runCommand } from '../ledger/command';
 import { openHoldsFen } from '../ledger/holds';
@@ -46,7 +47,8 @@ export async function getTopup(store: Store, topupId: string): Promise<Topup | u
   const { Item } = await store.doc.send(
     new GetCommand({ TableName: store.tableName, Key: topupKey(topupId), ConsistentRead: true }),
   );
-  return Item ? toTopup(Item) : undefined;
+  // A refused request keeps its answer at its top-up's key (keepRefusal): no top-up was opened.
+  return Item && !Item.refused ? toTopup(Item) : undefined;
 }
 
 /**
@@ -55,7 +57,16 @@ export async function getTopup(store: Store, topupId: string): Promise<Topup | u
  */
 export function createTopup(
   store: Store,
-  input: { topupId: string; cardId: string; amountFen: number; maxBalanceFen: number; now: Date },
+  input: {
+    topupId: string;
+    cardId: string;
+    amountFen: number;
+    maxBalanceFen: number;
+    now: Date;
+    /** The request's Idempotency-Key lives on the top-up: its hash, and the answer a retry gets. */
+    requestHash: string;
+    answerOf: (topup: Topup) => StoredResponse;
+  },
 ): Promise<Topup> {
   const command: Command<Topup> = {
     reads: { wallet: accountKey(input.cardId) },
@@ -93,6 +104,7 @@ export function createTopup(
                 Item: {
                   ...topupKey(input.topupId),
                   ...topup,
+                  ...keptAnswerAttributes(input.requestHash, input.answerOf(topup)),
                   gsi1pk: PENDING_INDEX,
                   gsi1sk: `${topup.createdAt}#${topup.topupId}`,
                 },
@@ -105,7 +117,7 @@ export function createTopup(
         result: topup,
       };
     },
-    replay: () => getTopup(store, input.topupId),
+    replay: () => answeredMeanwhile(store, topupKey(input.topupId), input.requestHash),
   };
   return runCommand(store, command);
 }

@@ -72,10 +72,15 @@ describe('the seed city’s bills', () => {
     expect((await pay(auth, bill.billId, 5000)).status).toBe(201);
     const [open] = await bills(auth, 'power', 'E-0001');
     expect(open).toMatchObject({ status: 'open', amountDueFen: 7800 });
-    const over = await pay(auth, bill.billId, 7801);
-    expect((await body(over)).error).toMatchObject({ code: 'AMOUNT_EXCEEDS_DUE', details: { amountDueFen: 7800 } });
+    const overKey = randomUUID();
+    const over = await (await pay(auth, bill.billId, 7801, overKey)).text();
+    expect(JSON.parse(over).error).toMatchObject({ code: 'AMOUNT_EXCEEDS_DUE', details: { amountDueFen: 7800 } });
     expect((await pay(auth, bill.billId, 7800)).status).toBe(201);
     expect((await body(await pay(auth, bill.billId, 1))).error.code).toBe('ALREADY_PAID');
+    // The refused request's key keeps its first answer, though the bill is paid by now.
+    const retried = await pay(auth, bill.billId, 7801, overKey);
+    expect(retried.status).toBe(422);
+    expect(await retried.text()).toBe(over);
   });
 
   it('gas G-0001: needs the whole amount in the balance (no negative limit), and two payers race for it', async () => {

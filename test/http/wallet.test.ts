@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { accountKey } from '../../shared/store/keys';
 import { testClock, useTestBackend } from '../support/backend';
 import { adminAuth, citizenWithCard, deliverWebhook, jsonRequest, login, residentId } from '../support/citizen';
 import { body } from '../support/http';
 
 // Time stands still in this file: rate windows and token lifetimes cannot move under a test.
 const clock = testClock(new Date());
-const { app } = useTestBackend({ clock });
+const { app, backend } = useTestBackend({ clock });
 
 describe('citizen login', () => {
   it('gives a token for the right code, once, and refuses a wrong one', async () => {
@@ -172,6 +174,51 @@ describe('top-ups', () => {
     expect((await body(other)).error.code).toBe('IDEMPOTENCY_KEY_REUSED');
     const missing = await app.request('/v1/me/topups', jsonRequest('POST', { amountFen: 300 }, auth));
     expect(missing.status).toBe(400);
+  });
+
+  it('keeps a refusal under its key: a retry gets the first answer even once the card exists', async () => {
+    // Prepare: a citizen who has not opened a card yet.
+    const who = await login(app);
+    const auth = { authorization: `Bearer ${who.token}` };
+    const key = randomUUID();
+    const ask = (amountFen: number) =>
+      app.request('/v1/me/topups', jsonRequest('POST', { amountFen }, { ...auth, 'idempotency-key': key }));
+    // Act
+    const first = await ask(300);
+    const idNumber = residentId('1990-05-17');
+    await app.request('/v1/me/card', jsonRequest('POST', { name: 'Li Lei', idNumber, birthDate: '1990-05-17' }, auth));
+    const again = await ask(300);
+    // Assess: the first answer, byte for byte, marked as a replay; another body is a conflict.
+    expect(first.status).toBe(404);
+    expect(again.status).toBe(404);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await again.text()).toBe(await first.text());
+    expect((await ask(301)).status).toBe(409);
+    // A new key opens the top-up now that the card exists.
+    const fresh = await app.request(
+      '/v1/me/topups',
+      jsonRequest('POST', { amountFen: 300 }, { ...auth, 'idempotency-key': randomUUID() }),
+    );
+    expect(fresh.status).toBe(201);
+  });
+
+  it('opens one top-up when the same request arrives eight times at once', async () => {
+    const { auth, card } = await citizenWithCard(app);
+    const key = randomUUID();
+    const ask = () =>
+      app.request('/v1/me/topups', jsonRequest('POST', { amountFen: 700 }, { ...auth, 'idempotency-key': key }));
+    const answers = await Promise.all(Array.from({ length: 8 }, ask));
+    // Those that lost the race to the record are told to retry; every retry gets the one top-up.
+    expect(answers.every((a) => a.status === 201 || a.status === 503)).toBe(true);
+    const opened = await Promise.all([ask(), ask()]);
+    const bodies = await Promise.all(opened.map((a) => a.text()));
+    expect(opened.map((a) => a.status)).toEqual([201, 201]);
+    expect(new Set(bodies).size).toBe(1);
+    for (const a of answers.filter((a) => a.status === 201)) expect(await a.text()).toBe(bodies[0]);
+    // The card counts the pending amount once.
+    const { store } = backend().deps;
+    const { Item } = await store.doc.send(new GetCommand({ TableName: store.tableName, Key: accountKey(card.cardId) }));
+    expect(Item?.pendingTopupFen).toBe(700);
   });
 
   it('credits nothing for a failed top-up, and refuses a different amount or a bad signature', async () => {

@@ -67,7 +67,15 @@ describe('races the review found', () => {
       expect((await upsertBill(store, 'water', { ...bill, amountDueFen: 5000 }, new Date())).outcome).toBe('updated');
     });
     await expect(
-      payBill(raced, { paymentId: 'bpay_race', cardId: card.cardId, billId, amountFen: 4000, now: new Date() }),
+      payBill(raced, {
+        paymentId: 'bpay_race',
+        cardId: card.cardId,
+        billId,
+        amountFen: 4000,
+        now: new Date(),
+        requestHash: 'request-hash',
+        answerOf: (payment) => ({ status: 201, body: payment }),
+      }),
     ).rejects.toMatchObject({ code: 'PARTIAL_NOT_ALLOWED' });
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../../shared/ledger/accounts';
 import { reconcile } from '../../../shared/ledger/reconcile';
 import { postTransfer } from '../../../shared/ledger/transfers';
-import { createTopup, expireStaleTopups, getTopup, settleTopup } from '../../../shared/topups/topups';
+import { createTopup, expireStaleTopups, getTopup, settleTopup, type Topup } from '../../../shared/topups/topups';
 import { freshStore, walletWith } from '../../support/table';
 
 let store: Awaited<ReturnType<typeof freshStore>>;
@@ -12,12 +12,21 @@ beforeAll(async () => {
 afterAll(() => store.destroy());
 
 const MAX = 500_000;
+/** What the route adds: the request's hash and the answer a retry gets (functions/citizen/topup-routes.ts). */
+const asked = { requestHash: 'request-hash', answerOf: (topup: Topup) => ({ status: 201, body: topup }) };
 
 describe('settling a top-up', () => {
   it('never credits past the limit: when other credits arrived meanwhile, the top-up ends refunded', async () => {
     const wallet = await walletWith(store, 0);
     const now = new Date();
-    await createTopup(store, { topupId: 'top-a', cardId: wallet, amountFen: 400_000, maxBalanceFen: MAX, now });
+    await createTopup(store, {
+      topupId: 'top-a',
+      cardId: wallet,
+      amountFen: 400_000,
+      maxBalanceFen: MAX,
+      now,
+      ...asked,
+    });
     // A credit that is not a top-up (an operator's adjustment) lands before the provider answers.
     await postTransfer(store, {
       transferId: 'adj-1',
@@ -55,6 +64,7 @@ describe('a top-up the provider never answers', () => {
     const wallet = await walletWith(store, 0);
     const created = new Date('2026-11-27T08:00:00+08:00');
     await createTopup(store, {
+      ...asked,
       topupId: 'top-stale',
       cardId: wallet,
       amountFen: 300_000,
@@ -62,6 +72,7 @@ describe('a top-up the provider never answers', () => {
       now: created,
     });
     await createTopup(store, {
+      ...asked,
       topupId: 'top-fresh',
       cardId: wallet,
       amountFen: 100_000,
@@ -71,6 +82,7 @@ describe('a top-up the provider never answers', () => {
     // 300000 + 100000 pending: a further 200000 would pass the limit.
     await expect(
       createTopup(store, {
+        ...asked,
         topupId: 'top-x',
         cardId: wallet,
         amountFen: 200_000,
@@ -86,6 +98,7 @@ describe('a top-up the provider never answers', () => {
     expect((await getTopup(store, 'top-fresh'))?.status).toBe('pending');
     // The stale 300000 no longer counts: 200000 more fits beside the fresh 100000.
     await createTopup(store, {
+      ...asked,
       topupId: 'top-y',
       cardId: wallet,
       amountFen: 200_000,
