@@ -5,7 +5,7 @@ import type { ScopeOf } from '../clients/clients';
 import { requestHash, runPresented } from '../credentials/pipeline';
 import type { KeyRing } from '../keys/keyring';
 import { campaignBudget, merchantPayable } from '../ledger/accounts';
-import { merchantPaymentsIndex, paymentKey } from '../store/keys';
+import { transferKey } from '../store/keys';
 import type { Store } from '../store/store';
 import { fareDay } from '../time/shanghai';
 import type { PurchaseRequest, PurchaseResult } from './model';
@@ -22,12 +22,34 @@ export interface MerchantDeps {
 
 export const purchaseRequestHash = (req: PurchaseRequest) => requestHash(req);
 
-/** The stored payment of a payment id (forever, declined ones too). */
-export async function storedPurchase(store: Store, paymentId: string) {
+/**
+ * A purchase's money movement, when it moves any; the purchase's record (its answer, accepted or
+ * declined) is kept at this transfer's key, like a tap's: one conditional put is the idempotency anchor
+ * of the paymentId and of the money, and a declined purchase's record carries no postings.
+ */
+export const purchaseTransferId = (paymentId: string) => `purchase:${paymentId}`;
+
+/** What a refund needs of a purchase, as its record keeps it (forever, declined ones too). */
+export interface PurchaseRecord {
+  merchantId: string;
+  cardId: string | null;
+  result: PurchaseResult;
+}
+
+export async function storedPurchase(store: Store, paymentId: string): Promise<PurchaseRecord | undefined> {
   const { Item } = await store.doc.send(
-    new GetCommand({ TableName: store.tableName, Key: paymentKey(paymentId), ConsistentRead: true }),
+    new GetCommand({
+      TableName: store.tableName,
+      Key: transferKey(purchaseTransferId(paymentId)),
+      ConsistentRead: true,
+    }),
   );
-  return Item;
+  if (!Item || typeof Item.merchantId !== 'string') return undefined;
+  return {
+    merchantId: Item.merchantId,
+    cardId: (Item.cardId as string | null) ?? null,
+    result: JSON.parse(Item.result as string) as PurchaseResult,
+  };
 }
 
 /**
@@ -52,22 +74,15 @@ export async function processPurchase(
     assertionSpent: pos.assertionSpent,
     card: { credential: req.credential, proof: req.proof, challenge: req.challenge, at, amountFen: req.amountFen },
     record: {
-      key: paymentKey(req.paymentId),
+      key: transferKey(purchaseTransferId(req.paymentId)),
       idName: 'paymentId',
       id: req.paymentId,
       requestHash: purchaseRequestHash(req),
-      attributes: (result, card) => ({
-        gsi1pk: merchantPaymentsIndex(merchantId),
-        gsi1sk: `${at.toISOString()}#${req.paymentId}`,
-        paymentId: req.paymentId,
+      // The amounts are the answer's own (`result`): the record keeps only who and where.
+      attributes: (_result, card) => ({
         merchantId,
         posId: pos.clientId,
         cardId: card?.cardId ?? null,
-        status: result.status,
-        amountFen: result.amountFen,
-        discountFen: result.discountFen,
-        chargedFen: result.chargedFen,
-        campaignId: result.campaignId,
         at: at.toISOString(),
       }),
     },
@@ -112,7 +127,7 @@ export async function processPurchase(
       }
       return {
         transfer: {
-          transferId: `purchase:${req.paymentId}`,
+          transferId: purchaseTransferId(req.paymentId),
           kind: 'purchase',
           at: at.toISOString(),
           description: choice

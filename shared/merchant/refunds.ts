@@ -5,20 +5,10 @@ import { ConflictError, ForbiddenError, NotFoundError, RefusedError } from '../e
 import { campaignBudget, merchantPayable } from '../ledger/accounts';
 import { type Command, runCommand } from '../ledger/command';
 import { refundGuardWrite } from '../ledger/transfers';
-import { accountKey, paymentKey, refundKey, transferKey } from '../store/keys';
+import { accountKey, refundKey, transferKey } from '../store/keys';
 import type { Store } from '../store/store';
-import type { RefundResult } from './model';
-
-interface PaymentItem {
-  paymentId: string;
-  merchantId: string;
-  cardId: string | null;
-  status: 'accepted' | 'declined';
-  amountFen: number;
-  discountFen: number;
-  chargedFen: number;
-  campaignId: string | null;
-}
+import type { PurchaseResult, RefundResult } from './model';
+import { purchaseTransferId, storedPurchase } from './purchases';
 
 /**
  * The campaign's share of refunds so far: the discount in proportion to what was refunded of the
@@ -26,7 +16,7 @@ interface PaymentItem {
  * whole discount exactly, whatever the parts.
  */
 export function discountShareFen(
-  payment: Pick<PaymentItem, 'discountFen' | 'chargedFen'>,
+  payment: Pick<PurchaseResult, 'discountFen' | 'chargedFen'>,
   refundedFen: number,
 ): number {
   if (payment.chargedFen === 0) return 0;
@@ -61,23 +51,19 @@ export async function refundPurchase(
 ): Promise<RefundResult> {
   const hash = refundHash(input.paymentId, input.amountFen);
   // Scope first: another merchant's POS learns nothing, not even whether a refund id exists.
-  const first = (
-    await store.doc.send(
-      new GetCommand({ TableName: store.tableName, Key: paymentKey(input.paymentId), ConsistentRead: true }),
-    )
-  ).Item as PaymentItem | undefined;
+  const first = await storedPurchase(store, input.paymentId);
   if (!first) throw new NotFoundError('Payment', { paymentId: input.paymentId });
   if (first.merchantId !== pos.scope.merchantId) throw new ForbiddenError('This payment was made at another merchant');
   const known = await storedRefund(store, input.refundId, hash);
   if (known) return known;
-  if (first.status !== 'accepted' || !first.cardId)
+  if (first.result.status !== 'accepted' || !first.cardId)
     throw new RefusedError('REFUND_EXCEEDS_CHARGE', 'A declined payment charged nothing');
   const cardId = first.cardId;
-  const payment = first;
-  const purchaseTransferId = `purchase:${input.paymentId}`;
+  const payment = { ...first.result, merchantId: first.merchantId };
+  const purchaseId = purchaseTransferId(input.paymentId);
 
   const command: Command<RefundResult> = {
-    reads: { purchase: transferKey(purchaseTransferId), wallet: accountKey(cardId) },
+    reads: { purchase: transferKey(purchaseId), wallet: accountKey(cardId) },
     plan: (items) => {
       const refunded = (items.purchase?.refundedFen as number | undefined) ?? 0;
       const refundedAfter = refunded + input.amountFen;
@@ -107,7 +93,7 @@ export async function refundPurchase(
           at: input.now.toISOString(),
           description: `Refund from ${payment.merchantId}`,
           ref: input.paymentId,
-          reverses: purchaseTransferId,
+          reverses: purchaseId,
           postings: [
             { accountId: cardId, amountFen: input.amountFen },
             { accountId: merchantPayable(payment.merchantId), amountFen: -(input.amountFen + shareFen) },
@@ -117,7 +103,7 @@ export async function refundPurchase(
           ],
         },
         writes: [
-          refundGuardWrite(store.tableName, purchaseTransferId, input.amountFen, payment.chargedFen),
+          refundGuardWrite(store.tableName, purchaseId, input.amountFen, payment.chargedFen),
           {
             item: {
               Put: {

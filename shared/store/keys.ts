@@ -80,11 +80,9 @@ export const tapTransferId = (tapId: string) => `tap:${tapId}`;
  */
 export const tapKey = (tapId: string) => transferKey(tapTransferId(tapId));
 
-export const paymentKey = (paymentId: string) => ({ pk: `PAY#${paymentId}`, sk: 'P' });
 export const billPaymentKey = (paymentId: string) => ({ pk: `BPAY#${paymentId}`, sk: 'P' });
 export const billerPaymentsIndex = (billerId: string) => `BILLERPAY#${billerId}`;
 export const refundKey = (refundId: string) => ({ pk: `REFUND#${refundId}`, sk: 'R' });
-export const merchantPaymentsIndex = (merchantId: string) => `MERCHPAY#${merchantId}`;
 
 /** Operator writes by Shanghai business day: a day's actions are one partition, read in order. */
 export const auditDayPk = (date: string) => `AUDIT#${date}`;

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { campaignBudget, SYSTEM } from '../../shared/ledger/accounts';
 import { postTransfer } from '../../shared/ledger/transfers';
 import { useTestBackend } from '../support/backend';
-import { adminAuth } from '../support/citizen';
+import { adminAuth, topUp } from '../support/citizen';
 import { body } from '../support/http';
 import { type Pos, purchaseBody, registerPos, till } from '../support/pos';
 import { type Rider, rider } from '../support/rider';
@@ -64,15 +64,19 @@ describe('purchases at alliance merchants', () => {
       status: 'declined',
       declineCode: 'PROOF_INVALID',
     });
-    const poor = await buy(tea, await purchaseBody(r, tea, 1001));
+    const poorBody = await purchaseBody(r, tea, 1001);
+    const poor = await buy(tea, poorBody);
     expect(poor.json).toMatchObject({ status: 'declined', declineCode: 'INSUFFICIENT_FUNDS', chargedFen: 0 });
+    // Kept at the key its money would have had: once declined, declined for good.
+    await topUp(app, r.auth, 5000);
+    expect((await buy(tea, poorBody)).json).toEqual(poor.json);
     const b = await purchaseBody(r, tea, 300);
     const ok = await buy(tea, b);
     expect(ok.json.status).toBe('accepted');
     expect((await buy(tea, b)).json).toEqual(ok.json);
     expect((await buy(tea, { ...b, amountFen: 301 })).status).toBe(409);
     expect((await buy(tea, { ...b, paymentId: randomUUID() })).json.declineCode).toBe('REPLAYED');
-    expect(await balance(r)).toBe(700);
+    expect(await balance(r)).toBe(5000 + 1000 - 300);
   });
 });
 
