@@ -80,9 +80,10 @@ const journeyIdOf = (change: JourneyChange) => (change.kind === 'flat' ? change.
 
 /**
  * One tap, start to end: the terminal's scope and the route; then the presentation pipeline (the
- * shared verifier, one read of the card, the replay guard); the fare; and the tap, its journey, the
- * card's transit state and holds, and the ledger transfer in one transaction. A refusal is an answer
- * (status declined), recorded, and moves no money.
+ * shared verifier, one read of the card, the replay guard); the fare; and in one transaction the
+ * ledger transfer with the tap's answer on it, the card's balance, transit state and holds, and its
+ * statement entry with the journey. A refusal is an answer (status declined), recorded at the same
+ * key, and moves no money.
  */
 export async function processTap(
   deps: TransitDeps,
