@@ -58,8 +58,7 @@ export async function storedPurchase(store: Store, paymentId: string): Promise<P
  * one transaction the card charged the amount less the discount, the merchant credited the whole
  * amount, the campaign budget paying the discount (only if it can: otherwise the purchase goes through
  * without it), the card's campaign use counted, the proof used up, and the payment's record on its
- * transfer. A refusal
- * is an answer, moving no money.
+ * transfer. A refusal is an answer, kept at the same key, moving no money.
  */
 export async function processPurchase(
   deps: MerchantDeps,
