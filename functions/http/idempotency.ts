@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
-import { ConflictError, RetryLaterError, ValidationError } from '../../shared/errors';
+import { RetryLaterError, ValidationError } from '../../shared/errors';
 import {
   claimKey,
   completeKey,
   keepRefusal,
   keptAnswer,
+  keyReused,
   releaseKey,
   type StoredResponse,
 } from '../../shared/idempotency/store';
@@ -29,11 +30,6 @@ function requestHash(method: string, path: string, rawBody: string): string {
   return createHash('sha256').update(`${method} ${path}\n${canonical}`).digest('base64url');
 }
 
-/**
- * Stripe-style Idempotency-Key for money-moving routes: required; a retry with the same key and
- * body gets the first answer again (status and body), another body gets 409, and one that arrives
- * while the first still runs gets 503 to retry. `scopeOf` keeps one caller's keys from another's.
- */
 /** The request's Idempotency-Key, or 400. */
 function idempotencyKeyOf(c: Context<AppEnv>): string {
   const key = c.req.header('idempotency-key');
@@ -45,15 +41,17 @@ function idempotencyKeyOf(c: Context<AppEnv>): string {
   return key;
 }
 
-const reused = () =>
-  new ConflictError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request');
-
 /** The first answer again, marked as a replay. */
 function replayed(c: Context<AppEnv>, response: StoredResponse): Response {
   c.header('Idempotent-Replayed', 'true');
   return c.json(response.body as object, response.status as 200);
 }
 
+/**
+ * Stripe-style Idempotency-Key for money-moving routes: required; a retry with the same key and
+ * body gets the first answer again (status and body), another body gets 409, and one that arrives
+ * while the first still runs gets 503 to retry. `scopeOf` keeps one caller's keys from another's.
+ */
 export function idempotent(
   store: Store,
   clock: () => Date,
@@ -64,7 +62,7 @@ export function idempotent(
     const scope = scopeOf(c);
     const hash = requestHash(c.req.method, c.req.path, await c.req.text());
     const claim = await claimKey(store, scope, key, hash, clock());
-    if (claim.state === 'mismatch') throw reused();
+    if (claim.state === 'mismatch') throw keyReused();
     if (claim.state === 'busy') throw new RetryLaterError('A request with this Idempotency-Key is still running');
     if (claim.state === 'done') return replayed(c, claim.response);
     c.set('idempotencyKey', key);
@@ -97,7 +95,7 @@ export function idempotentOnRecord(
     const recordKey = recordKeyOf(c, key);
     const kept = await keptAnswer(store, recordKey);
     if (kept) {
-      if (kept.requestHash !== hash) throw reused();
+      if (kept.requestHash !== hash) throw keyReused();
       return replayed(c, kept.response);
     }
     c.set('idempotencyKey', key);
@@ -112,7 +110,7 @@ export function idempotentOnRecord(
       clock(),
     );
     if (!other) return;
-    if (other.requestHash !== hash) throw reused();
+    if (other.requestHash !== hash) throw keyReused();
     c.res = replayed(c, other.response);
   };
 }

@@ -4,6 +4,10 @@ import { isConditionFailed } from '../store/conditions';
 import { idempotencyKey } from '../store/keys';
 import type { Store } from '../store/store';
 
+/** The one answer to a key sent again with another request. */
+export const keyReused = () =>
+  new ConflictError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request');
+
 /** The contract keeps keys at least 24 hours; we keep them 48 so a retry across a day boundary still finds them. */
 export const IDEMPOTENCY_RETENTION_SECONDS = 48 * 3600;
 /** A claim whose holder died (a Lambda timeout) is taken over after this. */
@@ -164,8 +168,6 @@ export async function answeredMeanwhile(
 ): Promise<undefined> {
   const kept = await keptAnswer(store, key);
   if (!kept) return undefined;
-  if (kept.requestHash !== requestHash) {
-    throw new ConflictError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request');
-  }
+  if (kept.requestHash !== requestHash) throw keyReused();
   throw new RetryLaterError('A request with this Idempotency-Key was answered meanwhile: retry to get its answer');
 }
