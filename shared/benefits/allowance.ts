@@ -5,6 +5,7 @@ import { SYSTEM } from '../ledger/accounts';
 import { runCommand } from '../ledger/command';
 import { openHoldsFen } from '../ledger/holds';
 import { postTransfer, storedTransfer } from '../ledger/transfers';
+import { readWallet } from '../ledger/wallet-head';
 import { csvOf } from '../settlement/lines';
 import {
   ALLOWANCE_RULES_PK,
@@ -97,10 +98,7 @@ async function cardOf(store: Store, ridHash: string): Promise<CardItem | undefin
     new GetCommand({ TableName: store.tableName, Key: residentIdKey(ridHash), ConsistentRead: true }),
   );
   if (!rid.Item) return undefined;
-  const { Item } = await store.doc.send(
-    new GetCommand({ TableName: store.tableName, Key: accountKey(rid.Item.cardId as string), ConsistentRead: true }),
-  );
-  return Item as CardItem | undefined;
+  return (await readWallet(store, rid.Item.cardId as string)) as CardItem | undefined;
 }
 
 const paymentId = (month: string, cardId: string) => `allowance:${month}:${cardId}`;

@@ -1,6 +1,7 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { maskResidentId, residentIdHash, residentIdProblem } from '../cards/resident-id';
 import { ForbiddenError } from '../errors';
+import { changeWalletItem } from '../ledger/wallet-head';
 import { accountKey, eligibilityKey, eligibilityProgramKey, residentIdKey, residentRecordsIndex } from '../store/keys';
 import type { Store } from '../store/store';
 import {
@@ -126,7 +127,7 @@ async function cardOfHash(store: Store, ridHash: string): Promise<string | undef
 
 /**
  * A student or disabled record, as a grant on the card (the card's class is computed from it when a
- * tap is priced; the version moves so no tap priced on the old class commits).
+ * tap is priced; the card's mark goes with it so no tap priced on the old class commits).
  */
 async function applyToCard(store: Store, record: EligibilityRecord, cardId?: string) {
   if (record.program === 'senior-allowance') return;
@@ -138,25 +139,20 @@ async function applyToCard(store: Store, record: EligibilityRecord, cardId?: str
     validTo: record.validTo,
     status: record.status,
   };
-  const key = accountKey(target);
-  await store.doc.send(
-    new UpdateCommand({
-      TableName: store.tableName,
-      Key: key,
-      UpdateExpression: 'SET #grants = if_not_exists(#grants, :empty)',
-      ExpressionAttributeNames: { '#grants': 'grants' },
-      ExpressionAttributeValues: { ':empty': {} },
-    }),
-  );
-  await store.doc.send(
-    new UpdateCommand({
-      TableName: store.tableName,
-      Key: key,
-      UpdateExpression: 'SET #grants.#program = :grant, #version = #version + :one',
-      ExpressionAttributeNames: { '#grants': 'grants', '#program': record.program, '#version': 'version' },
-      ExpressionAttributeValues: { ':grant': grant, ':one': 1 },
-    }),
-  );
+  // Grants price the card's taps: set in order with its money (the card's mark goes with them).
+  await changeWalletItem(store, target, new Date(record.updatedAt), 'grant', (card) => [
+    {
+      Update: {
+        TableName: store.tableName,
+        Key: accountKey(target),
+        UpdateExpression: 'SET #grants = :grants',
+        ExpressionAttributeNames: { '#grants': 'grants' },
+        ExpressionAttributeValues: {
+          ':grants': { ...(card.grants as Record<string, Grant> | undefined), [record.program]: grant },
+        },
+      },
+    },
+  ]);
 }
 
 /** A card just opened takes the student and disabled records already uploaded for its holder. */

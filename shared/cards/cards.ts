@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { applyRecordsToNewCard } from '../benefits/eligibility';
 import type { Grant } from '../benefits/model';
 import type { CityConfig } from '../city/model';
 import { changeDenyList } from '../denylist/denylist';
-import { ConflictError, NotFoundError, RefusedError, RetryLaterError } from '../errors';
+import { ConflictError, NotFoundError, RefusedError } from '../errors';
 import type { FareClass } from '../fares/fare-table';
 import { openHoldsFen } from '../ledger/holds';
 import type { WalletItem } from '../ledger/model';
+import { changeWalletItem, readWallet } from '../ledger/wallet-head';
 import { newWalletPut } from '../ledger/wallets';
-import { cancellationCodes, isCancelled, isConditionFailed } from '../store/conditions';
+import { cancellationCodes, isCancelled } from '../store/conditions';
 import { accountKey, citizenKey, residentIdKey } from '../store/keys';
 import type { Store } from '../store/store';
 import { shanghaiDate } from '../time/shanghai';
@@ -158,7 +159,7 @@ export async function openCard(
     );
     // Records an agency uploaded before the holder opened the card apply from now on.
     await applyRecordsToNewCard(store, cardId, ridHash);
-    return { card: wallet.Item as CardItem, created: true };
+    return { card: { ...wallet.Item, balanceFen: 0, version: 0, carried: {} } as CardItem, created: true };
   } catch (err) {
     if (!isCancelled(err)) throw err;
     const raced = await cardOfCitizen(store, input.citizenId);
@@ -173,11 +174,9 @@ export async function openCard(
   }
 }
 
+/** The card with its balance: its own item and its newest entry, read consistently in one query. */
 export async function cardItem(store: Store, cardId: string): Promise<CardItem | undefined> {
-  const { Item } = await store.doc.send(
-    new GetCommand({ TableName: store.tableName, Key: accountKey(cardId), ConsistentRead: true }),
-  );
-  return Item as CardItem | undefined;
+  return (await readWallet(store, cardId)) as CardItem | undefined;
 }
 
 export async function cardOfCitizen(store: Store, citizenId: string): Promise<CardItem | undefined> {
@@ -201,10 +200,10 @@ export const CARD_STATUS_ACTIONS = [
 ] as const;
 
 /**
- * Freezes or unfreezes, and puts the card on or off the deny list in the same transaction. The
- * version moves too, so a debit planned on the old status cannot commit. Freezing a frozen card
- * changes nothing, except that an operator's freeze takes over a citizen's: only an operator lifts
- * it (409 FROZEN_BY_OPERATOR for the citizen), so a thief holding the phone cannot.
+ * Freezes or unfreezes, and puts the card on or off the deny list in the same transaction, with the
+ * card's mark (wallet-head.ts), so a debit planned on the old status cannot commit. Freezing a frozen
+ * card changes nothing, except that an operator's freeze takes over a citizen's: only an operator
+ * lifts it (409 FROZEN_BY_OPERATOR for the citizen), so a thief holding the phone cannot.
  */
 export async function setCardStatus(
   store: Store,
@@ -213,90 +212,81 @@ export async function setCardStatus(
   actor: FreezeActor,
   now: Date,
 ): Promise<CardItem> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const card = await cardItem(store, cardId);
-    if (card?.kind !== 'wallet') throw new NotFoundError('Card', { cardId });
-    if (status === 'active' && card.status === 'frozen' && card.frozenBy === 'operator' && actor.by !== 'operator') {
-      throw new ConflictError('FROZEN_BY_OPERATOR', 'The hotline froze this card: only an operator can unfreeze it');
-    }
-    const takeOver =
-      status === 'frozen' && card.status === 'frozen' && actor.by === 'operator' && card.frozenBy !== 'operator';
-    if (card.status === status && !takeOver) return card;
-    const frozen = status === 'frozen';
-    const update = {
-      Update: {
-        TableName: store.tableName,
-        Key: accountKey(cardId),
-        UpdateExpression: frozen
-          ? 'SET #status = :status, #version = #version + :one, statusChangedAt = :now, frozenBy = :by, frozenReason = :reason, frozenByPrincipal = :principal'
-          : 'SET #status = :status, #version = #version + :one, statusChangedAt = :now REMOVE frozenBy, frozenReason, frozenByPrincipal',
-        ConditionExpression: '#version = :read',
-        ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-        ExpressionAttributeValues: {
-          ':status': status,
-          ':one': 1,
-          ':now': now.toISOString(),
-          ':read': card.version,
-          ...(frozen
-            ? {
-                ':by': actor.by,
-                ':reason': actor.by === 'operator' ? actor.reason : 'frozen by the holder',
-                ':principal': actor.by === 'operator' ? actor.principal : card.citizenId,
-              }
-            : {}),
+  const frozen = status === 'frozen';
+  let takeOver = false;
+  const after = await changeWalletItem(
+    store,
+    cardId,
+    now,
+    frozen ? 'frozen' : 'unfrozen',
+    (wallet) => {
+      const card = wallet as CardItem;
+      if (card.kind !== 'wallet') throw new NotFoundError('Card', { cardId });
+      if (!frozen && card.status === 'frozen' && card.frozenBy === 'operator' && actor.by !== 'operator') {
+        throw new ConflictError('FROZEN_BY_OPERATOR', 'The hotline froze this card: only an operator can unfreeze it');
+      }
+      takeOver = frozen && card.status === 'frozen' && actor.by === 'operator' && card.frozenBy !== 'operator';
+      if (card.status === status && !takeOver) return null;
+      return [
+        {
+          Update: {
+            TableName: store.tableName,
+            Key: accountKey(cardId),
+            UpdateExpression: frozen
+              ? 'SET #status = :status, statusChangedAt = :now, frozenBy = :by, frozenReason = :reason, frozenByPrincipal = :principal'
+              : 'SET #status = :status, statusChangedAt = :now REMOVE frozenBy, frozenReason, frozenByPrincipal',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':status': status,
+              ':now': now.toISOString(),
+              ...(frozen
+                ? {
+                    ':by': actor.by,
+                    ':reason': actor.by === 'operator' ? actor.reason : 'frozen by the holder',
+                    ':principal': actor.by === 'operator' ? actor.principal : card.citizenId,
+                  }
+                : {}),
+            },
+          },
         },
-      },
-    };
-    const after: CardItem = {
-      ...card,
-      status,
-      version: card.version + 1,
-      ...(frozen ? { frozenBy: actor.by } : { frozenBy: undefined }),
-    };
-    try {
-      if (takeOver) await store.doc.send(new TransactWriteCommand({ TransactItems: [update] }));
-      else await changeDenyList(store, { kind: 'card', id: cardId }, frozen ? 'add' : 'remove', now, [update]);
-      return after;
-    } catch (err) {
-      // The card changed under us (another freeze, a tap): look again.
-      if (!isCancelled(err)) throw err;
-    }
-  }
-  throw new RetryLaterError();
+      ];
+    },
+    (items) =>
+      takeOver
+        ? store.doc.send(new TransactWriteCommand({ TransactItems: items }))
+        : changeDenyList(store, { kind: 'card', id: cardId }, frozen ? 'add' : 'remove', now, items),
+  );
+  if (after?.kind !== 'wallet') throw new NotFoundError('Card', { cardId });
+  return after as CardItem;
 }
 
-/** Moves the card's version and sets attributes, only on a card; answers the card as it is after. */
-async function updateCard(
-  store: Store,
-  cardId: string,
-  sets: Record<string, unknown>,
-  condition?: { expression: string; values: Record<string, unknown> },
-): Promise<CardItem> {
-  const names: Record<string, string> = { '#version': 'version', '#kind': 'kind' };
-  const values: Record<string, unknown> = { ':one': 1, ':wallet': 'wallet', ...condition?.values };
-  const parts = ['#version = #version + :one'];
+/** Sets attributes on a card's own item, in order with its money; answers the card as it is after. */
+async function updateCard(store: Store, cardId: string, sets: Record<string, unknown>, now: Date): Promise<CardItem> {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const parts: string[] = [];
   Object.entries(sets).forEach(([attr, value], i) => {
     names[`#s${i}`] = attr;
     values[`:s${i}`] = value;
     parts.push(`#s${i} = :s${i}`);
   });
-  try {
-    const { Attributes } = await store.doc.send(
-      new UpdateCommand({
-        TableName: store.tableName,
-        Key: accountKey(cardId),
-        UpdateExpression: `SET ${parts.join(', ')}`,
-        ConditionExpression: `attribute_exists(pk) AND #kind = :wallet${condition ? ` AND ${condition.expression}` : ''}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return Attributes as CardItem;
-  } catch (err) {
-    if (isConditionFailed(err)) throw new NotFoundError('Card', { cardId });
-    throw err;
-  }
+  const after = await changeWalletItem(store, cardId, now, 'card', (card) =>
+    card.kind !== 'wallet' || parts.length === 0
+      ? null
+      : [
+          {
+            Update: {
+              TableName: store.tableName,
+              Key: accountKey(cardId),
+              UpdateExpression: `SET ${parts.join(', ')}`,
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
+            },
+          },
+        ],
+  );
+  if (after?.kind !== 'wallet') throw new NotFoundError('Card', { cardId });
+  return after as CardItem;
 }
 
 /**
@@ -312,10 +302,12 @@ export async function setConcession(store: Store, cardId: string, fareClass: Far
       'A concession needs the holder’s identity verified in person first',
     );
   }
-  return updateCard(store, cardId, {
-    concession: fareClass === 'adult' ? null : fareClass,
-    fareClassChangedAt: now.toISOString(),
-  });
+  return updateCard(
+    store,
+    cardId,
+    { concession: fareClass === 'adult' ? null : fareClass, fareClassChangedAt: now.toISOString() },
+    now,
+  );
 }
 
 export interface IdentityCheck {
@@ -345,7 +337,7 @@ export async function verifyIdentity(
     throw new RefusedError('ID_MISMATCH', 'This id number is not the card holder’s');
   }
   if (card.identityVerified) return card;
-  return updateCard(store, cardId, verifiedIdentityAttributes(card, check, now));
+  return updateCard(store, cardId, verifiedIdentityAttributes(card, check, now), now);
 }
 
 /** What an in-person check sets on the card (a card verified before keeps its first check's record). */
@@ -403,11 +395,10 @@ export async function releaseResidentId(
             Update: {
               TableName: store.tableName,
               Key: accountKey(cardId),
-              UpdateExpression:
-                'SET #version = #version + :one, residentIdReleasedAt = :now, residentIdReleasedBy = :by REMOVE residentIdHash',
+              // Money does not depend on it (the card is frozen above): no mark needed.
+              UpdateExpression: 'SET residentIdReleasedAt = :now, residentIdReleasedBy = :by REMOVE residentIdHash',
               ConditionExpression: 'attribute_not_exists(identityVerified) OR identityVerified = :no',
-              ExpressionAttributeNames: { '#version': 'version' },
-              ExpressionAttributeValues: { ':one': 1, ':now': now.toISOString(), ':by': actor.principal, ':no': false },
+              ExpressionAttributeValues: { ':now': now.toISOString(), ':by': actor.principal, ':no': false },
             },
           },
         ],

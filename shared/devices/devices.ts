@@ -3,6 +3,8 @@ import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dyn
 import type { JWK } from 'jose';
 import { changeDenyList } from '../denylist/denylist';
 import { NotFoundError, RefusedError } from '../errors';
+import type { TransactItem } from '../ledger/command';
+import { changeWalletItem } from '../ledger/wallet-head';
 import { cancellationCodes, isCancelled } from '../store/conditions';
 import { accountKey, cardDevicesIndex, deviceKey } from '../store/keys';
 import type { Store } from '../store/store';
@@ -123,30 +125,39 @@ export async function revokeDevice(store: Store, cardId: string, deviceId: strin
   if (!device || device.cardId !== cardId) throw new NotFoundError('Device');
   if (device.status === 'revoked') return device;
   try {
-    await changeDenyList(store, { kind: 'device', id: deviceId }, 'add', now, [
-      {
-        Update: {
-          TableName: store.tableName,
-          Key: deviceKey(deviceId),
-          UpdateExpression: 'SET #status = :revoked, revokedAt = :now',
-          ConditionExpression: '#status = :active',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':revoked': 'revoked', ':active': 'active', ':now': now.toISOString() },
-        },
-      },
-      {
-        // The card carries its revoked devices too, so a tap needs to read only the card; the version
-        // moves so a tap planned before the revocation cannot commit.
-        Update: {
-          TableName: store.tableName,
-          Key: accountKey(cardId),
-          UpdateExpression:
-            'ADD revokedDevices :device SET #version = #version + :one, #active = if_not_exists(#active, :one) - :one',
-          ExpressionAttributeNames: { '#version': 'version', '#active': 'activeDevices' },
-          ExpressionAttributeValues: { ':device': new Set([deviceId]), ':one': 1 },
-        },
-      },
-    ]);
+    // The card carries its revoked devices too, so a tap needs to read only the card; the card's mark
+    // goes with them, so a tap planned before the revocation cannot commit.
+    await changeWalletItem(
+      store,
+      cardId,
+      now,
+      'device revoked',
+      (card): TransactItem[] | null =>
+        (card.revokedDevices as Set<string> | undefined)?.has(deviceId)
+          ? null
+          : [
+              {
+                Update: {
+                  TableName: store.tableName,
+                  Key: deviceKey(deviceId),
+                  UpdateExpression: 'SET #status = :revoked, revokedAt = :now',
+                  ConditionExpression: '#status = :active',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':revoked': 'revoked', ':active': 'active', ':now': now.toISOString() },
+                },
+              },
+              {
+                Update: {
+                  TableName: store.tableName,
+                  Key: accountKey(cardId),
+                  UpdateExpression: 'ADD revokedDevices :device SET #active = if_not_exists(#active, :one) - :one',
+                  ExpressionAttributeNames: { '#active': 'activeDevices' },
+                  ExpressionAttributeValues: { ':device': new Set([deviceId]), ':one': 1 },
+                },
+              },
+            ],
+      (items) => changeDenyList(store, { kind: 'device', id: deviceId }, 'add', now, items),
+    );
   } catch (err) {
     // Revoked meanwhile by another request: the device's condition failed, and the count moved once.
     if (!isCancelled(err)) throw err;

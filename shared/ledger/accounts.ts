@@ -3,8 +3,9 @@
  * money that enters from outside (a top-up) leaves a negative balance on a clearing account.
  *
  * Two storage layouts:
- * - wallet: a citizen's card. One item with a version; every change reads it and writes it back under
- *   `version = :read`, so the entry can carry the exact balance after it (statements need that).
+ * - wallet: a citizen's card. Its balance lives on its newest statement entry: every change reads
+ *   the card with that entry and puts the next entry only if its sequence number is free, so each
+ *   entry carries the exact balance after it (statements need that; wallet-head.ts).
  * - system accounts: sharded. Every tap in the city credits transit revenue, and one DynamoDB item
  *   sustains about 1000 write units a second (about 500 transactional updates). With N shards, each
  *   posting goes to one random shard through a blind `ADD`, so the account takes N times the load;

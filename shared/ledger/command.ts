@@ -6,9 +6,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { InvariantError, invariant, RetryLaterError } from '../errors';
 import type { Store } from '../store/store';
+import { accountLayout } from './accounts';
 import type { StatementEntry, TransferSpec } from './model';
 import { backoffMs, cancellationCodes, classifyFailure } from './retry';
 import { buildTransaction } from './transaction';
+import { readWallet } from './wallet-head';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 export type Key = { pk: string; sk: string };
@@ -33,7 +35,11 @@ export interface CommandPlan<R> {
    * only what the hold took, so it is made even where a new credit would pass the card's limit.
    */
   giveBack?: boolean;
-  /** Attributes to set on wallets, written under the same version check as their balance. */
+  /**
+   * Attributes the wallet keeps with its balance (open holds, the transit state), carried on its new
+   * head entry. A wallet named here with none gets a 0-fen entry: the command is then in the wallet's
+   * order, so one planned on the wallet before it cannot commit after it.
+   */
   walletAttributes?: Record<string, Item>;
   /**
    * More attributes on the transfer record: a request whose answer is kept under its transfer's key
@@ -43,7 +49,7 @@ export interface CommandPlan<R> {
   /**
    * A record kept on a wallet's statement entry of this command (a tap's journey). A wallet named here
    * gets its entry even when no money moves for it (0 fen, which statements leave out): the entry is
-   * then the card's own record of the command, in the card's order, under the card's version check.
+   * then the card's own record of the command, in the card's order: its new head (wallet-head.ts).
    */
   walletEntries?: Record<string, { header: EntryHeader; attributes: Item }>;
   writes?: GuardedWrite[];
@@ -156,17 +162,41 @@ export async function runCommand<R>(store: Store, command: Command<R>, options: 
 
 async function readItems(store: Store, reads: Record<string, Key>): Promise<Record<string, Item | undefined>> {
   const names = Object.keys(reads);
-  const out: Record<string, Item | undefined> = {};
-  if (names.length === 0) return out;
   invariant(names.length <= 100, 'a command reads at most 100 items');
+  const walletNames = names.filter((n) => walletIdOf(reads[n]!) !== undefined);
+  const itemNames = names.filter((n) => walletIdOf(reads[n]!) === undefined);
+  const out: Record<string, Item | undefined> = {};
+  await Promise.all([
+    ...walletNames.map(async (name) => {
+      out[name] = await readWallet(store, walletIdOf(reads[name]!)!);
+    }),
+    readPlainItems(store, reads, itemNames, out),
+  ]);
+  return out;
+}
+
+/** The wallet a read names by its own item's key; a wallet is read with its head (wallet-head.ts). */
+function walletIdOf(key: Key): string | undefined {
+  if (key.sk !== 'A' || !key.pk.startsWith('ACCT#')) return undefined;
+  const accountId = key.pk.slice('ACCT#'.length);
+  return accountLayout(accountId).kind === 'wallet' ? accountId : undefined;
+}
+
+async function readPlainItems(
+  store: Store,
+  reads: Record<string, Key>,
+  names: string[],
+  out: Record<string, Item | undefined>,
+): Promise<void> {
+  if (names.length === 0) return;
   if (names.length === 1) {
-    // One item (a tap's card): GetItem answers in about a quarter of a BatchGetItem's time (bench/).
+    // One item: GetItem answers in about a quarter of a BatchGetItem's time (bench/).
     const name = names[0]!;
     const { Item } = await store.doc.send(
       new GetCommand({ TableName: store.tableName, Key: reads[name]!, ConsistentRead: true }),
     );
     out[name] = Item;
-    return out;
+    return;
   }
   const response = await store.doc.send(
     new BatchGetCommand({
@@ -179,5 +209,4 @@ async function readItems(store: Store, reads: Record<string, Key>): Promise<Reco
     const key = reads[name]!;
     out[name] = found.find((i) => i.pk === key.pk && i.sk === key.sk);
   }
-  return out;
 }

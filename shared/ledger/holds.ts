@@ -4,8 +4,8 @@
  * remembers that it may return, so that credits can leave room for it: no credit may take
  * balance + open holds past the card's limit, and the give-back of a hold is then always possible.
  *
- * Kept on the wallet item (`holds`), written under the wallet's version with the movement that opens
- * or releases it. A hold that is never released lapses at `until` (an incomplete journey keeps its
+ * Carried on the wallet's newest entry (`holds`), written with the movement that opens or releases
+ * it, in the same entry. A hold that is never released lapses at `until` (an incomplete journey keeps its
  * maximum fare), and lapsed holds are dropped the next time the card is written.
  */
 export interface Hold {

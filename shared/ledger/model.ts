@@ -41,11 +41,17 @@ export interface TransferSpec {
   refundableFen?: number;
 }
 
-/** A citizen wallet as stored: the card's attributes live on the same item as its balance. */
+/**
+ * A citizen wallet as its commands read it: the card's own item with the balance, sequence number and
+ * carried attributes of its newest entry (wallet-head.ts).
+ */
 export interface WalletItem {
   accountId: string;
   balanceFen: number;
+  /** The newest entry's sequence number (0 before the first): the next entry takes the one after. */
   version: number;
+  /** What the newest entry carries forward for the next (spread on the wallet too, for reading). */
+  carried?: Record<string, unknown>;
   status: 'active' | 'frozen';
   /** No credit takes balance + open holds above this (a registered card: 500000 fen); absent: no limit. */
   maxBalanceFen?: number;

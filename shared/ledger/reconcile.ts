@@ -9,7 +9,7 @@ export interface AccountCheck {
   balanceFen: number;
   /** The sum of every transfer's postings to this account. */
   replayedFen: number;
-  /** Wallets only: the sum of the statement entries, and the last entry's running balance. */
+  /** Wallets only: the sum of the statement entries, and the last entry's running balance (the wallet's balance). */
   entriesFen?: number;
   lastBalanceAfterFen?: number;
   ok: boolean;
@@ -67,14 +67,16 @@ export async function reconcile(store: Store, now: Date): Promise<Reconciliation
               replayed.set(p.accountId, (replayed.get(p.accountId) ?? 0) + p.amountFen);
             }
           } else if (sk === 'A' || sk.startsWith(BUCKET_PREFIX)) {
-            // A wallet or shard item, or a payee's minute bucket: each carries part of a balance.
+            // A shard item or a payee's minute bucket: each carries part of a balance. (A wallet's
+            // own item carries none: its balance is on its newest entry.)
             const id = item.accountId as string;
             balances.set(id, (balances.get(id) ?? 0) + ((item.balanceFen as number | undefined) ?? 0));
           } else if (sk.startsWith('E#')) {
             const id = pk.slice('ACCT#'.length);
             const e = entries.get(id) ?? { sum: 0, lastSk: '', lastAfter: 0 };
             e.sum += item.amountFen as number;
-            if (sk > e.lastSk) {
+            // Entries' sort keys run newest first (store/keys.ts).
+            if (e.lastSk === '' || sk < e.lastSk) {
               e.lastSk = sk;
               e.lastAfter = item.balanceAfterFen as number;
             }
@@ -91,7 +93,7 @@ export async function reconcile(store: Store, now: Date): Promise<Reconciliation
   let sumFen = 0;
   for (const accountId of new Set([...balances.keys(), ...replayed.keys()])) {
     const kind = accountLayout(accountId).kind;
-    const balanceFen = balances.get(accountId) ?? 0;
+    const balanceFen = kind === 'wallet' ? (entries.get(accountId)?.lastAfter ?? 0) : (balances.get(accountId) ?? 0);
     const replayedFen = replayed.get(accountId) ?? 0;
     sumFen += balanceFen;
     byKind[kind] = (byKind[kind] ?? 0) + balanceFen;

@@ -30,7 +30,11 @@ export async function* entriesNewestFirst(
         TableName: store.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
         ExpressionAttributeValues: { ':pk': pk, ':e': ENTRY_PREFIX },
-        ScanIndexForward: false,
+        // Entries' sort keys run newest first (store/keys.ts).
+        ScanIndexForward: true,
+        // What a page shows; the carried attributes are the next entry's business, not the statement's.
+        ProjectionExpression: 'sk, entryId, #at, amountFen, balanceAfterFen, #kind, description, #ref, journey',
+        ExpressionAttributeNames: { '#at': 'at', '#kind': 'kind', '#ref': 'ref' },
         Limit: ENTRY_QUERY_ITEMS,
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),

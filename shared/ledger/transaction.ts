@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { InvariantError, invariant, RefusedError } from '../errors';
-import { accountKey, entryKey, minuteBucketKey, minuteOf, payeeMovementsIndex, transferKey } from '../store/keys';
+import { accountKey, minuteBucketKey, minuteOf, payeeMovementsIndex, transferKey } from '../store/keys';
 import { accountLayout, payeeOf } from './accounts';
 import type { CommandPlan, EntryHeader, Item, Key, TransactItem } from './command';
 import type { Holds } from './holds';
 import type { Posting, TransferSpec, WalletItem } from './model';
 import { assertBalanced, creditCeilingFen, netPostings, type WalletRefusal, walletOutcome } from './postings';
+import { headPut } from './wallet-head';
 
 export type Meaning = ({ kind: 'replay' } | { kind: 'replan' } | { kind: 'shard-floor'; shard: string }) & {
   name?: string;
@@ -21,13 +22,13 @@ const add = (built: Built, item: TransactItem, meaning: Meaning) => {
   built.meanings.push(meaning);
 };
 
-/** What a posting did to a wallet: what the wallet's update sets. */
-type WalletChanges = Map<string, { amountFen: number; balanceAfterFen: number }>;
+/** What a transfer's posting does to a wallet: its entry's money, balance after and text. */
+type WalletMovements = Map<string, { amountFen: number; balanceAfterFen: number; header: EntryHeader }>;
 
 /**
  * Turns a plan into transaction items, asserting the ledger's invariants on the way: the transfer
- * record and its postings, the entries of wallets that no money moved for, each touched wallet under
- * its version, and the command's own writes.
+ * record and its postings, then one new head entry for each wallet the plan touches (its money, its
+ * record, its carried attributes: see wallet-head.ts), and the command's own writes.
  */
 export function buildTransaction(
   tableName: string,
@@ -38,26 +39,18 @@ export function buildTransaction(
 ): Built {
   const built: Built = { items: [], meanings: [] };
   const wallets = walletsRead(items, reads);
-  const changes: WalletChanges = new Map();
-  if (plan.transfer) addTransfer(built, tableName, plan, plan.transfer, wallets, changes, recordedAt);
-
-  for (const [accountId, { header }] of Object.entries(plan.walletEntries ?? {})) {
-    if (changes.has(accountId)) continue;
-    const wallet = wallets.get(accountId);
-    if (!wallet) throw new InvariantError(`wallet ${accountId} was not read before its entry`);
-    add(built, entryPut(tableName, wallet, header, 0, wallet.balanceFen, plan), { kind: 'replan' });
-  }
+  const movements: WalletMovements = new Map();
+  if (plan.transfer) addTransfer(built, tableName, plan, plan.transfer, wallets, movements, recordedAt);
 
   const touched = new Set([
-    ...changes.keys(),
+    ...movements.keys(),
     ...Object.keys(plan.walletAttributes ?? {}),
     ...Object.keys(plan.walletEntries ?? {}),
   ]);
   for (const accountId of touched) {
     const wallet = wallets.get(accountId);
     if (!wallet) throw new InvariantError(`wallet ${accountId} was not read before changing it`);
-    const update = walletUpdate(tableName, wallet, changes.get(accountId), plan.walletAttributes?.[accountId]);
-    add(built, update, { kind: 'replan' });
+    add(built, walletHeadPut(tableName, wallet, movements.get(accountId), plan, recordedAt), { kind: 'replan' });
   }
 
   for (const write of plan.writes ?? []) {
@@ -79,14 +72,14 @@ function walletsRead(items: Record<string, Item | undefined>, reads: Record<stri
   return wallets;
 }
 
-/** The transfer record, then one write per netted posting: a payee's bucket, a wallet's entry, a shard. */
+/** The transfer record, then one write per netted posting: a payee's bucket, a shard; a wallet's is its head entry. */
 function addTransfer(
   built: Built,
   tableName: string,
   plan: CommandPlan<unknown>,
   spec: TransferSpec,
   wallets: Map<string, WalletItem>,
-  changes: WalletChanges,
+  movements: WalletMovements,
   recordedAt: Date,
 ) {
   assertBalanced(spec);
@@ -103,24 +96,17 @@ function addTransfer(
       const ceilingFen = plan.giveBack ? null : creditCeilingFen(wallet, holdsAfter, new Date(spec.at));
       const outcome = walletOutcome(wallet, posting.amountFen, plan.floors?.[posting.accountId] ?? 0, ceilingFen);
       if (!outcome.ok) throw new RefusedError(outcome.refusal, refusalMessage(outcome.refusal));
-      changes.set(posting.accountId, { amountFen: posting.amountFen, balanceAfterFen: outcome.balanceAfterFen });
-      const header = {
-        entryId: spec.transferId,
-        at: spec.at,
-        kind: spec.kind,
-        description: spec.description,
-        ref: spec.ref,
-      };
-      const entry = entryPut(
-        tableName,
-        wallet,
-        header,
-        posting.amountFen,
-        outcome.balanceAfterFen,
-        plan,
-        spec.transferId,
-      );
-      add(built, entry, { kind: 'replan' });
+      movements.set(posting.accountId, {
+        amountFen: posting.amountFen,
+        balanceAfterFen: outcome.balanceAfterFen,
+        header: {
+          entryId: spec.transferId,
+          at: spec.at,
+          kind: spec.kind,
+          description: spec.description,
+          ref: spec.ref,
+        },
+      });
     } else {
       const { item, shard } = shardUpdate(tableName, posting);
       add(built, item, { kind: 'shard-floor', shard: `${posting.accountId}#${shard}` });
@@ -198,62 +184,34 @@ function shardUpdate(tableName: string, posting: Posting): { item: TransactItem;
   };
 }
 
-/** A wallet's update under the version it was read at: the new balance, if money moved, and the plan's attributes. */
-function walletUpdate(
-  tableName: string,
-  wallet: WalletItem,
-  change: { balanceAfterFen: number } | undefined,
-  attributes: Item = {},
-): TransactItem {
-  const names: Record<string, string> = { '#version': 'version' };
-  const values: Record<string, unknown> = { ':read': wallet.version, ':next': wallet.version + 1 };
-  const sets = ['#version = :next'];
-  if (change) {
-    names['#balance'] = 'balanceFen';
-    sets.push('#balance = :balance');
-    values[':balance'] = change.balanceAfterFen;
-  }
-  Object.entries(attributes).forEach(([attr, value], i) => {
-    invariant(!['balanceFen', 'version', 'pk', 'sk', 'accountId'].includes(attr), `${attr} is the ledger's own`);
-    names[`#a${i}`] = attr;
-    values[`:a${i}`] = value;
-    sets.push(`#a${i} = :a${i}`);
-  });
-  return {
-    Update: {
-      TableName: tableName,
-      Key: accountKey(wallet.accountId),
-      UpdateExpression: `SET ${sets.join(', ')}`,
-      ConditionExpression: '#version = :read',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    },
-  };
-}
-
 /**
- * The wallet's statement entry at its next version: the movement's money and the balance right after
- * it, and any record the plan keeps there. The version check on the wallet makes the key unique.
+ * A wallet's next entry: the movement's money and the balance right after it (0 fen when the plan
+ * only keeps a record or attributes there), any record the plan keeps on it (a tap's journey), and
+ * the attributes carried from the wallet's head with the plan's changes.
  */
-function entryPut(
+function walletHeadPut(
   tableName: string,
   wallet: WalletItem,
-  header: EntryHeader,
-  amountFen: number,
-  balanceAfterFen: number,
+  movement: { amountFen: number; balanceAfterFen: number; header: EntryHeader } | undefined,
   plan: CommandPlan<unknown>,
-  transferId?: string,
+  recordedAt: Date,
 ): TransactItem {
-  const attributes = plan.walletEntries?.[wallet.accountId]?.attributes ?? {};
-  const item: Item = {
-    ...entryKey(wallet.accountId, wallet.version + 1),
-    ...header,
-    ...(transferId ? { transferId } : {}),
-    amountFen,
-    balanceAfterFen,
+  const entry = plan.walletEntries?.[wallet.accountId];
+  const fields: Item = {
+    ...(movement?.header ?? entry?.header ?? { at: recordedAt.toISOString() }),
+    amountFen: movement?.amountFen ?? 0,
+    balanceAfterFen: movement?.balanceAfterFen ?? wallet.balanceFen,
   };
-  for (const attr of Object.keys(attributes)) invariant(!(attr in item), `${attr} on an entry is the ledger's own`);
-  return { Put: { TableName: tableName, Item: { ...attributes, ...item } } };
+  const attributes = entry?.attributes ?? {};
+  for (const attr of Object.keys(attributes)) invariant(!(attr in fields), `${attr} on an entry is the ledger's own`);
+  const changes = plan.walletAttributes?.[wallet.accountId] ?? {};
+  for (const attr of Object.keys(changes)) {
+    invariant(
+      !['balanceFen', 'version', 'carried', 'pk', 'sk', 'accountId'].includes(attr),
+      `${attr} is the ledger's own`,
+    );
+  }
+  return headPut(tableName, wallet, { ...attributes, ...fields }, { ...wallet.carried, ...changes });
 }
 
 const REFUSAL_MESSAGES: Record<WalletRefusal, string> = {

@@ -2,15 +2,16 @@ import type { Put } from '@aws-sdk/client-dynamodb';
 import { accountKey } from '../store/keys';
 import type { WalletItem } from './model';
 
-/** The put that creates an empty wallet; the card's own attributes ride along on the same item. */
+/**
+ * The put that creates an empty wallet: the card's own item. Its balance and sequence live on its
+ * newest entry (none yet: 0 fen, sequence 0).
+ */
 export function newWalletPut(tableName: string, accountId: string, attributes: Record<string, unknown>) {
-  const item: WalletItem & Record<string, unknown> = {
+  const item: Omit<WalletItem, 'balanceFen' | 'version'> = {
     ...attributes,
     ...accountKey(accountId),
     accountId,
     kind: 'wallet',
-    balanceFen: 0,
-    version: 0,
     status: 'active',
   };
   return {

@@ -28,11 +28,21 @@ export const accountKey = (accountId: string, shard?: number) => ({
   pk: shard === undefined ? `ACCT#${accountId}` : `ACCT#${accountId}#${shard}`,
   sk: 'A',
 });
+/**
+ * A wallet's entries sort newest first (the key holds the largest sequence less the entry's own), so
+ * that one query from the wallet's own item (`A`, which sorts before them) reads the wallet and its
+ * newest entry, which holds the balance (ledger/wallet-head.ts).
+ */
+const ENTRY_SEQ_MAX = 999_999_999_999;
 export const entryKey = (accountId: string, seq: number) => ({
   pk: `ACCT#${accountId}`,
-  sk: `E#${String(seq).padStart(12, '0')}`,
+  sk: `E#${String(ENTRY_SEQ_MAX - seq).padStart(12, '0')}`,
 });
+/** The sequence number of an entry, from its sort key. */
+export const entrySeqOf = (sk: string) => ENTRY_SEQ_MAX - Number(sk.slice(2));
 export const ENTRY_PREFIX = 'E#';
+/** Past every entry's sort key: a wallet's item and its entries lie between `A` and this. */
+export const ENTRY_SK_END = 'E#~';
 
 /**
  * A payee's (and top-up clearing's) money lives in one item per shard and minute of recording: what

@@ -53,7 +53,8 @@ export async function getTopup(store: Store, topupId: string): Promise<Topup | u
 
 /**
  * Opens a pending top-up. The card's stored-value limit counts pending top-ups, so it is checked on
- * the wallet item under its version, together with the pending total it raises.
+ * the wallet as read and written in the card's order (its next entry), together with the pending total
+ * it raises.
  */
 export function createTopup(
   store: Store,
@@ -215,7 +216,7 @@ export const EXPIRE_BATCH = 200;
 
 /**
  * Expires pending top-ups the provider never answered within a day: each releases its pending
- * amount from the card (under the card's version) and leaves the pending index. Answers how many.
+ * amount from the card (in the card's order: its next entry) and leaves the pending index. Answers how many.
  */
 export async function expireStaleTopups(store: Store, now: Date, olderThanMs = TOPUP_PENDING_MS): Promise<number> {
   const cutoff = new Date(now.getTime() - olderThanMs).toISOString();

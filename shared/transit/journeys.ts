@@ -20,6 +20,37 @@ export interface Journey {
 /** A journey as a tap's statement entry keeps it: complete (a board, an exit) or open (an entry). */
 export type JourneyRecord = Omit<Journey, 'status'> & { status: 'complete' | 'open' };
 
+/**
+ * A journey as its tap's entry stores it: what the entry says already (its time, its tap's id) is left
+ * out, since every tap's transaction pays for each started KB of the card's entry, which also carries
+ * the card's transit state (a commuter's boards). `journeyOfEntry` puts it back.
+ */
+export function storedJourney(journey: JourneyRecord, entry: { at: string; ref: string }): Partial<JourneyRecord> {
+  const { journeyId, startedAt, endedAt, ...rest } = journey;
+  return {
+    ...rest,
+    ...(journeyId === journeyIdFor(entry.ref) ? {} : { journeyId }),
+    ...(startedAt === entry.at ? {} : { startedAt }),
+    ...(endedAt === entry.at ? {} : { endedAt }),
+  };
+}
+
+/** The journey an entry keeps, whole (see storedJourney). */
+export function journeyOfEntry(entry: Record<string, unknown>): JourneyRecord | undefined {
+  const stored = entry.journey as Partial<JourneyRecord> | undefined;
+  if (!stored) return undefined;
+  const at = entry.at as string;
+  return {
+    ...stored,
+    journeyId: stored.journeyId ?? journeyIdFor(entry.ref as string),
+    startedAt: stored.startedAt ?? at,
+    endedAt: stored.endedAt === undefined ? at : stored.endedAt,
+  } as JourneyRecord;
+}
+
+/** A journey is named after the tap that began it. */
+export const journeyIdFor = (tapId: string) => `jny_${tapId}`;
+
 export const JOURNEYS_MAX_PAGE = 100;
 /**
  * Zone journeys completed on this page whose entry is further down: the entry's own record (open) is
@@ -54,7 +85,7 @@ export async function journeysPage(
     entriesNewestFirst(store, cardId, afterSk),
     Math.min(limit, JOURNEYS_MAX_PAGE),
     (entry): Journey | undefined => {
-      const j = entry.journey as JourneyRecord | undefined;
+      const j = journeyOfEntry(entry);
       if (!j) return undefined;
       if (j.kind === 'zonal' && j.status === 'complete') {
         pending.add(j.journeyId);

@@ -12,7 +12,7 @@ import { REFUND_GUARD, refundGuardWrite } from '../ledger/transfers';
 import { tapKey, tapTransferId, transferKey } from '../store/keys';
 import type { Store } from '../store/store';
 import { journeyMoney } from './journey-holds';
-import type { JourneyRecord } from './journeys';
+import { type JourneyRecord, storedJourney } from './journeys';
 import type { TapDeclineCode, TapRequest, TapResult } from './model';
 import { storedTransitState, transitStateOf } from './stored-state';
 
@@ -46,7 +46,7 @@ export async function recordedTap(store: Store, tapId: string) {
 /**
  * What the tap's statement entry keeps of its journey, as the journey list shows it: a board is a
  * complete journey; an entry opens one at the fare it holds; an exit completes it. The card's transit
- * state (its open journeys, under the card's version check) is what the next tap is priced by.
+ * state (its open journeys, carried on its newest entry) is what the next tap is priced by.
  */
 function journeyRecord(change: JourneyChange): JourneyRecord {
   if (change.kind === 'flat') {
@@ -196,7 +196,7 @@ export async function processTap(
               description: movement.description,
               ref: movement.ref,
             },
-            attributes: { journey: journeyRecord(priced.journey) },
+            attributes: { journey: storedJourney(journeyRecord(priced.journey), movement) },
           },
         },
         writes: giveBack

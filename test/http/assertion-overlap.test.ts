@@ -15,8 +15,12 @@ beforeAll(async () => {
   backend().deps.store.doc.middlewareStack.add(
     (next, context) => async (args) => {
       // Marshalled by now: `{ pk: { S: ... } }`, and the low-level command names.
-      const input = args.input as { Item?: { pk?: { S?: string } }; Key?: { pk?: { S?: string } } };
-      const pk = input.Item?.pk?.S ?? input.Key?.pk?.S ?? '';
+      const input = args.input as {
+        Item?: { pk?: { S?: string } };
+        Key?: { pk?: { S?: string } };
+        ExpressionAttributeValues?: { ':pk'?: { S?: string } };
+      };
+      const pk = input.Item?.pk?.S ?? input.Key?.pk?.S ?? input.ExpressionAttributeValues?.[':pk']?.S ?? '';
       const kind = `${context.commandName}:${pk.split('#')[0]}`;
       if (kind === 'PutItemCommand:AJTI') {
         events.push('assertion write sent');
@@ -25,7 +29,8 @@ beforeAll(async () => {
         events.push('assertion write done');
         return out;
       }
-      if (kind === 'GetItemCommand:ACCT') events.push('card read');
+      // The card is read with its newest entry, in one query (ledger/wallet-head.ts).
+      if (kind === 'QueryCommand:ACCT') events.push('card read');
       if (context.commandName === 'TransactWriteItemsCommand') events.push('transaction');
       return next(args);
     },

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { accountKey } from '../../shared/store/keys';
+import { readWallet } from '../../shared/ledger/wallet-head';
 import { testClock, useTestBackend } from '../support/backend';
 import { adminAuth, citizenWithCard, deliverWebhook, jsonRequest, login, residentId } from '../support/citizen';
 import { body } from '../support/http';
@@ -217,8 +216,7 @@ describe('top-ups', () => {
     for (const a of answers.filter((a) => a.status === 201)) expect(await a.text()).toBe(bodies[0]);
     // The card counts the pending amount once.
     const { store } = backend().deps;
-    const { Item } = await store.doc.send(new GetCommand({ TableName: store.tableName, Key: accountKey(card.cardId) }));
-    expect(Item?.pendingTopupFen).toBe(700);
+    expect((await readWallet(store, card.cardId))?.pendingTopupFen).toBe(700);
   });
 
   it('credits nothing for a failed top-up, and refuses a different amount or a bad signature', async () => {

@@ -1,11 +1,10 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorPayable, SYSTEM } from '../../../shared/ledger/accounts';
 import type { TransferSpec } from '../../../shared/ledger/model';
 import { reconcile } from '../../../shared/ledger/reconcile';
 import { postRefund, postTransfer } from '../../../shared/ledger/transfers';
-import { accountKey } from '../../../shared/store/keys';
+import { readWallet } from '../../../shared/ledger/wallet-head';
 import { freshStore, walletWith } from '../../support/table';
 
 type Op =
@@ -110,11 +109,9 @@ describe('the ledger against a model', () => {
             await postTransfer(store, target.spec, target.floors ? { floors: target.floors } : {});
           }
           for (const wallet of wallets) {
-            const { Item } = await store.doc.send(
-              new GetCommand({ TableName: store.tableName, Key: accountKey(wallet), ConsistentRead: true }),
-            );
-            expect(Item?.balanceFen).toBe(model.get(wallet));
-            expect(Item?.balanceFen).toBeGreaterThanOrEqual(-NEGATIVE_LIMIT_FEN);
+            const read = await readWallet(store, wallet);
+            expect(read?.balanceFen).toBe(model.get(wallet));
+            expect(read?.balanceFen).toBeGreaterThanOrEqual(-NEGATIVE_LIMIT_FEN);
           }
           const report = await reconcile(store, new Date());
           expect(report.mismatches).toEqual([]);

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorPayable } from '../../../shared/ledger/accounts';
 import type { TransferSpec } from '../../../shared/ledger/model';
 import { reconcile } from '../../../shared/ledger/reconcile';
 import { postRefund, postTransfer } from '../../../shared/ledger/transfers';
-import { accountKey } from '../../../shared/store/keys';
+import { readWallet } from '../../../shared/ledger/wallet-head';
 import { freshStore, walletWith } from '../../support/table';
 
 let store: Awaited<ReturnType<typeof freshStore>>;
@@ -27,10 +27,7 @@ const fare = (walletId: string, amountFen: number, transferId = randomUUID()): T
 });
 
 async function balanceOf(walletId: string) {
-  const { Item } = await store.doc.send(
-    new GetCommand({ TableName: store.tableName, Key: accountKey(walletId), ConsistentRead: true }),
-  );
-  return Item?.balanceFen as number;
+  return (await readWallet(store, walletId))?.balanceFen;
 }
 
 describe('the ledger on DynamoDB Local', () => {
@@ -77,7 +74,8 @@ describe('the ledger on DynamoDB Local', () => {
         ExpressionAttributeValues: { ':pk': `ACCT#${wallet}`, ':e': 'E#' },
       }),
     );
-    expect(entries.Items?.map((e) => e.amountFen)).toEqual([1000, -300]);
+    // Newest first.
+    expect(entries.Items?.map((e) => e.amountFen)).toEqual([-300, 1000]);
   });
 
   it('refuses the same transfer id with other content', async () => {

@@ -15,9 +15,10 @@ import { createShell } from '../../../functions/http/shell';
 import { operatorTransferId } from '../../../shared/ledger/corrections';
 import { transferContentHash } from '../../../shared/ledger/transaction';
 import { staticSecrets } from '../../../shared/secrets/secrets';
-import { accountKey, transferKey } from '../../../shared/store/keys';
+import { transferKey } from '../../../shared/store/keys';
 import { body } from '../../support/http';
 import { silentLogger } from '../../support/silent-logger';
+import { onWalletQuery, walletQueryAnswer } from '../../support/wallet-read';
 
 const doc = DynamoDBDocumentClient.from(
   new DynamoDBClient({ region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
@@ -45,9 +46,7 @@ beforeEach(() => {
   ddb.reset();
   ddb.on(PutCommand).resolves({}); // the idempotency claim
   ddb.on(UpdateCommand).resolves({}); // completing or releasing the claim
-  ddb
-    .on(GetCommand, { Key: accountKey(CARD) })
-    .resolves({ Item: { ...accountKey(CARD), accountId: CARD, balanceFen: 100, version: 7, status: 'active' } });
+  onWalletQuery(ddb, CARD).resolves(walletQueryAnswer(CARD, 100, 7));
   ddb.on(GetCommand, { Key: transferKey(operatorTransferId('adj', KEY)) }).resolves({});
 });
 
@@ -97,9 +96,8 @@ describe('what the client is told when DynamoDB fails', () => {
 
 describe('reads under throttling', () => {
   it('retries a throttled read inside the transfer, then answers', async () => {
-    const card = { Item: { ...accountKey(CARD), accountId: CARD, balanceFen: 100, version: 7, status: 'active' } };
-    ddb
-      .on(GetCommand, { Key: accountKey(CARD) })
+    const card = walletQueryAnswer(CARD, 100, 7);
+    onWalletQuery(ddb, CARD)
       .resolvesOnce(card) // the route's check that the card exists
       .rejectsOnce(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }))
       .resolves(card);
@@ -110,9 +108,9 @@ describe('reads under throttling', () => {
   });
 
   it('answers 503 RETRY_LATER, not 500, when a plain read stays throttled', async () => {
-    ddb
-      .on(GetCommand, { Key: accountKey(CARD) })
-      .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+    onWalletQuery(ddb, CARD).rejects(
+      new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }),
+    );
     const res = await adjust();
     expect(res.status).toBe(503);
     expect((await body(res)).error.code).toBe('RETRY_LATER');

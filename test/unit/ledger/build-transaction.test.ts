@@ -54,13 +54,30 @@ describe('a transaction built from a plan', () => {
         entryId: 'tap:t1',
       }),
     ]);
-    // The card's version moves with its entry: two commands cannot both write entry 5.
-    expect(free.items.find((i) => i.Update)?.Update).toMatchObject({
-      Key: accountKey(CARD),
-      ConditionExpression: '#version = :read',
-    });
+    // The entry is the card's new head, put only where none is: two commands cannot both write entry 5,
+    // and the card's own item is not written at all.
+    expect(free.items).toHaveLength(1);
+    expect(free.items[0]!.Put?.ConditionExpression).toBe('attribute_not_exists(pk)');
     expect(() =>
       build({ walletEntries: { [CARD]: { header, attributes: { balanceAfterFen: 1 } } }, result: {} }),
     ).toThrow();
+  });
+});
+
+describe('a wallet’s head entry', () => {
+  it('carries the wallet’s attributes forward, with the plan’s changes over them', () => {
+    const held = { ...wallet, carried: { transit: 'boards', holds: { h1: 300 } } };
+    const built = buildTransaction(
+      't',
+      { transfer: fare, walletAttributes: { [CARD]: { holds: {} } }, result: {} },
+      { wallet: held },
+      reads,
+      at,
+    );
+    expect(puts(built).find((i) => i.sk === entryKey(CARD, 5).sk)).toMatchObject({
+      carried: { transit: 'boards', holds: {} },
+      balanceAfterFen: 800,
+    });
+    expect(() => build({ walletAttributes: { [CARD]: { carried: {} } }, result: {} })).toThrow(/ledger's own/);
   });
 });

@@ -10,7 +10,8 @@ import { operatorPayable } from '../../../shared/ledger/accounts';
 import type { TransferSpec } from '../../../shared/ledger/model';
 import { transferContentHash } from '../../../shared/ledger/transaction';
 import { postTransfer } from '../../../shared/ledger/transfers';
-import { accountKey, transferKey } from '../../../shared/store/keys';
+import { entryKey, transferKey } from '../../../shared/store/keys';
+import { onWalletQuery, walletQueryAnswer } from '../../support/wallet-read';
 
 const TABLE = 'faults';
 const WALLET = 'card_fault';
@@ -33,16 +34,9 @@ const spec: TransferSpec = {
   ],
 };
 
-const wallet = (balanceFen: number, version: number) => ({
-  ...accountKey(WALLET),
-  accountId: WALLET,
-  balanceFen,
-  version,
-  status: 'active',
-});
-const walletRead = (balanceFen: number, version: number) => ({ Item: wallet(balanceFen, version) });
-const onWalletRead = () => ddb.on(GetCommand, { Key: accountKey(WALLET) });
-// Items: [transfer record, wallet entry, revenue shard, wallet update]
+const walletRead = (balanceFen: number, version: number) => walletQueryAnswer(WALLET, balanceFen, version);
+const onWalletRead = () => onWalletQuery(ddb, WALLET);
+// Items: [transfer record, revenue shard, the wallet's next entry]
 const cancelled = (...codes: string[]) =>
   new TransactionCanceledException({
     message: 'Transaction cancelled',
@@ -56,26 +50,27 @@ beforeEach(() => {
 });
 
 describe('ledger transfers under DynamoDB faults', () => {
-  it('plans again from fresh state when another writer moved the wallet (version condition failed)', async () => {
+  it('plans again from fresh state when another writer took the wallet’s next entry first', async () => {
     onWalletRead().resolvesOnce(walletRead(1000, 3)).resolves(walletRead(900, 4));
     ddb
       .on(TransactWriteCommand)
-      .rejectsOnce(cancelled('None', 'None', 'None', 'ConditionalCheckFailed'))
+      .rejectsOnce(cancelled('None', 'None', 'ConditionalCheckFailed'))
       .resolves({});
     const result = await postTransfer(store, spec, noWait);
     expect(result.walletBalances[WALLET]).toBe(700);
     const writes = ddb.commandCalls(TransactWriteCommand);
     expect(writes).toHaveLength(2);
     const second = writes[1]!.args[0].input.TransactItems!;
-    const walletUpdate = second.find((i) => i.Update?.Key?.pk === `ACCT#${WALLET}`)!.Update!;
-    expect(walletUpdate.ExpressionAttributeValues).toMatchObject({ ':read': 4, ':next': 5, ':balance': 700 });
+    const head = second.find((i) => i.Put?.Item?.pk === `ACCT#${WALLET}`)!.Put!;
+    expect(head.Item).toMatchObject({ ...entryKey(WALLET, 5), amountFen: -200, balanceAfterFen: 700 });
+    expect(head.ConditionExpression).toBe('attribute_not_exists(pk)');
   });
 
   it('refuses with INSUFFICIENT_FUNDS when the fresh state no longer covers the debit, writing nothing more', async () => {
     onWalletRead().resolvesOnce(walletRead(300, 3)).resolves(walletRead(100, 4));
     ddb
       .on(TransactWriteCommand)
-      .rejectsOnce(cancelled('None', 'None', 'None', 'ConditionalCheckFailed'))
+      .rejectsOnce(cancelled('None', 'None', 'ConditionalCheckFailed'))
       .resolves({});
     await expect(postTransfer(store, spec, noWait)).rejects.toMatchObject({ code: 'INSUFFICIENT_FUNDS' });
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
@@ -85,7 +80,7 @@ describe('ledger transfers under DynamoDB faults', () => {
     onWalletRead().resolves(walletRead(1000, 3));
     ddb
       .on(TransactWriteCommand)
-      .rejectsOnce(cancelled('None', 'TransactionConflict', 'None', 'None'))
+      .rejectsOnce(cancelled('None', 'TransactionConflict', 'None'))
       .rejectsOnce(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }))
       .resolves({});
     const waits: number[] = [];
@@ -107,7 +102,7 @@ describe('ledger transfers under DynamoDB faults', () => {
       ddb
         .calls()
         .map((c) => c.args[0].constructor.name)
-        .filter((n) => n !== 'GetCommand'),
+        .filter((n) => n !== 'GetCommand' && n !== 'QueryCommand'),
     ).toEqual(Array(4).fill('TransactWriteCommand'));
   });
 
@@ -134,7 +129,7 @@ describe('ledger transfers under DynamoDB faults', () => {
 
   it('returns the stored answer when the transfer record already exists (a concurrent duplicate won)', async () => {
     onWalletRead().resolves(walletRead(1000, 3));
-    ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None', 'None'));
+    ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None'));
     ddb
       .on(GetCommand, { Key: transferKey('xfer-1') })
       .resolvesOnce({})
@@ -151,7 +146,7 @@ describe('ledger transfers under DynamoDB faults', () => {
 
   it('never retries a validation error: it is a defect and surfaces', async () => {
     onWalletRead().resolves(walletRead(1000, 3));
-    ddb.on(TransactWriteCommand).rejects(cancelled('ValidationError', 'None', 'None', 'None'));
+    ddb.on(TransactWriteCommand).rejects(cancelled('ValidationError', 'None', 'None'));
     await expect(postTransfer(store, spec, noWait)).rejects.toThrow(TransactionCanceledException);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });
