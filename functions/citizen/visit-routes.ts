@@ -21,6 +21,8 @@ export function visitRoutes(app: Router, deps: AppDeps) {
       tags: ['citizen'],
       security: [{ citizen: [] }],
       summary: 'The card’s facility visits and rentals, newest first, with each fee and the rules that set it',
+      description:
+        'Accepted visits only, free ones included, in the order the card recorded them (an offline batch uploaded late comes first), with the balance right after each. A page may hold fewer items than `limit` while `nextCursor` is not null.',
       request: { query: PageQuery },
       responses: {
         200: {

@@ -1,10 +1,9 @@
-import { ownerIndexPage } from '../store/index-page';
-import { cardVisitsIndex, visitKey } from '../store/keys';
+import { ENTRY_SK, entriesNewestFirst, pageOfEntries } from '../ledger/statement';
+import { decodeCursor, encodeCursor } from '../store/cursor';
 import type { Store } from '../store/store';
-import type { VisitKind, VisitResult } from './model';
+import type { VisitKind, VisitRequest, VisitResult } from './model';
 
 export const VISITS_MAX_PAGE = 100;
-const VISIT_SK = /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})#[\w-]+$/;
 
 export interface VisitListItem extends VisitResult {
   facilityId: string;
@@ -12,21 +11,46 @@ export interface VisitListItem extends VisitResult {
   at: string;
 }
 
-/** A card's accepted visits and rental starts and ends, newest first, with the rules that set each fee. */
+/** What an accepted visit's entry keeps of it; the entry itself says its time, its visit id and the balance after. */
+type StoredVisit = Pick<VisitResult, 'feeFen' | 'fareClass' | 'explanation' | 'rentalId'> & {
+  facilityId: string;
+  kind: VisitKind;
+};
+
+export function storedVisit(req: Pick<VisitRequest, 'facilityId' | 'kind'>, result: VisitResult): StoredVisit {
+  return {
+    facilityId: req.facilityId,
+    kind: req.kind,
+    feeFen: result.feeFen,
+    fareClass: result.fareClass,
+    explanation: result.explanation,
+    ...(result.rentalId ? { rentalId: result.rentalId } : {}),
+  };
+}
+
+/**
+ * A card's accepted visits and rental starts and ends, newest first (in the card's order, as its
+ * statement), with the rules that set each fee: from the entries the visits wrote on the card.
+ */
 export async function visitsOf(store: Store, cardId: string, limit: number, cursor?: string) {
-  const page = await ownerIndexPage(store, {
-    indexPk: cardVisitsIndex(cardId),
-    limit,
-    maxPage: VISITS_MAX_PAGE,
-    cursor,
-    skShape: VISIT_SK,
-    tableKeyOf: (sk) => visitKey(sk.slice(sk.lastIndexOf('#') + 1)),
-  });
-  const items: VisitListItem[] = page.items.map((i) => ({
-    ...(JSON.parse(i.result as string) as VisitResult),
-    facilityId: i.facilityId as string,
-    kind: i.kind as VisitKind,
-    at: i.at as string,
-  }));
-  return { items, nextCursor: page.nextCursor };
+  const afterSk = cursor ? decodeCursor(cursor, ENTRY_SK) : undefined;
+  const page = await pageOfEntries(
+    entriesNewestFirst(store, cardId, afterSk),
+    Math.min(limit, VISITS_MAX_PAGE),
+    (entry): VisitListItem | undefined => {
+      const visit = entry.visit as StoredVisit | undefined;
+      if (!visit) return undefined;
+      const { facilityId, kind, ...result } = visit;
+      return {
+        visitId: entry.ref as string,
+        status: 'accepted',
+        ...result,
+        balanceFen: entry.balanceAfterFen as number,
+        facilityId,
+        kind,
+        at: entry.at as string,
+      };
+    },
+  );
+  return { items: page.items, nextCursor: page.end || !page.lastSk ? null : encodeCursor(page.lastSk) };
 }

@@ -8,10 +8,11 @@ import { facilityPayable } from '../ledger/accounts';
 import type { Key } from '../ledger/command';
 import { withHold, withoutHold } from '../ledger/holds';
 import { REFUND_GUARD, refundableFen, refundGuardWrite } from '../ledger/transfers';
-import { cardVisitsIndex, transferKey, visitKey } from '../store/keys';
+import { transferKey } from '../store/keys';
 import { entryFee, rentalFee, rentalHold } from './fees';
 import type { Facility, OpenRental, VisitDeclineCode, VisitRequest, VisitResult } from './model';
 import type { FacilityCatalogs } from './store';
+import { storedVisit } from './visit-list';
 
 export interface FacilityDeps extends PresentationDeps {
   facilities: FacilityCatalogs;
@@ -64,22 +65,21 @@ export async function processVisit(deps: FacilityDeps, gate: Gate, req: VisitReq
     terminalId: gate.clientId,
     assertionSpent: gate.assertionSpent,
     card: { credential: req.credential, proof: req.proof, challenge: req.challenge, at },
+    // Kept at its transfer's key, as a tap's is: an accepted visit's record rides on its transfer, a
+    // declined or free one is an item there without postings. The card's list reads its entries.
     record: {
-      key: visitKey(req.visitId),
+      key: transferKey(visitTransferId(req.visitId)),
       idName: 'visitId',
       id: req.visitId,
       requestHash: requestHash(req),
-      attributes: (result, card) => ({
+      attributes: (_result, card) => ({
         visitId: req.visitId,
         gateId: gate.clientId,
         facilityId: req.facilityId,
-        kind: req.kind,
+        // Not `kind`: on an accepted visit's transfer record, `kind` is the movement's (facility).
+        visitKind: req.kind,
         at: req.at,
         cardId: card?.cardId ?? null,
-        // Accepted visits are listed for the card holder, newest first.
-        ...(card && result.status === 'accepted'
-          ? { gsi1pk: cardVisitsIndex(card.cardId), gsi1sk: `${req.at}#${req.visitId}` }
-          : {}),
       }),
     },
     decline: (declineCode, card) => ({
@@ -186,6 +186,7 @@ export async function processVisit(deps: FacilityDeps, gate: Gate, req: VisitReq
         walletAttributes: {
           [card.cardId]: { rentals: stillOpen, holds: withoutHold(card.holds, rental.rentalId, processedAt) },
         },
+        walletEntries: visitEntry(card.cardId, result, `${facility.name}: rental ended`),
         writes: backFen > 0 ? [refundGuardWrite(deps.store.tableName, startId, backFen, limitFen)] : [],
         result,
       };
@@ -200,6 +201,7 @@ export async function processVisit(deps: FacilityDeps, gate: Gate, req: VisitReq
     attributes: Record<string, unknown>,
   ): Accepted {
     if (card.balanceFen < feeFen) return { decline: 'INSUFFICIENT_FUNDS' };
+    const accepted: VisitResult = { ...result, balanceFen: card.balanceFen - feeFen };
     return {
       ...(feeFen > 0
         ? {
@@ -217,7 +219,14 @@ export async function processVisit(deps: FacilityDeps, gate: Gate, req: VisitReq
           }
         : {}),
       ...(Object.keys(attributes).length > 0 ? { walletAttributes: { [card.cardId]: attributes } } : {}),
-      result: { ...result, balanceFen: card.balanceFen - feeFen },
+      walletEntries: visitEntry(card.cardId, accepted, `${facility!.name}: ${req.kind}`),
+      result: accepted,
     };
+  }
+
+  /** The card's entry of an accepted visit keeps it for the card's list (visit-list.ts), 0 fen if it was free. */
+  function visitEntry(cardId: string, result: VisitResult, description: string) {
+    const header = { entryId: visitTransferId(req.visitId), at: req.at, kind: 'facility' as const, description };
+    return { [cardId]: { header: { ...header, ref: req.visitId }, attributes: { visit: storedVisit(req, result) } } };
   }
 }

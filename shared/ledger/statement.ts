@@ -33,7 +33,7 @@ export async function* entriesNewestFirst(
         // Entries' sort keys run newest first (store/keys.ts).
         ScanIndexForward: true,
         // What a page shows; the carried attributes are the next entry's business, not the statement's.
-        ProjectionExpression: 'sk, entryId, #at, amountFen, balanceAfterFen, #kind, description, #ref, journey',
+        ProjectionExpression: 'sk, entryId, #at, amountFen, balanceAfterFen, #kind, description, #ref, journey, visit',
         ExpressionAttributeNames: { '#at': 'at', '#kind': 'kind', '#ref': 'ref' },
         Limit: ENTRY_QUERY_ITEMS,
         ...(start ? { ExclusiveStartKey: start } : {}),

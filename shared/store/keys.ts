@@ -101,8 +101,6 @@ export const auditKey = (date: string, at: string, requestId: string) => ({
   sk: `${at}#${requestId}`,
 });
 
-export const visitKey = (visitId: string) => ({ pk: `VISIT#${visitId}`, sk: 'V' });
-export const cardVisitsIndex = (cardId: string) => `CARDVISITS#${cardId}`;
 export const cashTopupKey = (topupId: string) => ({ pk: `CASHTOP#${topupId}`, sk: 'C' });
 export const identityCheckKey = (checkId: string) => ({ pk: `IDCHECK#${checkId}`, sk: 'I' });
 /** An outlet's cash per business day: what it owes the city at the day's end. */

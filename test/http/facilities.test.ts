@@ -105,7 +105,24 @@ describe('entry facilities', () => {
       `/v1/admin/cards/${r.card.cardId}/identity-verification`,
       jsonRequest('POST', { reference: 'desk 3' }, adminAuth),
     );
-    expect(await go(library, r, 'f-library', 'enter')).toMatchObject({ status: 'accepted', feeFen: 0, balanceFen: 0 });
+    const entered = await go(library, r, 'f-library', 'enter');
+    expect(entered).toMatchObject({ status: 'accepted', feeFen: 0, balanceFen: 0 });
+    // The free visit is in the card's list (from its 0-fen entry), the declined one is not; the
+    // statement, which shows money, has neither.
+    const fresh = await refreshed(r);
+    const visits = await body(await app.request('/v1/me/visits', { headers: fresh.auth }));
+    expect(visits.items).toEqual([
+      expect.objectContaining({
+        visitId: entered.visitId,
+        facilityId: 'f-library',
+        kind: 'enter',
+        status: 'accepted',
+        feeFen: 0,
+        balanceFen: 0,
+      }),
+    ]);
+    const statement = await body(await app.request('/v1/me/statement', { headers: fresh.auth }));
+    expect(statement.items).toEqual([]);
   });
 });
 
