@@ -59,13 +59,13 @@ function capture(backend: Backend) {
 /**
  * Write units of one request's writes by DynamoDB's rules, from the items' sizes: 2 per started KB of
  * each item in a transaction, 1 per started KB of a single write, an update by the item as it stands
- * after it; and 1 per started KB for each item that lands in the gsi1 index.
+ * after it; and 1 per started KB for each index an item lands in (gsi1, gsi2).
  */
 async function writeUnits(raw: DynamoDBClient, w: Captured) {
   const sizeNow = async (TableName: string, Key: AttrItem) =>
     itemSizeBytes((await raw.send(new GetItemCommand({ TableName, Key }))).Item ?? {});
   const indexUnits = (item: AttrItem | undefined, bytes: number) =>
-    item?.gsi1pk ? Math.max(1, Math.ceil(bytes / 1024)) : 0;
+    [item?.gsi1pk, item?.gsi2pk].filter(Boolean).length * Math.max(1, Math.ceil(bytes / 1024));
   // Which item: its key's kind (`XFER`, `ACCT/E`, `PJTI`...), without the ids.
   const kindOf = (key: AttrItem) => `${key.pk?.S?.split('#')[0]}/${key.sk?.S?.replace(/[#\d].*$/, '')}`;
   const items: { item: string; bytes: number; units: number }[] = [];

@@ -20,6 +20,11 @@ export const MAIN_TABLE: TableDefinition = {
   logicalId: 'Main',
   partitionKey: 'pk',
   sortKey: 'sk',
-  globalIndexes: [{ indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  globalIndexes: [
+    { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    // A second list for items already in the first: a bill payment's transfer record is in
+    // settlement's index (gsi1) and in its biller's payments (gsi2).
+    { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ],
   timeToLiveAttribute: 'ttl',
 };

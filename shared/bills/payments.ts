@@ -5,7 +5,7 @@ import { answeredMeanwhile, keptAnswerAttributes, type StoredResponse } from '..
 import { billerPayable } from '../ledger/accounts';
 import { type Command, runCommand } from '../ledger/command';
 import { decodeCursor, nextCursor } from '../store/cursor';
-import { accountKey, billerPaymentsIndex, billKey, billPaymentKey } from '../store/keys';
+import { accountKey, billerPaymentsIndex, billKey, billPaymentKey, billTransferId } from '../store/keys';
 import type { Store } from '../store/store';
 import type { BillItem } from './bills';
 
@@ -37,7 +37,7 @@ export function receiptNoFor(paymentId: string, at: Date): string {
   return `R${day}${digits}`;
 }
 
-const toAnswer = (p: BillerPayment): BillPayment => ({
+const toAnswer = (p: BillPayment): BillPayment => ({
   paymentId: p.paymentId,
   billId: p.billId,
   amountFen: p.amountFen,
@@ -83,20 +83,16 @@ export function payBill(
       if (!items.wallet) throw new NotFoundError('Card');
       const paidAt = input.now.toISOString();
       const paidAfter = bill.paidFen + input.amountFen;
-      const payment: BillerPayment = {
+      const answer: BillPayment = {
         paymentId: input.paymentId,
         billId: bill.billId,
         amountFen: input.amountFen,
         status: 'completed',
         receiptNo: receiptNoFor(input.paymentId, input.now),
-        externalRef: bill.externalRef,
-        accountNo: bill.accountNo,
-        period: bill.period,
-        paidAt,
       };
       return {
         transfer: {
-          transferId: `bill:${input.paymentId}`,
+          transferId: billTransferId(input.paymentId),
           kind: 'bill',
           at: paidAt,
           description: `${bill.billerId} bill ${bill.period} (${bill.accountNo})`,
@@ -127,25 +123,19 @@ export function payBill(
             },
             onConditionFailed: 'replan',
           },
-          {
-            item: {
-              Put: {
-                TableName: store.tableName,
-                Item: {
-                  ...billPaymentKey(input.paymentId),
-                  gsi1pk: billerPaymentsIndex(bill.billerId),
-                  gsi1sk: `${paidAt}#${input.paymentId}`,
-                  ...payment,
-                  cardId: input.cardId,
-                  ...keptAnswerAttributes(input.requestHash, input.answerOf(toAnswer(payment))),
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            onConditionFailed: 'replay',
-          },
         ],
-        result: toAnswer(payment),
+        // The payment's record rides on its transfer's (one put, the anchor of both), listed for its
+        // biller by the second index: the first is settlement's.
+        // Only what the transfer does not say already (the answer is its `result`, the time its `at`).
+        transferAttributes: {
+          externalRef: bill.externalRef,
+          accountNo: bill.accountNo,
+          period: bill.period,
+          gsi2pk: billerPaymentsIndex(bill.billerId),
+          gsi2sk: `${paidAt}#${input.paymentId}`,
+          ...keptAnswerAttributes(input.requestHash, input.answerOf(answer), JSON.stringify(answer)),
+        },
+        result: answer,
       };
     },
     replay: () => answeredMeanwhile(store, billPaymentKey(input.paymentId), input.requestHash),
@@ -166,8 +156,8 @@ export async function billerPaymentsPage(
   const page = await store.doc.send(
     new QueryCommand({
       TableName: store.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: options.since && !after ? 'gsi1pk = :pk AND gsi1sk > :since' : 'gsi1pk = :pk',
+      IndexName: 'gsi2',
+      KeyConditionExpression: options.since && !after ? 'gsi2pk = :pk AND gsi2sk > :since' : 'gsi2pk = :pk',
       ExpressionAttributeValues: {
         ':pk': billerPaymentsIndex(billerId),
         ...(options.since && !after ? { ':since': new Date(options.since).toISOString() } : {}),
@@ -176,18 +166,24 @@ export async function billerPaymentsPage(
       ...(after
         ? {
             ExclusiveStartKey: {
-              gsi1pk: billerPaymentsIndex(billerId),
-              gsi1sk: after,
+              gsi2pk: billerPaymentsIndex(billerId),
+              gsi2sk: after,
               ...billPaymentKey(after.split('#')[1]!),
             },
           }
         : {}),
     }),
   );
-  const items = (page.Items ?? []).map((i) => {
-    const p = i as BillerPayment;
-    return { ...toAnswer(p), externalRef: p.externalRef, accountNo: p.accountNo, period: p.period, paidAt: p.paidAt };
-  });
+  // Each payment's transfer record: its answer (`result`), the bill's terms, the time it was paid.
+  const items = (page.Items ?? []).map(
+    (i): BillerPayment => ({
+      ...toAnswer(JSON.parse(i.result as string) as BillPayment),
+      externalRef: i.externalRef as string,
+      accountNo: i.accountNo as string,
+      period: i.period as string,
+      paidAt: i.at as string,
+    }),
+  );
   const last = page.LastEvaluatedKey;
-  return { items, nextCursor: nextCursor(last ? { sk: last.gsi1sk } : undefined) };
+  return { items, nextCursor: nextCursor(last ? { sk: last.gsi2sk } : undefined) };
 }

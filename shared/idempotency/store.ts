@@ -102,11 +102,16 @@ export async function releaseKey(store: Store, scope: string, key: string) {
  * there instead of in a claim of its own: the record, put only if new in the request's transaction,
  * carries the request's hash and its first answer. These are the attributes it adds.
  */
-export const keptAnswerAttributes = (requestHash: string, response: StoredResponse) => ({
-  requestHash,
+export function keptAnswerAttributes(
+  requestHash: string,
+  response: StoredResponse,
+  /** The JSON text the record keeps as its `result` already (a transfer's): a body equal to it is not kept twice. */
+  resultText?: string,
+) {
   // The body as JSON text: a replay answers byte for byte what the first request got.
-  answer: { status: response.status, body: JSON.stringify(response.body) },
-});
+  const body = JSON.stringify(response.body);
+  return { requestHash, answer: { status: response.status, ...(body === resultText ? {} : { body }) } };
+}
 
 export interface KeptAnswer {
   requestHash: string;
@@ -120,9 +125,10 @@ export async function keptAnswer(store: Store, key: { pk: string; sk: string }):
 }
 
 export function keptAnswerOf(item: Record<string, unknown>): KeptAnswer | undefined {
-  const answer = item.answer as { status: number; body: string } | undefined;
+  const answer = item.answer as { status: number; body?: string } | undefined;
   if (typeof item.requestHash !== 'string' || !answer) return undefined;
-  return { requestHash: item.requestHash, response: { status: answer.status, body: JSON.parse(answer.body) } };
+  const body = answer.body ?? (item.result as string);
+  return { requestHash: item.requestHash, response: { status: answer.status, body: JSON.parse(body) } };
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   fareTableKey,
   OUTLETS_CONFIG,
   SEED_MARKER,
+  STORE_FORMAT,
 } from '../store/keys';
 import type { Store } from '../store/store';
 import type { SeedData } from './schema';
@@ -20,7 +21,15 @@ import type { SeedData } from './schema';
 export async function seedStore(store: Store, seeds: SeedData, now: Date): Promise<boolean> {
   const { doc, tableName: TableName } = store;
   const marker = await doc.send(new GetCommand({ TableName, Key: SEED_MARKER, ConsistentRead: true }));
-  if (marker.Item) return false;
+  if (marker.Item) {
+    const format = await doc.send(new GetCommand({ TableName, Key: STORE_FORMAT, ConsistentRead: true }));
+    if (!format.Item) {
+      throw new Error(
+        'This store was written by an earlier OneCard (a card kept its balance on its own item, now on its newest entry) and cannot be read as it is: start from an empty one (locally: remove .data/ or set ONECARD_DATA_DIR)',
+      );
+    }
+    return false;
+  }
   const put = (Item: Record<string, unknown>) => doc.send(new PutCommand({ TableName, Item }));
 
   await put({ ...CITY_CONFIG, ...seeds.city });
@@ -34,6 +43,7 @@ export async function seedStore(store: Store, seeds: SeedData, now: Date): Promi
     await put({ ...catalogKey('biller', biller.billerId), billerId: biller.billerId, name: biller.name });
     for (const bill of biller.bills) await put(seedBillPut(biller.billerId, bill, now));
   }
+  await put({ ...STORE_FORMAT, seededAt: now.toISOString() });
   await put({ ...SEED_MARKER, seededAt: now.toISOString() });
   return true;
 }

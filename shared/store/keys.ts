@@ -1,8 +1,13 @@
 /**
  * Every key shape of the single table, in one place so no two features collide.
- * pk/sk are the table keys; gsi1pk/gsi1sk the one secondary index (lists by owner).
+ * pk/sk are the table keys; gsi1pk/gsi1sk and gsi2pk/gsi2sk the secondary indexes (lists by owner).
  */
 export const SEED_MARKER = { pk: 'META#seed', sk: 'v1' } as const;
+/**
+ * The layout a store was seeded with. v2: a card's balance lives on its newest entry, and facility
+ * visits and bill payments ride on their transfers; a v1 store's cards would read as empty.
+ */
+export const STORE_FORMAT = { pk: 'META#format', sk: 'v2' } as const;
 export const CITY_CONFIG = { pk: 'CITY', sk: 'config' } as const;
 
 export const fareTableKey = (version: number) => ({ pk: 'FARES', sk: `v${String(version).padStart(8, '0')}` });
@@ -90,7 +95,10 @@ export const tapTransferId = (tapId: string) => `tap:${tapId}`;
  */
 export const tapKey = (tapId: string) => transferKey(tapTransferId(tapId));
 
-export const billPaymentKey = (paymentId: string) => ({ pk: `BPAY#${paymentId}`, sk: 'P' });
+export const billTransferId = (paymentId: string) => `bill:${paymentId}`;
+/** A bill payment's record (and its Idempotency-Key's answer) rides on its transfer's record. */
+export const billPaymentKey = (paymentId: string) => transferKey(billTransferId(paymentId));
+/** A biller's payments, by payment time (the second index: the transfer record is in settlement's first). */
 export const billerPaymentsIndex = (billerId: string) => `BILLERPAY#${billerId}`;
 export const refundKey = (refundId: string) => ({ pk: `REFUND#${refundId}`, sk: 'R' });
 

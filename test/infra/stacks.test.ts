@@ -81,7 +81,7 @@ describe('data stack', () => {
             DeletionProtectionEnabled: true,
           }),
         ],
-        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1' })],
+        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1' }), Match.objectLike({ IndexName: 'gsi2' })],
       }),
     });
   });
