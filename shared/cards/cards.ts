@@ -6,6 +6,7 @@ import type { CityConfig } from '../city/model';
 import { changeDenyList } from '../denylist/denylist';
 import { ConflictError, NotFoundError, RefusedError } from '../errors';
 import type { FareClass } from '../fares/fare-table';
+import type { TransactItem } from '../ledger/command';
 import { openHoldsFen } from '../ledger/holds';
 import type { WalletItem } from '../ledger/model';
 import { changeWalletItem, readWallet } from '../ledger/wallet-head';
@@ -260,8 +261,8 @@ export async function setCardStatus(
   return after as CardItem;
 }
 
-/** Sets attributes on a card's own item, in order with its money; answers the card as it is after. */
-async function updateCard(store: Store, cardId: string, sets: Record<string, unknown>, now: Date): Promise<CardItem> {
+/** The write that sets attributes on a card's own item (what a card is, not what it holds). */
+export function cardItemUpdate(tableName: string, cardId: string, sets: Record<string, unknown>): TransactItem {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const parts: string[] = [];
@@ -270,20 +271,21 @@ async function updateCard(store: Store, cardId: string, sets: Record<string, unk
     values[`:s${i}`] = value;
     parts.push(`#s${i} = :s${i}`);
   });
+  return {
+    Update: {
+      TableName: tableName,
+      Key: accountKey(cardId),
+      UpdateExpression: `SET ${parts.join(', ')}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+}
+
+/** Sets attributes on a card's own item, in order with its money; answers the card as it is after. */
+async function updateCard(store: Store, cardId: string, sets: Record<string, unknown>, now: Date): Promise<CardItem> {
   const after = await changeWalletItem(store, cardId, now, 'card', (card) =>
-    card.kind !== 'wallet' || parts.length === 0
-      ? null
-      : [
-          {
-            Update: {
-              TableName: store.tableName,
-              Key: accountKey(cardId),
-              UpdateExpression: `SET ${parts.join(', ')}`,
-              ExpressionAttributeNames: names,
-              ExpressionAttributeValues: values,
-            },
-          },
-        ],
+    card.kind !== 'wallet' || Object.keys(sets).length === 0 ? null : [cardItemUpdate(store.tableName, cardId, sets)],
   );
   if (after?.kind !== 'wallet') throw new NotFoundError('Card', { cardId });
   return after as CardItem;

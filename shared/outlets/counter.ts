@@ -1,4 +1,4 @@
-import { type CardItem, type CardRules, fareClassOf, verifiedIdentityAttributes } from '../cards/cards';
+import { type CardItem, type CardRules, cardItemUpdate, fareClassOf, verifiedIdentityAttributes } from '../cards/cards';
 import { residentIdHash } from '../cards/resident-id';
 import type { ScopeOf } from '../clients/clients';
 import { type PresentationDeps, requestHash, runPresented } from '../credentials/pipeline';
@@ -158,10 +158,17 @@ export async function identityCheck(
         throw new RefusedError('ID_MISMATCH', 'This id number is not the card holder’s');
       }
       const verified: CardItem = { ...card, identityVerified: true };
+      const sets = verifiedIdentityAttributes(card, { verifiedBy: outlet.clientId, reference: req.checkId }, now);
+      const changed = Object.keys(sets).length > 0;
       return {
-        walletAttributes: {
-          [card.cardId]: verifiedIdentityAttributes(card, { verifiedBy: outlet.clientId, reference: req.checkId }, now),
-        },
+        // On the card's own item, with a mark on the card's entries: what the card is (its limit, its
+        // class) changes in order with its money, and its entries do not carry it from then on.
+        ...(changed
+          ? {
+              walletAttributes: { [card.cardId]: {} },
+              writes: [{ item: cardItemUpdate(deps.store.tableName, card.cardId, sets), onConditionFailed: 'replan' }],
+            }
+          : {}),
         result: {
           checkId: req.checkId,
           cardId: card.cardId,
