@@ -47,6 +47,12 @@ export interface CommandPlan<R> {
    */
   transferAttributes?: Item;
   /**
+   * The transfer's record takes the place of the request's own record at its key (a top-up's, made
+   * when the citizen asked for it): put under this condition on that record instead of only where
+   * nothing is; its failure means the record moved on (plan again), not that the transfer was made.
+   */
+  transferReplacing?: { condition: string; names: Record<string, string>; values: Record<string, unknown> };
+  /**
    * A record kept on a wallet's statement entry of this command (a tap's journey). A wallet named here
    * gets its entry even when no money moves for it (0 fen, which statements leave out): the entry is
    * then the card's own record of the command, in the card's order: its new head (wallet-head.ts).

@@ -85,7 +85,8 @@ function addTransfer(
   assertBalanced(spec);
   const postings = netPostings(spec.postings);
   const bucketed = bucketedMovement(spec, postings, recordedAt);
-  add(built, transferPut(tableName, plan, spec, postings, bucketed, recordedAt), { kind: 'replay' });
+  const anchor: Meaning = plan.transferReplacing ? { kind: 'replan' } : { kind: 'replay' };
+  add(built, transferPut(tableName, plan, spec, postings, bucketed, recordedAt), anchor);
   for (const posting of postings) {
     if (bucketed && posting.accountId === bucketed.accountId) {
       add(built, { Update: bucketUpdate(tableName, spec, posting, bucketed) }, { kind: 'replan' });
@@ -144,11 +145,19 @@ function transferPut(
   for (const [attr, value] of Object.entries(plan.transferAttributes ?? {})) {
     invariant(!(attr in ledgerItem) || ledgerItem[attr] === value, `${attr} on a transfer record is the ledger's own`);
   }
+  const replacing = plan.transferReplacing;
   return {
     Put: {
       TableName: tableName,
       Item: { ...plan.transferAttributes, ...ledgerItem },
-      ConditionExpression: 'attribute_not_exists(pk)',
+      ...(replacing
+        ? {
+            // Never over a transfer: the record it replaces has no postings yet.
+            ConditionExpression: `attribute_not_exists(postings) AND (${replacing.condition})`,
+            ExpressionAttributeNames: replacing.names,
+            ExpressionAttributeValues: replacing.values,
+          }
+        : { ConditionExpression: 'attribute_not_exists(pk)' }),
     },
   };
 }

@@ -66,7 +66,12 @@ export const payeeMovementsIndex = (accountId: string, shard: number, minute: nu
   `SETLMOV#${accountId}#${shard}#${minute}`;
 export const transferKey = (transferId: string) => ({ pk: `XFER#${transferId}`, sk: 'X' });
 
-export const topupKey = (topupId: string) => ({ pk: `TOPUP#${topupId}`, sk: 'T' });
+export const topupTransferId = (topupId: string) => `topup:${topupId}`;
+/**
+ * A top-up's record, from the citizen's request on (pending, with the Idempotency-Key's answer), is at
+ * its transfer's key: the provider's success puts the transfer there in its place, one item, not two.
+ */
+export const topupKey = (topupId: string) => transferKey(topupTransferId(topupId));
 export const idempotencyKey = (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: 'I' });
 
 export const otpKey = (phone: string) => ({ pk: `OTP#${phone}`, sk: 'O' });

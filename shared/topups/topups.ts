@@ -6,7 +6,7 @@ import { answeredMeanwhile, keptAnswerAttributes, type StoredResponse } from '..
 import { SYSTEM } from '../ledger/accounts';
 import { type Command, runCommand } from '../ledger/command';
 import { openHoldsFen } from '../ledger/holds';
-import { accountKey, topupKey } from '../store/keys';
+import { accountKey, topupKey, topupTransferId } from '../store/keys';
 import type { Store } from '../store/store';
 
 /** expired: no word from the provider within a day; the pending amount was released, a late success still credits. */
@@ -165,22 +165,35 @@ export async function settleTopup(
       // An expired top-up released its pending amount already.
       const released = topup.status === 'pending' ? topup.amountFen : 0;
       const pendingAfter = Math.max(0, (wallet.pendingTopupFen ?? 0) - released);
+      const statusWas = {
+        condition: '#status = :seen',
+        names: { '#status': 'status' },
+        values: { ':seen': topup.status },
+      };
+      if (status === 'succeeded') {
+        // The transfer takes the top-up record's place at its key, carrying the record on (without its
+        // pending index entry).
+        const { pk: _pk, sk: _sk, gsi1pk: _pending, gsi1sk: _since, ...record } = items.topup!;
+        return {
+          transfer: {
+            transferId: topupTransferId(topup.topupId),
+            kind: 'topup' as const,
+            at: now.toISOString(),
+            description: 'Top-up',
+            ref: topup.topupId,
+            postings: [
+              { accountId: SYSTEM.topupClearing, amountFen: -topup.amountFen },
+              { accountId: topup.cardId, amountFen: topup.amountFen },
+            ],
+          },
+          transferAttributes: { ...record, status, settledAt: settled.settledAt, providerRef: outcome.providerRef },
+          transferReplacing: statusWas,
+          walletAttributes: { [topup.cardId]: { pendingTopupFen: pendingAfter } },
+          result: settled,
+        };
+      }
+      // No money: the record's own update says how it ended.
       return {
-        ...(status === 'succeeded'
-          ? {
-              transfer: {
-                transferId: `topup:${topup.topupId}`,
-                kind: 'topup' as const,
-                at: now.toISOString(),
-                description: 'Top-up',
-                ref: topup.topupId,
-                postings: [
-                  { accountId: SYSTEM.topupClearing, amountFen: -topup.amountFen },
-                  { accountId: topup.cardId, amountFen: topup.amountFen },
-                ],
-              },
-            }
-          : {}),
         walletAttributes: { [topup.cardId]: { pendingTopupFen: pendingAfter } },
         writes: [
           {
@@ -189,13 +202,13 @@ export async function settleTopup(
                 TableName: store.tableName,
                 Key: topupKey(topup.topupId),
                 UpdateExpression: 'SET #status = :status, settledAt = :at, providerRef = :ref REMOVE gsi1pk, gsi1sk',
-                ConditionExpression: '#status = :seen',
-                ExpressionAttributeNames: { '#status': 'status' },
+                ConditionExpression: statusWas.condition,
+                ExpressionAttributeNames: statusWas.names,
                 ExpressionAttributeValues: {
+                  ...statusWas.values,
                   ':status': status,
                   ':at': settled.settledAt,
                   ':ref': outcome.providerRef,
-                  ':seen': topup.status,
                 },
               },
             },
