@@ -165,63 +165,81 @@ export async function settleTopup(
       // An expired top-up released its pending amount already.
       const released = topup.status === 'pending' ? topup.amountFen : 0;
       const pendingAfter = Math.max(0, (wallet.pendingTopupFen ?? 0) - released);
-      const statusWas = {
-        condition: '#status = :seen',
-        names: { '#status': 'status' },
-        values: { ':seen': topup.status },
-      };
-      if (status === 'succeeded') {
-        // The transfer takes the top-up record's place at its key, carrying the record on (without its
-        // pending index entry).
-        const { pk: _pk, sk: _sk, gsi1pk: _pending, gsi1sk: _since, ...record } = items.topup!;
-        return {
-          transfer: {
-            transferId: topupTransferId(topup.topupId),
-            kind: 'topup' as const,
-            at: now.toISOString(),
-            description: 'Top-up',
-            ref: topup.topupId,
-            postings: [
-              { accountId: SYSTEM.topupClearing, amountFen: -topup.amountFen },
-              { accountId: topup.cardId, amountFen: topup.amountFen },
-            ],
-          },
-          transferAttributes: { ...record, status, settledAt: settled.settledAt, providerRef: outcome.providerRef },
-          transferReplacing: statusWas,
-          walletAttributes: { [topup.cardId]: { pendingTopupFen: pendingAfter } },
-          result: settled,
-        };
-      }
-      // No money: the record's own update says how it ended.
-      return {
-        walletAttributes: { [topup.cardId]: { pendingTopupFen: pendingAfter } },
-        writes: [
-          {
-            item: {
-              Update: {
-                TableName: store.tableName,
-                Key: topupKey(topup.topupId),
-                UpdateExpression: 'SET #status = :status, settledAt = :at, providerRef = :ref REMOVE gsi1pk, gsi1sk',
-                ConditionExpression: statusWas.condition,
-                ExpressionAttributeNames: statusWas.names,
-                ExpressionAttributeValues: {
-                  ...statusWas.values,
-                  ':status': status,
-                  ':at': settled.settledAt,
-                  ':ref': outcome.providerRef,
-                },
-              },
-            },
-            onConditionFailed: 'replan',
-          },
-        ],
-        result: settled,
-      };
+      const pending = { [topup.cardId]: { pendingTopupFen: pendingAfter } };
+      return status === 'succeeded'
+        ? {
+            ...creditInRecordsPlace(items.topup!, settled, topup.status, now),
+            walletAttributes: pending,
+            result: settled,
+          }
+        : { ...endedWithoutMoney(store.tableName, settled, topup.status), walletAttributes: pending, result: settled };
     },
     // The top-up's own status is the record of the outcome: replanning finds it settled.
     replay: async () => undefined,
   };
   return runCommand(store, command);
+}
+
+/** The top-up's record is settled only from the status it was read in: a second word finds it moved on. */
+const statusWas = (seen: TopupStatus) => ({
+  condition: '#status = :seen',
+  names: { '#status': 'status' },
+  values: { ':seen': seen },
+});
+
+/**
+ * Success: the transfer from top-up clearing to the card takes the top-up record's place at its key,
+ * carrying the record on (without its pending index entry): one item where there were two.
+ */
+function creditInRecordsPlace(stored: Record<string, unknown>, settled: Topup, seen: TopupStatus, now: Date) {
+  const { pk: _pk, sk: _sk, gsi1pk: _pending, gsi1sk: _since, ...record } = stored;
+  return {
+    transfer: {
+      transferId: topupTransferId(settled.topupId),
+      kind: 'topup' as const,
+      at: now.toISOString(),
+      description: 'Top-up',
+      ref: settled.topupId,
+      postings: [
+        { accountId: SYSTEM.topupClearing, amountFen: -settled.amountFen },
+        { accountId: settled.cardId, amountFen: settled.amountFen },
+      ],
+    },
+    transferAttributes: {
+      ...record,
+      status: settled.status,
+      settledAt: settled.settledAt,
+      providerRef: settled.providerRef,
+    },
+    transferReplacing: statusWas(seen),
+  };
+}
+
+/** Failure, or a credit past the card's limit (refunded): no money, the record's own update says how it ended. */
+function endedWithoutMoney(tableName: string, settled: Topup, seen: TopupStatus) {
+  const was = statusWas(seen);
+  return {
+    writes: [
+      {
+        item: {
+          Update: {
+            TableName: tableName,
+            Key: topupKey(settled.topupId),
+            UpdateExpression: 'SET #status = :status, settledAt = :at, providerRef = :ref REMOVE gsi1pk, gsi1sk',
+            ConditionExpression: was.condition,
+            ExpressionAttributeNames: was.names,
+            ExpressionAttributeValues: {
+              ...was.values,
+              ':status': settled.status,
+              ':at': settled.settledAt,
+              ':ref': settled.providerRef,
+            },
+          },
+        },
+        onConditionFailed: 'replan' as const,
+      },
+    ],
+  };
 }
 
 /** Top-ups expired per run at most; the job runs hourly and the rest wait for the next run. */
