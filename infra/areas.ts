@@ -133,8 +133,8 @@ export const AREAS: AreaDefinition[] = [
     name: 'webhooks',
     entry: 'functions/webhooks/handler.ts',
     routes: ['POST /v1/webhooks/{proxy+}'],
-    // Top-ups, the cards they credit (and their entries), the transfers, and the city's card rules.
-    table: { access: 'read-write', leadingKeys: ['TOPUP#*', 'ACCT#*', 'XFER#*', 'CITY'] },
+    // Top-ups (at their transfers' keys), the cards they credit (and their entries), and the city's card rules.
+    table: { access: 'read-write', leadingKeys: ['ACCT#*', 'XFER#*', 'CITY'] },
     keys: 'none',
     secrets: ['topupWebhook'],
     memoryMb: 512,
@@ -164,14 +164,6 @@ export const JOBS: JobDefinition[] = [
     schedule: { rate: 'rate(1 day)' },
     table: { access: 'read-write', leadingKeys: ['KEYS'] },
     keys: 'public-key',
-  },
-  {
-    name: 'expire-topups',
-    entry: 'functions/jobs/expire-topups.ts',
-    schedule: { rate: 'rate(1 hour)' },
-    // It queries the pending top-ups' index, which leading keys cannot express: the table's items.
-    table: { access: 'read-write' },
-    keys: 'none',
   },
   {
     // Five minutes after the business day ends at 04:00 in Shanghai: it settles that day.

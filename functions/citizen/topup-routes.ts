@@ -78,7 +78,7 @@ export function topupRoutes(app: Router, deps: AppDeps) {
     }),
     async (c) => {
       const card = await requireCard(deps.store, c.get('citizen').citizenId);
-      const topup = await getTopup(deps.store, c.req.valid('param').topupId);
+      const topup = await getTopup(deps.store, c.req.valid('param').topupId, deps.clock());
       if (!topup || topup.cardId !== card.cardId) throw new NotFoundError('Top-up');
       return c.json(toAnswer(topup), 200);
     },

@@ -7,7 +7,7 @@ import { changeDenyList } from '../denylist/denylist';
 import { ConflictError, NotFoundError, RefusedError } from '../errors';
 import type { FareClass } from '../fares/fare-table';
 import type { TransactItem } from '../ledger/command';
-import { openHoldsFen } from '../ledger/holds';
+import { type Holds, openHoldsFen } from '../ledger/holds';
 import type { WalletItem } from '../ledger/model';
 import { changeWalletItem, readWallet } from '../ledger/wallet-head';
 import { newWalletPut } from '../ledger/wallets';
@@ -50,7 +50,8 @@ export type CardItem = WalletItem & {
   /** The keyed hash of the holder's resident id number (never the number itself). */
   residentIdHash?: string;
   negativeLimitFen: number;
-  pendingTopupFen?: number;
+  /** Top-ups asked for and not yet answered: amounts that lapse after a day, as holds do. */
+  pendingTopups?: Holds;
   frozenBy?: 'citizen' | 'operator';
   /** Devices revoked for good; mirrored from the device items so a tap reads only the card. */
   revokedDevices?: Set<string>;
@@ -131,7 +132,6 @@ export async function openCard(
     concession: null,
     negativeLimitFen: city.card.negativeLimitFen,
     maxBalanceFen: city.card.maxBalanceFen,
-    pendingTopupFen: 0,
     openedAt: now.toISOString(),
   });
   try {

@@ -80,7 +80,7 @@ export async function cashTopup(deps: OutletDeps, outlet: Outlet, req: CashTopup
         });
       }
       const heldFen = openHoldsFen(card.holds, now);
-      const pendingFen = (card.pendingTopupFen as number | undefined) ?? 0;
+      const pendingFen = openHoldsFen(card.pendingTopups, now);
       if (card.balanceFen + heldFen + pendingFen + req.amountFen > maxBalanceFen) {
         throw new RefusedError('BALANCE_LIMIT', `A card holds at most ${maxBalanceFen} fen, open holds included`, {
           balanceFen: card.balanceFen,

@@ -1,21 +1,23 @@
 import { createHash } from 'node:crypto';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { CardItem } from '../cards/cards';
 import { NotFoundError, RefusedError } from '../errors';
 import { answeredMeanwhile, keptAnswerAttributes, type StoredResponse } from '../idempotency/store';
 import { SYSTEM } from '../ledger/accounts';
 import { type Command, runCommand } from '../ledger/command';
-import { openHoldsFen } from '../ledger/holds';
+import { openHoldsFen, withHold, withoutHold } from '../ledger/holds';
 import { accountKey, topupKey, topupTransferId } from '../store/keys';
 import type { Store } from '../store/store';
 
-/** expired: no word from the provider within a day; the pending amount was released, a late success still credits. */
+/** expired: no word from the provider within a day; the pending amount stopped counting, a late success still credits. */
 export const TOPUP_STATUSES = ['pending', 'expired', 'succeeded', 'failed', 'refunded'] as const;
 export type TopupStatus = (typeof TOPUP_STATUSES)[number];
 
-/** Pending top-ups are listed in a sparse index entry that settlement removes, so the expiry job reads only them. */
-const PENDING_INDEX = 'TOPUPS#pending';
-/** How long a top-up waits for the provider before its pending amount stops counting against the limit. */
+/**
+ * How long a top-up waits for the provider before its pending amount stops counting against the
+ * limit. The card keeps its pending top-ups as amounts that lapse (the book holds use, `pendingTopups`),
+ * and a top-up still pending in its record after that long reads as `expired`: no job has to find it.
+ */
 export const TOPUP_PENDING_MS = 24 * 3600_000;
 
 export interface Topup {
@@ -28,11 +30,15 @@ export interface Topup {
   providerRef?: string;
 }
 
-const toTopup = (item: Record<string, unknown>): Topup => ({
+/** The top-up as stored, and as it stands at `now`: a pending one past its day is expired. */
+const toTopup = (item: Record<string, unknown>, now?: Date): Topup => ({
   topupId: item.topupId as string,
   cardId: item.cardId as string,
   amountFen: item.amountFen as number,
-  status: item.status as TopupStatus,
+  status:
+    now && item.status === 'pending' && Date.parse(item.createdAt as string) + TOPUP_PENDING_MS <= now.getTime()
+      ? 'expired'
+      : (item.status as TopupStatus),
   createdAt: item.createdAt as string,
   ...(item.settledAt ? { settledAt: item.settledAt as string } : {}),
   ...(item.providerRef ? { providerRef: item.providerRef as string } : {}),
@@ -43,12 +49,12 @@ export function topupIdFor(citizenId: string, idempotencyKey: string): string {
   return `top_${createHash('sha256').update(`${citizenId}\u0000${idempotencyKey}`).digest('base64url').slice(0, 24)}`;
 }
 
-export async function getTopup(store: Store, topupId: string): Promise<Topup | undefined> {
+export async function getTopup(store: Store, topupId: string, now: Date): Promise<Topup | undefined> {
   const { Item } = await store.doc.send(
     new GetCommand({ TableName: store.tableName, Key: topupKey(topupId), ConsistentRead: true }),
   );
   // A refused request keeps its answer at its top-up's key (keepRefusal): no top-up was opened.
-  return Item && !Item.refused ? toTopup(Item) : undefined;
+  return Item && !Item.refused ? toTopup(Item, now) : undefined;
 }
 
 /**
@@ -74,7 +80,7 @@ export function createTopup(
     plan: (items) => {
       const wallet = items.wallet as CardItem | undefined;
       if (!wallet) throw new NotFoundError('Card');
-      const pending = wallet.pendingTopupFen ?? 0;
+      const pending = openHoldsFen(wallet.pendingTopups, input.now);
       const heldFen = openHoldsFen(wallet.holds, input.now);
       if (wallet.balanceFen + pending + heldFen + input.amountFen > input.maxBalanceFen) {
         throw new RefusedError(
@@ -96,7 +102,16 @@ export function createTopup(
         createdAt: input.now.toISOString(),
       };
       return {
-        walletAttributes: { [input.cardId]: { pendingTopupFen: pending + input.amountFen } },
+        walletAttributes: {
+          [input.cardId]: {
+            pendingTopups: withHold(
+              wallet.pendingTopups,
+              input.topupId,
+              { amountFen: input.amountFen, until: new Date(input.now.getTime() + TOPUP_PENDING_MS).toISOString() },
+              input.now,
+            ),
+          },
+        },
         writes: [
           {
             item: {
@@ -106,8 +121,6 @@ export function createTopup(
                   ...topupKey(input.topupId),
                   ...topup,
                   ...keptAnswerAttributes(input.requestHash, input.answerOf(topup)),
-                  gsi1pk: PENDING_INDEX,
-                  gsi1sk: `${topup.createdAt}#${topup.topupId}`,
                 },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
@@ -142,7 +155,7 @@ export async function settleTopup(
   maxBalanceFen: number,
   now: Date,
 ): Promise<Topup> {
-  const known = await getTopup(store, outcome.topupId);
+  const known = await getTopup(store, outcome.topupId, now);
   if (!known) throw new NotFoundError('Top-up', { topupId: outcome.topupId });
   if (known.amountFen !== outcome.amountFen) {
     throw new RefusedError('AMOUNT_MISMATCH', 'The amount differs from the pending top-up', {
@@ -153,19 +166,18 @@ export async function settleTopup(
   const command: Command<Topup> = {
     reads: { topup: topupKey(outcome.topupId), wallet: accountKey(known.cardId) },
     plan: (items) => {
+      // As stored: a pending one past its day (expired to its reader) still takes the provider's late word.
       const topup = toTopup(items.topup!);
-      // A settled top-up is not settled again; an expired one still takes the provider's late word.
-      if (topup.status !== 'pending' && topup.status !== 'expired') return { result: topup };
+      // A settled top-up is not settled again.
+      if (topup.status !== 'pending') return { result: toTopup(items.topup!, now) };
       const wallet = items.wallet as CardItem;
       const overLimit =
         outcome.status === 'succeeded' &&
         wallet.balanceFen + openHoldsFen(wallet.holds, now) + topup.amountFen > maxBalanceFen;
       const status: TopupStatus = outcome.status === 'failed' ? 'failed' : overLimit ? 'refunded' : 'succeeded';
       const settled: Topup = { ...topup, status, settledAt: now.toISOString(), providerRef: outcome.providerRef };
-      // An expired top-up released its pending amount already.
-      const released = topup.status === 'pending' ? topup.amountFen : 0;
-      const pendingAfter = Math.max(0, (wallet.pendingTopupFen ?? 0) - released);
-      const pending = { [topup.cardId]: { pendingTopupFen: pendingAfter } };
+      // Its pending amount stops counting (a day-old one stopped by itself).
+      const pending = { [topup.cardId]: { pendingTopups: withoutHold(wallet.pendingTopups, topup.topupId, now) } };
       return status === 'succeeded'
         ? {
             ...creditInRecordsPlace(items.topup!, settled, topup.status, now),
@@ -189,10 +201,10 @@ const statusWas = (seen: TopupStatus) => ({
 
 /**
  * Success: the transfer from top-up clearing to the card takes the top-up record's place at its key,
- * carrying the record on (without its pending index entry): one item where there were two.
+ * carrying the record on: one item where there were two.
  */
 function creditInRecordsPlace(stored: Record<string, unknown>, settled: Topup, seen: TopupStatus, now: Date) {
-  const { pk: _pk, sk: _sk, gsi1pk: _pending, gsi1sk: _since, ...record } = stored;
+  const { pk: _pk, sk: _sk, ...record } = stored;
   return {
     transfer: {
       transferId: topupTransferId(settled.topupId),
@@ -225,7 +237,7 @@ function endedWithoutMoney(tableName: string, settled: Topup, seen: TopupStatus)
           Update: {
             TableName: tableName,
             Key: topupKey(settled.topupId),
-            UpdateExpression: 'SET #status = :status, settledAt = :at, providerRef = :ref REMOVE gsi1pk, gsi1sk',
+            UpdateExpression: 'SET #status = :status, settledAt = :at, providerRef = :ref',
             ConditionExpression: was.condition,
             ExpressionAttributeNames: was.names,
             ExpressionAttributeValues: {
@@ -240,63 +252,4 @@ function endedWithoutMoney(tableName: string, settled: Topup, seen: TopupStatus)
       },
     ],
   };
-}
-
-/** Top-ups expired per run at most; the job runs hourly and the rest wait for the next run. */
-export const EXPIRE_BATCH = 200;
-
-/**
- * Expires pending top-ups the provider never answered within a day: each releases its pending
- * amount from the card (in the card's order: its next entry) and leaves the pending index. Answers how many.
- */
-export async function expireStaleTopups(store: Store, now: Date, olderThanMs = TOPUP_PENDING_MS): Promise<number> {
-  const cutoff = new Date(now.getTime() - olderThanMs).toISOString();
-  const page = await store.doc.send(
-    new QueryCommand({
-      TableName: store.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :cutoff',
-      ExpressionAttributeValues: { ':pk': PENDING_INDEX, ':cutoff': cutoff },
-      Limit: EXPIRE_BATCH,
-    }),
-  );
-  let expired = 0;
-  for (const entry of page.Items ?? []) {
-    const done = await runCommand(store, {
-      reads: { topup: topupKey(entry.topupId as string), wallet: accountKey(entry.cardId as string) },
-      plan: (items) => {
-        const topup = toTopup(items.topup!);
-        if (topup.status !== 'pending') return { result: false };
-        const wallet = items.wallet as CardItem;
-        return {
-          walletAttributes: {
-            [topup.cardId]: { pendingTopupFen: Math.max(0, (wallet.pendingTopupFen ?? 0) - topup.amountFen) },
-          },
-          writes: [
-            {
-              item: {
-                Update: {
-                  TableName: store.tableName,
-                  Key: topupKey(topup.topupId),
-                  UpdateExpression: 'SET #status = :expired, expiredAt = :now REMOVE gsi1pk, gsi1sk',
-                  ConditionExpression: '#status = :pending',
-                  ExpressionAttributeNames: { '#status': 'status' },
-                  ExpressionAttributeValues: {
-                    ':expired': 'expired',
-                    ':pending': 'pending',
-                    ':now': now.toISOString(),
-                  },
-                },
-              },
-              onConditionFailed: 'replan',
-            },
-          ],
-          result: true,
-        };
-      },
-      replay: async () => undefined,
-    });
-    if (done) expired++;
-  }
-  return expired;
 }

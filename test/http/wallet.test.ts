@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { type Holds, openHoldsFen } from '../../shared/ledger/holds';
 import { readWallet } from '../../shared/ledger/wallet-head';
 import { testClock, useTestBackend } from '../support/backend';
 import { adminAuth, citizenWithCard, deliverWebhook, jsonRequest, login, residentId } from '../support/citizen';
@@ -216,7 +217,7 @@ describe('top-ups', () => {
     for (const a of answers.filter((a) => a.status === 201)) expect(await a.text()).toBe(bodies[0]);
     // The card counts the pending amount once.
     const { store } = backend().deps;
-    expect((await readWallet(store, card.cardId))?.pendingTopupFen).toBe(700);
+    expect(openHoldsFen((await readWallet(store, card.cardId))?.pendingTopups as Holds, clock())).toBe(700);
   });
 
   it('credits nothing for a failed top-up, and refuses a different amount or a bad signature', async () => {
