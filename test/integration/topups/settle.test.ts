@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../../shared/ledger/accounts';
+import { type Holds, openHoldsFen } from '../../../shared/ledger/holds';
 import { reconcile } from '../../../shared/ledger/reconcile';
 import { postTransfer } from '../../../shared/ledger/transfers';
+import { readWallet } from '../../../shared/ledger/wallet-head';
 import { createTopup, getTopup, settleTopup, type Topup } from '../../../shared/topups/topups';
 import { freshStore, walletWith } from '../../support/table';
 
@@ -56,6 +58,32 @@ describe('settling a top-up', () => {
     const report = await reconcile(store, now);
     expect(report.balanced).toBe(true);
     expect(report.mismatches).toEqual([]);
+  });
+});
+
+describe('the provider’s word arriving several times at once', () => {
+  it('credits once: the transfer takes the pending record’s place only while it is pending', async () => {
+    // Prepare
+    const wallet = await walletWith(store, 0);
+    const now = new Date();
+    await createTopup(store, {
+      ...asked,
+      topupId: 'top-race',
+      cardId: wallet,
+      amountFen: 700,
+      maxBalanceFen: MAX,
+      now,
+    });
+    const word = { topupId: 'top-race', status: 'succeeded' as const, amountFen: 700, providerRef: 'p-1' };
+    // Act
+    const answers = await Promise.all(Array.from({ length: 8 }, () => settleTopup(store, word, MAX, now)));
+    // Assess
+    expect(new Set(answers.map((a) => a.status))).toEqual(new Set(['succeeded']));
+    expect((await readWallet(store, wallet))?.balanceFen).toBe(700);
+    expect(openHoldsFen((await readWallet(store, wallet))?.pendingTopups as Holds, now)).toBe(0);
+    const report = await reconcile(store, now);
+    expect(report.mismatches).toEqual([]);
+    expect(report.sumFen).toBe(0);
   });
 });
 
