@@ -81,3 +81,29 @@ describe('a wallet’s head entry', () => {
     expect(() => build({ walletAttributes: { [CARD]: { carried: {} } }, result: {} })).toThrow(/ledger's own/);
   });
 });
+
+describe('a transfer that takes a request record’s place', () => {
+  it('is put only over a record without postings in the state it was read, and a failure replans', () => {
+    const built = build({
+      transfer: fare,
+      transferAttributes: { status: 'succeeded' },
+      transferReplacing: {
+        condition: '#status = :seen',
+        names: { '#status': 'status' },
+        values: { ':seen': 'pending' },
+      },
+      result: {},
+    });
+    const i = built.items.findIndex((item) => item.Put?.Item?.pk === transferKey('tap:t1').pk);
+    expect(built.items[i]!.Put).toMatchObject({
+      ConditionExpression: 'attribute_not_exists(postings) AND (#status = :seen)',
+      ExpressionAttributeValues: { ':seen': 'pending' },
+    });
+    expect(built.meanings[i]).toEqual({ kind: 'replan' });
+    // Without it, the transfer is put only where nothing is, and a failure means it was made before.
+    const plain = build({ transfer: fare, result: {} });
+    const j = plain.items.findIndex((item) => item.Put?.Item?.pk === transferKey('tap:t1').pk);
+    expect(plain.items[j]!.Put?.ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(plain.meanings[j]).toEqual({ kind: 'replay' });
+  });
+});
