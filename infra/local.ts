@@ -35,6 +35,10 @@ const backend = await startLocalBackend({
   adminToken,
   topupWebhookSecret,
   logger: log,
+}).catch((err: Error) => {
+  // A store that cannot be read (an earlier layout), a seed file that is wrong: say what, not a trace.
+  console.error(`onecard could not start: ${err.message}`);
+  process.exit(1);
 });
 
 const server = serve({ fetch: backend.app.fetch, port, hostname }, (info) => {
