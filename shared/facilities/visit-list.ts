@@ -1,5 +1,4 @@
-import { ENTRY_SK, entriesNewestFirst, pageOfEntries } from '../ledger/statement';
-import { decodeCursor, encodeCursor } from '../store/cursor';
+import { entryListPage } from '../ledger/statement';
 import type { Store } from '../store/store';
 import type { VisitKind, VisitRequest, VisitResult } from './model';
 
@@ -32,11 +31,11 @@ export function storedVisit(req: Pick<VisitRequest, 'facilityId' | 'kind'>, resu
  * A card's accepted visits and rental starts and ends, newest first (in the card's order, as its
  * statement), with the rules that set each fee: from the entries the visits wrote on the card.
  */
-export async function visitsOf(store: Store, cardId: string, limit: number, cursor?: string) {
-  const afterSk = cursor ? decodeCursor(cursor, ENTRY_SK) : undefined;
-  const page = await pageOfEntries(
-    entriesNewestFirst(store, cardId, afterSk),
-    Math.min(limit, VISITS_MAX_PAGE),
+export function visitsOf(store: Store, cardId: string, limit: number, cursor?: string) {
+  return entryListPage(
+    store,
+    cardId,
+    { limit, maxPage: VISITS_MAX_PAGE, cursor },
     (entry): VisitListItem | undefined => {
       const visit = entry.visit as StoredVisit | undefined;
       if (!visit) return undefined;
@@ -52,5 +51,4 @@ export async function visitsOf(store: Store, cardId: string, limit: number, curs
       };
     },
   );
-  return { items: page.items, nextCursor: page.end || !page.lastSk ? null : encodeCursor(page.lastSk) };
 }

@@ -169,12 +169,17 @@ export async function runCommand<R>(store: Store, command: Command<R>, options: 
 async function readItems(store: Store, reads: Record<string, Key>): Promise<Record<string, Item | undefined>> {
   const names = Object.keys(reads);
   invariant(names.length <= 100, 'a command reads at most 100 items');
-  const walletNames = names.filter((n) => walletIdOf(reads[n]!) !== undefined);
-  const itemNames = names.filter((n) => walletIdOf(reads[n]!) === undefined);
+  const wallets: [name: string, accountId: string][] = [];
+  const itemNames: string[] = [];
+  for (const name of names) {
+    const accountId = walletIdOf(reads[name]!);
+    if (accountId === undefined) itemNames.push(name);
+    else wallets.push([name, accountId]);
+  }
   const out: Record<string, Item | undefined> = {};
   await Promise.all([
-    ...walletNames.map(async (name) => {
-      out[name] = await readWallet(store, walletIdOf(reads[name]!)!);
+    ...wallets.map(async ([name, accountId]) => {
+      out[name] = await readWallet(store, accountId);
     }),
     readPlainItems(store, reads, itemNames, out),
   ]);

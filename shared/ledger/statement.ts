@@ -69,31 +69,45 @@ export async function pageOfEntries<T>(
 }
 
 /**
+ * One page of a list read from a wallet's entries (its statement, its visits): `take` turns an entry
+ * into an item or skips it; the cursor is the last entry read.
+ */
+export async function entryListPage<T>(
+  store: Store,
+  accountId: string,
+  page: { limit: number; maxPage: number; cursor?: string },
+  take: (item: EntryItem) => T | undefined,
+): Promise<{ items: T[]; nextCursor: string | null }> {
+  const afterSk = page.cursor ? decodeCursor(page.cursor, ENTRY_SK) : undefined;
+  const read = await pageOfEntries(
+    entriesNewestFirst(store, accountId, afterSk),
+    Math.min(page.limit, page.maxPage),
+    take,
+  );
+  return { items: read.items, nextCursor: read.end || !read.lastSk ? null : encodeCursor(read.lastSk) };
+}
+
+/**
  * The wallet's money entries, newest first, with the balance after each. A tap that moved no money
  * (a free transfer) keeps its journey on a 0-fen entry: that is the journey list's, not the statement's.
  */
-export async function statementPage(
+export function statementPage(
   store: Store,
   accountId: string,
   limit: number,
   cursor?: string,
 ): Promise<{ items: StatementEntry[]; nextCursor: string | null }> {
-  const afterSk = cursor ? decodeCursor(cursor, ENTRY_SK) : undefined;
-  const page = await pageOfEntries(
-    entriesNewestFirst(store, accountId, afterSk),
-    Math.min(limit, STATEMENT_MAX_PAGE),
-    (e): StatementEntry | undefined =>
-      e.amountFen === 0
-        ? undefined
-        : {
-            entryId: e.entryId as string,
-            at: e.at as string,
-            amountFen: e.amountFen as number,
-            balanceAfterFen: e.balanceAfterFen as number,
-            kind: e.kind as StatementEntry['kind'],
-            description: e.description as string,
-            ref: e.ref as string,
-          },
+  return entryListPage(store, accountId, { limit, maxPage: STATEMENT_MAX_PAGE, cursor }, (e) =>
+    e.amountFen === 0
+      ? undefined
+      : {
+          entryId: e.entryId as string,
+          at: e.at as string,
+          amountFen: e.amountFen as number,
+          balanceAfterFen: e.balanceAfterFen as number,
+          kind: e.kind as StatementEntry['kind'],
+          description: e.description as string,
+          ref: e.ref as string,
+        },
   );
-  return { items: page.items, nextCursor: page.end || !page.lastSk ? null : encodeCursor(page.lastSk) };
 }

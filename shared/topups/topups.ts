@@ -166,10 +166,10 @@ export async function settleTopup(
   const command: Command<Topup> = {
     reads: { topup: topupKey(outcome.topupId), wallet: accountKey(known.cardId) },
     plan: (items) => {
-      // As stored: a pending one past its day (expired to its reader) still takes the provider's late word.
+      // As stored: a pending one past its day (expired to its reader) still takes the provider's late
+      // word; a settled one is not settled again.
       const topup = toTopup(items.topup!);
-      // A settled top-up is not settled again.
-      if (topup.status !== 'pending') return { result: toTopup(items.topup!, now) };
+      if (topup.status !== 'pending') return { result: topup };
       const wallet = items.wallet as CardItem;
       const overLimit =
         outcome.status === 'succeeded' &&
