@@ -115,7 +115,7 @@ export function facilityRoutes(app: Router, deps: AppDeps) {
       const gate = gateOf(c.get('machine'));
       const results = await processInCardOrder(
         c.req.valid('json').visits,
-        (visit) => processVisit(facility, gate, visit),
+        (visit, memo) => processVisit(facility, gate, visit, memo),
         (visit, error) => ({ visitId: visit.visitId, status: 'error' as const, error }),
       );
       return c.json({ results }, 200);

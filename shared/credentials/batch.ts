@@ -1,5 +1,6 @@
 import { decodeJwt } from 'jose';
 import { OneCardError } from '../errors';
+import { WalletMemo } from '../ledger/wallet-memo';
 
 /** The most requests one offline upload may carry: a terminal's day offline, within the Lambda's time. */
 export const MAX_BATCH_ITEMS = 500;
@@ -32,11 +33,12 @@ function cardOf(item: Presented, index: number): string {
  * place. One card's requests are processed one after another in the order of their own time (`at`;
  * ties keep the order given), so an entry comes before its exit and a rental's start before its end
  * however the terminal queued them; different cards run side by side. A request the domain refuses
- * outright (outside the terminal's scope, a reused id) answers `status: error` in its place.
+ * outright (outside the terminal's scope, a reused id) answers `status: error` in its place. A card's
+ * run shares a memo: each request plans on what the one before it wrote of the card, not on a read.
  */
 export async function processInCardOrder<T extends Presented, R, E extends BatchError>(
   items: T[],
-  process: (item: T) => Promise<R>,
+  process: (item: T, memo: WalletMemo) => Promise<R>,
   refused: (item: T, error: BatchError['error']) => E,
 ): Promise<(R | E)[]> {
   const results: (R | E)[] = new Array(items.length);
@@ -50,10 +52,11 @@ export async function processInCardOrder<T extends Presented, R, E extends Batch
   );
   const worker = async () => {
     for (let queue = queues.shift(); queue; queue = queues.shift()) {
+      const memo = new WalletMemo();
       for (const i of queue) {
         const item = items[i]!;
         try {
-          results[i] = await process(item);
+          results[i] = await process(item, memo);
         } catch (err) {
           if (!(err instanceof OneCardError)) throw err;
           results[i] = refused(item, { code: err.code, message: err.message });

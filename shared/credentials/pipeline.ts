@@ -11,6 +11,7 @@ import {
   type PlanContext,
   runCommand,
 } from '../ledger/command';
+import type { WalletMemo } from '../ledger/wallet-memo';
 import { transferKey } from '../store/keys';
 import type { Store } from '../store/store';
 import type { CredentialClaims } from './claims';
@@ -72,6 +73,8 @@ export interface PresentedRequest<R, D extends string> {
   assertionSpent?: Promise<void> | undefined;
   card: PresentedCard;
   record: AnswerRecord<R>;
+  /** An upload's run of one card: what the previous request of the run left of the card (wallet-memo.ts). */
+  memo?: WalletMemo | undefined;
   /**
    * The answer to a refused presentation. Taps, purchases and visits answer it (status declined) and
    * it is kept like any answer; outlet requests throw it as a 422 instead, and nothing is kept.
@@ -158,50 +161,54 @@ export function runPresented<R, D extends string>(deps: PresentationDeps, req: P
     return { writes: [recordWrite(store.tableName, req.record, result, card)], result };
   };
 
-  return runCommand(store, {
-    reads: (ctx) => presentationReads(claimed, ctx, req.reads?.(ctx)),
-    optimisticReplay: true,
-    plan: async (items, ctx): Promise<CommandPlan<R>> => {
-      const card = items.wallet as CardItem | undefined;
-      await req.assertionSpent;
-      const verdict = await verifying;
-      if (!verdict.ok) return refuse(verdict.declineCode, undefined);
-      const { credential } = verdict;
-      // A verified credential names a device we registered to this very card.
-      if (!card) return refuse('PROOF_INVALID', undefined);
-      const denied = denyDecision(credential, {
-        cards: new Set(card.status === 'frozen' ? [card.cardId] : []),
-        devices: card.revokedDevices ?? new Set(),
-      });
-      if (denied && !denied.ok) return refuse(denied.declineCode, card);
-      if (items.jti) return refuse('REPLAYED', card);
+  return runCommand(
+    store,
+    {
+      reads: (ctx) => presentationReads(claimed, ctx, req.reads?.(ctx)),
+      optimisticReplay: true,
+      plan: async (items, ctx): Promise<CommandPlan<R>> => {
+        const card = items.wallet as CardItem | undefined;
+        await req.assertionSpent;
+        const verdict = await verifying;
+        if (!verdict.ok) return refuse(verdict.declineCode, undefined);
+        const { credential } = verdict;
+        // A verified credential names a device we registered to this very card.
+        if (!card) return refuse('PROOF_INVALID', undefined);
+        const denied = denyDecision(credential, {
+          cards: new Set(card.status === 'frozen' ? [card.cardId] : []),
+          devices: card.revokedDevices ?? new Set(),
+        });
+        if (denied && !denied.ok) return refuse(denied.declineCode, card);
+        if (items.jti) return refuse('REPLAYED', card);
 
-      const accepted = await req.accept({ card, credential, items, ctx });
-      if (isDecline(accepted)) return refuse(accepted.decline, card);
-      const { transfer, result } = accepted;
-      // A record kept at its transfer's key (a tap's) rides on the transfer's own put: one item, one anchor.
-      if (transfer && sameKey(transferKey(transfer.transferId), req.record.key)) {
+        const accepted = await req.accept({ card, credential, items, ctx });
+        if (isDecline(accepted)) return refuse(accepted.decline, card);
+        const { transfer, result } = accepted;
+        // A record kept at its transfer's key (a tap's) rides on the transfer's own put: one item, one anchor.
+        if (transfer && sameKey(transferKey(transfer.transferId), req.record.key)) {
+          return {
+            ...accepted,
+            transferAttributes: recordAttributes(req.record, result, card),
+            writes: [
+              proofGuardWrite(store.tableName, credential.did, verdict.proof.jti, req.card.at, req.record.id),
+              ...(accepted.writes ?? []),
+            ],
+          };
+        }
         return {
           ...accepted,
-          transferAttributes: recordAttributes(req.record, result, card),
           writes: [
+            recordWrite(store.tableName, req.record, result, card),
             proofGuardWrite(store.tableName, credential.did, verdict.proof.jti, req.card.at, req.record.id),
             ...(accepted.writes ?? []),
           ],
         };
-      }
-      return {
-        ...accepted,
-        writes: [
-          recordWrite(store.tableName, req.record, result, card),
-          proofGuardWrite(store.tableName, credential.did, verdict.proof.jti, req.card.at, req.record.id),
-          ...(accepted.writes ?? []),
-        ],
-      };
+      },
+      replay: async () => {
+        await req.assertionSpent;
+        return storedAnswer(store, req.record);
+      },
     },
-    replay: async () => {
-      await req.assertionSpent;
-      return storedAnswer(store, req.record);
-    },
-  });
+    { memo: req.memo },
+  );
 }

@@ -8,6 +8,7 @@ import { facilityPayable } from '../ledger/accounts';
 import type { Key } from '../ledger/command';
 import { withHold, withoutHold } from '../ledger/holds';
 import { REFUND_GUARD, refundableFen, refundGuardWrite } from '../ledger/transfers';
+import type { WalletMemo } from '../ledger/wallet-memo';
 import { transferKey } from '../store/keys';
 import { entryFee, rentalFee, rentalHold } from './fees';
 import type { Facility, OpenRental, VisitDeclineCode, VisitRequest, VisitResult } from './model';
@@ -43,7 +44,12 @@ function kindProblem(facility: Facility, kind: VisitRequest['kind']): string | n
  * its end charges by time and gives the rest of the hold back. Fees are the adult fee times the card's
  * class multiplier, need the whole amount in the balance, and go to the facility's payable account.
  */
-export async function processVisit(deps: FacilityDeps, gate: Gate, req: VisitRequest): Promise<VisitResult> {
+export async function processVisit(
+  deps: FacilityDeps,
+  gate: Gate,
+  req: VisitRequest,
+  memo?: WalletMemo,
+): Promise<VisitResult> {
   if (gate.scope.facilityId !== req.facilityId) {
     throw new ForbiddenError(`This gate may not report visits to ${req.facilityId}`, {
       facilityId: gate.scope.facilityId,
@@ -64,6 +70,7 @@ export async function processVisit(deps: FacilityDeps, gate: Gate, req: VisitReq
   return runPresented<VisitResult, VisitDeclineCode>(deps, {
     terminalId: gate.clientId,
     assertionSpent: gate.assertionSpent,
+    memo,
     card: { credential: req.credential, proof: req.proof, challenge: req.challenge, at },
     // Kept at its transfer's key, as a tap's is: an accepted visit's record rides on its transfer, a
     // declined or free one is an item there without postings. The card's list reads its entries.

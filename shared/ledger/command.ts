@@ -10,7 +10,8 @@ import { accountLayout } from './accounts';
 import type { StatementEntry, TransferSpec } from './model';
 import { backoffMs, cancellationCodes, classifyFailure } from './retry';
 import { buildTransaction } from './transaction';
-import { readWallet } from './wallet-head';
+import { readWalletItems, walletFromItems } from './wallet-head';
+import type { WalletMemo } from './wallet-memo';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 export type Key = { pk: string; sk: string };
@@ -96,6 +97,11 @@ export interface RunOptions {
   maxAttempts?: number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /**
+   * What this run of commands last saw of its wallets (an upload's run of one card): read from it
+   * instead of the store where it has the wallet, and told what this command leaves behind.
+   */
+  memo?: WalletMemo;
 }
 
 /**
@@ -126,8 +132,9 @@ export async function runCommand<R>(store: Store, command: Command<R>, options: 
     const ctx: PlanContext = { attempt, exhaustedShards, conflicts };
     const reads = typeof command.reads === 'function' ? command.reads(ctx) : command.reads;
     let items: Record<string, Item | undefined>;
+    const seen = new Map<string, Item[]>();
     try {
-      items = await readItems(store, reads);
+      items = await readItems(store, reads, seen, options.memo);
     } catch (err) {
       // Reads change nothing: throttled or cut off, they are simply tried again.
       if (classifyFailure(err) === 'fatal') throw err;
@@ -138,9 +145,12 @@ export async function runCommand<R>(store: Store, command: Command<R>, options: 
     // Each attempt records at its own time: a retry after a settlement sealed the minute lands in the next one.
     const recordedAt = (store.clock ?? (() => new Date()))();
     const built = buildTransaction(store.tableName, plan, items, reads, recordedAt);
-    if (built.items.length === 0) return plan.result;
     try {
-      await store.doc.send(new TransactWriteCommand({ TransactItems: built.items }));
+      if (built.items.length > 0) await store.doc.send(new TransactWriteCommand({ TransactItems: built.items }));
+      for (const [accountId, walletItems] of seen) {
+        const head = built.heads.get(accountId);
+        options.memo?.keep(accountId, head ? [walletItems[0]!, head] : walletItems);
+      }
       return plan.result;
     } catch (err) {
       const failure = classifyFailure(err);
@@ -166,7 +176,13 @@ export async function runCommand<R>(store: Store, command: Command<R>, options: 
   throw new RetryLaterError();
 }
 
-async function readItems(store: Store, reads: Record<string, Key>): Promise<Record<string, Item | undefined>> {
+/** Reads a command's items; a wallet (its own item and head) from the memo where it has it, and into `seen`. */
+async function readItems(
+  store: Store,
+  reads: Record<string, Key>,
+  seen: Map<string, Item[]>,
+  memo: WalletMemo | undefined,
+): Promise<Record<string, Item | undefined>> {
   const names = Object.keys(reads);
   invariant(names.length <= 100, 'a command reads at most 100 items');
   const wallets: [name: string, accountId: string][] = [];
@@ -179,7 +195,9 @@ async function readItems(store: Store, reads: Record<string, Key>): Promise<Reco
   const out: Record<string, Item | undefined> = {};
   await Promise.all([
     ...wallets.map(async ([name, accountId]) => {
-      out[name] = await readWallet(store, accountId);
+      const walletItems = memo?.take(accountId) ?? (await readWalletItems(store, accountId));
+      out[name] = walletFromItems(walletItems);
+      if (out[name]) seen.set(accountId, walletItems);
     }),
     readPlainItems(store, reads, itemNames, out),
   ]);

@@ -6,7 +6,7 @@ import type { CommandPlan, EntryHeader, Item, Key, TransactItem } from './comman
 import type { Holds } from './holds';
 import type { Posting, TransferSpec, WalletItem } from './model';
 import { assertBalanced, creditCeilingFen, netPostings, type WalletRefusal, walletOutcome } from './postings';
-import { headPut } from './wallet-head';
+import { type HeadPut, headPut } from './wallet-head';
 
 export type Meaning = ({ kind: 'replay' } | { kind: 'replan' } | { kind: 'shard-floor'; shard: string }) & {
   name?: string;
@@ -16,6 +16,8 @@ export type Meaning = ({ kind: 'replay' } | { kind: 'replan' } | { kind: 'shard-
 interface Built {
   items: TransactItem[];
   meanings: Meaning[];
+  /** Each wallet's new head entry, as put: what the wallet is once the transaction commits. */
+  heads: Map<string, Item>;
 }
 const add = (built: Built, item: TransactItem, meaning: Meaning) => {
   built.items.push(item);
@@ -37,7 +39,7 @@ export function buildTransaction(
   reads: Record<string, Key>,
   recordedAt: Date,
 ): Built {
-  const built: Built = { items: [], meanings: [] };
+  const built: Built = { items: [], meanings: [], heads: new Map() };
   const wallets = walletsRead(items, reads);
   const movements: WalletMovements = new Map();
   if (plan.transfer) addTransfer(built, tableName, plan, plan.transfer, wallets, movements, recordedAt);
@@ -50,7 +52,9 @@ export function buildTransaction(
   for (const accountId of touched) {
     const wallet = wallets.get(accountId);
     if (!wallet) throw new InvariantError(`wallet ${accountId} was not read before changing it`);
-    add(built, walletHeadPut(tableName, wallet, movements.get(accountId), plan, recordedAt), { kind: 'replan' });
+    const head = walletHeadPut(tableName, wallet, movements.get(accountId), plan, recordedAt);
+    add(built, head, { kind: 'replan' });
+    built.heads.set(accountId, head.Put.Item);
   }
 
   for (const write of plan.writes ?? []) {
@@ -204,7 +208,7 @@ function walletHeadPut(
   movement: { amountFen: number; balanceAfterFen: number; header: EntryHeader } | undefined,
   plan: CommandPlan<unknown>,
   recordedAt: Date,
-): TransactItem {
+): HeadPut {
   const entry = plan.walletEntries?.[wallet.accountId];
   const fields: Item = {
     ...(movement?.header ?? entry?.header ?? { at: recordedAt.toISOString() }),

@@ -48,16 +48,23 @@ export function walletFromItems(items: Item[]): WalletItem | undefined {
   };
 }
 
-export async function readWallet(store: Store, accountId: string): Promise<WalletItem | undefined> {
+/** The wallet's own item and its head entry, as stored (none: no such wallet). */
+export async function readWalletItems(store: Store, accountId: string): Promise<Item[]> {
   const { Items } = await store.doc.send(new QueryCommand(walletHeadQuery(store.tableName, accountId)));
-  return walletFromItems(Items ?? []);
+  return Items ?? [];
+}
+
+export async function readWallet(store: Store, accountId: string): Promise<WalletItem | undefined> {
+  return walletFromItems(await readWalletItems(store, accountId));
 }
 
 /**
  * The put of a wallet's next entry, free or refused: `fields` are what the entry says (money, the
  * balance after, a statement's text, a journey); `carried` what the wallet keeps from here on.
  */
-export function headPut(tableName: string, wallet: WalletItem, fields: Item, carried: Item): TransactItem {
+export type HeadPut = TransactItem & { Put: NonNullable<TransactItem['Put']> & { Item: Item } };
+
+export function headPut(tableName: string, wallet: WalletItem, fields: Item, carried: Item): HeadPut {
   for (const attr of Object.keys(fields)) invariant(attr !== 'carried', 'carried is the ledger’s own');
   return {
     Put: {
@@ -77,7 +84,7 @@ export function headPut(tableName: string, wallet: WalletItem, fields: Item, car
  * new fare class) with its money: a movement planned before the change cannot commit after it. The
  * statement leaves it out, as it leaves out every 0-fen entry.
  */
-export function walletMarkPut(tableName: string, wallet: WalletItem, at: Date, what: string): TransactItem {
+export function walletMarkPut(tableName: string, wallet: WalletItem, at: Date, what: string): HeadPut {
   return headPut(
     tableName,
     wallet,

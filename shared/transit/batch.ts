@@ -16,7 +16,7 @@ export async function processBatch(
 ): Promise<BatchItemResult[]> {
   return processInCardOrder(
     taps,
-    (tap) => processTap(deps, terminal, tap),
+    (tap, memo) => processTap(deps, terminal, tap, memo),
     (tap, error) => ({ tapId: tap.tapId, status: 'error' as const, error }),
   );
 }

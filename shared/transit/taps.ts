@@ -9,6 +9,7 @@ import type { KeyRing } from '../keys/keyring';
 import { operatorPayable } from '../ledger/accounts';
 import type { Key } from '../ledger/command';
 import { REFUND_GUARD, refundGuardWrite } from '../ledger/transfers';
+import type { WalletMemo } from '../ledger/wallet-memo';
 import { tapKey, tapTransferId, transferKey } from '../store/keys';
 import type { Store } from '../store/store';
 import { journeyMoney } from './journey-holds';
@@ -89,6 +90,7 @@ export async function processTap(
   deps: TransitDeps,
   terminal: { clientId: string; scope: ScopeOf<'transit-terminal'>; assertionSpent?: Promise<void> },
   req: TapRequest,
+  memo?: WalletMemo,
 ): Promise<TapResult> {
   const { store } = deps;
   if (!terminal.scope.routeIds.includes(req.routeId)) {
@@ -111,6 +113,7 @@ export async function processTap(
   return runPresented<TapResult, TapDeclineCode>(deps, {
     terminalId: terminal.clientId,
     assertionSpent: terminal.assertionSpent,
+    memo,
     card: { credential: req.credential, proof: req.proof, challenge: req.challenge, at },
     record: {
       key: tapKey(req.tapId),

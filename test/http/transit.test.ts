@@ -8,7 +8,7 @@ import { postTap, registerTerminal, rider, type Terminal, tapBody } from '../sup
 
 // Real time at the start, so webhooks and tokens line up; tests move the clock forward on purpose.
 const clock = testClock(new Date());
-const { app } = useTestBackend({ clock });
+const { app, backend } = useTestBackend({ clock });
 let bus: Terminal;
 let zone: Terminal;
 
@@ -429,6 +429,52 @@ describe('offline batches', () => {
       await postTap(app, zone, { taps: batch.slice(0, 3) }, { path: '/v1/transit/taps/batch', now: clock() }),
     );
     expect(again.results).toEqual(results.slice(0, 3));
+  });
+
+  it('reads each card once for its taps in one upload: each later tap plans on what the one before it wrote', async () => {
+    // Prepare: two riders' three boards each, and every query of a card counted.
+    const riders = [
+      await rider(app, { balanceFen: 3000, now: clock() }),
+      await rider(app, { balanceFen: 3000, now: clock() }),
+    ];
+    const cardIds = await Promise.all(riders.map(async (r) => (await card(r.auth)).cardId as string));
+    const start = clock();
+    clock.advance(30 * 60_000);
+    const batch = [];
+    for (const minute of [0, 10, 20]) {
+      for (const r of riders) {
+        const at = new Date(start.getTime() + minute * 60_000);
+        batch.push(await tapBody(r, bus, { routeId: 'B1', stopId: 'B1-S1', kind: 'board', at }));
+      }
+    }
+    const queried: string[] = [];
+    const doc = backend().deps.store.doc;
+    doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        const pk = (args.input as { ExpressionAttributeValues?: Record<string, unknown> }).ExpressionAttributeValues?.[
+          ':pk'
+        ];
+        if (context.commandName === 'QueryCommand' && typeof pk === 'string') queried.push(pk);
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCardQueries' },
+    );
+    // Act
+    const res = await postTap(app, bus, { taps: batch }, { path: '/v1/transit/taps/batch', now: clock() });
+    doc.middlewareStack.remove('countCardQueries');
+    // Assess: all accepted, each card's balances in a row, and each card read once.
+    const { results } = await body(res);
+    expect(results.map((x: { status: string }) => x.status)).toEqual(Array(6).fill('accepted'));
+    for (const [i, cardId] of cardIds.entries()) {
+      const mine = results.filter((_: unknown, k: number) => k % 2 === i) as { fareFen: number; balanceFen: number }[];
+      expect(mine.map((x) => x.balanceFen)).toEqual([
+        3000 - mine[0]!.fareFen,
+        3000 - mine[0]!.fareFen - mine[1]!.fareFen,
+        3000 - mine[0]!.fareFen - mine[1]!.fareFen - mine[2]!.fareFen,
+      ]);
+      expect((await card(riders[i]!.auth)).balanceFen).toBe(mine[2]!.balanceFen);
+      expect(queried.filter((pk) => pk === `ACCT#${cardId}`)).toHaveLength(1);
+    }
   });
 
   it('refuses a batch over 500 taps or with a malformed tap, naming it', async () => {
