@@ -8,12 +8,13 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { LOCAL_AWS } from '../infra/dynamo-local';
 import type { startLocalBackend } from '../infra/local-backend';
+import { transitStateOf } from '../shared/transit/stored-state';
 import { jsonRequest, topUp } from '../test/support/citizen';
 import { registerMachine, visitBody } from '../test/support/gate';
+import { attributeOf, itemSizeBytes, transactionalWcu } from '../test/support/item-size';
 import { assertionFor } from '../test/support/jose-kit';
 import { purchaseBody, registerPos } from '../test/support/pos';
 import { postTap, registerTerminal, rider, tapBody } from '../test/support/rider';
-import { itemSizeBytes, transactionalWcu } from './item-size';
 import { summary } from './stats';
 
 type Backend = Awaited<ReturnType<typeof startLocalBackend>>;
@@ -374,55 +375,48 @@ export async function benchFlows(backend: Backend) {
     const version = w.version++;
     await raw.send(new TransactWriteItemsCommand({ TransactItems: bareTransaction(tableName, i, w.id, version) }));
   });
-  // A commuter's card after a week of riding: its newest entry (what each tap writes) with the 32
-  // boards it carries, against the same boards stored as maps (as they were before they were packed).
+  // A commuter's card: its newest entry (what each tap writes) after the 32 boards a card keeps, across
+  // two routes, then a zone entry (hold, transfer, cap) and its exit; each against the same entry with
+  // the transit state kept as DynamoDB maps (as it was before it was one string), and the two zone
+  // taps' write units.
+  const commuterTerminal = await registerTerminal(app, ['B1', 'B2', 'Z1']);
   const commuter = await rider(app, { balanceFen: 50_000 });
+  const commuterTap = async (routeId: string, stopId: string, kind: 'board' | 'entry' | 'exit', at: Date) => {
+    const body = await tapBody(commuter, commuterTerminal, { routeId, stopId, kind, at });
+    const res = await measure(() => postTap(app, commuterTerminal, body));
+    if (res.out.status !== 200) throw new Error(`bench commuter tap: ${res.out.status}`);
+    return writeUnits(raw, res.writes);
+  };
+  const commuterStart = Date.now() - 60_000;
   for (let i = 0; i < 32; i++) {
-    const at = new Date(Date.now() - 1000);
-    const res = await postTap(
-      app,
-      terminal,
-      await tapBody(commuter, terminal, { routeId: 'B1', stopId: 'B1-S1', kind: 'board', at }),
-    );
-    if (res.status !== 200) throw new Error(`bench commuter tap: ${res.status}`);
+    const routeId = i % 2 ? 'B2' : 'B1';
+    await commuterTap(routeId, `${routeId}-S1`, 'board', new Date(commuterStart + i * 1000));
   }
   const cardId = ((await (await app.request('/v1/me/card', { headers: commuter.auth })).json()) as { cardId: string })
     .cardId;
-  const [, commuterHead] =
-    (
-      await raw.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': { S: `ACCT#${cardId}` } },
-          Limit: 2,
-          ConsistentRead: true,
-        }),
-      )
-    ).Items ?? [];
-  const carried = commuterHead!.carried!.M!;
-  const packedBoards = carried.transit?.M?.boards?.L ?? [];
-  const asMaps: AttrItem = {
-    ...commuterHead,
-    carried: {
-      M: {
-        ...carried,
-        transit: {
-          M: {
-            ...carried.transit!.M!,
-            boards: {
-              L: packedBoards.map((b) => {
-                const [ms = '0', routeId = ''] = (b.S ?? '').split('~');
-                return { M: { at: { S: new Date(Number.parseInt(ms, 36)).toISOString() }, routeId: { S: routeId } } };
-              }),
-            },
-          },
-        },
-      },
-    },
+  const commuterHead = async () => {
+    const [, head] =
+      (
+        await raw.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': { S: `ACCT#${cardId}` } },
+            Limit: 2,
+            ConsistentRead: true,
+          }),
+        )
+      ).Items ?? [];
+    const carried = head!.carried!.M!;
+    const state = transitStateOf(carried.transit?.S);
+    const asMaps = { ...head, carried: { M: { ...carried, transit: attributeOf(state) } } };
+    return { bytes: itemSizeBytes(head!), bytesAsMaps: itemSizeBytes(asMaps), boards: state.boards.length };
   };
-  const commuterHeadBytes = itemSizeBytes(commuterHead!);
-  const commuterHeadBytesAsMaps = itemSizeBytes(asMaps);
+  const afterBoards = await commuterHead();
+  const zoneEntry = await commuterTap('Z1', 'Z1-S1', 'entry', new Date(commuterStart + 40_000));
+  const afterEntry = await commuterHead();
+  const zoneExit = await commuterTap('Z1', 'Z1-S4', 'exit', new Date(commuterStart + 50_000));
+  const afterExit = await commuterHead();
 
   // A 500-tap offline batch through HTTP: 100 cards, five boardings each, as a validator uploads it.
   const batchRiders = [];
@@ -467,9 +461,15 @@ export async function benchFlows(backend: Backend) {
     wcuVisit: round(mean(flows.visit), 1),
     wcuTopup: round(mean(flows.topup), 1),
     batch500Ms: round(batchMs, 0),
-    commuterBoards: packedBoards.length,
-    commuterHeadBytes,
-    commuterHeadBytesAsMaps,
+    commuterBoards: afterBoards.boards,
+    commuterHeadBytes: afterBoards.bytes,
+    commuterHeadBytesAsMaps: afterBoards.bytesAsMaps,
+    commuterZoneEntryBytes: afterEntry.bytes,
+    commuterZoneEntryBytesAsMaps: afterEntry.bytesAsMaps,
+    commuterZoneExitBytes: afterExit.bytes,
+    commuterZoneExitBytesAsMaps: afterExit.bytesAsMaps,
+    wcuCommuterZoneEntry: zoneEntry.units,
+    wcuCommuterZoneExit: zoneExit.units,
     tapItems,
     itemsOf,
   };

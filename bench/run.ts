@@ -66,7 +66,7 @@ function flowsMarkdown(f: Awaited<ReturnType<typeof benchFlows>>, bundles: Await
     '',
     `Write units per request, from item sizes (2 per started KB in a transaction, 1 for a single write, 1 per KB into the index): tap ${f.wcuTap}, purchase ${f.wcuPurchase}, bill payment ${f.wcuBillPayment}, facility visit ${f.wcuVisit}, top-up (start and webhook) ${f.wcuTopup}.`,
     '',
-    `A commuter's newest entry (what each of their taps writes) after ${f.commuterBoards} boards (the most a card keeps): ${f.commuterHeadBytes} bytes, ${f.commuterHeadBytes <= 1024 ? 2 : 2 * Math.ceil(f.commuterHeadBytes / 1024)} units in a tap's transaction; ${f.commuterHeadBytesAsMaps} bytes with the boards kept as maps.`,
+    `A commuter's newest entry (what each of their taps writes) after ${f.commuterBoards} boards (the most a card keeps): ${f.commuterHeadBytes} bytes (${f.commuterHeadBytesAsMaps} with the transit state as DynamoDB maps); after a zone entry with a hold, a transfer and the cap: ${f.commuterZoneEntryBytes} (${f.commuterZoneEntryBytesAsMaps}); after its exit: ${f.commuterZoneExitBytes} (${f.commuterZoneExitBytesAsMaps}). Those two taps: ${f.wcuCommuterZoneEntry} and ${f.wcuCommuterZoneExit} write units.`,
     '',
     "One board tap's writes, item by item:",
     '',

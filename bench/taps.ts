@@ -11,8 +11,8 @@ import type { startLocalBackend } from '../infra/local-backend';
 import { CARD_CONCURRENCY } from '../shared/credentials/batch';
 import { processBatch } from '../shared/transit/batch';
 import { processTap } from '../shared/transit/taps';
+import { itemSizeBytes, transactionalWcu } from '../test/support/item-size';
 import { postTap, registerTerminal, rider, tapBody } from '../test/support/rider';
-import { itemSizeBytes, transactionalWcu } from './item-size';
 import { ms, ratio, summary, timeEach } from './stats';
 
 type Backend = Awaited<ReturnType<typeof startLocalBackend>>;

@@ -66,18 +66,23 @@ export type HeadPut = TransactItem & { Put: NonNullable<TransactItem['Put']> & {
 
 export function headPut(tableName: string, wallet: WalletItem, fields: Item, carried: Item): HeadPut {
   for (const attr of Object.keys(fields)) invariant(attr !== 'carried', 'carried is the ledger’s own');
+  // An empty book (no holds, no pending top-ups left) reads as none: the entry does not pay for it.
+  const kept = Object.fromEntries(Object.entries(carried).filter(([, value]) => !isEmptyMap(value)));
   return {
     Put: {
       TableName: tableName,
       Item: {
         ...fields,
         ...entryKey(wallet.accountId, wallet.version + 1),
-        ...(Object.keys(carried).length > 0 ? { carried } : {}),
+        ...(Object.keys(kept).length > 0 ? { carried: kept } : {}),
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
 }
+
+const isEmptyMap = (value: unknown) =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
 
 /**
  * An entry without money that orders a change of the wallet's own item (a freeze, a revoked device, a

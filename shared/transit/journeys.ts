@@ -1,7 +1,11 @@
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { invariant, RetryLaterError } from '../errors';
 import type { FareRule } from '../fares/engine';
 import { ENTRY_SK, entriesNewestFirst, pageOfEntries } from '../ledger/statement';
 import { decodeCursor, encodeCursor } from '../store/cursor';
+import { tapKey } from '../store/keys';
 import type { Store } from '../store/store';
+import type { TapResult } from './model';
 
 export interface Journey {
   journeyId: string;
@@ -20,13 +24,17 @@ export interface Journey {
 /** A journey as a tap's statement entry keeps it: complete (a board, an exit) or open (an entry). */
 export type JourneyRecord = Omit<Journey, 'status'> & { status: 'complete' | 'open' };
 
+/** A journey as an entry keeps it: its explanation is its tap's answer's (entries written before kept it too). */
+type EntryJourney = Omit<JourneyRecord, 'explanation'> & { explanation?: FareRule[] };
+
 /**
  * A journey as its tap's entry stores it: what the entry says already (its time, its tap's id) is left
- * out, since every tap's transaction pays for each started KB of the card's entry, which also carries
- * the card's transit state (a commuter's boards). `journeyOfEntry` puts it back.
+ * out, and so is its explanation, which the tap's answer keeps word for word (`journeysPage` reads it
+ * there): every tap's transaction pays for each started KB of the card's entry, which also carries
+ * the card's transit state (a commuter's boards). `journeyOfEntry` puts the rest back.
  */
-export function storedJourney(journey: JourneyRecord, entry: { at: string; ref: string }): Partial<JourneyRecord> {
-  const { journeyId, startedAt, endedAt, ...rest } = journey;
+export function storedJourney(journey: JourneyRecord, entry: { at: string; ref: string }): Partial<EntryJourney> {
+  const { journeyId, startedAt, endedAt, explanation: _inTheAnswer, ...rest } = journey;
   return {
     ...rest,
     ...(journeyId === journeyIdFor(entry.ref) ? {} : { journeyId }),
@@ -35,9 +43,9 @@ export function storedJourney(journey: JourneyRecord, entry: { at: string; ref: 
   };
 }
 
-/** The journey an entry keeps, whole (see storedJourney). */
-export function journeyOfEntry(entry: Record<string, unknown>): JourneyRecord | undefined {
-  const stored = entry.journey as Partial<JourneyRecord> | undefined;
+/** The journey an entry keeps, whole but for its explanation (see storedJourney). */
+export function journeyOfEntry(entry: Record<string, unknown>): EntryJourney | undefined {
+  const stored = entry.journey as Partial<EntryJourney> | undefined;
   if (!stored) return undefined;
   const at = entry.at as string;
   return {
@@ -45,7 +53,7 @@ export function journeyOfEntry(entry: Record<string, unknown>): JourneyRecord | 
     journeyId: stored.journeyId ?? journeyIdFor(entry.ref as string),
     startedAt: stored.startedAt ?? at,
     endedAt: stored.endedAt === undefined ? at : stored.endedAt,
-  } as JourneyRecord;
+  } as EntryJourney;
 }
 
 /** A journey is named after the tap that began it. */
@@ -67,8 +75,9 @@ function decodeJourneyCursor(cursor: string): { afterSk: string; pending: Set<st
 
 /**
  * The card's journeys, newest first (by when their last tap was recorded), from the journeys its taps'
- * statement entries keep. A zone journey shows once, at its exit; one with no exit within the window
- * is shown as incomplete, at the maximum fare its entry kept.
+ * statement entries keep, each explained as its tap's answer explained it. A zone journey shows once,
+ * at its exit; one with no exit within the window is shown as incomplete, at the maximum fare its
+ * entry kept.
  */
 export async function journeysPage(
   store: Store,
@@ -84,33 +93,70 @@ export async function journeysPage(
   const page = await pageOfEntries(
     entriesNewestFirst(store, cardId, afterSk),
     Math.min(limit, JOURNEYS_MAX_PAGE),
-    (entry): Journey | undefined => {
-      const j = journeyOfEntry(entry);
-      if (!j) return undefined;
-      if (j.kind === 'zonal' && j.status === 'complete') {
-        pending.add(j.journeyId);
+    (entry): { journey: EntryJourney; tapId: string; incomplete: boolean } | undefined => {
+      const journey = journeyOfEntry(entry);
+      if (!journey) return undefined;
+      if (journey.kind === 'zonal' && journey.status === 'complete') {
+        pending.add(journey.journeyId);
         if (pending.size > MAX_PENDING_ENTRIES) pending.delete(pending.values().next().value!);
       }
-      if (j.status === 'open') {
-        if (pending.delete(j.journeyId)) return undefined;
-        const expired = now.getTime() - Date.parse(j.startedAt) > zoneJourneyMaxMinutes * 60_000;
-        if (expired) {
-          return {
-            ...j,
-            status: 'incomplete',
-            explanation: [
-              ...j.explanation,
-              {
-                rule: 'incomplete',
-                text: `No exit within ${zoneJourneyMaxMinutes / 60} hours: the maximum fare held at entry stays`,
-              },
-            ],
-          };
-        }
-      }
-      return { ...j };
+      if (journey.status === 'open' && pending.delete(journey.journeyId)) return undefined;
+      const incomplete =
+        journey.status === 'open' && now.getTime() - Date.parse(journey.startedAt) > zoneJourneyMaxMinutes * 60_000;
+      return { journey, tapId: entry.ref as string, incomplete };
     },
   );
+  const explanations = await tapExplanations(
+    store,
+    page.items.filter((i) => !i.journey.explanation).map((i) => i.tapId),
+  );
+  const items = page.items.map(({ journey, tapId, incomplete }): Journey => {
+    const explanation = journey.explanation ?? explanations.get(tapId);
+    invariant(explanation !== undefined, 'a journey’s tap kept its answer in the same transaction');
+    if (!incomplete) return { ...journey, explanation };
+    return {
+      ...journey,
+      status: 'incomplete',
+      explanation: [
+        ...explanation,
+        {
+          rule: 'incomplete',
+          text: `No exit within ${zoneJourneyMaxMinutes / 60} hours: the maximum fare held at entry stays`,
+        },
+      ],
+    };
+  });
   const nextCursor = page.end || !page.lastSk ? null : encodeCursor([page.lastSk, ...pending].join('|'));
-  return { items: page.items, nextCursor };
+  return { items, nextCursor };
 }
+
+/** How many times a page asks again for answers DynamoDB left unread (throttled) before it says retry later. */
+const MAX_ANSWER_READS = 3;
+
+/** The explanations of these taps' answers, by tapId: one read of their answer records (at most a page's). */
+async function tapExplanations(store: Store, tapIds: string[]): Promise<Map<string, FareRule[]>> {
+  invariant(tapIds.length <= JOURNEYS_MAX_PAGE, 'a page reads at most its own taps’ answers');
+  const out = new Map<string, FareRule[]>();
+  const tapOf = new Map(tapIds.map((tapId) => [tapKey(tapId).pk, tapId]));
+  let keys: Record<string, unknown>[] = [...new Set(tapIds)].map((tapId) => tapKey(tapId));
+  for (let attempt = 0; keys.length > 0; attempt++) {
+    if (attempt === MAX_ANSWER_READS) throw new RetryLaterError();
+    const read = await store.doc.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [store.tableName]: {
+            Keys: keys,
+            ProjectionExpression: 'pk, #result',
+            ExpressionAttributeNames: ANSWER_NAMES,
+          },
+        },
+      }),
+    );
+    for (const item of read.Responses?.[store.tableName] ?? []) {
+      out.set(tapOf.get(item.pk as string)!, (JSON.parse(item.result as string) as TapResult).explanation);
+    }
+    keys = read.UnprocessedKeys?.[store.tableName]?.Keys ?? [];
+  }
+  return out;
+}
+const ANSWER_NAMES = { '#result': 'result' };

@@ -288,6 +288,8 @@ describe('zone journeys, transfers and caps through the API', () => {
     expect(journeys.items[0].explanation.map((e: { rule: string }) => e.rule)).toEqual(
       expect.arrayContaining(['zones', 'exit-refund']),
     );
+    // The journey is explained as its exit tap's answer explained it, word for word.
+    expect(journeys.items[0].explanation).toEqual(exit.json.explanation);
     // Paged one at a time, the journeys come newest first and end with a null cursor.
     await tap(bus, await tapBody(r, bus, { routeId: 'B1', stopId: 'B1-S2', kind: 'board', at: clock() }));
     const first = await body(await app.request('/v1/me/journeys?limit=1', { headers: r.auth }));
@@ -337,7 +339,10 @@ describe('zone journeys, transfers and caps through the API', () => {
 
   it('shows an entry with no exit within 3 hours as an incomplete journey at the maximum fare', async () => {
     const r = await rider(app, { balanceFen: 2000, now: clock() });
-    await tap(zone, await tapBody(r, zone, { routeId: 'Z1', stopId: 'Z1-S2', kind: 'entry', at: clock() }));
+    const entry = await tap(
+      zone,
+      await tapBody(r, zone, { routeId: 'Z1', stopId: 'Z1-S2', kind: 'entry', at: clock() }),
+    );
     clock.advance(3 * 3600_000 + 60_000);
     // The access token has expired by now: the app logs in again.
     const { token } = await login(app, r.phone);
@@ -345,7 +350,10 @@ describe('zone journeys, transfers and caps through the API', () => {
       await app.request('/v1/me/journeys', { headers: { authorization: `Bearer ${token}` } }),
     );
     expect(journeys.items[0]).toMatchObject({ status: 'incomplete', fareFen: 500 });
-    expect(journeys.items[0].explanation.map((e: { rule: string }) => e.rule)).toContain('incomplete');
+    expect(journeys.items[0].explanation).toEqual([
+      ...entry.json.explanation,
+      expect.objectContaining({ rule: 'incomplete' }),
+    ]);
   });
 
   it('gives the transfer discount and stops at the daily cap', async () => {
@@ -382,6 +390,9 @@ describe('zone journeys, transfers and caps through the API', () => {
     const rest = await body(await app.request(`/v1/me/journeys?cursor=${journeys.nextCursor}`, { headers: auth }));
     expect([...journeys.items, ...rest.items].map((j: { fareFen: number }) => j.fareFen)).toEqual(
       [...fares].reverse().map((f) => f.fareFen),
+    );
+    expect([...journeys.items, ...rest.items].map((j: { explanation: unknown }) => j.explanation)).toEqual(
+      [...fares].reverse().map((f) => f.explanation),
     );
     expect(rest.nextCursor).toBeNull();
     const statement = await body(await app.request('/v1/me/statement?limit=3', { headers: auth }));

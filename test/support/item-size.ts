@@ -23,3 +23,13 @@ function valueSize(v: AttributeValue): number {
 
 /** Write units of one item in a transaction: 2 per started KB. */
 export const transactionalWcu = (bytes: number) => 2 * Math.max(1, Math.ceil(bytes / 1024));
+
+/** A plain value as DynamoDB stores it (strings, numbers, booleans, null, lists and maps): for sizing. */
+export function attributeOf(value: unknown): AttributeValue {
+  if (typeof value === 'string') return { S: value };
+  if (typeof value === 'number') return { N: String(value) };
+  if (typeof value === 'boolean') return { BOOL: value };
+  if (value === null || value === undefined) return { NULL: true };
+  if (Array.isArray(value)) return { L: value.map(attributeOf) };
+  return { M: Object.fromEntries(Object.entries(value).map(([k, v]) => [k, attributeOf(v)])) };
+}
