@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import {
   DynamoDBClient,
   GetItemCommand,
@@ -7,9 +8,12 @@ import {
   type TransactWriteItemsCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { LOCAL_AWS } from '../infra/dynamo-local';
-import type { startLocalBackend } from '../infra/local-backend';
+import { startLocalBackend } from '../infra/local-backend';
+import { createLogger } from '../shared/log/logger';
 import { transitStateOf } from '../shared/transit/stored-state';
+import { TEST_ADMIN_TOKEN, TEST_WEBHOOK_SECRET, testClock } from '../test/support/backend';
 import { jsonRequest, topUp } from '../test/support/citizen';
+import { aWeekAgoAtSeven, commuter } from '../test/support/commuter';
 import { registerMachine, visitBody } from '../test/support/gate';
 import { attributeOf, itemSizeBytes, transactionalWcu } from '../test/support/item-size';
 import { assertionFor } from '../test/support/jose-kit';
@@ -375,48 +379,7 @@ export async function benchFlows(backend: Backend) {
     const version = w.version++;
     await raw.send(new TransactWriteItemsCommand({ TransactItems: bareTransaction(tableName, i, w.id, version) }));
   });
-  // A commuter's card: its newest entry (what each tap writes) after the 32 boards a card keeps, across
-  // two routes, then a zone entry (hold, transfer, cap) and its exit; each against the same entry with
-  // the transit state kept as DynamoDB maps (as it was before it was one string), and the two zone
-  // taps' write units.
-  const commuterTerminal = await registerTerminal(app, ['B1', 'B2', 'Z1']);
-  const commuter = await rider(app, { balanceFen: 50_000 });
-  const commuterTap = async (routeId: string, stopId: string, kind: 'board' | 'entry' | 'exit', at: Date) => {
-    const body = await tapBody(commuter, commuterTerminal, { routeId, stopId, kind, at });
-    const res = await measure(() => postTap(app, commuterTerminal, body));
-    if (res.out.status !== 200) throw new Error(`bench commuter tap: ${res.out.status}`);
-    return writeUnits(raw, res.writes);
-  };
-  const commuterStart = Date.now() - 60_000;
-  for (let i = 0; i < 32; i++) {
-    const routeId = i % 2 ? 'B2' : 'B1';
-    await commuterTap(routeId, `${routeId}-S1`, 'board', new Date(commuterStart + i * 1000));
-  }
-  const cardId = ((await (await app.request('/v1/me/card', { headers: commuter.auth })).json()) as { cardId: string })
-    .cardId;
-  const commuterHead = async () => {
-    const [, head] =
-      (
-        await raw.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': { S: `ACCT#${cardId}` } },
-            Limit: 2,
-            ConsistentRead: true,
-          }),
-        )
-      ).Items ?? [];
-    const carried = head!.carried!.M!;
-    const state = transitStateOf(carried.transit?.S);
-    const asMaps = { ...head, carried: { M: { ...carried, transit: attributeOf(state) } } };
-    return { bytes: itemSizeBytes(head!), bytesAsMaps: itemSizeBytes(asMaps), boards: state.boards.length };
-  };
-  const afterBoards = await commuterHead();
-  const zoneEntry = await commuterTap('Z1', 'Z1-S1', 'entry', new Date(commuterStart + 40_000));
-  const afterEntry = await commuterHead();
-  const zoneExit = await commuterTap('Z1', 'Z1-S4', 'exit', new Date(commuterStart + 50_000));
-  const afterExit = await commuterHead();
+  const commuterFigures = await benchCommuter(backend, raw);
 
   // A 500-tap offline batch through HTTP: 100 cards, five boardings each, as a validator uploads it.
   const batchRiders = [];
@@ -461,17 +424,78 @@ export async function benchFlows(backend: Backend) {
     wcuVisit: round(mean(flows.visit), 1),
     wcuTopup: round(mean(flows.topup), 1),
     batch500Ms: round(batchMs, 0),
-    commuterBoards: afterBoards.boards,
-    commuterHeadBytes: afterBoards.bytes,
-    commuterHeadBytesAsMaps: afterBoards.bytesAsMaps,
-    commuterZoneEntryBytes: afterEntry.bytes,
-    commuterZoneEntryBytesAsMaps: afterEntry.bytesAsMaps,
-    commuterZoneExitBytes: afterExit.bytes,
-    commuterZoneExitBytesAsMaps: afterExit.bytesAsMaps,
-    wcuCommuterZoneEntry: zoneEntry.units,
-    wcuCommuterZoneExit: zoneExit.units,
+    ...commuterFigures,
     tapItems,
     itemsOf,
   };
   return figures;
+}
+
+/**
+ * A commuter's card after a week of riding (test/support/commuter.ts: 32 boards on two routes, nine
+ * fare days), on a backend of its own whose clock starts eight days ago, on the same DynamoDB Local:
+ * its newest entry (what each of its taps writes) after the week, after a zone entry with a hold and a
+ * transfer, and after its exit, each against the same entry with the transit state kept as DynamoDB
+ * maps (as it was before it became one string); and the two zone taps' write units.
+ */
+async function benchCommuter(backend: Backend, raw: DynamoDBClient) {
+  const clock = testClock(aWeekAgoAtSeven());
+  const own = await startLocalBackend({
+    dataDir: ':memory:',
+    dynamoEndpoint: backend.endpoint,
+    tableName: `bench-commuter-${Date.now()}`,
+    seedsDir: resolve(import.meta.dirname, '../seeds'),
+    adminToken: TEST_ADMIN_TOKEN,
+    topupWebhookSecret: TEST_WEBHOOK_SECRET,
+    logger: createLogger('bench', 'silent'),
+    clock,
+  });
+  try {
+    const { app } = own;
+    const tableName = own.deps.store.tableName;
+    const measure = capture(own);
+    const terminal = await registerTerminal(app, ['B1', 'B2', 'Z1']);
+    const r = await rider(app, { balanceFen: 50_000, now: clock() });
+    const { cardId } = (await (await app.request('/v1/me/card', { headers: r.auth })).json()) as { cardId: string };
+    const ride = commuter(app, clock, terminal, r);
+    const head = async () => {
+      const [, item] =
+        (
+          await raw.send(
+            new QueryCommand({
+              TableName: tableName,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': { S: `ACCT#${cardId}` } },
+              Limit: 2,
+              ConsistentRead: true,
+            }),
+          )
+        ).Items ?? [];
+      const carried = item!.carried!.M!;
+      const state = transitStateOf(carried.transit?.S);
+      const asMaps = { ...item, carried: { M: { ...carried, transit: attributeOf(state) } } };
+      return { bytes: itemSizeBytes(item!), bytesAsMaps: itemSizeBytes(asMaps), boards: state.boards.length };
+    };
+    await ride.rideAWeek();
+    const afterWeek = await head();
+    const entry = await measure(() => ride.tap('Z1', 'Z1-S1', 'entry'));
+    const afterEntry = await head();
+    clock.advance(20 * 60_000);
+    const exit = await measure(() => ride.tap('Z1', 'Z1-S4', 'exit'));
+    const afterExit = await head();
+    return {
+      commuterBoards: afterWeek.boards,
+      commuterHeadBytes: afterWeek.bytes,
+      commuterHeadBytesAsMaps: afterWeek.bytesAsMaps,
+      commuterZoneEntryBytes: afterEntry.bytes,
+      commuterZoneEntryBytesAsMaps: afterEntry.bytesAsMaps,
+      commuterZoneExitBytes: afterExit.bytes,
+      commuterZoneExitBytesAsMaps: afterExit.bytesAsMaps,
+      commuterZoneEntryFareFen: entry.out.fareFen,
+      wcuCommuterZoneEntry: (await writeUnits(raw, entry.writes)).units,
+      wcuCommuterZoneExit: (await writeUnits(raw, exit.writes)).units,
+    };
+  } finally {
+    await own.stop();
+  }
 }

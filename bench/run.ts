@@ -66,7 +66,7 @@ function flowsMarkdown(f: Awaited<ReturnType<typeof benchFlows>>, bundles: Await
     '',
     `Write units per request, from item sizes (2 per started KB in a transaction, 1 for a single write, 1 per KB into the index): tap ${f.wcuTap}, purchase ${f.wcuPurchase}, bill payment ${f.wcuBillPayment}, facility visit ${f.wcuVisit}, top-up (start and webhook) ${f.wcuTopup}.`,
     '',
-    `A commuter's newest entry (what each of their taps writes) after ${f.commuterBoards} boards (the most a card keeps): ${f.commuterHeadBytes} bytes (${f.commuterHeadBytesAsMaps} with the transit state as DynamoDB maps); after a zone entry with a hold, a transfer and the cap: ${f.commuterZoneEntryBytes} (${f.commuterZoneEntryBytesAsMaps}); after its exit: ${f.commuterZoneExitBytes} (${f.commuterZoneExitBytesAsMaps}). Those two taps: ${f.wcuCommuterZoneEntry} and ${f.wcuCommuterZoneExit} write units.`,
+    `A commuter's newest entry (what each of their taps writes) after a week of riding, ${f.commuterBoards} boards on two routes (the most a card keeps) and nine fare days: ${f.commuterHeadBytes} bytes (${f.commuterHeadBytesAsMaps} with the transit state as DynamoDB maps); after a zone entry holding ${f.commuterZoneEntryFareFen} fen after a transfer: ${f.commuterZoneEntryBytes} (${f.commuterZoneEntryBytesAsMaps}); after its exit: ${f.commuterZoneExitBytes} (${f.commuterZoneExitBytesAsMaps}). Those two taps: ${f.wcuCommuterZoneEntry} and ${f.wcuCommuterZoneExit} write units.`,
     '',
     "One board tap's writes, item by item:",
     '',
