@@ -483,6 +483,7 @@ async function benchCommuter(backend: Backend, raw: DynamoDBClient) {
     clock.advance(20 * 60_000);
     const exit = await measure(() => ride.tap('Z1', 'Z1-S4', 'exit'));
     const afterExit = await head();
+    const exitWrites = await writeUnits(raw, exit.writes);
     return {
       commuterBoards: afterWeek.boards,
       commuterHeadBytes: afterWeek.bytes,
@@ -493,7 +494,8 @@ async function benchCommuter(backend: Backend, raw: DynamoDBClient) {
       commuterZoneExitBytesAsMaps: afterExit.bytesAsMaps,
       commuterZoneEntryFareFen: entry.out.fareFen,
       wcuCommuterZoneEntry: (await writeUnits(raw, entry.writes)).units,
-      wcuCommuterZoneExit: (await writeUnits(raw, exit.writes)).units,
+      wcuCommuterZoneExit: exitWrites.units,
+      zoneExitItems: exitWrites.items,
     };
   } finally {
     await own.stop();

@@ -37,7 +37,7 @@ try {
   const bundles = await benchBundles();
   console.log(flowsMarkdown(flows, bundles));
   // One line a script (or a closing note) can keep: every figure of this run.
-  const { tapItems: _items, itemsOf: _itemsOf, ...figures } = flows;
+  const { tapItems: _items, itemsOf: _itemsOf, zoneExitItems: _exitItems, ...figures } = flows;
   console.log(`BENCH ${JSON.stringify({ at: new Date().toISOString(), ...figures, bundles })}\n`);
   if (only !== 'flows') {
     console.log(await benchHttp(backend));
@@ -76,7 +76,7 @@ function flowsMarkdown(f: Awaited<ReturnType<typeof benchFlows>>, bundles: Await
     '',
     'The other flows, item by item (`bytes/units`):',
     '',
-    ...Object.entries(f.itemsOf).map(
+    ...Object.entries({ ...f.itemsOf, commuterZoneExit: f.zoneExitItems }).map(
       ([flow, items]) => `- ${flow}: ${items.map((i) => `${i.item} ${i.bytes}/${i.units}`).join(', ')}`,
     ),
     '',
