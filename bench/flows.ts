@@ -424,6 +424,9 @@ export async function benchFlows(backend: Backend) {
     wcuVisit: round(mean(flows.visit), 1),
     wcuTopup: round(mean(flows.topup), 1),
     batch500Ms: round(batchMs, 0),
+    // The least 500 transactions take on this DynamoDB Local: at the rate of bare ones in flight.
+    batch500BareMs: round((500 / barePerSecond) * 1000, 0),
+    batch500Ratio: round(batchMs / ((500 / barePerSecond) * 1000)),
     ...commuterFigures,
     tapItems,
     itemsOf,

@@ -62,7 +62,7 @@ function flowsMarkdown(f: Awaited<ReturnType<typeof benchFlows>>, bundles: Await
     `| POST /v1/transit/taps | ${f.tapP50Ms} ms | ${f.tapP99Ms} ms | ${f.tapP50Ratio}x |`,
     `| POST /v1/merchant/payments | ${f.purchaseP50Ms} ms | ${f.purchaseP99Ms} ms | ${f.purchaseP50Ratio}x |`,
     '',
-    `${f.inFlight} in flight across 64 cards: ${f.tapsPerSecond} taps/s against ${f.bareTransactionsPerSecond} bare transactions/s (${f.inFlightRatio}x). A 500-tap offline batch through HTTP: ${f.batch500Ms} ms.`,
+    `${f.inFlight} in flight across 64 cards: ${f.tapsPerSecond} taps/s against ${f.bareTransactionsPerSecond} bare transactions/s (${f.inFlightRatio}x). A 500-tap offline batch through HTTP: ${f.batch500Ms} ms, ${f.batch500Ratio}x the ${f.batch500BareMs} ms 500 bare transactions take at that in-flight rate.`,
     '',
     `Write units per request, from item sizes (2 per started KB in a transaction, 1 for a single write, 1 per KB into the index): tap ${f.wcuTap}, purchase ${f.wcuPurchase}, bill payment ${f.wcuBillPayment}, facility visit ${f.wcuVisit}, top-up (start and webhook) ${f.wcuTopup}.`,
     '',
