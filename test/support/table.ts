@@ -4,7 +4,8 @@ import { inject } from 'vitest';
 import { LOCAL_AWS } from '../../infra/dynamo-local';
 import { ensureTable } from '../../infra/local-tables';
 import { MAIN_TABLE } from '../../infra/tables';
-import { SYSTEM } from '../../shared/ledger/accounts';
+import { operatorPayable, SYSTEM } from '../../shared/ledger/accounts';
+import type { TransferSpec } from '../../shared/ledger/model';
 import { postTransfer } from '../../shared/ledger/transfers';
 import { newWalletPut } from '../../shared/ledger/wallets';
 import { documentClient, dynamoClient, type Store } from '../../shared/store/store';
@@ -37,3 +38,16 @@ export async function walletWith(store: Store, balanceFen = 0): Promise<string> 
   }
   return accountId;
 }
+
+/** A bus fare from a wallet to the operator, as a tap posts it: a new transfer each call unless named. */
+export const fareSpec = (walletId: string, amountFen: number, transferId: string = randomUUID()): TransferSpec => ({
+  transferId,
+  kind: 'fare',
+  at: new Date().toISOString(),
+  description: 'Bus B1',
+  ref: transferId,
+  postings: [
+    { accountId: walletId, amountFen: -amountFen },
+    { accountId: operatorPayable('bus-co'), amountFen },
+  ],
+});

@@ -1,12 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { operatorPayable } from '../../../shared/ledger/accounts';
-import type { TransferSpec } from '../../../shared/ledger/model';
 import { reconcile } from '../../../shared/ledger/reconcile';
 import { postRefund, postTransfer } from '../../../shared/ledger/transfers';
 import { readWallet } from '../../../shared/ledger/wallet-head';
-import { freshStore, walletWith } from '../../support/table';
+import { fareSpec, freshStore, walletWith } from '../../support/table';
 
 let store: Awaited<ReturnType<typeof freshStore>>;
 beforeAll(async () => {
@@ -14,17 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => store.destroy());
 
-const fare = (walletId: string, amountFen: number, transferId = randomUUID()): TransferSpec => ({
-  transferId,
-  kind: 'fare',
-  at: new Date().toISOString(),
-  description: 'Bus B1',
-  ref: transferId,
-  postings: [
-    { accountId: walletId, amountFen: -amountFen },
-    { accountId: operatorPayable('bus-co'), amountFen },
-  ],
-});
+const fare = fareSpec;
 
 async function balanceOf(walletId: string) {
   return (await readWallet(store, walletId))?.balanceFen;

@@ -1,15 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setCardStatus } from '../../../shared/cards/cards';
-import { operatorPayable } from '../../../shared/ledger/accounts';
 import { runCommand } from '../../../shared/ledger/command';
 import { reconcile } from '../../../shared/ledger/reconcile';
 import { statementPage } from '../../../shared/ledger/statement';
 import { postTransfer } from '../../../shared/ledger/transfers';
 import { readWallet } from '../../../shared/ledger/wallet-head';
 import { accountKey } from '../../../shared/store/keys';
-import { freshStore, walletWith } from '../../support/table';
+import { fareSpec, freshStore, walletWith } from '../../support/table';
 
 let store: Awaited<ReturnType<typeof freshStore>>;
 beforeAll(async () => {
@@ -17,17 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => store.destroy());
 
-const fare = (walletId: string, amountFen: number) => ({
-  transferId: randomUUID(),
-  kind: 'fare' as const,
-  at: new Date().toISOString(),
-  description: 'Bus B1',
-  ref: 'tap',
-  postings: [
-    { accountId: walletId, amountFen: -amountFen },
-    { accountId: operatorPayable('bus-co'), amountFen },
-  ],
-});
+const fare = fareSpec;
 
 describe('a wallet’s balance on its newest entry', () => {
   it('reads the card and its newest entry in one query; a movement never writes the card’s own item', async () => {

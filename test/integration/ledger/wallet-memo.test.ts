@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setCardStatus } from '../../../shared/cards/cards';
-import { operatorPayable } from '../../../shared/ledger/accounts';
 import { runCommand } from '../../../shared/ledger/command';
 import type { WalletItem } from '../../../shared/ledger/model';
 import { reconcile } from '../../../shared/ledger/reconcile';
@@ -9,7 +7,7 @@ import { statementPage } from '../../../shared/ledger/statement';
 import { postTransfer } from '../../../shared/ledger/transfers';
 import { WalletMemo } from '../../../shared/ledger/wallet-memo';
 import { accountKey } from '../../../shared/store/keys';
-import { freshStore, walletWith } from '../../support/table';
+import { fareSpec, freshStore, walletWith } from '../../support/table';
 
 let store: Awaited<ReturnType<typeof freshStore>>;
 let queries = 0;
@@ -25,17 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => store.destroy());
 
-const fare = (walletId: string, amountFen: number) => ({
-  transferId: randomUUID(),
-  kind: 'fare' as const,
-  at: new Date().toISOString(),
-  description: 'Bus B1',
-  ref: 'tap',
-  postings: [
-    { accountId: walletId, amountFen: -amountFen },
-    { accountId: operatorPayable('bus-co'), amountFen },
-  ],
-});
+const fare = fareSpec;
 
 /** A debit that answers the balance it planned on, and counts its plans. */
 function debit(wallet: string, amountFen: number, memo: WalletMemo, plans = { count: 0 }) {
