@@ -1,19 +1,22 @@
 import { type CardItem, type CardRules, fareClassOf } from '../cards/cards';
 import type { ScopeOf } from '../clients/clients';
-import { type Acceptance, type PresentationDeps, requestHash, runPresented } from '../credentials/pipeline';
+import { type PresentationDeps, requestHash, runPresented } from '../credentials/pipeline';
 import { ForbiddenError, ValidationError } from '../errors';
-import type { FareRule } from '../fares/engine';
 import type { FareTables } from '../fares/store';
-import { facilityPayable } from '../ledger/accounts';
 import type { Key } from '../ledger/command';
-import { withHold, withoutHold } from '../ledger/holds';
-import { REFUND_GUARD, refundableFen, refundGuardWrite } from '../ledger/transfers';
+import { REFUND_GUARD } from '../ledger/transfers';
 import type { WalletMemo } from '../ledger/wallet-memo';
 import { transferKey } from '../store/keys';
-import { entryFee, rentalFee, rentalHold } from './fees';
-import type { Facility, OpenRental, VisitDeclineCode, VisitRequest, VisitResult } from './model';
+import type { Facility, VisitDeclineCode, VisitRequest, VisitResult } from './model';
 import type { FacilityCatalogs } from './store';
-import { storedVisit } from './visit-list';
+import {
+  type AcceptedVisit,
+  planEntry,
+  planRentalEnd,
+  planRentalStart,
+  type VisitInput,
+  visitTransferId,
+} from './visit-plans';
 
 export interface FacilityDeps extends PresentationDeps {
   facilities: FacilityCatalogs;
@@ -22,15 +25,6 @@ export interface FacilityDeps extends PresentationDeps {
 }
 
 type Gate = { clientId: string; scope: ScopeOf<'facility-gate'>; assertionSpent?: Promise<void> };
-type Accepted = Acceptance<VisitResult, VisitDeclineCode>;
-
-const visitTransferId = (visitId: string) => `visit:${visitId}`;
-const rentalIdOf = (startVisitId: string) => `rent_${startVisitId}`;
-
-/** Rentals still open at `now`; a lapsed one keeps its hold and is dropped from the card. */
-function openRentals(rentals: Record<string, OpenRental> | undefined, now: Date): Record<string, OpenRental> {
-  return Object.fromEntries(Object.entries(rentals ?? {}).filter(([, r]) => Date.parse(r.until) > now.getTime()));
-}
 
 function kindProblem(facility: Facility, kind: VisitRequest['kind']): string | null {
   if (facility.product.type === 'entry' && kind !== 'enter') return `${facility.facilityId} takes enter visits`;
@@ -100,140 +94,23 @@ export async function processVisit(
     }),
     reads: (ctx): Record<string, Key> =>
       giveBackOf && ctx.conflicts.has(REFUND_GUARD) ? { startRecord: transferKey(giveBackOf) } : {},
-    accept: ({ card, items }): Accepted => {
+    accept: ({ card, items }): AcceptedVisit => {
       const fareClass = classOf(card)!;
-      const multiplierPercent = table.classes[fareClass].multiplierPercent;
-      const base = { visitId: req.visitId, status: 'accepted' as const, fareClass };
-      const product = facility.product;
-
-      if (product.type === 'entry') {
-        if (product.requiresVerifiedIdentity && !card.identityVerified) return { decline: 'IDENTITY_NOT_VERIFIED' };
-        const fee = entryFee(product, multiplierPercent);
-        if (product.requiresVerifiedIdentity) {
-          fee.explanation.push({ rule: 'base', text: 'Entry with a verified one-card identity' });
-        }
-        return charge(card, fee.feeFen, { ...base, feeFen: fee.feeFen, explanation: fee.explanation }, {});
-      }
-
-      const rentals = openRentals(card.rentals as Record<string, OpenRental> | undefined, processedAt);
-      const open = Object.values(rentals).filter((r) => r.facilityId === req.facilityId);
-      if (req.kind === 'start') {
-        if (open.length > 0) return { decline: 'RENTAL_OPEN' };
-        const hold = rentalHold(product, multiplierPercent);
-        const rentalId = rentalIdOf(req.visitId);
-        const until = new Date(at.getTime() + product.maxRentalMinutes * 60_000).toISOString();
-        const rental: OpenRental = {
-          rentalId,
-          facilityId: req.facilityId,
-          startAt: req.at,
-          startVisitId: req.visitId,
-          heldFen: hold.feeFen,
-          multiplierPercent,
-          until,
-        };
-        return charge(
-          card,
-          hold.feeFen,
-          { ...base, feeFen: hold.feeFen, explanation: hold.explanation, rentalId },
-          {
-            rentals: { ...rentals, [rentalId]: rental },
-            ...(hold.feeFen > 0
-              ? { holds: withHold(card.holds, rentalId, { amountFen: hold.feeFen, until }, processedAt) }
-              : {}),
-          },
-        );
-      }
-
-      // An end closes the latest rental of this facility started before it and not lapsed.
-      const rental = open
-        .filter((r) => Date.parse(r.startAt) <= at.getTime())
-        .sort((a, b) => Date.parse(b.startAt) - Date.parse(a.startAt))[0];
-      const fee = rental && rentalFee(product, at.getTime() - Date.parse(rental.startAt), rental.multiplierPercent);
-      if (!rental || !fee) return { decline: 'NO_OPEN_RENTAL' };
-      const startId = visitTransferId(rental.startVisitId);
-      const limitFen = items.startRecord ? refundableFen(items.startRecord) : rental.heldFen;
-      const left = limitFen - ((items.startRecord?.refundedFen as number | undefined) ?? 0);
-      const feeFen = Math.min(fee.feeFen, rental.heldFen);
-      const backFen = Math.max(0, Math.min(rental.heldFen - feeFen, left));
-      giveBackOf = backFen > 0 ? startId : undefined;
-      const explanation: FareRule[] = [
-        ...fee.explanation,
-        {
-          rule: 'exit-refund',
-          text: `End gives back ${backFen} fen of the ${rental.heldFen} fen held at start`,
-          fen: -backFen,
-        },
-      ];
-      const { [rental.rentalId]: _ended, ...stillOpen } = rentals;
-      const result: VisitResult = {
-        ...base,
-        feeFen,
-        balanceFen: card.balanceFen + backFen,
-        explanation,
-        rentalId: rental.rentalId,
+      const input: VisitInput = {
+        req,
+        facility,
+        card,
+        multiplierPercent: table.classes[fareClass].multiplierPercent,
+        base: { visitId: req.visitId, status: 'accepted', fareClass },
+        processedAt,
+        tableName: deps.store.tableName,
       };
-      return {
-        ...(backFen > 0
-          ? {
-              transfer: {
-                transferId: visitTransferId(req.visitId),
-                kind: 'facility' as const,
-                at: req.at,
-                description: `${facility.name}: rental ended, ${backFen} fen of the hold back`,
-                ref: req.visitId,
-                reverses: startId,
-                postings: [
-                  { accountId: card.cardId, amountFen: backFen },
-                  { accountId: facilityPayable(req.facilityId), amountFen: -backFen },
-                ],
-              },
-              giveBack: true,
-            }
-          : {}),
-        walletAttributes: {
-          [card.cardId]: { rentals: stillOpen, holds: withoutHold(card.holds, rental.rentalId, processedAt) },
-        },
-        walletEntries: visitEntry(card.cardId, result, `${facility.name}: rental ended`),
-        writes: backFen > 0 ? [refundGuardWrite(deps.store.tableName, startId, backFen, limitFen)] : [],
-        result,
-      };
+      const { product } = facility;
+      if (product.type === 'entry') return planEntry(input, product);
+      if (req.kind === 'start') return planRentalStart(input, product);
+      const ended = planRentalEnd(input, product, items.startRecord);
+      giveBackOf = ended.givesBackTo;
+      return ended.plan;
     },
   });
-
-  /** A fee (an entry's, a start's hold) from the card to the facility: the whole amount must be in the balance. */
-  function charge(
-    card: CardItem,
-    feeFen: number,
-    result: Omit<VisitResult, 'balanceFen'>,
-    attributes: Record<string, unknown>,
-  ): Accepted {
-    if (card.balanceFen < feeFen) return { decline: 'INSUFFICIENT_FUNDS' };
-    const accepted: VisitResult = { ...result, balanceFen: card.balanceFen - feeFen };
-    return {
-      ...(feeFen > 0
-        ? {
-            transfer: {
-              transferId: visitTransferId(req.visitId),
-              kind: 'facility' as const,
-              at: req.at,
-              description: `${facility!.name}: ${req.kind}`,
-              ref: req.visitId,
-              postings: [
-                { accountId: card.cardId, amountFen: -feeFen },
-                { accountId: facilityPayable(req.facilityId), amountFen: feeFen },
-              ],
-            },
-          }
-        : {}),
-      ...(Object.keys(attributes).length > 0 ? { walletAttributes: { [card.cardId]: attributes } } : {}),
-      walletEntries: visitEntry(card.cardId, accepted, `${facility!.name}: ${req.kind}`),
-      result: accepted,
-    };
-  }
-
-  /** The card's entry of an accepted visit keeps it for the card's list (visit-list.ts), 0 fen if it was free. */
-  function visitEntry(cardId: string, result: VisitResult, description: string) {
-    const header = { entryId: visitTransferId(req.visitId), at: req.at, kind: 'facility' as const, description };
-    return { [cardId]: { header: { ...header, ref: req.visitId }, attributes: { visit: storedVisit(req, result) } } };
-  }
 }
