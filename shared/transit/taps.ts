@@ -3,19 +3,16 @@ import { type CardItem, type CardRules, fareClassOf } from '../cards/cards';
 import type { ScopeOf } from '../clients/clients';
 import { requestHash, runPresented } from '../credentials/pipeline';
 import { ForbiddenError, ValidationError } from '../errors';
-import { type JourneyChange, type Priced, priceTap, routeProblem } from '../fares/engine';
+import { routeProblem } from '../fares/engine';
 import type { FareTables } from '../fares/store';
 import type { KeyRing } from '../keys/keyring';
-import { operatorPayable } from '../ledger/accounts';
 import type { Key } from '../ledger/command';
-import { REFUND_GUARD, refundGuardWrite } from '../ledger/transfers';
+import { REFUND_GUARD } from '../ledger/transfers';
 import type { WalletMemo } from '../ledger/wallet-memo';
-import { tapKey, tapTransferId, transferKey } from '../store/keys';
+import { tapKey, transferKey } from '../store/keys';
 import type { Store } from '../store/store';
-import { journeyMoney } from './journey-holds';
-import { type JourneyRecord, storedJourney } from './journeys';
 import type { TapDeclineCode, TapRequest, TapResult } from './model';
-import { storedTransitState, transitStateOf } from './stored-state';
+import { planTap } from './tap-plan';
 
 export interface TransitDeps {
   store: Store;
@@ -43,41 +40,6 @@ export async function recordedTap(store: Store, tapId: string) {
     result: JSON.parse(Item.result as string) as TapResult,
   };
 }
-
-/**
- * What the tap's statement entry keeps of its journey, as the journey list shows it: a board is a
- * complete journey; an entry opens one at the fare it holds; an exit completes it. The card's transit
- * state (its open journeys, carried on its newest entry) is what the next tap is priced by.
- */
-function journeyRecord(change: JourneyChange): JourneyRecord {
-  if (change.kind === 'flat') {
-    return {
-      journeyId: change.journeyId,
-      routeId: change.routeId,
-      kind: 'flat',
-      status: 'complete',
-      startedAt: change.at,
-      endedAt: change.at,
-      boardStopId: change.stopId,
-      fareFen: change.fareFen,
-      explanation: change.explanation,
-    };
-  }
-  const { open } = change;
-  const opened = {
-    journeyId: open.journeyId,
-    routeId: open.routeId,
-    kind: 'zonal' as const,
-    startedAt: open.entryAt,
-    entryStopId: open.entryStopId,
-    explanation: change.explanation,
-  };
-  return change.kind === 'entry'
-    ? { ...opened, status: 'open', endedAt: null, fareFen: open.heldFen }
-    : { ...opened, status: 'complete', endedAt: change.at, exitStopId: change.exitStopId, fareFen: change.fareFen };
-}
-
-const journeyIdOf = (change: JourneyChange) => (change.kind === 'flat' ? change.journeyId : change.open.journeyId);
 
 /**
  * One tap, start to end: the terminal's scope and the route; then the presentation pipeline (the
@@ -143,70 +105,15 @@ export async function processTap(
     reads: (ctx): Record<string, Key> =>
       giveBackOf && ctx.conflicts.has(REFUND_GUARD) ? { entryRecord: transferKey(giveBackOf) } : {},
     accept: ({ card, items }) => {
-      const cardId = card.cardId;
-      const fareClass = classOf(card)!;
-      const state = transitStateOf(card.transit);
-      const priced: Priced = priceTap(table, fareClass, state, { ...req, at }, route);
-      if (!priced.ok) return { decline: priced.declineCode };
-      const floorFen = -card.negativeLimitFen;
-      if (priced.chargeFen > 0 && card.balanceFen - priced.chargeFen < floorFen)
-        return { decline: 'INSUFFICIENT_FUNDS' };
-      const money = journeyMoney(priced, table, card.holds, processedAt, items.entryRecord);
-      giveBackOf = money.giveBack?.originalId;
-      const { giveBack } = money;
-
-      // The tap's movement, or its place in the statement's order when no money moves (a free transfer).
-      const movement = {
-        transferId: tapTransferId(req.tapId),
-        at: req.at,
-        description: `${route.name}: ${req.kind} at ${req.stopId}`,
-        ref: req.tapId,
-      };
-      const result: TapResult = {
-        tapId: req.tapId,
-        status: 'accepted',
-        fareFen: priced.fareFen,
-        balanceFen: card.balanceFen - money.chargeFen,
-        fareClass,
-        journeyId: journeyIdOf(priced.journey),
-        explanation: priced.explanation,
-      };
-      return {
-        ...(money.chargeFen !== 0
-          ? {
-              transfer: {
-                ...movement,
-                kind: 'fare' as const,
-                ...(giveBack ? { reverses: giveBack.originalId } : {}),
-                postings: [
-                  { accountId: cardId, amountFen: -money.chargeFen },
-                  { accountId: operatorPayable(route.operatorId), amountFen: money.chargeFen },
-                ],
-              },
-              floors: { [cardId]: floorFen },
-              giveBack: giveBack !== undefined,
-            }
-          : {}),
-        walletAttributes: {
-          [cardId]: { transit: storedTransitState(priced.state), ...(money.holds ? { holds: money.holds } : {}) },
+      const planned = planTap(
+        { req, at, table, route, card, fareClass: classOf(card)!, processedAt },
+        {
+          tableName: store.tableName,
+          entryRecord: items.entryRecord,
         },
-        walletEntries: {
-          [cardId]: {
-            header: {
-              entryId: movement.transferId,
-              at: movement.at,
-              kind: 'fare',
-              description: movement.description,
-              ref: movement.ref,
-            },
-            attributes: { journey: storedJourney(journeyRecord(priced.journey), movement) },
-          },
-        },
-        writes: giveBack
-          ? [refundGuardWrite(store.tableName, giveBack.originalId, giveBack.amountFen, giveBack.limitFen)]
-          : [],
-        result,
-      };
+      );
+      giveBackOf = planned.givesBackTo;
+      return planned.plan;
     },
   });
 }
