@@ -5,6 +5,7 @@ import { answeredMeanwhile, keptAnswerAttributes, type StoredResponse } from '..
 import { billerPayable } from '../ledger/accounts';
 import { type Command, runCommand } from '../ledger/command';
 import { decodeCursor, nextCursor } from '../store/cursor';
+import { keptJson } from '../store/kept-text';
 import { accountKey, billerPaymentsIndex, billKey, billPaymentKey, billTransferId } from '../store/keys';
 import type { Store } from '../store/store';
 import type { BillItem } from './bills';
@@ -177,7 +178,7 @@ export async function billerPaymentsPage(
   // Each payment's transfer record: its answer (`result`), the bill's terms, the time it was paid.
   const items = (page.Items ?? []).map(
     (i): BillerPayment => ({
-      ...toAnswer(JSON.parse(i.result as string) as BillPayment),
+      ...toAnswer(keptJson<BillPayment>(i.result)),
       externalRef: i.externalRef as string,
       accountNo: i.accountNo as string,
       period: i.period as string,

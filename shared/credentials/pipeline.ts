@@ -12,6 +12,7 @@ import {
   runCommand,
 } from '../ledger/command';
 import type { WalletMemo } from '../ledger/wallet-memo';
+import { keptJson, keptText } from '../store/kept-text';
 import { transferKey } from '../store/keys';
 import type { Store } from '../store/store';
 import type { CredentialClaims } from './claims';
@@ -100,7 +101,7 @@ export async function storedAnswer<R>(store: Store, record: AnswerRecord<R>): Pr
   if (Item.requestHash !== record.requestHash) {
     throw new ConflictError('IDEMPOTENCY_KEY_REUSED', `${record.idName} ${record.id} was used for another request`);
   }
-  return JSON.parse(Item.result as string) as R;
+  return keptJson<R>(Item.result);
 }
 
 /** What the answer record keeps besides its key and the answer itself. */
@@ -123,7 +124,7 @@ function recordWrite<R>(
           ...record.key,
           ...recordAttributes(record, result, card),
           // JSON text: DynamoDB keeps a string byte for byte, so a replay answers the very same body.
-          result: JSON.stringify(result),
+          result: keptText(JSON.stringify(result)),
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       },

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, RetryLaterError } from '../errors';
 import { isConditionFailed } from '../store/conditions';
+import { textOf } from '../store/kept-text';
 import { idempotencyKey } from '../store/keys';
 import type { Store } from '../store/store';
 
@@ -127,7 +128,7 @@ export async function keptAnswer(store: Store, key: { pk: string; sk: string }):
 export function keptAnswerOf(item: Record<string, unknown>): KeptAnswer | undefined {
   const answer = item.answer as { status: number; body?: string } | undefined;
   if (typeof item.requestHash !== 'string' || !answer) return undefined;
-  const body = answer.body ?? (item.result as string);
+  const body = answer.body ?? textOf(item.result);
   return { requestHash: item.requestHash, response: { status: answer.status, body: JSON.parse(body) } };
 }
 

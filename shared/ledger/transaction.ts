@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InvariantError, invariant, RefusedError } from '../errors';
+import { keptText } from '../store/kept-text';
 import { accountKey, minuteBucketKey, minuteOf, payeeMovementsIndex, transferKey } from '../store/keys';
 import { accountLayout, payeeOf } from './accounts';
 import type { CommandPlan, EntryHeader, Item, Key, TransactItem } from './command';
@@ -144,7 +145,7 @@ function transferPut(
     refundedFen: 0,
     ...(bucketed?.record ?? { recordedAt: recordedAt.toISOString() }),
     // JSON text: DynamoDB keeps a string byte for byte, so a replay answers the very same body.
-    result: JSON.stringify(plan.result),
+    result: keptText(JSON.stringify(plan.result)),
   };
   for (const [attr, value] of Object.entries(plan.transferAttributes ?? {})) {
     invariant(!(attr in ledgerItem) || ledgerItem[attr] === value, `${attr} on a transfer record is the ledger's own`);

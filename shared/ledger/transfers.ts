@@ -1,5 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError, RefusedError, ValidationError } from '../errors';
+import { keptJson } from '../store/kept-text';
 import { accountKey, transferKey } from '../store/keys';
 import type { Store } from '../store/store';
 import { accountLayout } from './accounts';
@@ -29,7 +30,7 @@ export async function storedTransfer(store: Store, spec: Pick<TransferSpec, 'tra
 
 /** The answer a stored transfer was given (kept as JSON text). */
 export function storedResult<R>(item: Record<string, unknown> | undefined): R | undefined {
-  return typeof item?.result === 'string' ? (JSON.parse(item.result) as R) : undefined;
+  return item?.result === undefined ? undefined : keptJson<R>(item.result);
 }
 
 export function walletReads(spec: TransferSpec): Record<string, Key> {

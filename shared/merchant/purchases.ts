@@ -5,6 +5,7 @@ import type { ScopeOf } from '../clients/clients';
 import { requestHash, runPresented } from '../credentials/pipeline';
 import type { KeyRing } from '../keys/keyring';
 import { campaignBudget, merchantPayable } from '../ledger/accounts';
+import { keptJson } from '../store/kept-text';
 import { transferKey } from '../store/keys';
 import type { Store } from '../store/store';
 import { fareDay } from '../time/shanghai';
@@ -48,7 +49,7 @@ export async function storedPurchase(store: Store, paymentId: string): Promise<P
   return {
     merchantId: Item.merchantId,
     cardId: (Item.cardId as string | null) ?? null,
-    result: JSON.parse(Item.result as string) as PurchaseResult,
+    result: keptJson<PurchaseResult>(Item.result),
   };
 }
 

@@ -5,6 +5,7 @@ import { ConflictError, ForbiddenError, NotFoundError, RefusedError } from '../e
 import { campaignBudget, merchantPayable } from '../ledger/accounts';
 import { type Command, runCommand } from '../ledger/command';
 import { refundGuardWrite } from '../ledger/transfers';
+import { keptJson, keptText } from '../store/kept-text';
 import { accountKey, refundKey, transferKey } from '../store/keys';
 import type { Store } from '../store/store';
 import type { PurchaseResult, RefundResult } from './model';
@@ -33,7 +34,7 @@ async function storedRefund(store: Store, refundId: string, hash: string): Promi
   if (!Item) return undefined;
   if (Item.requestHash !== hash)
     throw new ConflictError('IDEMPOTENCY_KEY_REUSED', `refundId ${refundId} was used for another refund`);
-  return JSON.parse(Item.result as string) as RefundResult;
+  return keptJson<RefundResult>(Item.result);
 }
 
 /**
@@ -113,7 +114,7 @@ export async function refundPurchase(
                   refundId: input.refundId,
                   paymentId: input.paymentId,
                   requestHash: hash,
-                  result: JSON.stringify(result),
+                  result: keptText(JSON.stringify(result)),
                 },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },

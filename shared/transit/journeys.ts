@@ -3,6 +3,7 @@ import { invariant, RetryLaterError } from '../errors';
 import type { FareRule } from '../fares/engine';
 import { ENTRY_SK, entriesNewestFirst, pageOfEntries } from '../ledger/statement';
 import { decodeCursor, encodeCursor } from '../store/cursor';
+import { keptJson } from '../store/kept-text';
 import { tapKey } from '../store/keys';
 import type { Store } from '../store/store';
 import type { TapResult } from './model';
@@ -153,7 +154,7 @@ async function tapExplanations(store: Store, tapIds: string[]): Promise<Map<stri
       }),
     );
     for (const item of read.Responses?.[store.tableName] ?? []) {
-      out.set(tapOf.get(item.pk as string)!, (JSON.parse(item.result as string) as TapResult).explanation);
+      out.set(tapOf.get(item.pk as string)!, keptJson<TapResult>(item.result).explanation);
     }
     keys = read.UnprocessedKeys?.[store.tableName]?.Keys ?? [];
   }

@@ -9,6 +9,7 @@ import type { KeyRing } from '../keys/keyring';
 import type { Key } from '../ledger/command';
 import { REFUND_GUARD } from '../ledger/transfers';
 import type { WalletMemo } from '../ledger/wallet-memo';
+import { keptJson } from '../store/kept-text';
 import { tapKey, transferKey } from '../store/keys';
 import type { Store } from '../store/store';
 import type { TapDeclineCode, TapRequest, TapResult } from './model';
@@ -37,7 +38,7 @@ export async function recordedTap(store: Store, tapId: string) {
     stopId: Item.stopId as string,
     kind: Item.tapKind as string,
     at: Item.at as string,
-    result: JSON.parse(Item.result as string) as TapResult,
+    result: keptJson<TapResult>(Item.result),
   };
 }
 
