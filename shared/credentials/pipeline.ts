@@ -123,7 +123,7 @@ function recordWrite<R>(
         Item: {
           ...record.key,
           ...recordAttributes(record, result, card),
-          // JSON text: DynamoDB keeps a string byte for byte, so a replay answers the very same body.
+          // The JSON text, kept byte for byte (compressed when long): a replay answers the very same body.
           result: keptText(JSON.stringify(result)),
         },
         ConditionExpression: 'attribute_not_exists(pk)',

@@ -144,7 +144,7 @@ function transferPut(
     ...(plan.transferAttributes?.requestHash ? {} : { contentHash: transferContentHash(spec) }),
     refundedFen: 0,
     ...(bucketed?.record ?? { recordedAt: recordedAt.toISOString() }),
-    // JSON text: DynamoDB keeps a string byte for byte, so a replay answers the very same body.
+    // The JSON text, kept byte for byte (compressed when long): a replay answers the very same body.
     result: keptText(JSON.stringify(plan.result)),
   };
   for (const [attr, value] of Object.entries(plan.transferAttributes ?? {})) {
