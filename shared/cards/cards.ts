@@ -6,10 +6,9 @@ import type { CityConfig } from '../city/model';
 import { changeDenyList } from '../denylist/denylist';
 import { ConflictError, NotFoundError, RefusedError } from '../errors';
 import type { FareClass } from '../fares/fare-table';
-import type { TransactItem } from '../ledger/command';
 import { type Holds, openHoldsFen } from '../ledger/holds';
 import type { WalletItem } from '../ledger/model';
-import { changeWalletItem, readWallet } from '../ledger/wallet-head';
+import { changeWalletItem, readWallet, walletItemSet } from '../ledger/wallet-head';
 import { newWalletPut } from '../ledger/wallets';
 import { cancellationCodes, isCancelled } from '../store/conditions';
 import { accountKey, citizenKey, residentIdKey } from '../store/keys';
@@ -262,30 +261,10 @@ export async function setCardStatus(
 }
 
 /** The write that sets attributes on a card's own item (what a card is, not what it holds). */
-export function cardItemUpdate(tableName: string, cardId: string, sets: Record<string, unknown>): TransactItem {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const parts: string[] = [];
-  Object.entries(sets).forEach(([attr, value], i) => {
-    names[`#s${i}`] = attr;
-    values[`:s${i}`] = value;
-    parts.push(`#s${i} = :s${i}`);
-  });
-  return {
-    Update: {
-      TableName: tableName,
-      Key: accountKey(cardId),
-      UpdateExpression: `SET ${parts.join(', ')}`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    },
-  };
-}
-
 /** Sets attributes on a card's own item, in order with its money; answers the card as it is after. */
 async function updateCard(store: Store, cardId: string, sets: Record<string, unknown>, now: Date): Promise<CardItem> {
   const after = await changeWalletItem(store, cardId, now, 'card', (card) =>
-    card.kind !== 'wallet' || Object.keys(sets).length === 0 ? null : [cardItemUpdate(store.tableName, cardId, sets)],
+    card.kind !== 'wallet' || Object.keys(sets).length === 0 ? null : [walletItemSet(store.tableName, cardId, sets)],
   );
   if (after?.kind !== 'wallet') throw new NotFoundError('Card', { cardId });
   return after as CardItem;

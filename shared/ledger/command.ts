@@ -43,6 +43,12 @@ export interface CommandPlan<R> {
    */
   walletAttributes?: Record<string, Item>;
   /**
+   * Attributes set on a wallet's own item (what the card is: its limit, its verified identity), in
+   * order with its money: the wallet gets its next entry in the same transaction (0 fen if no money
+   * moves), so a command planned on the wallet before the change cannot commit after it.
+   */
+  walletItemSets?: Record<string, Item>;
+  /**
    * More attributes on the transfer record: a request whose answer is kept under its transfer's key
    * (a tap) puts its record there instead of writing a second item. The ledger's own stay its own.
    */

@@ -7,7 +7,7 @@ import type { CommandPlan, EntryHeader, Item, Key, TransactItem } from './comman
 import type { Holds } from './holds';
 import type { Posting, TransferSpec, WalletItem } from './model';
 import { assertBalanced, creditCeilingFen, netPostings, type WalletRefusal, walletOutcome } from './postings';
-import { type HeadPut, headPut } from './wallet-head';
+import { type HeadPut, headPut, walletItemSet } from './wallet-head';
 
 export type Meaning = ({ kind: 'replay' } | { kind: 'replan' } | { kind: 'shard-floor'; shard: string }) & {
   name?: string;
@@ -49,6 +49,7 @@ export function buildTransaction(
     ...movements.keys(),
     ...Object.keys(plan.walletAttributes ?? {}),
     ...Object.keys(plan.walletEntries ?? {}),
+    ...Object.keys(plan.walletItemSets ?? {}),
   ]);
   for (const accountId of touched) {
     const wallet = wallets.get(accountId);
@@ -56,6 +57,8 @@ export function buildTransaction(
     const head = walletHeadPut(tableName, wallet, movements.get(accountId), plan, recordedAt);
     add(built, head, { kind: 'replan' });
     built.heads.set(accountId, head.Put.Item);
+    const sets = plan.walletItemSets?.[accountId];
+    if (sets) add(built, walletItemSet(tableName, accountId, sets), { kind: 'replan' });
   }
 
   for (const write of plan.writes ?? []) {

@@ -98,6 +98,32 @@ export function walletMarkPut(tableName: string, wallet: WalletItem, at: Date, w
   );
 }
 
+/**
+ * Attributes set on a wallet's own item (`A`: what the card is, not what it holds). Goes in a
+ * transaction with the wallet's next entry (a movement's, or a mark), so it is in order with the money.
+ */
+export function walletItemSet(tableName: string, accountId: string, sets: Item): TransactItem {
+  invariant(Object.keys(sets).length > 0, 'a wallet item change sets something');
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const parts: string[] = [];
+  Object.entries(sets).forEach(([attr, value], i) => {
+    invariant(!['pk', 'sk', 'accountId', 'kind'].includes(attr), `${attr} on a wallet's item is the ledger's own`);
+    names[`#s${i}`] = attr;
+    values[`:s${i}`] = value;
+    parts.push(`#s${i} = :s${i}`);
+  });
+  return {
+    Update: {
+      TableName: tableName,
+      Key: accountKey(accountId),
+      UpdateExpression: `SET ${parts.join(', ')}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+}
+
 /** A citizen's card rarely sees two writers at once: a few tries are plenty for a change of its own item. */
 const MAX_ITEM_CHANGE_ATTEMPTS = 5;
 

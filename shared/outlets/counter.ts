@@ -1,4 +1,4 @@
-import { type CardItem, type CardRules, cardItemUpdate, fareClassOf, verifiedIdentityAttributes } from '../cards/cards';
+import { type CardItem, type CardRules, fareClassOf, verifiedIdentityAttributes } from '../cards/cards';
 import { residentIdHash } from '../cards/resident-id';
 import type { ScopeOf } from '../clients/clients';
 import { type PresentationDeps, requestHash, runPresented } from '../credentials/pipeline';
@@ -161,14 +161,8 @@ export async function identityCheck(
       const sets = verifiedIdentityAttributes(card, { verifiedBy: outlet.clientId, reference: req.checkId }, now);
       const changed = Object.keys(sets).length > 0;
       return {
-        // On the card's own item, with a mark on the card's entries: what the card is (its limit, its
-        // class) changes in order with its money, and its entries do not carry it from then on.
-        ...(changed
-          ? {
-              walletAttributes: { [card.cardId]: {} },
-              writes: [{ item: cardItemUpdate(deps.store.tableName, card.cardId, sets), onConditionFailed: 'replan' }],
-            }
-          : {}),
+        // On the card's own item, in order with its money: what the card is (its limit, its class).
+        ...(changed ? { walletItemSets: { [card.cardId]: sets } } : {}),
         result: {
           checkId: req.checkId,
           cardId: card.cardId,

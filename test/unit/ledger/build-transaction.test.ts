@@ -62,6 +62,18 @@ describe('a transaction built from a plan', () => {
       build({ walletEntries: { [CARD]: { header, attributes: { balanceAfterFen: 1 } } }, result: {} }),
     ).toThrow();
   });
+
+  it('sets a wallet’s own item only with the wallet’s next entry, in order with its money', () => {
+    // Act: an identity check's change of what the card is, no money moving.
+    const built = build({ walletItemSets: { [CARD]: { identityVerified: true } }, result: {} });
+    // Assess: the mark (entry 5, 0 fen) and the update of the card's own item, in one transaction.
+    expect(puts(built)).toEqual([
+      expect.objectContaining({ ...entryKey(CARD, 5), amountFen: 0, balanceAfterFen: 1000 }),
+    ]);
+    expect(built.items.map((i) => i.Update?.Key)).toContainEqual(accountKey(CARD));
+    expect(() => build({ walletItemSets: { [CARD]: { accountId: 'another' } }, result: {} })).toThrow(/ledger's own/);
+    expect(() => build({ walletItemSets: { [CARD]: {} }, result: {} })).toThrow();
+  });
 });
 
 describe('a wallet’s head entry', () => {
