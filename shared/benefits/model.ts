@@ -55,4 +55,6 @@ export interface Grant {
   validFrom: string;
   validTo: string | null;
   status: RecordStatus;
+  /** The record it came from (`<agencyId>/<recordId>`): a record that moves takes back only its own grant. */
+  source?: string;
 }

@@ -1,5 +1,7 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readWallet } from '../../shared/ledger/wallet-head';
+import { eligibilityProgramKey } from '../../shared/store/keys';
 import { testClock, useTestBackend } from '../support/backend';
 import { adminAuth, jsonRequest, login, residentId } from '../support/citizen';
 import { asMachine, type Machine, registerMachine } from '../support/gate';
@@ -100,6 +102,44 @@ describe('agencies’ eligibility records', () => {
     expect((await board(r)).fareClass).toBe('adult');
     await verify(r.card.cardId);
     expect((await board(r)).fareClass).toBe('student');
+  });
+
+  it('moves a record between programs whole: the old program’s list and the old grant go with it', async () => {
+    // Prepare: an office that keeps both senior and disability records, and a verified holder's card.
+    const office = await registerMachine(app, 'agency', { programs: ['senior-allowance', 'disabled', 'student'] });
+    const r = await rider(app, { balanceFen: 1000, birthDate: '2006-02-03', now: clock() });
+    await verify(r.card.cardId);
+    const { store } = backend().deps;
+    const listed = async (program: string, recordId: string) =>
+      (
+        await store.doc.send(
+          new GetCommand({
+            TableName: store.tableName,
+            Key: eligibilityProgramKey(program, office.clientId, recordId),
+          }),
+        )
+      ).Item !== undefined;
+    const grants = async () => Object.keys((await readWallet(store, r.card.cardId))?.grants ?? {});
+    const put = (recordId: string, program: string) =>
+      asMachine(
+        app,
+        office,
+        'PUT',
+        '/v1/agency/eligibility',
+        { records: [record({ recordId, idNumber: r.idNumber, program })] },
+        clock(),
+      );
+    // Act: one record first in the senior list, then in the disabled one; another from student to disabled.
+    await put('move-1', 'senior-allowance');
+    await put('move-1', 'disabled');
+    await put('move-2', 'student');
+    expect(await grants()).toEqual(expect.arrayContaining(['student', 'disabled']));
+    await put('move-2', 'disabled');
+    // Assess: each record is listed in its program only, and the card keeps no grant a record took back.
+    expect([await listed('senior-allowance', 'move-1'), await listed('disabled', 'move-1')]).toEqual([false, true]);
+    expect([await listed('student', 'move-2'), await listed('disabled', 'move-2')]).toEqual([false, true]);
+    expect(await grants()).toEqual(['disabled']);
+    expect((await board(r)).fareClass).toBe('disabled');
   });
 
   it('is for agencies only, within their programs', async () => {
