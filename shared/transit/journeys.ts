@@ -1,6 +1,7 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { invariant, RetryLaterError } from '../errors';
 import type { FareRule } from '../fares/engine';
+import { backoffMs } from '../ledger/retry';
 import { ENTRY_SK, entriesNewestFirst, pageOfEntries } from '../ledger/statement';
 import { decodeCursor, encodeCursor } from '../store/cursor';
 import { keptJson } from '../store/kept-text';
@@ -142,6 +143,8 @@ async function tapExplanations(store: Store, tapIds: string[]): Promise<Map<stri
   let keys: Record<string, unknown>[] = [...new Set(tapIds)].map((tapId) => tapKey(tapId));
   for (let attempt = 0; keys.length > 0; attempt++) {
     if (attempt === MAX_ANSWER_READS) throw new RetryLaterError();
+    // Keys left unread mean DynamoDB is pushing back: wait a little before asking again.
+    if (attempt > 0) await new Promise((r) => setTimeout(r, backoffMs(attempt)));
     const read = await store.doc.send(
       new BatchGetCommand({
         RequestItems: {
