@@ -1,12 +1,5 @@
-import { DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { adminRouters } from '../../../functions/admin/routers';
 import { localConfig } from '../../../functions/config';
@@ -17,15 +10,13 @@ import { transferContentHash } from '../../../shared/ledger/transaction';
 import { staticSecrets } from '../../../shared/secrets/secrets';
 import { transferKey } from '../../../shared/store/keys';
 import { body } from '../../support/http';
+import { mockedStore } from '../../support/mock-store';
 import { silentLogger } from '../../support/silent-logger';
 import { onWalletQuery, walletQueryAnswer } from '../../support/wallet-read';
 
-const doc = DynamoDBDocumentClient.from(
-  new DynamoDBClient({ region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
-);
-const ddb = mockClient(doc);
+const { ddb, store } = mockedStore('faults');
 const deps = {
-  store: { doc, tableName: 'faults' },
+  store,
   clock: () => new Date('2026-11-27T08:00:00+08:00'),
   logger: silentLogger,
   config: localConfig({ adminToken: 'op' }),

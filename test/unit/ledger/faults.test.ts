@@ -1,25 +1,17 @@
-import {
-  DynamoDBClient,
-  ProvisionedThroughputExceededException,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { ProvisionedThroughputExceededException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { operatorPayable } from '../../../shared/ledger/accounts';
 import type { TransferSpec } from '../../../shared/ledger/model';
 import { transferContentHash } from '../../../shared/ledger/transaction';
 import { postTransfer } from '../../../shared/ledger/transfers';
 import { entryKey, transferKey } from '../../../shared/store/keys';
+import { mockedStore } from '../../support/mock-store';
 import { onWalletQuery, walletQueryAnswer } from '../../support/wallet-read';
 
 const TABLE = 'faults';
 const WALLET = 'card_fault';
-const doc = DynamoDBDocumentClient.from(
-  new DynamoDBClient({ region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
-);
-const ddb = mockClient(doc);
-const store = { doc, tableName: TABLE };
+const { ddb, store } = mockedStore(TABLE);
 const noWait = { sleep: async () => {} };
 
 const spec: TransferSpec = {

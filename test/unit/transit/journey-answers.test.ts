@@ -1,17 +1,12 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { entryKey, tapKey } from '../../../shared/store/keys';
 import { journeysPage } from '../../../shared/transit/journeys';
+import { mockedStore } from '../../support/mock-store';
 
 const TABLE = 'journeys';
 const CARD = 'card_j';
-const doc = DynamoDBDocumentClient.from(
-  new DynamoDBClient({ region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
-);
-const ddb = mockClient(doc);
-const store = { doc, tableName: TABLE };
+const { ddb, store } = mockedStore(TABLE);
 const at = '2026-11-28T08:00:00.000Z';
 const explanation = [{ rule: 'base', text: 'Route B1 flat fare', fen: 200 }];
 // A board's entry as taps write it now: the journey without its explanation.
