@@ -1,15 +1,14 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { type CampaignUses, chooseDiscount } from '../campaigns/discount';
 import type { CampaignsLoader } from '../campaigns/store';
 import type { ScopeOf } from '../clients/clients';
 import { requestHash, runPresented } from '../credentials/pipeline';
 import type { KeyRing } from '../keys/keyring';
-import { campaignBudget, merchantPayable } from '../ledger/accounts';
 import { keptJson } from '../store/kept-text';
 import { transferKey } from '../store/keys';
 import type { Store } from '../store/store';
 import { fareDay } from '../time/shanghai';
 import type { PurchaseRequest, PurchaseResult } from './model';
+import { planPurchase, purchaseTransferId } from './purchase-plan';
 
 export interface MerchantDeps {
   store: Store;
@@ -23,12 +22,7 @@ export interface MerchantDeps {
 
 export const purchaseRequestHash = (req: PurchaseRequest) => requestHash(req);
 
-/**
- * A purchase's money movement, when it moves any; the purchase's record (its answer, accepted or
- * declined) is kept at this transfer's key, like a tap's: one conditional put is the idempotency anchor
- * of the paymentId and of the money, and a declined purchase's record carries no postings.
- */
-export const purchaseTransferId = (paymentId: string) => `purchase:${paymentId}`;
+export { purchaseTransferId } from './purchase-plan';
 
 /** What a refund needs of a purchase, as its record keeps it (forever, declined ones too). */
 export interface PurchaseRecord {
@@ -96,56 +90,10 @@ export async function processPurchase(
       campaignId: null,
       declineCode,
     }),
-    accept: ({ card, ctx }) => {
-      const day = fareDay(at, deps.dayStartHour);
-      const outOfBudget = new Set([...ctx.exhaustedShards].map((s) => s.replace(/^campaign:(.+):budget#\d+$/, '$1')));
-      const uses = card.campaignUses as CampaignUses | undefined;
-      const choice = chooseDiscount(campaigns, {
-        merchantId,
-        amountFen: req.amountFen,
-        at,
-        fareDay: day,
-        uses,
-        outOfBudget,
-      });
-      const discountFen = choice?.discountFen ?? 0;
-      const chargedFen = req.amountFen - discountFen;
-      // A purchase needs the whole charge in the balance: the negative limit is for transit only.
-      if (card.balanceFen < chargedFen) return { decline: 'INSUFFICIENT_FUNDS' };
-
-      const result: PurchaseResult = {
-        paymentId: req.paymentId,
-        status: 'accepted',
-        amountFen: req.amountFen,
-        discountFen,
-        chargedFen,
-        campaignId: choice?.campaignId ?? null,
-      };
-      const usesAfter: CampaignUses = { ...uses };
-      if (choice) {
-        const used = usesAfter[choice.campaignId];
-        usesAfter[choice.campaignId] = { day, count: used?.day === day ? used.count + 1 : 1 };
-      }
-      return {
-        transfer: {
-          transferId: purchaseTransferId(req.paymentId),
-          kind: 'purchase',
-          at: at.toISOString(),
-          description: choice
-            ? `Purchase at ${merchantId} (${choice.campaignId}: ${discountFen} fen off)`
-            : `Purchase at ${merchantId}`,
-          ref: req.paymentId,
-          // Refunds give back what the card paid; the campaign's share follows in proportion.
-          refundableFen: chargedFen,
-          postings: [
-            { accountId: card.cardId, amountFen: -chargedFen },
-            { accountId: merchantPayable(merchantId), amountFen: req.amountFen },
-            ...(choice ? [{ accountId: campaignBudget(choice.campaignId), amountFen: -discountFen }] : []),
-          ],
-        },
-        walletAttributes: { [card.cardId]: { campaignUses: usesAfter } },
-        result,
-      };
-    },
+    accept: ({ card, ctx }) =>
+      planPurchase(
+        { req, merchantId, card, campaigns, at, fareDay: fareDay(at, deps.dayStartHour) },
+        ctx.exhaustedShards,
+      ),
   });
 }
