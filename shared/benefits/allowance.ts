@@ -104,6 +104,37 @@ async function cardOf(store: Store, ridHash: string): Promise<CardItem | undefin
 const paymentId = (month: string, cardId: string) => `allowance:${month}:${cardId}`;
 
 /**
+ * What one senior-allowance record is owed for the month, from the record alone: nothing for a holder
+ * another record says is deceased, a record not in force on the month's first day, or an age and group
+ * in no band of the rules.
+ */
+export function recordOwes(
+  r: EligibilityRecord,
+  context: { deceased: ReadonlySet<string>; rules: AllowanceRules; firstDay: string },
+): { skip: SkipReason; amountFen?: never } | { skip?: never; amountFen: number } {
+  if (context.deceased.has(r.residentIdHash)) return { skip: 'DECEASED' };
+  if (!grantInForce(r, context.firstDay)) return { skip: 'NOT_ACTIVE' };
+  const amountFen = allowanceFen(context.rules, r.birthDate, r.group, context.firstDay);
+  return amountFen === null ? { skip: 'NOT_IN_BAND' } : { amountFen };
+}
+
+/**
+ * Whether the holder's card takes the month's payment: there is a card, verified in person, not paid
+ * this month yet, and the payment keeps it within its balance limit (open holds count). Null: it does.
+ */
+export function cardTakes(
+  card: CardItem | undefined,
+  amountFen: number,
+  context: { paid: boolean; now: Date },
+): SkipReason | null {
+  if (!card) return 'NO_CARD';
+  if (!card.identityVerified) return 'IDENTITY_NOT_VERIFIED';
+  if (context.paid) return 'ALREADY_PAID';
+  const max = typeof card.maxBalanceFen === 'number' ? card.maxBalanceFen : Number.POSITIVE_INFINITY;
+  return card.balanceFen + openHoldsFen(card.holds, context.now) + amountFen > max ? 'BALANCE_LIMIT' : null;
+}
+
+/**
  * The monthly allowance run: every card whose holder has an active senior-allowance record valid on
  * the month's first day, is in a band by age that day and group, and is verified in person, is paid
  * once for the month (the payment's transfer id names month and card, so no second run pays it
@@ -140,44 +171,26 @@ export async function runAllowance(
       amountFen: 0,
     };
     rows.push(row);
-    const skip = (reason: SkipReason) => {
-      row.reason = reason;
-    };
-    if (deceased.has(r.residentIdHash)) {
-      skip('DECEASED');
-      continue;
-    }
-    if (!grantInForce(r, firstDay)) {
-      skip('NOT_ACTIVE');
-      continue;
-    }
-    const amount = allowanceFen(rules, r.birthDate, r.group, firstDay);
-    if (amount === null) {
-      skip('NOT_IN_BAND');
+    const owed = recordOwes(r, { deceased, rules, firstDay });
+    if (owed.skip) {
+      row.reason = owed.skip;
       continue;
     }
     const card = await cardOf(store, r.residentIdHash);
-    if (!card) {
-      skip('NO_CARD');
+    row.cardId = card?.cardId ?? null;
+    // One payment a month per card, whichever record names it (read only for a card that could take it).
+    const paid =
+      card?.identityVerified === true &&
+      (seen.has(card.cardId) ||
+        (await storedTransfer(store, { transferId: paymentId(input.month, card.cardId) })) !== undefined);
+    const skip = cardTakes(card, owed.amountFen, { paid, now });
+    // A card that reached its limit check is this month's, paid or not: another record of it is not paid.
+    if (card && (skip === null || skip === 'BALANCE_LIMIT')) seen.add(card.cardId);
+    if (skip !== null || !card) {
+      row.reason = skip;
       continue;
     }
-    row.cardId = card.cardId;
-    if (!card.identityVerified) {
-      skip('IDENTITY_NOT_VERIFIED');
-      continue;
-    }
-    // One payment a month per card, whichever record names it.
-    if (seen.has(card.cardId) || (await storedTransfer(store, { transferId: paymentId(input.month, card.cardId) }))) {
-      skip('ALREADY_PAID');
-      continue;
-    }
-    seen.add(card.cardId);
-    const max = typeof card.maxBalanceFen === 'number' ? card.maxBalanceFen : Number.POSITIVE_INFINITY;
-    if (card.balanceFen + openHoldsFen(card.holds, now) + amount > max) {
-      skip('BALANCE_LIMIT');
-      continue;
-    }
-    row.amountFen = amount;
+    row.amountFen = owed.amountFen;
     due.push({ row, card });
   }
   const totalFen = due.reduce((s, d) => s + d.row.amountFen, 0);
