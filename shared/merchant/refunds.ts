@@ -5,8 +5,8 @@ import { ConflictError, ForbiddenError, NotFoundError, RefusedError } from '../e
 import { campaignBudget, merchantPayable } from '../ledger/accounts';
 import { type Command, runCommand } from '../ledger/command';
 import { refundGuardWrite } from '../ledger/transfers';
-import { keptJson, keptText } from '../store/kept-text';
-import { accountKey, refundKey, transferKey } from '../store/keys';
+import { keptJson } from '../store/kept-text';
+import { accountKey, transferKey } from '../store/keys';
 import type { Store } from '../store/store';
 import type { PurchaseResult, RefundResult } from './model';
 import { purchaseTransferId, storedPurchase } from './purchases';
@@ -27,9 +27,12 @@ export function discountShareFen(
 const refundHash = (paymentId: string, amountFen: number) =>
   createHash('sha256').update(`${paymentId}:${amountFen}`).digest('base64url');
 
+/** A refund's money movement; its record (the refundId's request hash and answer) rides on it, as a purchase's does. */
+const refundTransferId = (refundId: string) => `refund:${refundId}`;
+
 async function storedRefund(store: Store, refundId: string, hash: string): Promise<RefundResult | undefined> {
   const { Item } = await store.doc.send(
-    new GetCommand({ TableName: store.tableName, Key: refundKey(refundId), ConsistentRead: true }),
+    new GetCommand({ TableName: store.tableName, Key: transferKey(refundTransferId(refundId)), ConsistentRead: true }),
   );
   if (!Item) return undefined;
   if (Item.requestHash !== hash)
@@ -89,7 +92,7 @@ export async function refundPurchase(
       };
       return {
         transfer: {
-          transferId: `refund:${input.refundId}`,
+          transferId: refundTransferId(input.refundId),
           kind: 'refund',
           at: input.now.toISOString(),
           description: `Refund from ${payment.merchantId}`,
@@ -103,25 +106,9 @@ export async function refundPurchase(
               : []),
           ],
         },
-        writes: [
-          refundGuardWrite(store.tableName, purchaseId, input.amountFen, payment.chargedFen),
-          {
-            item: {
-              Put: {
-                TableName: store.tableName,
-                Item: {
-                  ...refundKey(input.refundId),
-                  refundId: input.refundId,
-                  paymentId: input.paymentId,
-                  requestHash: hash,
-                  result: keptText(JSON.stringify(result)),
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            onConditionFailed: 'replay',
-          },
-        ],
+        // The refundId's record on the transfer's own put (its anchor): the hash a retry is compared by.
+        transferAttributes: { refundId: input.refundId, requestHash: hash },
+        writes: [refundGuardWrite(store.tableName, purchaseId, input.amountFen, payment.chargedFen)],
         result,
       };
     },

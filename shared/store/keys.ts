@@ -105,7 +105,6 @@ export const billTransferId = (paymentId: string) => `bill:${paymentId}`;
 export const billPaymentKey = (paymentId: string) => transferKey(billTransferId(paymentId));
 /** A biller's payments, by payment time (the second index: the transfer record is in settlement's first). */
 export const billerPaymentsIndex = (billerId: string) => `BILLERPAY#${billerId}`;
-export const refundKey = (refundId: string) => ({ pk: `REFUND#${refundId}`, sk: 'R' });
 
 /** Operator writes by Shanghai business day: a day's actions are one partition, read in order. */
 export const auditDayPk = (date: string) => `AUDIT#${date}`;
