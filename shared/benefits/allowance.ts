@@ -3,7 +3,7 @@ import type { CardItem } from '../cards/cards';
 import { ConflictError, InvariantError, RefusedError } from '../errors';
 import { SYSTEM } from '../ledger/accounts';
 import { runCommand } from '../ledger/command';
-import { openHoldsFen } from '../ledger/holds';
+import { creditCeilingFen } from '../ledger/postings';
 import { postTransfer, storedTransfer } from '../ledger/transfers';
 import { readWallet } from '../ledger/wallet-head';
 import { csvOf } from '../settlement/lines';
@@ -130,8 +130,9 @@ export function cardTakes(
   if (!card) return 'NO_CARD';
   if (!card.identityVerified) return 'IDENTITY_NOT_VERIFIED';
   if (context.paid) return 'ALREADY_PAID';
-  const max = typeof card.maxBalanceFen === 'number' ? card.maxBalanceFen : Number.POSITIVE_INFINITY;
-  return card.balanceFen + openHoldsFen(card.holds, context.now) + amountFen > max ? 'BALANCE_LIMIT' : null;
+  // The ledger's own ceiling for a credit: the card's limit less its open holds.
+  const ceilingFen = creditCeilingFen(card, card.holds, context.now);
+  return ceilingFen !== null && card.balanceFen + amountFen > ceilingFen ? 'BALANCE_LIMIT' : null;
 }
 
 /**

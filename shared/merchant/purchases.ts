@@ -22,8 +22,6 @@ export interface MerchantDeps {
 
 export const purchaseRequestHash = (req: PurchaseRequest) => requestHash(req);
 
-export { purchaseTransferId } from './purchase-plan';
-
 /** What a refund needs of a purchase, as its record keeps it (forever, declined ones too). */
 export interface PurchaseRecord {
   merchantId: string;

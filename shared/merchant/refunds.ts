@@ -9,7 +9,8 @@ import { keptJson } from '../store/kept-text';
 import { accountKey, transferKey } from '../store/keys';
 import type { Store } from '../store/store';
 import type { PurchaseResult, RefundResult } from './model';
-import { purchaseTransferId, storedPurchase } from './purchases';
+import { purchaseTransferId } from './purchase-plan';
+import { storedPurchase } from './purchases';
 
 /**
  * The campaign's share of refunds so far: the discount in proportion to what was refunded of the
