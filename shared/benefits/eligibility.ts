@@ -1,14 +1,9 @@
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { maskResidentId, residentIdHash, residentIdProblem } from '../cards/resident-id';
-import { ForbiddenError, RetryLaterError } from '../errors';
-import { changeWalletItem, walletItemSet } from '../ledger/wallet-head';
-import { cancellationCodes, isCancelled } from '../store/conditions';
-import { eligibilityKey, eligibilityProgramKey, residentIdKey, residentRecordsIndex } from '../store/keys';
+import { ForbiddenError } from '../errors';
 import type { Store } from '../store/store';
 import {
   type EligibilityRecord,
   GROUPS,
-  type Grant,
   type Group,
   PROGRAMS,
   type Program,
@@ -16,6 +11,7 @@ import {
   type RecordStatus,
   type UploadedRecord,
 } from './model';
+import { putRecord } from './record-grants';
 
 export interface RecordResult {
   recordId: string;
@@ -83,148 +79,8 @@ export async function storeEligibility(
       status: r.status as RecordStatus,
       updatedAt: now.toISOString(),
     };
-    const before = await putRecord(store, record);
-    if (before && (before.program !== record.program || before.residentIdHash !== record.residentIdHash)) {
-      await withdrawGrant(store, before);
-    }
-    await applyToCard(store, record);
+    await putRecord(store, record);
     results.push({ recordId: r.recordId, status: 'stored' });
   }
   return results;
-}
-
-/** Uploads of one record racing each other: a few tries settle them. */
-const MAX_PUT_ATTEMPTS = 5;
-
-/**
- * Stores a record and its entry in its program's list, and answers the record as it was before. A
- * record that moved to another program leaves the old list in the same transaction (the allowance run
- * reads the senior list: a record moved out of it must not be paid), put only over the record as it
- * was read, so two uploads of one record cannot leave an entry behind.
- */
-async function putRecord(store: Store, record: EligibilityRecord): Promise<EligibilityRecord | undefined> {
-  const key = eligibilityKey(record.agencyId, record.recordId);
-  for (let attempt = 0; attempt < MAX_PUT_ATTEMPTS; attempt++) {
-    const { Item } = await store.doc.send(
-      new GetCommand({ TableName: store.tableName, Key: key, ConsistentRead: true }),
-    );
-    const before = Item as EligibilityRecord | undefined;
-    const moved = before !== undefined && before.program !== record.program;
-    try {
-      await store.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: store.tableName,
-                Item: {
-                  ...key,
-                  ...record,
-                  // The holder's records, by the hash the card carries: how a card opened later finds them.
-                  gsi1pk: residentRecordsIndex(record.residentIdHash),
-                  gsi1sk: `${record.program}#${record.agencyId}#${record.recordId}`,
-                },
-                ...(before
-                  ? {
-                      ConditionExpression: '#program = :program AND #rid = :rid',
-                      ExpressionAttributeNames: { '#program': 'program', '#rid': 'residentIdHash' },
-                      ExpressionAttributeValues: { ':program': before.program, ':rid': before.residentIdHash },
-                    }
-                  : { ConditionExpression: 'attribute_not_exists(pk)' }),
-              },
-            },
-            {
-              // The program's list of records: what the monthly allowance run reads.
-              Put: {
-                TableName: store.tableName,
-                Item: { ...eligibilityProgramKey(record.program, record.agencyId, record.recordId), ...record },
-              },
-            },
-            ...(moved
-              ? [
-                  {
-                    Delete: {
-                      TableName: store.tableName,
-                      Key: eligibilityProgramKey(before.program, record.agencyId, record.recordId),
-                    },
-                  },
-                ]
-              : []),
-          ],
-        }),
-      );
-      return before;
-    } catch (err) {
-      // Another upload of the record came between the read and the write: read it again.
-      if (!isCancelled(err)) throw err;
-      const first = cancellationCodes(err)[0];
-      if (first !== 'ConditionalCheckFailed' && first !== 'TransactionConflict') throw err;
-    }
-  }
-  throw new RetryLaterError();
-}
-
-/** Where a card's grant came from: one agency's record. */
-const sourceOf = (record: Pick<EligibilityRecord, 'agencyId' | 'recordId'>) => `${record.agencyId}/${record.recordId}`;
-
-/**
- * A record that moved to another program or another holder takes back the grant it gave, if the
- * card's grant for that program is still this record's (another agency's record may have set it since).
- */
-async function withdrawGrant(store: Store, before: EligibilityRecord) {
-  if (before.program === 'senior-allowance') return;
-  const cardId = await cardOfHash(store, before.residentIdHash);
-  if (!cardId) return;
-  await changeWalletItem(store, cardId, new Date(before.updatedAt), 'grant', (card) => {
-    const grants = (card.grants as Record<string, Grant> | undefined) ?? {};
-    const grant = grants[before.program];
-    if (!grant || (grant.source !== undefined && grant.source !== sourceOf(before))) return null;
-    const { [before.program]: _withdrawn, ...rest } = grants;
-    return [walletItemSet(store.tableName, cardId, { grants: rest })];
-  });
-}
-
-/** The card a resident id hash holds, if one was opened. */
-async function cardOfHash(store: Store, ridHash: string): Promise<string | undefined> {
-  const { Item } = await store.doc.send(
-    new GetCommand({ TableName: store.tableName, Key: residentIdKey(ridHash), ConsistentRead: true }),
-  );
-  return Item?.cardId as string | undefined;
-}
-
-/**
- * A student or disabled record, as a grant on the card (the card's class is computed from it when a
- * tap is priced; the card's mark goes with it so no tap priced on the old class commits).
- */
-async function applyToCard(store: Store, record: EligibilityRecord, cardId?: string) {
-  if (record.program === 'senior-allowance') return;
-  const target = cardId ?? (await cardOfHash(store, record.residentIdHash));
-  if (!target) return;
-  const grant: Grant = {
-    program: record.program,
-    validFrom: record.validFrom,
-    validTo: record.validTo,
-    status: record.status,
-    source: sourceOf(record),
-  };
-  // Grants price the card's taps: set in order with its money (the card's mark goes with them).
-  await changeWalletItem(store, target, new Date(record.updatedAt), 'grant', (card) => [
-    walletItemSet(store.tableName, target, {
-      grants: { ...(card.grants as Record<string, Grant> | undefined), [record.program]: grant },
-    }),
-  ]);
-}
-
-/** A card just opened takes the student and disabled records already uploaded for its holder. */
-export async function applyRecordsToNewCard(store: Store, cardId: string, ridHash: string): Promise<void> {
-  const page = await store.doc.send(
-    new QueryCommand({
-      TableName: store.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': residentRecordsIndex(ridHash) },
-      Limit: 100,
-    }),
-  );
-  for (const item of page.Items ?? []) await applyToCard(store, item as EligibilityRecord, cardId);
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { applyRecordsToNewCard } from '../benefits/eligibility';
 import type { Grant } from '../benefits/model';
+import { applyRecordsToNewCard } from '../benefits/record-grants';
 import type { CityConfig } from '../city/model';
 import { changeDenyList } from '../denylist/denylist';
 import { ConflictError, NotFoundError, RefusedError } from '../errors';
@@ -158,7 +158,7 @@ export async function openCard(
       }),
     );
     // Records an agency uploaded before the holder opened the card apply from now on.
-    await applyRecordsToNewCard(store, cardId, ridHash);
+    await applyRecordsToNewCard(store, ridHash, now);
     return { card: { ...wallet.Item, balanceFen: 0, version: 0, carried: {} } as CardItem, created: true };
   } catch (err) {
     if (!isCancelled(err)) throw err;

@@ -1,7 +1,7 @@
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readWallet } from '../../shared/ledger/wallet-head';
-import { eligibilityProgramKey } from '../../shared/store/keys';
+import { eligibilityKey, eligibilityProgramKey } from '../../shared/store/keys';
 import { testClock, useTestBackend } from '../support/backend';
 import { adminAuth, jsonRequest, login, residentId } from '../support/citizen';
 import { asMachine, type Machine, registerMachine } from '../support/gate';
@@ -148,5 +148,44 @@ describe('agencies’ eligibility records', () => {
       (await asMachine(app, pos, 'PUT', '/v1/agency/eligibility', { records: [record({})] }, clock())).status,
     ).toBe(403);
     expect((await upload(civilAffairs, [record({ program: 'student' })])).status).toBe(403);
+  });
+});
+
+describe('one record, one card', () => {
+  it('keeps a record’s grant on at most the card it names while uploads move it at once, and on none once it names no card', async () => {
+    // Prepare: four verified holders, each with a card, and one student record first on the first of them.
+    const holders = await Promise.all(
+      Array.from({ length: 4 }, () => rider(app, { balanceFen: 1000, birthDate: '2008-06-07', now: clock() })),
+    );
+    for (const h of holders) await verify(h.card.cardId);
+    const { store } = backend().deps;
+    const studentCards = async () => {
+      const classes = await Promise.all(
+        holders.map(async (h) => {
+          const seen = await body(await app.request('/v1/me/card', { headers: h.auth }));
+          return seen.fareClass;
+        }),
+      );
+      return holders.filter((_, i) => classes[i] === 'student').map((h) => h.card.cardId);
+    };
+    for (let trial = 0; trial < 3; trial++) {
+      const base = record({ recordId: `contested-${trial}` });
+      // Act: the same record moved to each holder by four uploads at once.
+      const answers = await Promise.all(holders.map((h) => upload(education, [{ ...base, idNumber: h.idNumber }])));
+      expect(answers.map((a) => a.json.results[0].status)).toEqual(['stored', 'stored', 'stored', 'stored']);
+      // Assess: exactly the card of the holder the stored record names is a student.
+      const stored = await store.doc.send(
+        new GetCommand({ TableName: store.tableName, Key: eligibilityKey(education.clientId, base.recordId) }),
+      );
+      const hashes = await Promise.all(
+        holders.map(async (h) => (await readWallet(store, h.card.cardId))?.residentIdHash),
+      );
+      const named = holders[hashes.indexOf(stored.Item?.residentIdHash)];
+      expect(named).toBeDefined();
+      expect(await studentCards()).toEqual([named?.card.cardId]);
+      // The record moves to someone without a card: no card keeps its grant.
+      await upload(education, [{ ...base, idNumber: residentId('2008-06-08') }]);
+      expect(await studentCards()).toEqual([]);
+    }
   });
 });

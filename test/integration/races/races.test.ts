@@ -1,10 +1,13 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { putRecord } from '../../../shared/benefits/record-grants';
 import { upsertBill } from '../../../shared/bills/bills';
 import { payBill } from '../../../shared/bills/payments';
+import { residentIdHash } from '../../../shared/cards/resident-id';
+import { readWallet } from '../../../shared/ledger/wallet-head';
 import type { Store } from '../../../shared/store/store';
 import { useTestBackend } from '../../support/backend';
-import { citizenWithCard, jsonRequest } from '../../support/citizen';
+import { citizenWithCard, jsonRequest, login, residentId } from '../../support/citizen';
 import { body } from '../../support/http';
 import { newKey } from '../../support/jose-kit';
 
@@ -77,5 +80,46 @@ describe('races the review found', () => {
         answerOf: (payment) => ({ status: 201, body: payment }),
       }),
     ).rejects.toMatchObject({ code: 'PARTIAL_NOT_ALLOWED' });
+  });
+
+  it('takes a record’s grant off a card opened while the record moves away from its holder', async () => {
+    const { store, secrets } = backend().deps;
+    const pepper = await secrets.get('residentIdPepper');
+    // Prepare: a student record naming a holder who has no card yet, and the card of the holder it moves to.
+    const first = await login(app);
+    const firstId = residentId('2009-01-02');
+    const second = await citizenWithCard(app, { birthDate: '2009-03-04' });
+    const record = (idNumber: string, updatedAt: string) => ({
+      agencyId: 'agency-race',
+      recordId: 'moving-record',
+      residentIdHash: residentIdHash(idNumber, pepper),
+      residentIdMasked: 'masked',
+      birthDate: '2009-01-02',
+      program: 'student' as const,
+      group: 'none' as const,
+      validFrom: '2026-09-01',
+      validTo: null,
+      status: 'active' as const,
+      updatedAt,
+    });
+    await putRecord(store, record(firstId, '2026-11-01T00:00:00.000Z'));
+    // Act: the first holder opens a card (which takes the record) between the move's reads and its write.
+    let openedCardId = '';
+    const raced = racing(store, async () => {
+      const opened = await app.request(
+        '/v1/me/card',
+        jsonRequest(
+          'POST',
+          { name: 'Han Meimei', idNumber: firstId, birthDate: '2009-01-02' },
+          { authorization: `Bearer ${first.token}` },
+        ),
+      );
+      openedCardId = (await body(opened)).cardId;
+      expect(Object.keys((await readWallet(store, openedCardId))?.grants ?? {})).toEqual(['student']);
+    });
+    await putRecord(raced, record(second.idNumber, '2026-11-02T00:00:00.000Z'));
+    // Assess: the grant is on the card of the holder the record names now, and only there.
+    expect((await readWallet(store, openedCardId))?.grants ?? {}).toEqual({});
+    expect(Object.keys((await readWallet(store, second.card.cardId))?.grants ?? {})).toEqual(['student']);
   });
 });
