@@ -1,4 +1,5 @@
 import type { CardItem } from '../cards/cards';
+import { TAP_MAX_AGE_SECONDS } from '../credentials/claims';
 import type { Acceptance } from '../credentials/pipeline';
 import type { FareRule } from '../fares/engine';
 import { facilityPayable } from '../ledger/accounts';
@@ -34,10 +35,28 @@ export interface VisitInput {
 export const visitTransferId = (visitId: string) => `visit:${visitId}`;
 const rentalIdOf = (startVisitId: string) => `rent_${startVisitId}`;
 
-/** Rentals still open at `now`; a lapsed one keeps its hold and is dropped from the card. */
-export function openRentals(rentals: Record<string, OpenRental> | undefined, now: Date): Record<string, OpenRental> {
-  return Object.fromEntries(Object.entries(rentals ?? {}).filter(([, r]) => Date.parse(r.until) > now.getTime()));
+/**
+ * A rental is open from its start to its end, or to `until` (24 hours) when it never ends: judged at
+ * the ride's own times, not at the time a gate found signal to upload them. A card keeps a rental that
+ * was never ended for as long as an upload may still bring its end (`TAP_MAX_AGE_SECONDS` after it
+ * lapsed); only then is it dropped, the hold it kept long since the facility's.
+ */
+export function keptRentals(rentals: Record<string, OpenRental> | undefined, processedAt: Date): OpenRental[] {
+  const horizonMs = processedAt.getTime() - TAP_MAX_AGE_SECONDS * 1000;
+  return Object.values(rentals ?? {})
+    .filter((r) => Date.parse(r.until) > horizonMs)
+    .sort((a, b) => Date.parse(b.startAt) - Date.parse(a.startAt))
+    .slice(0, MAX_KEPT_RENTALS);
 }
+
+/** Bounded like everything kept on a card: one open rental per facility at a time, over a week of uploads. */
+const MAX_KEPT_RENTALS = 16;
+
+/** The latest rental of a facility open at `atMs` (started at or before it, not lapsed by then). */
+const rentalOpenAt = (rentals: OpenRental[], facilityId: string, atMs: number) =>
+  rentals.find((r) => r.facilityId === facilityId && Date.parse(r.startAt) <= atMs && atMs < Date.parse(r.until));
+
+const byId = (rentals: OpenRental[]) => Object.fromEntries(rentals.map((r) => [r.rentalId, r]));
 
 /** An entry pays its fee, or needs a verified identity (the library's rule). */
 export function planEntry(input: VisitInput, product: EntryProduct): AcceptedVisit {
@@ -53,8 +72,8 @@ export function planEntry(input: VisitInput, product: EntryProduct): AcceptedVis
 /** A rental's start holds the most it can cost; one rental of a facility at a time. */
 export function planRentalStart(input: VisitInput, product: RentalProduct): AcceptedVisit {
   const { req, card, base, processedAt } = input;
-  const rentals = openRentals(card.rentals as Record<string, OpenRental> | undefined, processedAt);
-  if (Object.values(rentals).some((r) => r.facilityId === req.facilityId)) return { decline: 'RENTAL_OPEN' };
+  const rentals = keptRentals(card.rentals as Record<string, OpenRental> | undefined, processedAt);
+  if (rentalOpenAt(rentals, req.facilityId, Date.parse(req.at))) return { decline: 'RENTAL_OPEN' };
   const hold = rentalHold(product, input.multiplierPercent);
   const rentalId = rentalIdOf(req.visitId);
   const until = new Date(Date.parse(req.at) + product.maxRentalMinutes * 60_000).toISOString();
@@ -72,7 +91,7 @@ export function planRentalStart(input: VisitInput, product: RentalProduct): Acce
     hold.feeFen,
     { ...base, feeFen: hold.feeFen, explanation: hold.explanation, rentalId },
     {
-      rentals: { ...rentals, [rentalId]: rental },
+      rentals: byId([rental, ...rentals].slice(0, MAX_KEPT_RENTALS)),
       ...(hold.feeFen > 0
         ? { holds: withHold(card.holds, rentalId, { amountFen: hold.feeFen, until }, processedAt) }
         : {}),
@@ -93,10 +112,8 @@ export function planRentalEnd(
 ): { plan: AcceptedVisit; givesBackTo?: string } {
   const { req, card, base, processedAt, facility } = input;
   const at = Date.parse(req.at);
-  const rentals = openRentals(card.rentals as Record<string, OpenRental> | undefined, processedAt);
-  const rental = Object.values(rentals)
-    .filter((r) => r.facilityId === req.facilityId && Date.parse(r.startAt) <= at)
-    .sort((a, b) => Date.parse(b.startAt) - Date.parse(a.startAt))[0];
+  const rentals = keptRentals(card.rentals as Record<string, OpenRental> | undefined, processedAt);
+  const rental = rentalOpenAt(rentals, req.facilityId, at);
   const fee = rental && rentalFee(product, at - Date.parse(rental.startAt), rental.multiplierPercent);
   if (!rental || !fee) return { plan: { decline: 'NO_OPEN_RENTAL' } };
   const startId = visitTransferId(rental.startVisitId);
@@ -112,7 +129,7 @@ export function planRentalEnd(
       fen: -backFen,
     },
   ];
-  const { [rental.rentalId]: _ended, ...stillOpen } = rentals;
+  const stillOpen = byId(rentals.filter((r) => r.rentalId !== rental.rentalId));
   const result: VisitResult = {
     ...base,
     feeFen,

@@ -191,6 +191,27 @@ describe('public bicycles', () => {
     expect(await card(r)).toMatchObject({ balanceFen: 1500, heldFen: 0 });
   });
 
+  it('judges a late upload’s rental by the ride’s own times: a start 30 hours ago and its end 30 minutes later give the hold back', async () => {
+    // Prepare: the rider rode 30 hours ago with the credential of that day; the gate had no signal since.
+    const now = clock();
+    clock.set(new Date(now.getTime() - 30 * 60 * MINUTE));
+    const r = await rider(app, { balanceFen: 1500, now: clock() });
+    const startAt = clock();
+    const endAt = new Date(startAt.getTime() + 30 * MINUTE);
+    const start = await visitBody(r, bike, { facilityId: 'f-bike', kind: 'start', at: startAt });
+    const end = await visitBody(r, bike, { facilityId: 'f-bike', kind: 'end', at: endAt });
+    clock.set(now);
+    // Act: the gate uploads both now.
+    const batch = await asMachine(app, bike, 'POST', '/v1/facilities/visits/batch', { visits: [start, end] }, clock());
+    // Assess: the half-hour ride is free, and the whole hold comes back.
+    expect(batch.json.results.map((x: { status: string; feeFen: number }) => [x.status, x.feeFen])).toEqual([
+      ['accepted', 1000],
+      ['accepted', 0],
+    ]);
+    expect(await card(await refreshed(r))).toMatchObject({ balanceFen: 1500, heldFen: 0 });
+    await balanced();
+  });
+
   it('holds and charges a verified student half', async () => {
     const r = await rider(app, { balanceFen: 1000, now: clock() });
     await app.request(
