@@ -75,7 +75,7 @@ export async function benchSettlement(backend: Backend): Promise<string> {
 
   const runStart = performance.now();
   const run = await runSettlement(
-    { store: timed, clock: () => new Date(now), fares: backend.deps.fares, facilities: backend.deps.facilities },
+    { store: timed, clock: () => new Date(now) },
     { runId: 'bench-run', cutoff: new Date(now) },
   );
   const runMs = performance.now() - runStart;

@@ -27,7 +27,7 @@ export function createTableInput(def: TableDefinition, tableName: string): Creat
         { AttributeName: g.partitionKey, KeyType: 'HASH' },
         { AttributeName: g.sortKey, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'ALL' },
+      Projection: { ProjectionType: g.projection },
     })),
   };
 }

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { NotFoundError } from '../../shared/errors';
 import { dailyReport, STORED_VALUE_ALARM } from '../../shared/settlement/daily-report';
-import { listPayees } from '../../shared/settlement/payees';
 import { settlementCsv } from '../../shared/settlement/report';
 import { runSettlement, type SettlementDeps, settlementRun } from '../../shared/settlement/run';
 import type { AppDeps } from '../deps';
@@ -27,7 +26,7 @@ const RunParams = z.object({
 });
 
 export function settlementDeps(deps: AppDeps): SettlementDeps {
-  return { store: deps.store, clock: deps.clock, fares: deps.fares, facilities: deps.facilities };
+  return { store: deps.store, clock: deps.clock };
 }
 
 /** An operator's run id follows from its Idempotency-Key: the same key started again resumes the same run. */
@@ -182,12 +181,7 @@ export function dailyReportRoutes(app: Router, deps: AppDeps) {
       },
     }),
     async (c) => {
-      const report = await dailyReport(
-        deps.store,
-        await listPayees(deps.store, deps.fares, deps.facilities),
-        c.req.valid('query').businessDate,
-        deps.clock(),
-      );
+      const report = await dailyReport(deps.store, c.req.valid('query').businessDate, deps.clock());
       if (report.alarm) c.get('logger').error(STORED_VALUE_ALARM, { ...report.storedValue });
       return c.json(report, 200);
     },

@@ -1,6 +1,5 @@
 import { dailyRun } from '../../shared/settlement/daily';
 import { dailyReport, STORED_VALUE_ALARM } from '../../shared/settlement/daily-report';
-import { listPayees } from '../../shared/settlement/payees';
 import { settlementCsv } from '../../shared/settlement/report';
 import { runSettlement } from '../../shared/settlement/run';
 import { businessDate } from '../../shared/time/shanghai';
@@ -17,12 +16,7 @@ export async function handler() {
   await deps.reports.put(`settlement/${run.runId}.csv`, settlementCsv(answer), 'text/csv');
   // The day just settled, for the operators: written beside the run's CSV; an imbalance is an alarm.
   const day = businessDate(new Date(cutoff.getTime() - 1));
-  const report = await dailyReport(
-    deps.store,
-    await listPayees(deps.store, deps.fares, deps.facilities),
-    day,
-    deps.clock(),
-  );
+  const report = await dailyReport(deps.store, day, deps.clock());
   await deps.reports.put(`settlement/daily-${day}.json`, JSON.stringify(report, null, 2), 'application/json');
   if (report.alarm) deps.logger.error(STORED_VALUE_ALARM, { ...report.storedValue });
   deps.logger.info('daily settlement', {

@@ -1,6 +1,8 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { bucketSk } from '../store/keys';
+import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { invariant, RetryLaterError } from '../errors';
+import { ACTIVITY_INDEX, activityIndexPk, bucketOwner, bucketSk, hourOfMinute } from '../store/keys';
 import type { Store } from '../store/store';
+import { backoffMs } from './retry';
 
 const PAGE = 1000;
 
@@ -43,4 +45,91 @@ export async function* minuteBuckets(
     for (const item of page.Items ?? []) yield item as MinuteBucket;
     start = page.LastEvaluatedKey;
   } while (start);
+}
+
+/** A bucket as the activity index lists it: whose, which shard, which minute, and its key. */
+export interface ActiveBucket {
+  accountId: string;
+  shard: number;
+  minute: number;
+  key: { pk: string; sk: string };
+}
+
+/**
+ * Every minute bucket with a movement from `fromMinute` to `toMinute` (both included), whatever
+ * account it belongs to: one query an hour of the activity index (eventually consistent: a bucket
+ * made in the last moment may show a little later). Costs what moved, never the catalogue of payees.
+ */
+export async function* activeBuckets(store: Store, fromMinute: number, toMinute: number): AsyncGenerator<ActiveBucket> {
+  invariant(fromMinute >= 0, 'the activity index starts at 1970');
+  for (let hour = hourOfMinute(fromMinute); hour <= hourOfMinute(toMinute); hour++) {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await store.doc.send(
+        new QueryCommand({
+          TableName: store.tableName,
+          IndexName: ACTIVITY_INDEX,
+          KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': activityIndexPk(hour),
+            ':from': bucketSk(Math.max(fromMinute, hour * 60)),
+            ':to': bucketSk(Math.min(toMinute, hour * 60 + 59)),
+          },
+          Limit: PAGE,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const key = { pk: String(item.pk), sk: String(item.sk) };
+        yield { ...bucketOwner(key.pk), minute: Number(key.sk.slice(1)), key };
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+}
+
+/** Keys in one BatchGetItem: DynamoDB's own limit. */
+const BATCH_GET_MAX = 100;
+/** Rounds of keys DynamoDB left unread before a read gives up (a throttled table). */
+const MAX_UNPROCESSED_ROUNDS = 8;
+
+/** The money in and out of listed buckets, read in batches of 100 (each bucket once, in no set order). */
+export async function* bucketTotals(
+  store: Store,
+  buckets: AsyncIterable<ActiveBucket>,
+): AsyncGenerator<{ accountId: string; inFen: number; outFen: number }> {
+  let batch: ActiveBucket[] = [];
+  for await (const bucket of buckets) {
+    batch.push(bucket);
+    if (batch.length === BATCH_GET_MAX) {
+      yield* await readTotals(store, batch);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield* await readTotals(store, batch);
+}
+
+async function readTotals(store: Store, batch: ActiveBucket[]) {
+  const totals: { accountId: string; inFen: number; outFen: number }[] = [];
+  let keys: Record<string, unknown>[] = batch.map((b) => b.key);
+  for (let round = 0; keys.length > 0; round++) {
+    if (round === MAX_UNPROCESSED_ROUNDS) throw new RetryLaterError();
+    if (round > 0) await new Promise((r) => setTimeout(r, backoffMs(round)));
+    const out = await store.doc.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [store.tableName]: { Keys: keys, ProjectionExpression: 'pk, sk, inFen, outFen' },
+        },
+      }),
+    );
+    for (const item of out.Responses?.[store.tableName] ?? []) {
+      totals.push({
+        accountId: bucketOwner(String(item.pk)).accountId,
+        inFen: (item.inFen as number | undefined) ?? 0,
+        outFen: (item.outFen as number | undefined) ?? 0,
+      });
+    }
+    keys = out.UnprocessedKeys?.[store.tableName]?.Keys ?? [];
+  }
+  return totals;
 }

@@ -1,7 +1,16 @@
 import { createHash } from 'node:crypto';
 import { InvariantError, invariant, RefusedError } from '../errors';
 import { keptText } from '../store/kept-text';
-import { accountKey, minuteBucketKey, minuteOf, payeeMovementsIndex, transferKey } from '../store/keys';
+import {
+  accountKey,
+  activityIndexPk,
+  bucketSk,
+  hourOfMinute,
+  minuteBucketKey,
+  minuteOf,
+  payeeMovementsIndex,
+  transferKey,
+} from '../store/keys';
 import { accountLayout, payeeOf } from './accounts';
 import type { CommandPlan, EntryHeader, Item, Key, TransactItem } from './command';
 import type { Holds } from './holds';
@@ -298,7 +307,7 @@ function bucketUpdate(tableName: string, spec: TransferSpec, posting: Posting, m
     TableName: tableName,
     Key: minuteBucketKey(moved.accountId, moved.shard, moved.minute),
     UpdateExpression:
-      'ADD #balance :amount, #in :in, #out :out, #count :one SET #accountId = :id, #kind = :kind, #shard = :shard, #minute = :minute',
+      'ADD #balance :amount, #in :in, #out :out, #count :one SET #accountId = :id, #kind = :kind, #shard = :shard, #minute = :minute, #activityPk = :activityPk, #activitySk = :activitySk',
     ConditionExpression: 'attribute_not_exists(#sealed)',
     ExpressionAttributeNames: {
       '#balance': 'balanceFen',
@@ -310,6 +319,8 @@ function bucketUpdate(tableName: string, spec: TransferSpec, posting: Posting, m
       '#shard': 'shard',
       '#minute': 'minute',
       '#sealed': 'sealedBy',
+      '#activityPk': 'gsi3pk',
+      '#activitySk': 'gsi3sk',
     },
     ExpressionAttributeValues: {
       ':amount': posting.amountFen,
@@ -320,6 +331,9 @@ function bucketUpdate(tableName: string, spec: TransferSpec, posting: Posting, m
       ':kind': accountLayout(moved.accountId).kind,
       ':shard': moved.shard,
       ':minute': moved.minute,
+      // The same keys at every movement of the minute: the first lists the bucket, the rest change nothing there.
+      ':activityPk': activityIndexPk(hourOfMinute(moved.minute)),
+      ':activitySk': bucketSk(moved.minute),
     },
   };
 }

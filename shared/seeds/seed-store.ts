@@ -25,7 +25,7 @@ export async function seedStore(store: Store, seeds: SeedData, now: Date): Promi
     const format = await doc.send(new GetCommand({ TableName, Key: STORE_FORMAT, ConsistentRead: true }));
     if (!format.Item) {
       throw new Error(
-        'This store was written by an earlier OneCard (a card kept its balance on its own item, now on its newest entry) and cannot be read as it is: start from an empty one (locally: remove .data/ or set ONECARD_DATA_DIR)',
+        'This store was written by an earlier OneCard (its table has no activity index for settlement, or its cards keep their balance on their own item) and cannot be read as it is: start from an empty one (locally: remove .data/ or set ONECARD_DATA_DIR)',
       );
     }
     return false;

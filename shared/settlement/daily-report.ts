@@ -1,13 +1,12 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { allowancesPaidOn } from '../benefits/allowance';
-import { accountLayout, type PayeeKind, SYSTEM } from '../ledger/accounts';
-import { minuteBuckets } from '../ledger/buckets';
+import { type PayeeKind, payeeOf, SYSTEM } from '../ledger/accounts';
+import { activeBuckets, bucketTotals } from '../ledger/buckets';
 import { reconcile } from '../ledger/reconcile';
 import { cityCashOn } from '../outlets/till';
 import { minuteOf, settlementRunsIndex } from '../store/keys';
 import type { Store } from '../store/store';
 import { BUSINESS_DAY_START_HOUR } from '../time/shanghai';
-import type { Payee } from './model';
 import { runLines } from './run';
 
 /** How the report names what each kind of payee sold. */
@@ -54,37 +53,36 @@ export function businessDayBounds(date: string): { from: Date; to: Date } {
   return { from, to: new Date(from.getTime() + 24 * 3600_000) };
 }
 
-/** What went in and out of one account over minutes [from, to), from its minute buckets. */
-async function flows(store: Store, accountId: string, from: Date, to: Date) {
-  let inFen = 0;
-  let outFen = 0;
-  const shards = accountLayout(accountId).shards;
-  for (let shard = 0; shard < shards; shard++) {
-    for await (const b of minuteBuckets(store, accountId, shard, minuteOf(from), minuteOf(to) - 1)) {
-      inFen += b.inFen ?? 0;
-      outFen += b.outFen ?? 0;
+/**
+ * The day's flows (04:00 to 04:00), from the buckets that moved: the activity index lists them, and
+ * their totals are read in batches. Costs what the day moved, never the catalogue of payees.
+ */
+async function dayFlows(store: Store, from: Date, to: Date) {
+  const spendingFen: Record<SpendingKind, number> = { fares: 0, bills: 0, purchases: 0, facilities: 0 };
+  const refundsFen: Record<SpendingKind, number> = { fares: 0, bills: 0, purchases: 0, facilities: 0 };
+  let providerFen = 0;
+  for await (const bucket of bucketTotals(store, activeBuckets(store, minuteOf(from), minuteOf(to) - 1))) {
+    const payee = payeeOf(bucket.accountId);
+    if (payee) {
+      spendingFen[SPENDING[payee.payeeKind]] += bucket.inFen;
+      refundsFen[SPENDING[payee.payeeKind]] += bucket.outFen;
+    } else if (bucket.accountId === SYSTEM.topupClearing) {
+      // A top-up takes money out of clearing into a card.
+      providerFen += bucket.outFen;
     }
   }
-  return { inFen, outFen };
+  return { spendingFen, refundsFen, providerFen };
 }
 
 /**
  * The operator's report of one business day: money in, spending and refunds by kind, payouts and
  * fees, and the stored value outstanding checked against the rest of the ledger. The day's flows come
- * from the minute buckets (cost by payees, shards and minutes, never by movements); the stored value
- * from a reconciliation of the whole ledger.
+ * from the minute buckets that moved (cost by the day's buckets, never by movements or payees); the
+ * stored value from a reconciliation of the whole ledger.
  */
-export async function dailyReport(store: Store, payees: Payee[], date: string, now: Date): Promise<DailyReport> {
+export async function dailyReport(store: Store, date: string, now: Date): Promise<DailyReport> {
   const { from, to } = businessDayBounds(date);
-  const spendingFen: Record<SpendingKind, number> = { fares: 0, bills: 0, purchases: 0, facilities: 0 };
-  const refundsFen: Record<SpendingKind, number> = { fares: 0, bills: 0, purchases: 0, facilities: 0 };
-  for (const payee of payees) {
-    const f = await flows(store, payee.accountId, from, to);
-    spendingFen[SPENDING[payee.payeeKind]] += f.inFen;
-    refundsFen[SPENDING[payee.payeeKind]] += f.outFen;
-  }
-  // A top-up takes money out of clearing into a card.
-  const provider = (await flows(store, SYSTEM.topupClearing, from, to)).outFen;
+  const { spendingFen, refundsFen, providerFen: provider } = await dayFlows(store, from, to);
   const cash = await cityCashOn(store, date);
 
   let payoutsFen = 0;

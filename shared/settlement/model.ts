@@ -31,7 +31,8 @@ export interface Payee {
   payeeKind: PayeeKind;
   payeeId: string;
   accountId: string;
-  shards: number;
+  /** The shards of its account that moved money in the cycle: the only ones a run reads. */
+  shards: number[];
   feeBasisPoints: number;
 }
 

@@ -1,30 +1,57 @@
-import { catalogList } from '../catalog/catalog';
-import type { FacilityCatalogs } from '../facilities/store';
-import type { FareTables } from '../fares/store';
-import { accountLayout, type PayeeKind, payeeAccount } from '../ledger/accounts';
+import { catalogGet } from '../catalog/catalog';
+import { payeeOf } from '../ledger/accounts';
+import { activeBuckets } from '../ledger/buckets';
 import type { Store } from '../store/store';
 import type { Payee } from './model';
 
+/** Payees' fees read at once: one GetItem each, for the merchants that moved money only. */
+const FEE_READ_CONCURRENCY = 16;
+
 /**
- * Every payee a run settles: each merchant (with its fee), biller, facility and transit operator
- * named in any kept version of the fare tables and facility catalogs (a route that closed still has
- * fares to pay out).
+ * The payees whose accounts moved money from `fromMinute` to `toMinute` (both included), each with the
+ * shards that moved, found from the activity index: a run costs the payees that sold, never the
+ * catalogue (a city's 100,000 merchants are mostly idle on a given day), and no payee that moved money
+ * can be left out by a bound on a list. Merchants come with their fee from the catalogue.
  */
-export async function listPayees(store: Store, fares: FareTables, facilities: FacilityCatalogs): Promise<Payee[]> {
-  const payee = (payeeKind: PayeeKind, payeeId: string, feeBasisPoints = 0): Payee => {
-    const accountId = payeeAccount(payeeKind, payeeId);
-    return { payeeKind, payeeId, accountId, shards: accountLayout(accountId).shards, feeBasisPoints };
+export async function payeesMoved(
+  store: Store,
+  fromMinute: number,
+  toMinute: number,
+): Promise<{ payees: Payee[]; bucketsListed: number }> {
+  const shardsOf = new Map<string, Set<number>>();
+  let bucketsListed = 0;
+  for await (const bucket of activeBuckets(store, fromMinute, toMinute)) {
+    bucketsListed++;
+    if (!payeeOf(bucket.accountId)) continue; // top-up clearing is bucketed too, and is no payee
+    const shards = shardsOf.get(bucket.accountId) ?? new Set<number>();
+    shards.add(bucket.shard);
+    shardsOf.set(bucket.accountId, shards);
+  }
+  const accounts = [...shardsOf.keys()];
+  const payees: Payee[] = [];
+  for (let i = 0; i < accounts.length; i += FEE_READ_CONCURRENCY) {
+    const batch = accounts.slice(i, i + FEE_READ_CONCURRENCY);
+    payees.push(
+      ...(await Promise.all(
+        batch.map((a) =>
+          payeeOfAccount(
+            store,
+            a,
+            [...shardsOf.get(a)!].sort((x, y) => x - y),
+          ),
+        ),
+      )),
+    );
+  }
+  return {
+    payees: payees.sort((a, b) => a.payeeKind.localeCompare(b.payeeKind) || a.payeeId.localeCompare(b.payeeId)),
+    bucketsListed,
   };
-  const merchants = (await catalogList(store, 'merchant')).map((m) =>
-    payee('merchant', m.merchantId as string, (m.feeBasisPoints as number | undefined) ?? 0),
-  );
-  const billers = (await catalogList(store, 'biller')).map((b) => payee('biller', b.billerId as string));
-  const facilityIds = new Set((await facilities.all()).flatMap((c) => c.facilities.map((f) => f.facilityId)));
-  const operatorIds = new Set((await fares.all()).flatMap((t) => t.routes.map((r) => r.operatorId)));
-  return [
-    ...merchants,
-    ...billers,
-    ...[...facilityIds].map((id) => payee('facility', id)),
-    ...[...operatorIds].map((id) => payee('transit-operator', id)),
-  ].sort((a, b) => a.payeeKind.localeCompare(b.payeeKind) || a.payeeId.localeCompare(b.payeeId));
+}
+
+async function payeeOfAccount(store: Store, accountId: string, shards: number[]): Promise<Payee> {
+  const { payeeKind, payeeId } = payeeOf(accountId)!;
+  const merchant = payeeKind === 'merchant' ? await catalogGet(store, 'merchant', payeeId) : undefined;
+  const feeBasisPoints = (merchant?.feeBasisPoints as number | undefined) ?? 0;
+  return { payeeKind, payeeId, accountId, shards, feeBasisPoints };
 }

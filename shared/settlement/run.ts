@@ -1,12 +1,12 @@
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, InvariantError, RefusedError } from '../errors';
-import type { FacilityCatalogs } from '../facilities/store';
-import type { FareTables } from '../fares/store';
-import { SYSTEM } from '../ledger/accounts';
+import { payeeAccount, SYSTEM } from '../ledger/accounts';
 import { postTransfer } from '../ledger/transfers';
 import { isConditionFailed } from '../store/conditions';
 import {
+  minuteOf,
   payeeLinesIndex,
+  SEED_MARKER,
   SETTLEMENT_HEAD,
   SETTLEMENT_LINE_PREFIX,
   settlementLineKey,
@@ -15,16 +15,14 @@ import {
 } from '../store/keys';
 import { partitionItems } from '../store/partition';
 import type { Store } from '../store/store';
-import { collectShard } from './collect';
+import { collectShard, LATE_MINUTES } from './collect';
 import { settlementLine } from './lines';
 import type { Boundary, Payee, SettlementLine, SettlementRun } from './model';
-import { listPayees } from './payees';
+import { payeesMoved } from './payees';
 
 export interface SettlementDeps {
   store: Store;
   clock: () => Date;
-  fares: FareTables;
-  facilities: FacilityCatalogs;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -49,8 +47,10 @@ interface RunRecord {
   payoutFen?: number;
 }
 
-/** What a run measured of itself: its cost grows with payees and shards, not movements. */
+/** What a run measured of itself: its cost grows with the payees and shards that moved money, not movements. */
 export interface RunCost {
+  /** Minute buckets the activity index listed for the cycle (every account that moved, payee or not). */
+  bucketsListed: number;
   payees: number;
   shards: number;
   bucketsRead: number;
@@ -166,7 +166,7 @@ async function collectPayee(
   let salesFen = 0;
   let refundsFen = 0;
   const boundaries: Record<string, Boundary> = {};
-  for (let shard = 0; shard < payee.shards; shard++) {
+  for (const shard of payee.shards) {
     const totals = await collectShard(deps.store, {
       runId: run.runId,
       accountId: payee.accountId,
@@ -183,7 +183,7 @@ async function collectPayee(
     cost.movementsRead += totals.movementsRead;
     if (totals.boundary.salesFen !== 0 || totals.boundary.refundsFen !== 0) boundaries[String(shard)] = totals.boundary;
   }
-  cost.shards += payee.shards;
+  cost.shards += payee.shards.length;
   if (salesFen === 0 && refundsFen === 0 && previous.carriedFen === 0) return null;
   return { line: settlementLine(payee, salesFen, refundsFen, previous.carriedFen), boundaries };
 }
@@ -237,8 +237,8 @@ export const toLine = (i: Record<string, unknown>): SettlementLine => ({
 });
 
 /** The payout and the fee of one line, out of the payee's account, once (its id is the run's and the payee's). */
-async function postLine(store: Store, run: RunRecord, line: SettlementLine, payee: Payee | undefined, at: Date) {
-  if (!payee) throw new InvariantError(`no payee ${line.payeeKind}:${line.payeeId}`);
+async function postLine(store: Store, run: RunRecord, line: SettlementLine, at: Date) {
+  const accountId = payeeAccount(line.payeeKind, line.payeeId);
   const out = line.payoutFen + line.feeFen;
   if (out === 0) return;
   await postTransfer(store, {
@@ -248,7 +248,7 @@ async function postLine(store: Store, run: RunRecord, line: SettlementLine, paye
     description: `Settlement to ${run.cutoff}: payout ${line.payoutFen}, fee ${line.feeFen}`,
     ref: run.runId,
     postings: [
-      { accountId: payee.accountId, amountFen: -out },
+      { accountId, amountFen: -out },
       ...(line.payoutFen > 0 ? [{ accountId: SYSTEM.payoutsClearing, amountFen: line.payoutFen }] : []),
       ...(line.feeFen > 0 ? [{ accountId: SYSTEM.feeIncome, amountFen: line.feeFen }] : []),
     ],
@@ -266,7 +266,7 @@ export async function runSettlement(
   input: { runId: string; cutoff: Date },
 ): Promise<SettlementRun & { cost: RunCost }> {
   const { store } = deps;
-  const cost: RunCost = { payees: 0, shards: 0, bucketsRead: 0, sealsWritten: 0, movementsRead: 0 };
+  const cost: RunCost = { bucketsListed: 0, payees: 0, shards: 0, bucketsRead: 0, sealsWritten: 0, movementsRead: 0 };
   const known = await readRun(store, input.runId);
   if (known?.status === 'completed') return { ...(await settlementRun(store, input.runId))!, cost };
   if (known && known.cutoff !== input.cutoff.toISOString()) {
@@ -312,10 +312,15 @@ export async function runSettlement(
   const waitMs = input.cutoff.getTime() - deps.clock().getTime() + 1;
   if (waitMs > 0) await (deps.sleep ?? defaultSleep)(waitMs);
 
-  const payees = await listPayees(store, deps.fares, deps.facilities);
-  cost.payees = payees.length;
   let lines: SettlementLine[];
   if (run.status === 'collecting') {
+    const { payees, bucketsListed } = await payeesMoved(
+      store,
+      await cycleStartMinute(store, run),
+      minuteOf(input.cutoff),
+    );
+    cost.bucketsListed = bucketsListed;
+    cost.payees = payees.length;
     const collected = (await pooled(payees, PAYEE_CONCURRENCY, (p) => collectPayee(deps, run, p, cost))).filter(
       (c) => c !== null,
     );
@@ -330,15 +335,29 @@ export async function runSettlement(
   } else {
     lines = await runLines(store, run.runId);
   }
-  const byAccount = new Map(payees.map((p) => [`${p.payeeKind}:${p.payeeId}`, p]));
   const at = deps.clock();
-  await pooled(lines, PAYEE_CONCURRENCY, (l) =>
-    postLine(store, run, l, byAccount.get(`${l.payeeKind}:${l.payeeId}`), at),
-  );
+  await pooled(lines, PAYEE_CONCURRENCY, (l) => postLine(store, run, l, at));
   await setStatus(store, run.runId, 'completed');
   await release(store, run);
   return { ...(await settlementRun(store, run.runId))!, cost };
 }
+
+/**
+ * The first minute a run looks at for buckets that moved: as far behind the previous cutoff's minute
+ * as a movement may commit late (collect.ts). The first run ever reads from the day before the store
+ * was seeded (no movement is recorded before its store exists); an unseeded store has none to read.
+ */
+async function cycleStartMinute(store: Store, run: RunRecord): Promise<number> {
+  if (run.previousCutoff) return Math.max(0, minuteOf(new Date(run.previousCutoff)) - LATE_MINUTES);
+  const { Item } = await store.doc.send(
+    new GetCommand({ TableName: store.tableName, Key: SEED_MARKER, ConsistentRead: true }),
+  );
+  if (typeof Item?.seededAt !== 'string') return minuteOf(new Date(run.cutoff));
+  return Math.max(0, minuteOf(new Date(Item.seededAt)) - FIRST_RUN_MARGIN_MINUTES);
+}
+
+/** How far before the store's seeding the first run looks: clocks differ by seconds, not a day. */
+const FIRST_RUN_MARGIN_MINUTES = 24 * 60;
 
 async function setStatus(store: Store, runId: string, status: RunRecord['status'], payoutFen?: number) {
   await store.doc.send(

@@ -1,13 +1,16 @@
 /**
  * Every key shape of the single table, in one place so no two features collide.
- * pk/sk are the table keys; gsi1pk/gsi1sk and gsi2pk/gsi2sk the secondary indexes (lists by owner).
+ * pk/sk are the table keys; gsi1pk/gsi1sk and gsi2pk/gsi2sk the secondary indexes (lists by owner),
+ * gsi3pk/gsi3sk the activity index (the minute buckets that moved, by hour).
  */
 export const SEED_MARKER = { pk: 'META#seed', sk: 'v1' } as const;
 /**
  * The layout a store was seeded with. v2: a card's balance lives on its newest entry, and facility
- * visits and bill payments ride on their transfers; a v1 store's cards would read as empty.
+ * visits and bill payments ride on their transfers; a v1 store's cards would read as empty. v3: minute
+ * buckets are listed in the activity index (gsi3), which settlement reads to find the payees that moved;
+ * a v2 store's table has no such index.
  */
-export const STORE_FORMAT = { pk: 'META#format', sk: 'v2' } as const;
+export const STORE_FORMAT = { pk: 'META#format', sk: 'v3' } as const;
 export const CITY_CONFIG = { pk: 'CITY', sk: 'config' } as const;
 
 export const fareTableKey = (version: number) => ({ pk: 'FARES', sk: `v${String(version).padStart(8, '0')}` });
@@ -61,6 +64,18 @@ export const minuteBucketKey = (accountId: string, shard: number, minute: number
   pk: `ACCT#${accountId}#${shard}`,
   sk: bucketSk(minute),
 });
+/**
+ * The activity index (gsi3, keys only): each minute bucket is listed under its hour, sorted by minute,
+ * so the buckets that moved between two minutes are found without knowing the accounts.
+ */
+export const ACTIVITY_INDEX = 'gsi3';
+export const activityIndexPk = (hour: number) => `ACTIVE#${hour}`;
+export const hourOfMinute = (minute: number) => Math.floor(minute / 60);
+/** The account and shard a bucket's partition key names (`ACCT#<account>#<shard>`). */
+export function bucketOwner(pk: string): { accountId: string; shard: number } {
+  const at = pk.lastIndexOf('#');
+  return { accountId: pk.slice('ACCT#'.length, at), shard: Number(pk.slice(at + 1)) };
+}
 /** The movements of one payee shard and minute, by recording time: settlement reads them only at a cutoff's minute. */
 export const payeeMovementsIndex = (accountId: string, shard: number, minute: number) =>
   `SETLMOV#${accountId}#${shard}#${minute}`;

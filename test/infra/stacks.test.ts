@@ -81,7 +81,11 @@ describe('data stack', () => {
             DeletionProtectionEnabled: true,
           }),
         ],
-        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1' }), Match.objectLike({ IndexName: 'gsi2' })],
+        GlobalSecondaryIndexes: [
+          Match.objectLike({ IndexName: 'gsi1', Projection: { ProjectionType: 'ALL' } }),
+          Match.objectLike({ IndexName: 'gsi2', Projection: { ProjectionType: 'ALL' } }),
+          Match.objectLike({ IndexName: 'gsi3', Projection: { ProjectionType: 'KEYS_ONLY' } }),
+        ],
       }),
     });
   });

@@ -21,8 +21,6 @@ beforeAll(async () => {
   deps = {
     store,
     clock,
-    fares: backend.deps.fares,
-    facilities: backend.deps.facilities,
     // The run waits for a cutoff a little ahead by moving the test's clock, not by sleeping.
     sleep: async (ms) => clock.advance(ms),
   };
