@@ -36,7 +36,9 @@ if (name === 'allowance') {
   const res = await post('/v1/admin/allowance-runs', `allowance-${month}`, { month });
   const run = (await res.json()) as { paidCount?: number; paidFen?: number; error?: { code: string; message: string } };
   if (!res.ok) fail(`allowance: ${res.status} ${run.error?.code}: ${run.error?.message}`);
-  console.log(`allowance for ${month}: ${run.paidCount} cards paid, ${run.paidFen} fen`);
+  console.log(
+    `allowance for ${month} (run ${run.runId}, ${run.status}): ${run.paidCount} cards paid, ${run.paidFen} fen`,
+  );
   process.exit(0);
 }
 

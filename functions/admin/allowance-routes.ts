@@ -6,9 +6,9 @@ import {
   allowanceRules,
   allowanceRun,
   fundAllowance,
-  runAllowance,
   SKIP_REASONS,
 } from '../../shared/benefits/allowance';
+import { runAllowance } from '../../shared/benefits/allowance-run';
 import { NotFoundError } from '../../shared/errors';
 import type { AppDeps } from '../deps';
 import { idempotent } from '../http/idempotency';
@@ -20,6 +20,10 @@ const RunSchema = z
   .object({
     runId: z.string(),
     month: z.string(),
+    status: z.enum(['running', 'done', 'failed']).openapi({
+      description:
+        'done: every due card paid or skipped; running: part-way (the same Idempotency-Key, or the next run of the month, finishes it); failed: the fund could not cover it, nothing was paid',
+    }),
     paidCount: z.number().int(),
     paidFen: z.number().int(),
     skipped: z
@@ -34,7 +38,9 @@ const RowSchema = z
     residentIdMasked: z.string(),
     group: z.string(),
     cardId: z.string().nullable(),
-    status: z.enum(['paid', 'skipped']),
+    status: z.enum(['paid', 'skipped', 'due']).openapi({
+      description: 'due: the run pays it (or a run that failed would have); final once the run is done',
+    }),
     reason: z.enum(SKIP_REASONS).nullable(),
     amountFen: z.number().int(),
   })
@@ -95,7 +101,7 @@ export function allowanceRoutes(app: Router, deps: AppDeps) {
       middleware: [once] as const,
       summary: 'Pay the month’s senior living allowance to every eligible card not yet paid for it',
       description:
-        'Each card at most once a month however many runs. A run the fund cannot cover in full pays nothing (409 FUND_INSUFFICIENT). A month after the current one (Asia/Shanghai) is 422 MONTH_IN_FUTURE.',
+        'Each card at most once a month however many runs. The run sets its whole total aside from the fund before it pays anyone: a run the fund cannot cover in full pays nothing (409 FUND_INSUFFICIENT), so runs at once never pay more than the fund holds. One run of a month at a time (409 ALLOWANCE_RUN_IN_PROGRESS; one that stopped moving 15 minutes ago is finished first). Any month up to the current one (Asia/Shanghai); a later one is 422 MONTH_IN_FUTURE. A back-payment does not change what the card shows as this month’s.',
       request: {
         headers: IdempotencyKeyHeader,
         body: jsonBody(
@@ -111,7 +117,12 @@ export function allowanceRoutes(app: Router, deps: AppDeps) {
         ),
       },
       responses: {
-        201: { description: 'The run', content: { 'application/json': { schema: RunSchema } } },
+        201: { description: 'The run, done', content: { 'application/json': { schema: RunSchema } } },
+        202: {
+          description:
+            'The run is part-way (its payments reserved; some not yet made): the same request with the same Idempotency-Key goes on with it',
+          content: { 'application/json': { schema: RunSchema } },
+        },
         ...errorResponses(400, 401, 403, 409, 422, 503),
       },
     }),
@@ -119,12 +130,33 @@ export function allowanceRoutes(app: Router, deps: AppDeps) {
       const { month } = c.req.valid('json');
       const runId = keyed('alw', c.get('idempotencyKey'));
       const run = await runAllowance(deps.store, { clock: deps.clock, rules }, { runId, month });
+      if (run.status === 'running') return c.json(run, 202);
       await deps.reports.put(
         `allowance/${runId}.csv`,
         allowanceCsv(await allowanceRows(deps.store, runId)),
         'text/csv',
       );
       return c.json(run, 201);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/admin/allowance-runs/{runId}',
+      operationId: 'getAllowanceRun',
+      tags: ['operator'],
+      security,
+      summary: 'A run’s state and counts (final once done)',
+      request: { params: RunParams },
+      responses: {
+        200: { description: 'The run', content: { 'application/json': { schema: RunSchema } } },
+        ...errorResponses(401, 403, 404),
+      },
+    }),
+    async (c) => {
+      const run = await allowanceRun(deps.store, c.req.valid('param').runId);
+      if (!run) throw new NotFoundError('Allowance run');
+      return c.json(run, 200);
     },
   );
   app.openapi(

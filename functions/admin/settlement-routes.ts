@@ -46,7 +46,7 @@ export function settlementRoutes(app: Router, deps: AppDeps) {
       middleware: [once] as const,
       summary: 'Settle every movement into a payee account recorded before the cutoff and not settled before',
       description:
-        'One line per payee with activity or a carried amount; payouts and fees move through the ledger. 409 CUTOFF_NOT_AFTER_PREVIOUS for a cutoff not after the last run’s, 409 SETTLEMENT_RUNNING while another run is in progress, 422 CUTOFF_IN_FUTURE for one more than 5 s ahead. A run cut short (a timeout) is finished by sending the same request with the same Idempotency-Key.',
+        'One line per payee whose account moved money in the cycle (an idle payee’s carried amount stays on its last line); payouts and fees move through the ledger. 409 CUTOFF_NOT_AFTER_PREVIOUS for a cutoff not after the last run’s, 409 SETTLEMENT_RUNNING while another run is in progress, 422 CUTOFF_IN_FUTURE for one more than 5 s ahead. A run cut short (a timeout) is finished by sending the same request with the same Idempotency-Key.',
       request: {
         headers: IdempotencyKeyHeader,
         body: jsonBody(

@@ -67,7 +67,8 @@ export function idempotent(
     if (claim.state === 'done') return replayed(c, claim.response);
     c.set('idempotencyKey', key);
     await next();
-    if (c.res.status >= 500) {
+    // A 5xx is no answer, and a 202 not the last one (the work goes on): the same key asks again.
+    if (c.res.status >= 500 || c.res.status === 202) {
       await releaseKey(store, scope, key);
       return;
     }

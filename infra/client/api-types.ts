@@ -1096,7 +1096,7 @@ export interface paths {
         put?: never;
         /**
          * Settle every movement into a payee account recorded before the cutoff and not settled before
-         * @description One line per payee with activity or a carried amount; payouts and fees move through the ledger. 409 CUTOFF_NOT_AFTER_PREVIOUS for a cutoff not after the last run’s, 409 SETTLEMENT_RUNNING while another run is in progress, 422 CUTOFF_IN_FUTURE for one more than 5 s ahead. A run cut short (a timeout) is finished by sending the same request with the same Idempotency-Key.
+         * @description One line per payee whose account moved money in the cycle (an idle payee’s carried amount stays on its last line); payouts and fees move through the ledger. 409 CUTOFF_NOT_AFTER_PREVIOUS for a cutoff not after the last run’s, 409 SETTLEMENT_RUNNING while another run is in progress, 422 CUTOFF_IN_FUTURE for one more than 5 s ahead. A run cut short (a timeout) is finished by sending the same request with the same Idempotency-Key.
          */
         post: operations["startSettlementRun"];
         delete?: never;
@@ -1184,9 +1184,26 @@ export interface paths {
         put?: never;
         /**
          * Pay the month’s senior living allowance to every eligible card not yet paid for it
-         * @description Each card at most once a month however many runs. A run the fund cannot cover in full pays nothing (409 FUND_INSUFFICIENT). A month after the current one (Asia/Shanghai) is 422 MONTH_IN_FUTURE.
+         * @description Each card at most once a month however many runs. The run sets its whole total aside from the fund before it pays anyone: a run the fund cannot cover in full pays nothing (409 FUND_INSUFFICIENT), so runs at once never pay more than the fund holds. One run of a month at a time (409 ALLOWANCE_RUN_IN_PROGRESS; one that stopped moving 15 minutes ago is finished first). Any month up to the current one (Asia/Shanghai); a later one is 422 MONTH_IN_FUTURE. A back-payment does not change what the card shows as this month’s.
          */
         post: operations["startAllowanceRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/allowance-runs/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run’s state and counts (final once done) */
+        get: operations["getAllowanceRun"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1255,7 +1272,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "ALREADY_PAID" | "ALREADY_EXISTS" | "ID_NUMBER_IN_USE" | "CARD_EXISTS" | "FROZEN_BY_OPERATOR" | "CUTOFF_NOT_AFTER_PREVIOUS" | "SETTLEMENT_RUNNING" | "FUND_INSUFFICIENT" | "INSUFFICIENT_FUNDS" | "CARD_FROZEN" | "BALANCE_LIMIT" | "AMOUNT_MISMATCH" | "TOPUP_NOT_PENDING" | "PARTIAL_NOT_ALLOWED" | "AMOUNT_EXCEEDS_DUE" | "REFUND_EXCEEDS_CHARGE" | "CREDENTIAL_EXPIRED" | "PROOF_INVALID" | "REPLAYED" | "DEVICE_REVOKED" | "DEVICE_LIMIT" | "TAP_TIME_INVALID" | "ID_MISMATCH" | "IDENTITY_NOT_VERIFIED" | "OUTLET_LIMIT" | "CUTOFF_IN_FUTURE" | "MONTH_IN_FUTURE" | "OTP_INVALID" | "RATE_LIMITED" | "RETRY_LATER" | "INTERNAL";
+                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "ALREADY_PAID" | "ALREADY_EXISTS" | "ID_NUMBER_IN_USE" | "CARD_EXISTS" | "FROZEN_BY_OPERATOR" | "CUTOFF_NOT_AFTER_PREVIOUS" | "SETTLEMENT_RUNNING" | "ALLOWANCE_RUN_IN_PROGRESS" | "FUND_INSUFFICIENT" | "INSUFFICIENT_FUNDS" | "CARD_FROZEN" | "BALANCE_LIMIT" | "AMOUNT_MISMATCH" | "TOPUP_NOT_PENDING" | "PARTIAL_NOT_ALLOWED" | "AMOUNT_EXCEEDS_DUE" | "REFUND_EXCEEDS_CHARGE" | "CREDENTIAL_EXPIRED" | "PROOF_INVALID" | "REPLAYED" | "DEVICE_REVOKED" | "DEVICE_LIMIT" | "TAP_TIME_INVALID" | "ID_MISMATCH" | "IDENTITY_NOT_VERIFIED" | "OUTLET_LIMIT" | "CUTOFF_IN_FUTURE" | "MONTH_IN_FUTURE" | "OTP_INVALID" | "RATE_LIMITED" | "RETRY_LATER" | "INTERNAL";
                 message: string;
                 details?: {
                     [key: string]: unknown;
@@ -1860,6 +1877,11 @@ export interface components {
         AllowanceRun: {
             runId: string;
             month: string;
+            /**
+             * @description done: every due card paid or skipped; running: part-way (the same Idempotency-Key, or the next run of the month, finishes it); failed: the fund could not cover it, nothing was paid
+             * @enum {string}
+             */
+            status: "running" | "done" | "failed";
             paidCount: number;
             paidFen: number;
             /** @description Records skipped, by reason */
@@ -1879,8 +1901,11 @@ export interface components {
             residentIdMasked: string;
             group: string;
             cardId: string | null;
-            /** @enum {string} */
-            status: "paid" | "skipped";
+            /**
+             * @description due: the run pays it (or a run that failed would have); final once the run is done
+             * @enum {string}
+             */
+            status: "paid" | "skipped" | "due";
             /** @enum {string|null} */
             reason: "IDENTITY_NOT_VERIFIED" | "NO_CARD" | "DECEASED" | "BALANCE_LIMIT" | "NOT_IN_BAND" | "NOT_ACTIVE" | "ALREADY_PAID" | null;
             amountFen: number;
@@ -6903,8 +6928,17 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The run */
+            /** @description The run, done */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AllowanceRun"];
+                };
+            };
+            /** @description The run is part-way (its payments reserved; some not yet made): the same request with the same Idempotency-Key goes on with it */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6959,6 +6993,56 @@ export interface operations {
             };
             /** @description RETRY_LATER: nothing changed; retry with the same request */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAllowanceRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description From POST /v1/admin/allowance-runs */
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AllowanceRun"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: outside the caller’s scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

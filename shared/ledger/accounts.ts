@@ -26,6 +26,7 @@ export const ACCOUNT_KINDS = [
   'fee-income',
   'treasury',
   'allowance-fund',
+  'allowance-reserve',
 ] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
@@ -50,6 +51,11 @@ export const merchantPayable = (merchantId: string) => `merchant:${merchantId}:p
 export const billerPayable = (billerId: string) => `biller:${billerId}:payable`;
 export const campaignBudget = (campaignId: string) => `campaign:${campaignId}:budget`;
 export const facilityPayable = (facilityId: string) => `facility:${facilityId}:payable`;
+/**
+ * One allowance run's share of the fund, set aside before it pays anyone: its payments come out of
+ * it (a floor of 0: a run pays no more than it reserved) and what it did not pay goes back.
+ */
+export const allowanceReserve = (runId: string) => `allowance-run:${runId}:reserve`;
 /** The cash an outlet took for the city: negative, like top-up clearing, until it is handed over. */
 export const outletTill = (outletId: string) => `outlet:${outletId}:till`;
 
@@ -80,6 +86,9 @@ export function accountLayout(accountId: string): AccountLayout {
   if (accountId === SYSTEM.treasury) return { kind: 'treasury', shards: 1, shardFloorFen: null };
   // One item with a floor: a run's payments are checked against the whole fund, not a shard of it.
   if (accountId === SYSTEM.allowanceFund) return { kind: 'allowance-fund', shards: 1, shardFloorFen: 0 };
+  if (/^allowance-run:[\w-]+:reserve$/.test(accountId)) {
+    return { kind: 'allowance-reserve', shards: 1, shardFloorFen: 0 };
+  }
   if (/^merchant:[\w-]+:payable$/.test(accountId)) return { kind: 'merchant-payable', shards: 4, shardFloorFen: null };
   if (/^biller:[\w-]+:payable$/.test(accountId)) return { kind: 'biller-payable', shards: 4, shardFloorFen: null };
   if (/^campaign:[\w-]+:budget$/.test(accountId)) return { kind: 'campaign-budget', shards: 1, shardFloorFen: 0 };

@@ -214,6 +214,8 @@ async function readItems(
 function walletIdOf(key: Key): string | undefined {
   if (key.sk !== 'A' || !key.pk.startsWith('ACCT#')) return undefined;
   const accountId = key.pk.slice('ACCT#'.length);
+  // A sharded account's item (`ACCT#<account>#<shard>`) is read as a plain item.
+  if (accountId.includes('#')) return undefined;
   return accountLayout(accountId).kind === 'wallet' ? accountId : undefined;
 }
 

@@ -164,5 +164,7 @@ export const allowanceRowKey = (runId: string, n: number) => ({
   pk: `ALWRUN#${runId}`,
   sk: `row#${String(n).padStart(8, '0')}`,
 });
+/** Which run of a month is paying it now: one at a time, so no two runs plan the same cards. */
+export const allowanceMonthKey = (month: string) => ({ pk: `ALWMONTH#${month}`, sk: 'M' });
 /** Allowances paid per business day, city-wide: the operator report's figure. */
 export const allowanceDayKey = (businessDate: string) => ({ pk: 'ALLOWANCES', sk: businessDate });

@@ -74,6 +74,9 @@ describe('npm run job -- allowance', () => {
       body: JSON.stringify({ amountFen: 1000 }),
     });
     const run = await job('allowance', { ONECARD_URL: url, ONECARD_ADMIN_TOKEN: TEST_ADMIN_TOKEN });
-    expect([run.code, run.out]).toEqual([0, expect.stringMatching(/^allowance for \d{4}-\d{2}: 0 cards paid, 0 fen/)]);
+    expect([run.code, run.out]).toEqual([
+      0,
+      expect.stringMatching(/^allowance for \d{4}-\d{2} \(run alw_[\w-]+, done\): 0 cards paid, 0 fen/),
+    ]);
   }, 30_000);
 });
