@@ -34,7 +34,13 @@ const post = (path: string, key: string, payload: object) =>
 if (name === 'allowance') {
   const month = businessDate(new Date()).slice(0, 7);
   const res = await post('/v1/admin/allowance-runs', `allowance-${month}`, { month });
-  const run = (await res.json()) as { paidCount?: number; paidFen?: number; error?: { code: string; message: string } };
+  const run = (await res.json()) as {
+    runId?: string;
+    status?: string;
+    paidCount?: number;
+    paidFen?: number;
+    error?: { code: string; message: string };
+  };
   if (!res.ok) fail(`allowance: ${res.status} ${run.error?.code}: ${run.error?.message}`);
   console.log(
     `allowance for ${month} (run ${run.runId}, ${run.status}): ${run.paidCount} cards paid, ${run.paidFen} fen`,
