@@ -12,7 +12,7 @@ beforeAll(async () => {
   backend = await startTestBackend({
     clock,
     configOverrides: {
-      limits: { ...DEFAULT_LIMITS, machineRequestsPerMinute: 4, billLookupsPerMinute: 2, cardStatusChangesPerHour: 2 },
+      limits: { ...DEFAULT_LIMITS, machineRequestsPerMinute: 25, billLookupsPerMinute: 2, cardStatusChangesPerHour: 2 },
     },
   });
 });
@@ -61,10 +61,18 @@ describe('per-caller limits', () => {
     clock.advance(60_000);
     const t = await registerTerminal(backend.app, ['B1']);
     const statuses = [];
-    for (let i = 0; i < 5; i++) statuses.push((await denyList(t)).status);
-    expect(statuses).toEqual([200, 200, 200, 200, 429]);
+    for (let i = 0; i < 26; i++) statuses.push((await denyList(t)).status);
+    expect(statuses).toEqual([...Array(25).fill(200), 429]);
     // Another terminal has its own allowance.
     expect((await denyList(await registerTerminal(backend.app, ['B1']))).status).toBe(200);
+  });
+
+  it('holds a machine client’s limit when its requests arrive all at once', async () => {
+    clock.advance(60_000);
+    const t = await registerTerminal(backend.app, ['B1']);
+    const statuses = await Promise.all(Array.from({ length: 100 }, async () => (await denyList(t)).status));
+    expect(statuses.filter((s) => s === 200)).toHaveLength(25);
+    expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
   });
 
   it('limits a citizen’s bill lookups and freeze toggles', async () => {

@@ -51,6 +51,30 @@ describe('a batched window limit shared by instances', () => {
     expect(rest).not.toContain('error');
   });
 
+  it('holds under requests at once: one instance lets through the limit exactly, two at most the limit and less than ten more', async () => {
+    // Prepare: a limit of 25 a minute; the requests of each round all arrive at once.
+    const atOnce = (limit: (bucket: string, now: Date) => Promise<void>, bucket: string, n: number) =>
+      Promise.all(
+        Array.from({ length: n }, () =>
+          limit(bucket, at).then(
+            () => 'ok',
+            (err) => (err instanceof RateLimitedError ? '429' : 'error'),
+          ),
+        ),
+      );
+    const one = batchedWindowLimit(store, 25, 60);
+    // Act and assess: 100, then 200 more, at once through one instance.
+    expect((await atOnce(one, 'client:burst', 100)).filter((r) => r === 'ok')).toHaveLength(25);
+    expect((await atOnce(one, 'client:burst', 200)).filter((r) => r === 'ok')).toHaveLength(0);
+    // Two instances, 100 each, all at once.
+    const [a, b] = [batchedWindowLimit(store, 25, 60), batchedWindowLimit(store, 25, 60)];
+    const both = (await Promise.all([atOnce(a, 'client:pair', 100), atOnce(b, 'client:pair', 100)])).flat();
+    const allowed = both.filter((r) => r === 'ok').length;
+    expect(allowed).toBeGreaterThanOrEqual(25);
+    expect(allowed).toBeLessThan(25 + FLUSH_EVERY);
+    expect(both).not.toContain('error');
+  });
+
   it('keeps one client’s count apart from another’s', async () => {
     const a = batchedWindowLimit(store, 3, 60);
     expect(await outcomes(a, 'client:y', 4)).toEqual(['ok', 'ok', 'ok', '429']);
