@@ -11,6 +11,10 @@ import type { SecretName } from '../shared/secrets/secrets';
 export interface TableAccess {
   access: 'read' | 'read-write';
   leadingKeys?: string[];
+  /** It scans the whole table (a Scan names no partition, so it is granted on its own). */
+  scan?: boolean;
+  /** Why it needs what it is granted: docs/operations.md's access table says it. */
+  why: string;
 }
 
 /**
@@ -38,13 +42,43 @@ export interface AreaDefinition {
   timeoutSeconds: number;
 }
 
+/*
+ * Partition keys (or, for an index query, the index's partition key) each area's items live under:
+ * its role may touch nothing else (IAM's dynamodb:LeadingKeys). Shared families first.
+ */
+/** A card's money and what moves it: the card's items and entries, system and payee accounts, transfers. */
+const MONEY_KEYS = ['ACCT#*', 'XFER#*'];
+/** Machine clients: their registration, single-use assertions and request counters. */
+const MACHINE_KEYS = ['CLIENT#*', 'AJTI#*', 'RATE#*'];
+/** A phone's presentation at a machine: the card's money, the proof's replay guard, the issuer's public keys. */
+const PRESENTATION_KEYS = [...MONEY_KEYS, 'PJTI#*', 'KEYS'];
+/** What prices a card's movements: the city's card rules, fares and facilities (versioned documents). */
+const CITY_RULES = ['CITY', 'FARES', 'FACILITIES', 'OUTLETS'];
+/** A citizen's login: account, phone, codes, failures, rate counters. */
+const LOGIN_KEYS = ['CIT#*', 'PHONE#*', 'OTP#*', 'OTPFAIL#*', 'RATE#*', 'IDEM#*'];
+/** A citizen's card: its money, its holder's id hash, the issuer's keys for its credentials. */
+const CARD_KEYS = [...MONEY_KEYS, 'RID#*', 'KEYS'];
+const SETTLEMENT_KEYS = [
+  ...MONEY_KEYS,
+  'SETTLE',
+  'SETLRUN#*',
+  'SETLRUNS', // (index) runs by cutoff
+  'SETLMOV#*', // (index) a payee shard's movements of a minute
+  'PAYEELINES#*', // (index) a payee's lines
+  'ACTIVE#*', // (index) the buckets that moved in an hour
+  'CATALOG#*', // merchants' fees
+  'META#*', // the store's seeding time (the first run's start)
+  'ALLOWANCES',
+  'TILLS',
+];
+const ALLOWANCE_KEYS = [...MONEY_KEYS, 'ALLOWANCE', 'ALWRUN#*', 'ALWMONTH#*', 'ELIGPROG#*', 'RID#*', 'ALLOWANCES'];
+
 export const AREAS: AreaDefinition[] = [
   {
     name: 'public',
     entry: 'functions/public/handler.ts',
     routes: ['GET /v1/health', 'GET /.well-known/jwks.json', 'GET /openapi.json', 'GET /docs', 'GET /docs/{file}'],
-    // The JWKS is the key ring's public half: the only item it reads.
-    table: { access: 'read', leadingKeys: ['KEYS'] },
+    table: { access: 'read', leadingKeys: ['KEYS'], why: 'the JWKS is the key ring’s public half' },
     keys: 'none',
     secrets: [],
     memoryMb: 512,
@@ -54,7 +88,24 @@ export const AREAS: AreaDefinition[] = [
     name: 'citizen',
     entry: 'functions/citizen/handler.ts',
     routes: ['ANY /v1/auth/{proxy+}', 'ANY /v1/me', 'ANY /v1/me/{proxy+}'],
-    table: { access: 'read-write' },
+    table: {
+      access: 'read-write',
+      leadingKeys: [
+        ...LOGIN_KEYS,
+        ...CARD_KEYS,
+        ...CITY_RULES,
+        'DEVICE#*', // registered phones
+        'CARDDEV#*', // (index) a card's phones
+        'DENY',
+        'DENYSTATE#*', // a frozen card or revoked phone goes on the deny list
+        'BILL#*',
+        'BILLACCT#*', // (index) an account's open bills
+        'CATALOG#*', // offers: the campaigns
+        'ELIG#*',
+        'ELIGRID#*', // (index) a new card takes its holder's records
+      ],
+      why: 'login, the citizen’s card and its money, phones and credentials, bills, offers, the records a new card takes',
+    },
     keys: 'sign',
     secrets: ['residentIdPepper'],
     memoryMb: 1024,
@@ -64,7 +115,11 @@ export const AREAS: AreaDefinition[] = [
     name: 'terminal',
     entry: 'functions/terminal/handler.ts',
     routes: ['ANY /v1/transit/{proxy+}', 'ANY /v1/terminal/{proxy+}', 'ANY /v1/facilities/{proxy+}'],
-    table: { access: 'read-write' },
+    table: {
+      access: 'read-write',
+      leadingKeys: [...MACHINE_KEYS, ...PRESENTATION_KEYS, ...CITY_RULES, 'DENY'],
+      why: 'taps and visits move a card’s money to an operator or facility, priced by the city’s rules; gates read the deny list',
+    },
     keys: 'none',
     secrets: [],
     // A 500-tap offline batch is processed within this; see shared/transit/batch.ts.
@@ -75,7 +130,11 @@ export const AREAS: AreaDefinition[] = [
     name: 'merchant',
     entry: 'functions/merchant/handler.ts',
     routes: ['ANY /v1/merchant/{proxy+}'],
-    table: { access: 'read-write' },
+    table: {
+      access: 'read-write',
+      leadingKeys: [...MACHINE_KEYS, ...PRESENTATION_KEYS, ...CITY_RULES, 'CATALOG#*', 'PAYEELINES#*'],
+      why: 'purchases and refunds move a card’s money to the merchant (campaigns from the catalogue); its settlement lines',
+    },
     keys: 'none',
     secrets: [],
     memoryMb: 1024,
@@ -85,7 +144,11 @@ export const AREAS: AreaDefinition[] = [
     name: 'biller',
     entry: 'functions/biller/handler.ts',
     routes: ['ANY /v1/biller/{proxy+}'],
-    table: { access: 'read-write' },
+    table: {
+      access: 'read-write',
+      leadingKeys: [...MACHINE_KEYS, 'BILL#*', 'BILLACCT#*', 'BILLERPAY#*', 'CATALOG#*', 'PAYEELINES#*'],
+      why: 'its bills, the payments made to them (an index of their transfers), its settlement lines',
+    },
     keys: 'none',
     secrets: [],
     memoryMb: 1024,
@@ -95,7 +158,11 @@ export const AREAS: AreaDefinition[] = [
     name: 'outlet',
     entry: 'functions/outlet/handler.ts',
     routes: ['ANY /v1/outlet/{proxy+}'],
-    table: { access: 'read-write' },
+    table: {
+      access: 'read-write',
+      leadingKeys: [...MACHINE_KEYS, ...PRESENTATION_KEYS, ...CITY_RULES, 'CASHTOP#*', 'IDCHECK#*', 'TILL#*', 'TILLS'],
+      why: 'cash top-ups into cards and the till’s day, in-person identity checks',
+    },
     keys: 'none',
     // In-person identity checks compare the keyed hash of the number typed at the counter.
     secrets: ['residentIdPepper'],
@@ -106,7 +173,11 @@ export const AREAS: AreaDefinition[] = [
     name: 'agency',
     entry: 'functions/agency/handler.ts',
     routes: ['ANY /v1/agency/{proxy+}'],
-    table: { access: 'read-write' },
+    table: {
+      access: 'read-write',
+      leadingKeys: [...MACHINE_KEYS, 'ELIG#*', 'ELIGPROG#*', 'RID#*', 'ACCT#*'],
+      why: 'records, their program lists, and the grants they set on their holders’ cards',
+    },
     keys: 'none',
     // Records are matched to cards by the keyed hash of the id number.
     secrets: ['residentIdPepper'],
@@ -118,7 +189,11 @@ export const AREAS: AreaDefinition[] = [
     name: 'admin',
     entry: 'functions/admin/handler.ts',
     routes: ['ANY /v1/admin/{proxy+}'],
-    table: { access: 'read-write' },
+    table: {
+      access: 'read-write',
+      scan: true,
+      why: 'operators reach every kind of item (cards, clients, catalogues, fares, runs, the audit log); the reconciliation reads the whole ledger',
+    },
     // Rotation publishes the next key's public half; operators never sign anything.
     keys: 'public-key',
     // In-person identity checks and id-number releases compare keyed hashes.
@@ -133,8 +208,11 @@ export const AREAS: AreaDefinition[] = [
     name: 'webhooks',
     entry: 'functions/webhooks/handler.ts',
     routes: ['POST /v1/webhooks/{proxy+}'],
-    // Top-ups (at their transfers' keys), the cards they credit (and their entries), and the city's card rules.
-    table: { access: 'read-write', leadingKeys: ['ACCT#*', 'XFER#*', 'CITY'] },
+    table: {
+      access: 'read-write',
+      leadingKeys: ['ACCT#*', 'XFER#*', 'CITY'],
+      why: 'a top-up’s record at its transfer’s key, the card it credits, the card limit',
+    },
     keys: 'none',
     secrets: ['topupWebhook'],
     memoryMb: 512,
@@ -155,6 +233,11 @@ export interface JobDefinition {
   keys: KeyUse;
   writesReports?: boolean;
   timeoutSeconds?: number;
+  /**
+   * Operator routes that do the job's work by hand: the tests of those routes check their table
+   * accesses against the job's grant too (the job itself runs only in the cloud).
+   */
+  sameWorkAs?: string[];
 }
 
 export const JOBS: JobDefinition[] = [
@@ -162,7 +245,11 @@ export const JOBS: JobDefinition[] = [
     name: 'rotate-keys',
     entry: 'functions/jobs/rotate-keys.ts',
     schedule: { rate: 'rate(1 day)' },
-    table: { access: 'read-write', leadingKeys: ['KEYS'] },
+    table: {
+      access: 'read-write',
+      leadingKeys: ['KEYS'],
+      why: 'the key ring: the next key is published, the oldest retired',
+    },
     keys: 'public-key',
   },
   {
@@ -170,7 +257,13 @@ export const JOBS: JobDefinition[] = [
     name: 'settlement',
     entry: 'functions/jobs/settlement.ts',
     schedule: { shanghaiCron: 'cron(5 4 * * ? *)' },
-    table: { access: 'read-write' },
+    table: {
+      access: 'read-write',
+      leadingKeys: SETTLEMENT_KEYS,
+      scan: true,
+      why: 'the payees that moved money, their buckets and lines, the payouts; the daily report’s stored-value check reconciles the whole ledger (Scan) until the audit moves out',
+    },
+    sameWorkAs: ['POST /v1/admin/settlement-runs', 'GET /v1/admin/reports/daily'],
     keys: 'none',
     writesReports: true,
     // Its cost grows with payees and shards, not movements (docs/settlement.md): minutes, not the 15 allowed.
@@ -181,7 +274,12 @@ export const JOBS: JobDefinition[] = [
     name: 'allowance',
     entry: 'functions/jobs/allowance.ts',
     schedule: { shanghaiCron: 'cron(10 4 1 * ? *)' },
-    table: { access: 'read-write' },
+    table: {
+      access: 'read-write',
+      leadingKeys: ALLOWANCE_KEYS,
+      why: 'the senior list, the holders’ cards, the run, its rows, its reserve and its payments',
+    },
+    sameWorkAs: ['POST /v1/admin/allowance-runs'],
     keys: 'none',
     writesReports: true,
     timeoutSeconds: 900,

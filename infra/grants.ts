@@ -8,28 +8,28 @@ const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem',
 
 /**
  * Grants what a function does with the table and no more: read-only where it only reads, and only the
- * partitions it touches where those can be named (dynamodb:LeadingKeys). Transactions are authorized
- * item by item through these same actions.
+ * partitions it touches where those can be named (dynamodb:LeadingKeys: the table's partition key,
+ * or for a query on an index the index's). Transactions are authorized item by item through these
+ * same actions. A Scan names no partition: it is granted on its own, only to those that scan.
  */
 export function grantTable(table: TableV2, grantee: IGrantable, access: TableAccess, indexNames: string[]): void {
   const actions = access.access === 'read' ? READ : [...READ, ...WRITE];
-  if (access.leadingKeys) {
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions,
-        resources: [table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': access.leadingKeys } },
-      }),
-    );
-    return;
-  }
   // The table and its indexes by name: no `index/*` wildcard.
+  const resources = [table.tableArn, ...indexNames.map((name) => `${table.tableArn}/index/${name}`)];
   grantee.grantPrincipal.addToPrincipalPolicy(
     new PolicyStatement({
       actions,
-      resources: [table.tableArn, ...indexNames.map((name) => `${table.tableArn}/index/${name}`)],
+      resources,
+      ...(access.leadingKeys
+        ? { conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': access.leadingKeys } } }
+        : {}),
     }),
   );
+  if (access.scan) {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['dynamodb:Scan'], resources: [table.tableArn] }),
+    );
+  }
 }
 
 /** Public keys for those that publish or rotate them; signing is named in the keys' own policies (data stack). */

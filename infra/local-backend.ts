@@ -33,6 +33,8 @@ export interface LocalBackendOptions {
   tableName?: string;
   /** Settings a benchmark or test needs otherwise (say, OTP limits for hundreds of logins a minute). */
   configOverrides?: Partial<RuntimeConfig>;
+  /** Called with the DynamoDB client before first use: tests record what the code sends through it. */
+  instrumentClient?: (client: DynamoDBClient) => void;
 }
 
 /** The local stack without its HTTP listener: used by `npm start` and by the integration tests. */
@@ -41,6 +43,7 @@ export async function startLocalBackend(options: LocalBackendOptions) {
   const dynamo = options.dynamoEndpoint ? undefined : await startDynamoLocal(options.dataDir);
   const endpoint = options.dynamoEndpoint ?? dynamo!.endpoint;
   const client: DynamoDBClient = dynamoClient({ endpoint, ...LOCAL_AWS });
+  options.instrumentClient?.(client);
   const tableName = options.tableName ?? LOCAL_TABLE_NAME;
   try {
     await ensureTable(client, MAIN_TABLE, tableName);

@@ -166,6 +166,12 @@ describe('api stack', () => {
       ).toBe(false);
       const leading = docs.filter((st) => JSON.stringify(st.Condition ?? {}).includes('dynamodb:LeadingKeys'));
       expect(leading.length > 0, `${def.name} leading keys`).toBe(def.table.leadingKeys !== undefined);
+      // The very partitions infra/areas.ts names (which the HTTP tests check every request against).
+      for (const st of leading) {
+        const keys = (st.Condition as Record<string, Record<string, string[]>>)['ForAllValues:StringLike']!;
+        expect(keys['dynamodb:LeadingKeys'], `${def.name} partitions`).toEqual(def.table.leadingKeys);
+      }
+      expect(actions.includes('dynamodb:Scan'), `${def.name} scans`).toBe(def.table.scan === true);
       expect(actions.includes('kms:GetPublicKey'), `${def.name} reads public keys`).toBe(def.keys !== 'none');
     }
   });
