@@ -13,7 +13,7 @@ import { NotFoundError } from '../../shared/errors';
 import type { AppDeps } from '../deps';
 import { idempotent } from '../http/idempotency';
 import type { Router } from '../http/router';
-import { errorResponses, IdempotencyKeyHeader, jsonBody, OPERATOR_SECURITY } from '../http/schemas';
+import { calendarMonth, errorResponses, IdempotencyKeyHeader, jsonBody, OPERATOR_SECURITY } from '../http/schemas';
 
 const security = OPERATOR_SECURITY;
 const RunSchema = z
@@ -106,13 +106,10 @@ export function allowanceRoutes(app: Router, deps: AppDeps) {
         headers: IdempotencyKeyHeader,
         body: jsonBody(
           z.strictObject({
-            month: z
-              .string()
-              .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM')
-              .openapi({
-                description: 'The month to pay, YYYY-MM (Asia/Shanghai); not in the future',
-                example: '2026-11',
-              }),
+            month: calendarMonth().openapi({
+              description: 'The month to pay, YYYY-MM (Asia/Shanghai); not in the future',
+              example: '2026-11',
+            }),
           }),
         ),
       },

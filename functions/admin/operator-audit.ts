@@ -4,7 +4,7 @@ import { operatorActionsOn, recordOperatorAction } from '../../shared/audit/oper
 import type { AppDeps } from '../deps';
 import type { AppEnv } from '../http/env';
 import type { Router } from '../http/router';
-import { errorResponses, OPERATOR_SECURITY, PageQuery } from '../http/schemas';
+import { calendarDate, errorResponses, OPERATOR_SECURITY, PageQuery } from '../http/schemas';
 
 /** Where an operator may give the reason of a write whose body has no `reason` field. */
 export const REASON_HEADER = 'onecard-reason';
@@ -67,7 +67,7 @@ export function auditTrailRoutes(app: Router, deps: AppDeps) {
       summary: 'Operator writes of one business day (Asia/Shanghai), oldest first: who, what, why, and the outcome',
       request: {
         query: PageQuery.extend({
-          date: z.iso.date().openapi({ description: 'YYYY-MM-DD (UTC): the day whose operator writes to list' }),
+          date: calendarDate().openapi({ description: 'YYYY-MM-DD (UTC): the day whose operator writes to list' }),
         }),
       },
       responses: {

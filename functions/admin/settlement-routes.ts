@@ -7,7 +7,14 @@ import { runSettlement, type SettlementDeps, settlementRun } from '../../shared/
 import type { AppDeps } from '../deps';
 import { idempotent } from '../http/idempotency';
 import type { Router } from '../http/router';
-import { errorResponses, IdempotencyKeyHeader, jsonBody, OPERATOR_SECURITY } from '../http/schemas';
+import {
+  calendarDate,
+  calendarInstant,
+  errorResponses,
+  IdempotencyKeyHeader,
+  jsonBody,
+  OPERATOR_SECURITY,
+} from '../http/schemas';
 import { SettlementLineSchema } from '../settlement-schemas';
 
 const RunSchema = z
@@ -51,7 +58,7 @@ export function settlementRoutes(app: Router, deps: AppDeps) {
         headers: IdempotencyKeyHeader,
         body: jsonBody(
           z.strictObject({
-            cutoff: z.iso.datetime({ offset: true }).openapi({
+            cutoff: calendarInstant().openapi({
               description: 'Settle what was recorded before this instant (milliseconds kept)',
               example: '2026-11-28T04:00:00+08:00',
             }),
@@ -170,9 +177,9 @@ export function dailyReportRoutes(app: Router, deps: AppDeps) {
         'One business day (04:00 to 04:00 Asia/Shanghai): money in, spending and refunds by kind, payouts, fees, and the stored value checked',
       request: {
         query: z.strictObject({
-          businessDate: z.iso
-            .date()
-            .openapi({ description: 'YYYY-MM-DD: the business day (04:00 to 04:00 Asia/Shanghai) to report' }),
+          businessDate: calendarDate().openapi({
+            description: 'YYYY-MM-DD: the business day (04:00 to 04:00 Asia/Shanghai) to report',
+          }),
         }),
       },
       responses: {

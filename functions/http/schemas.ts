@@ -44,6 +44,32 @@ export const PageQuery = z.strictObject({
   cursor: z.string().max(1024).optional().openapi({ description: 'nextCursor of the previous page' }),
 });
 
+/**
+ * The calendar the ledger keeps: its minute buckets, business days and months from 2000 to 2199. A
+ * date or instant outside it is a 400 at the boundary (the ledger's minute numbers start in 1970 and
+ * have ten digits), never a day that reads as empty or a 500.
+ */
+export const CALENDAR = { from: '2000-01-01', to: '2199-12-31' } as const;
+const inCalendar = `from ${CALENDAR.from} to ${CALENDAR.to}`;
+
+/** A day (YYYY-MM-DD) within the calendar. */
+export const calendarDate = () =>
+  z.iso.date().refine((d) => d >= CALENDAR.from && d <= CALENDAR.to, `a date ${inCalendar}`);
+
+/** A month (YYYY-MM) within the calendar. */
+export const calendarMonth = () =>
+  z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM')
+    .refine((m) => m >= CALENDAR.from.slice(0, 7) && m <= CALENDAR.to.slice(0, 7), `a month ${inCalendar}`);
+
+/** An instant with its offset (RFC 3339) within the calendar. */
+export const calendarInstant = () =>
+  z.iso.datetime({ offset: true }).refine((t) => {
+    const ms = Date.parse(t);
+    return ms >= Date.parse(`${CALENDAR.from}T00:00:00Z`) && ms < Date.parse(`${CALENDAR.to}T00:00:00Z`);
+  }, `an instant ${inCalendar}`);
+
 export const fen = (description: string) =>
   z
     .number()

@@ -6,7 +6,7 @@ import { tillOf } from '../../shared/outlets/till';
 import { businessDate } from '../../shared/time/shanghai';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses, jsonBody, presentedFields } from '../http/schemas';
+import { calendarDate, errorResponses, jsonBody, presentedFields } from '../http/schemas';
 
 const presented = presentedFields('counter', '; no amt; made now');
 
@@ -130,7 +130,9 @@ export function outletRoutes(app: Router, deps: AppDeps) {
       summary: 'The cash this outlet took in a business day (04:00 to 04:00 Asia/Shanghai), for the handover',
       request: {
         query: z.strictObject({
-          businessDate: z.iso.date().optional().openapi({ description: 'YYYY-MM-DD; today’s business day if absent' }),
+          businessDate: calendarDate()
+            .optional()
+            .openapi({ description: 'YYYY-MM-DD; today’s business day if absent' }),
         }),
       },
       responses: {

@@ -197,3 +197,23 @@ describe('a settlement cycle', () => {
     expect([same.status, same.json.error.code]).toEqual([409, 'CUTOFF_NOT_AFTER_PREVIOUS']);
   });
 });
+
+describe('dates outside the ledger’s calendar', () => {
+  it('are a 400 naming the field, on every route that takes a day, a month or a cutoff', async () => {
+    const get = async (path: string) => {
+      const res = await app.request(path, { headers: adminAuth });
+      return [res.status, (await body(res)).error?.details?.issues?.[0]?.path];
+    };
+    for (const date of ['1969-01-01', '0001-01-01', '1970-01-01', '2200-01-01']) {
+      expect(await get(`/v1/admin/reports/daily?businessDate=${date}`)).toEqual([400, 'query.businessDate']);
+      expect(await get(`/v1/admin/audit?date=${date}`)).toEqual([400, 'query.date']);
+    }
+    const early = await runAt('1969-12-31T00:00:00Z');
+    expect([early.status, early.json.error.details.issues[0].path]).toEqual([400, 'cutoff']);
+    const month = await app.request(
+      '/v1/admin/allowance-runs',
+      jsonRequest('POST', { month: '0001-01' }, { ...adminAuth, 'idempotency-key': randomUUID() }),
+    );
+    expect([month.status, (await body(month)).error.details.issues[0].path]).toEqual([400, 'month']);
+  });
+});
