@@ -46,6 +46,7 @@ export function cloudDeps(service: string): AppDeps {
   const secretIds: Record<SecretName, string | undefined> = {
     topupWebhook: env.ONECARD_TOPUP_WEBHOOK_SECRET_ARN,
     residentIdPepper: env.ONECARD_RESIDENT_ID_PEPPER_ARN,
+    loginKey: env.ONECARD_LOGIN_KEY_ARN,
   };
   return {
     store,

@@ -81,6 +81,7 @@ const CloudEnv = z.object({
   // Only the areas that use a secret are told where it is (and may read it).
   ONECARD_TOPUP_WEBHOOK_SECRET_ARN: z.string().min(1).optional(),
   ONECARD_RESIDENT_ID_PEPPER_ARN: z.string().min(1).optional(),
+  ONECARD_LOGIN_KEY_ARN: z.string().min(1).optional(),
   /** The bucket settlement reports go to (the areas that write reports). */
   REPORTS_BUCKET: z.string().min(3).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),

@@ -26,6 +26,7 @@ export interface ApiStackProps extends StackProps {
   signingKeys: Key[];
   topupWebhookSecret: Secret;
   residentIdPepper: Secret;
+  loginKey: Secret;
   signerRole: IRole;
   /** The export the data stack gives the reports bucket's ARN under. */
   reportsArnExport: string;
@@ -57,6 +58,7 @@ export class ApiStack extends Stack {
     const secrets: Record<SecretName, { secret: Secret; env: string }> = {
       topupWebhook: { secret: props.topupWebhookSecret, env: 'ONECARD_TOPUP_WEBHOOK_SECRET_ARN' },
       residentIdPepper: { secret: props.residentIdPepper, env: 'ONECARD_RESIDENT_ID_PEPPER_ARN' },
+      loginKey: { secret: props.loginKey, env: 'ONECARD_LOGIN_KEY_ARN' },
     };
 
     // Imported, so that what the API grants it (the table, its secret, its logs) is written here, not

@@ -107,7 +107,7 @@ export const AREAS: AreaDefinition[] = [
       why: 'login, the citizen’s card and its money, phones and credentials, bills, offers, the records a new card takes',
     },
     keys: 'sign',
-    secrets: ['residentIdPepper'],
+    secrets: ['residentIdPepper', 'loginKey'],
     memoryMb: 1024,
     timeoutSeconds: 10,
   },

@@ -17,6 +17,7 @@ export class DataStack extends Stack {
   readonly signingKeys: Key[];
   readonly topupWebhookSecret: Secret;
   readonly residentIdPepper: Secret;
+  readonly loginKey: Secret;
   /** Settlement reports (CSV) for operators and payees' finance teams: private, encrypted, kept. */
   readonly reports: Bucket;
   get reportsArnExport() {
@@ -78,6 +79,12 @@ export class DataStack extends Stack {
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Phone numbers are kept only as hashes under it: losing it orphans every citizen's login.
+    this.loginKey = new Secret(this, 'LoginKey', {
+      description: 'Key of the phone number hashes and the login code hashes',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.reports = new Bucket(this, 'Reports', {
       encryption: BucketEncryption.S3_MANAGED,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -96,6 +103,11 @@ export class DataStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason:
         'The key of every stored resident id hash: rotating it would orphan them all (one id, one card; eligibility matching). It is never rotated, only read at run time by the functions that hash.',
+    });
+    Validations.of(this.loginKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The key of every stored phone number hash (a citizen finds their account by it): rotating it would orphan every login. It is never rotated, only read at run time by the citizen function.',
     });
   }
 }

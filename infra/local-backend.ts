@@ -63,6 +63,7 @@ export async function startLocalBackend(options: LocalBackendOptions) {
         topupWebhook: options.topupWebhookSecret,
         // Locally a fixed key: the local store's hashes stay valid across restarts.
         residentIdPepper: 'onecard-local-resident-id-pepper',
+        loginKey: 'onecard-local-login-key',
       }),
       keyRing: new KeyRing(store, new LocalKeyMaterial(keyFile), clock),
       city: cityConfigLoader(store, clock),

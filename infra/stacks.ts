@@ -22,6 +22,7 @@ export function buildStacks(app: App, settings: StageSettings) {
     signingKeys: data.signingKeys,
     topupWebhookSecret: data.topupWebhookSecret,
     residentIdPepper: data.residentIdPepper,
+    loginKey: data.loginKey,
     signerRole: data.signerRole,
     reportsArnExport: data.reportsArnExport,
     issuer: settings.issuer,

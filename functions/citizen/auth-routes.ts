@@ -3,6 +3,7 @@ import { issueAccessToken } from '../../shared/identity/access-token';
 import { citizenForPhone } from '../../shared/identity/citizens';
 import { checkLoginCode } from '../../shared/identity/login';
 import { createOtp } from '../../shared/identity/otp';
+import { maskPhone, phoneHash } from '../../shared/identity/phone';
 import { takeToken } from '../../shared/ratelimit/fixed-window';
 import type { AppDeps } from '../deps';
 import { newRouter } from '../http/router';
@@ -41,9 +42,11 @@ export function authRoutes(deps: AppDeps) {
     async (c) => {
       const { phone } = c.req.valid('json');
       const now = deps.clock();
-      await takeToken(deps.store, `otp-phone:${phone}`, deps.config.otp.perPhonePerMinute, 60, now);
+      const loginKey = await deps.secrets.get('loginKey');
+      const who = phoneHash(loginKey, phone);
+      await takeToken(deps.store, `otp-phone:${who}`, deps.config.otp.perPhonePerMinute, 60, now);
       await takeToken(deps.store, `otp-addr:${sourceAddress(c)}`, deps.config.otp.perAddressPerMinute, 60, now);
-      const { code, expiresAt } = await createOtp(deps.store, await deps.secrets.get('residentIdPepper'), phone, now);
+      const { code, expiresAt } = await createOtp(deps.store, loginKey, who, now);
       if (deps.sms) {
         await deps.sms(phone, `【OneCard】Your login code is ${code}; it expires in 5 minutes.`);
         return c.json({ expiresAt }, 200);
@@ -79,8 +82,10 @@ export function authRoutes(deps: AppDeps) {
       const { phone, code } = c.req.valid('json');
       const now = deps.clock();
       await takeToken(deps.store, `token-addr:${sourceAddress(c)}`, deps.config.otp.tokenPerAddressPerMinute, 60, now);
-      await checkLoginCode(deps.store, await deps.secrets.get('residentIdPepper'), phone, code, now);
-      const citizenId = await citizenForPhone(deps.store, phone, now);
+      const loginKey = await deps.secrets.get('loginKey');
+      const who = phoneHash(loginKey, phone);
+      await checkLoginCode(deps.store, loginKey, who, code, now);
+      const citizenId = await citizenForPhone(deps.store, { hash: who, masked: maskPhone(phone) }, now);
       const token = await issueAccessToken(await deps.keyRing.signer(), deps.config.issuer, { citizenId, phone }, now);
       return c.json({ ...token, citizenId }, 200);
     },

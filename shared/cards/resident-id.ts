@@ -21,6 +21,12 @@ export function residentIdHash(idNumber: string, pepper: string): string {
   return createHmac('sha256', pepper).update(idNumber).digest('base64url');
 }
 
+/**
+ * What reports show of a number: its first and last characters. The birth date is kept beside it (it
+ * prices the senior class), so the mask hides the date's digits and the area code and sequence around
+ * them: mask and birth date together leave eight digits unknown, which only the pepper's hash could
+ * check.
+ */
 export function maskResidentId(idNumber: string): string {
-  return `${idNumber.slice(0, 3)}${'*'.repeat(11)}${idNumber.slice(14)}`;
+  return `${idNumber.slice(0, 1)}${'*'.repeat(16)}${idNumber.slice(17)}`;
 }

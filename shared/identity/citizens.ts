@@ -4,10 +4,17 @@ import { isCancelled } from '../store/conditions';
 import { citizenKey, phoneKey } from '../store/keys';
 import type { Store } from '../store/store';
 
-/** The citizen behind a phone number, made on the first login. */
-export async function citizenForPhone(store: Store, phone: string, now: Date): Promise<string> {
+/**
+ * The citizen behind a phone number (found by its keyed hash, phone.ts), made on the first login; the
+ * citizen's own item keeps the number masked, never whole.
+ */
+export async function citizenForPhone(
+  store: Store,
+  phone: { hash: string; masked: string },
+  now: Date,
+): Promise<string> {
   const existing = await store.doc.send(
-    new GetCommand({ TableName: store.tableName, Key: phoneKey(phone), ConsistentRead: true }),
+    new GetCommand({ TableName: store.tableName, Key: phoneKey(phone.hash), ConsistentRead: true }),
   );
   if (existing.Item) return existing.Item.citizenId as string;
   const citizenId = `cit_${randomUUID().replaceAll('-', '')}`;
@@ -18,14 +25,14 @@ export async function citizenForPhone(store: Store, phone: string, now: Date): P
           {
             Put: {
               TableName: store.tableName,
-              Item: { ...phoneKey(phone), citizenId },
+              Item: { ...phoneKey(phone.hash), citizenId },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
           {
             Put: {
               TableName: store.tableName,
-              Item: { ...citizenKey(citizenId), citizenId, phone, createdAt: now.toISOString() },
+              Item: { ...citizenKey(citizenId), citizenId, phoneMasked: phone.masked, createdAt: now.toISOString() },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -37,7 +44,7 @@ export async function citizenForPhone(store: Store, phone: string, now: Date): P
     if (!isCancelled(err)) throw err;
     // A concurrent first login made the citizen; use theirs.
     const { Item } = await store.doc.send(
-      new GetCommand({ TableName: store.tableName, Key: phoneKey(phone), ConsistentRead: true }),
+      new GetCommand({ TableName: store.tableName, Key: phoneKey(phone.hash), ConsistentRead: true }),
     );
     if (!Item) throw err;
     return Item.citizenId as string;

@@ -15,9 +15,9 @@ export const LOGIN_FAILURE_WINDOW_SECONDS = 24 * 3600;
 const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
 
 /** 429 once the phone has used up its wrong codes, until a day after the first of them; the right code too. */
-export async function assertLoginAllowed(store: Store, phone: string, now: Date): Promise<void> {
+export async function assertLoginAllowed(store: Store, hashedPhone: string, now: Date): Promise<void> {
   const { Item } = await store.doc.send(
-    new GetCommand({ TableName: store.tableName, Key: loginFailuresKey(phone), ConsistentRead: true }),
+    new GetCommand({ TableName: store.tableName, Key: loginFailuresKey(hashedPhone), ConsistentRead: true }),
   );
   if (!Item) return;
   const until = (Item.firstAtSeconds as number) + LOGIN_FAILURE_WINDOW_SECONDS;
@@ -30,7 +30,7 @@ export async function assertLoginAllowed(store: Store, phone: string, now: Date)
  * Counts a token request that did not log in. Within a day of the first failure it adds to the count;
  * after that day it starts a new count. Both are conditional on the window, so racing requests agree.
  */
-export async function recordLoginFailure(store: Store, phone: string, now: Date): Promise<void> {
+export async function recordLoginFailure(store: Store, hashedPhone: string, now: Date): Promise<void> {
   const nowSeconds = seconds(now);
   const windowStart = nowSeconds - LOGIN_FAILURE_WINDOW_SECONDS;
   const names = { '#count': 'count', '#first': 'firstAtSeconds', '#ttl': 'ttl' };
@@ -39,7 +39,7 @@ export async function recordLoginFailure(store: Store, phone: string, now: Date)
       await store.doc.send(
         new UpdateCommand({
           TableName: store.tableName,
-          Key: loginFailuresKey(phone),
+          Key: loginFailuresKey(hashedPhone),
           UpdateExpression: 'ADD #count :one',
           ConditionExpression: '#first > :windowStart',
           ExpressionAttributeNames: { '#count': 'count', '#first': 'firstAtSeconds' },
@@ -54,7 +54,7 @@ export async function recordLoginFailure(store: Store, phone: string, now: Date)
       await store.doc.send(
         new UpdateCommand({
           TableName: store.tableName,
-          Key: loginFailuresKey(phone),
+          Key: loginFailuresKey(hashedPhone),
           UpdateExpression: 'SET #count = :one, #first = :now, #ttl = :ttl',
           ConditionExpression: 'attribute_not_exists(#first) OR #first <= :windowStart',
           ExpressionAttributeNames: names,

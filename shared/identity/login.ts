@@ -8,12 +8,12 @@ import { checkOtp } from './otp';
  * (the right code too, or guessing would only need to stop at the right one); every request that
  * does not log in, for whatever reason the code fails, counts as a wrong code.
  */
-export async function checkLoginCode(store: Store, hashKey: string, phone: string, code: string, now: Date) {
-  await assertLoginAllowed(store, phone, now);
+export async function checkLoginCode(store: Store, hashKey: string, hashedPhone: string, code: string, now: Date) {
+  await assertLoginAllowed(store, hashedPhone, now);
   try {
-    await checkOtp(store, hashKey, phone, code, now);
+    await checkOtp(store, hashKey, hashedPhone, code, now);
   } catch (err) {
-    if (err instanceof OneCardError && err.code === 'OTP_INVALID') await recordLoginFailure(store, phone, now);
+    if (err instanceof OneCardError && err.code === 'OTP_INVALID') await recordLoginFailure(store, hashedPhone, now);
     throw err;
   }
 }

@@ -12,19 +12,19 @@ export const OTP_MAX_TRIES = 5;
  * Keyed: a plain hash of a 6-digit code falls to a million guesses offline, so whoever reads the table
  * (a backup, a support query) would learn live codes. The key is the server's secret, never stored.
  */
-const hashCode = (key: string, phone: string, code: string) =>
-  createHmac('sha256', key).update(`otp\u0000${phone}\u0000${code}`).digest();
+const hashCode = (key: string, hashedPhone: string, code: string) =>
+  createHmac('sha256', key).update(`otp\u0000${hashedPhone}\u0000${code}`).digest();
 
 /** A fresh 6-digit code for the phone; it replaces any earlier one. Only its hash is stored. */
-export async function createOtp(store: Store, key: string, phone: string, now: Date, random = randomInt) {
+export async function createOtp(store: Store, key: string, hashedPhone: string, now: Date, random = randomInt) {
   const code = String(random(0, 1_000_000)).padStart(6, '0');
   const expiresAtSeconds = Math.floor(now.getTime() / 1000) + OTP_LIFETIME_SECONDS;
   await store.doc.send(
     new PutCommand({
       TableName: store.tableName,
       Item: {
-        ...otpKey(phone),
-        codeHash: hashCode(key, phone, code).toString('base64'),
+        ...otpKey(hashedPhone),
+        codeHash: hashCode(key, hashedPhone, code).toString('base64'),
         tries: 0,
         expiresAtSeconds,
         ttl: expiresAtSeconds + 60,
@@ -38,19 +38,19 @@ export async function createOtp(store: Store, key: string, phone: string, now: D
  * Spends one try of the phone's code. A right code is used up (deleted under a condition, so two
  * racing logins cannot both use it); a wrong one counts, and the fifth wrong one ends the code.
  */
-export async function checkOtp(store: Store, key: string, phone: string, code: string, now: Date): Promise<void> {
+export async function checkOtp(store: Store, key: string, hashedPhone: string, code: string, now: Date): Promise<void> {
   const invalid = () => new OneCardError('OTP_INVALID', 'The code is wrong or expired; ask for a new one');
   const { Item } = await store.doc.send(
-    new GetCommand({ TableName: store.tableName, Key: otpKey(phone), ConsistentRead: true }),
+    new GetCommand({ TableName: store.tableName, Key: otpKey(hashedPhone), ConsistentRead: true }),
   );
   if (!Item || Item.expiresAtSeconds < now.getTime() / 1000 || Item.tries >= OTP_MAX_TRIES) throw invalid();
-  const matches = timingSafeEqual(Buffer.from(Item.codeHash as string, 'base64'), hashCode(key, phone, code));
+  const matches = timingSafeEqual(Buffer.from(Item.codeHash as string, 'base64'), hashCode(key, hashedPhone, code));
   try {
     if (matches) {
       await store.doc.send(
         new DeleteCommand({
           TableName: store.tableName,
-          Key: otpKey(phone),
+          Key: otpKey(hashedPhone),
           ConditionExpression: 'codeHash = :h AND tries < :max',
           ExpressionAttributeValues: { ':h': Item.codeHash, ':max': OTP_MAX_TRIES },
         }),
@@ -60,7 +60,7 @@ export async function checkOtp(store: Store, key: string, phone: string, code: s
     await store.doc.send(
       new UpdateCommand({
         TableName: store.tableName,
-        Key: otpKey(phone),
+        Key: otpKey(hashedPhone),
         UpdateExpression: 'ADD tries :one',
         ConditionExpression: 'codeHash = :h',
         ExpressionAttributeValues: { ':one': 1, ':h': Item.codeHash },

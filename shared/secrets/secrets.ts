@@ -1,7 +1,10 @@
 import { InvariantError, RetryLaterError } from '../errors';
 
-/** The secrets the service keeps: the top-up provider's HMAC key and the key of resident id and login code hashes. */
-export const SECRET_NAMES = ['topupWebhook', 'residentIdPepper'] as const;
+/**
+ * The secrets the service keeps: the top-up provider's HMAC key, the key of the resident id hashes,
+ * and the key of the login (the phone numbers' keyed hashes and the login codes' hashes).
+ */
+export const SECRET_NAMES = ['topupWebhook', 'residentIdPepper', 'loginKey'] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
 export interface Secrets {

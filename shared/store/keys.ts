@@ -7,8 +7,9 @@ export const SEED_MARKER = { pk: 'META#seed', sk: 'v1' } as const;
 /**
  * The layout a store was seeded with. v2: a card's balance lives on its newest entry, and facility
  * visits and bill payments ride on their transfers; a v1 store's cards would read as empty. v3: minute
- * buckets are listed in the activity index (gsi3), which settlement reads to find the payees that moved;
- * a v2 store's table has no such index.
+ * buckets are listed in the activity index (gsi3), which settlement reads to find the payees that moved
+ * (a v2 store's table has no such index), and phone numbers are kept only as keyed hashes (a v2 store's
+ * citizens would not be found at their next login).
  */
 export const STORE_FORMAT = { pk: 'META#format', sk: 'v3' } as const;
 export const CITY_CONFIG = { pk: 'CITY', sk: 'config' } as const;

@@ -1,3 +1,4 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { useTestBackend } from '../support/backend';
@@ -5,7 +6,7 @@ import { adminAuth, citizenWithCard, jsonRequest, login } from '../support/citiz
 import { body } from '../support/http';
 import { assertionFor, newKey, type TestKey } from '../support/jose-kit';
 
-const { app } = useTestBackend();
+const { app, backend } = useTestBackend();
 
 async function registerTerminal(scope: Record<string, unknown> = { routeIds: ['B1'] }, kind = 'transit-terminal') {
   const key = await newKey();
@@ -201,5 +202,26 @@ describe('the terminal configuration', () => {
     const who = await login(app);
     const res = await app.request('/v1/me/card', { headers: { authorization: `Bearer ${who.token}` } });
     expect(res.status).toBe(404);
+  });
+});
+
+describe('what the store keeps of a person', () => {
+  it('keeps no phone number and no resident id a reader could rebuild, in any key or attribute', async () => {
+    // Prepare: a citizen who logged in, asked for a code again, and opened a card.
+    const who = await citizenWithCard(app, { birthDate: '1985-07-09' });
+    await app.request('/v1/auth/otp', jsonRequest('POST', { phone: who.phone }));
+    await app.request('/v1/auth/token', jsonRequest('POST', { phone: who.phone, code: '000000' }));
+    // Act: read the whole table, as a backup or a support query would.
+    const { store } = backend().deps;
+    const items = (await store.doc.send(new ScanCommand({ TableName: store.tableName }))).Items ?? [];
+    const text = JSON.stringify(items);
+    // Assess: the number is in no key and no attribute (only masked), and the id number's mask with
+    // the birth date beside it leaves eight digits unknown.
+    expect(text).not.toContain(who.phone);
+    expect(text).not.toContain(who.phone.slice(3));
+    expect(text).toContain(`${who.phone.slice(0, 3)}****${who.phone.slice(-4)}`);
+    const card = items.find((i) => i.cardId === who.card.cardId && i.sk === 'A')!;
+    expect(card).toMatchObject({ birthDate: '1985-07-09', residentIdMasked: expect.stringMatching(/^\d\*{16}[\dX]$/) });
+    expect(text).not.toContain(who.idNumber.slice(0, 6));
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { phoneHash } from '../../shared/identity/phone';
 import { otpKey } from '../../shared/store/keys';
 import { startTestBackend, type TestBackend, testClock } from '../support/backend';
 import { jsonRequest } from '../support/citizen';
@@ -74,7 +75,10 @@ describe('wrong login codes per phone', () => {
       const { app, deps } = backend;
       const code = await requestCode(app);
       const { Item } = await deps.store.doc.send(
-        new GetCommand({ TableName: deps.store.tableName, Key: otpKey(phone) }),
+        new GetCommand({
+          TableName: deps.store.tableName,
+          Key: otpKey(phoneHash(await deps.secrets.get('loginKey'), phone)),
+        }),
       );
       const plain = createHash('sha256').update(`${phone}:${code}`).digest('base64');
       expect(Item?.codeHash).toBeDefined();

@@ -48,6 +48,6 @@ describe('secrets read at run time', () => {
       () => new Date(),
     );
     await expect(missing.get('residentIdPepper')).rejects.toBeInstanceOf(InvariantError);
-    expect(() => staticSecrets({ topupWebhook: '', residentIdPepper: 'p' })).toThrow(InvariantError);
+    expect(() => staticSecrets({ topupWebhook: '', residentIdPepper: 'p', loginKey: 'l' })).toThrow(InvariantError);
   });
 });
