@@ -58,7 +58,7 @@ describe('data stack', () => {
       ['AWS::KMS::Key', 'SigningKeyC3D2520A3', 'Retain'],
       ['AWS::SecretsManager::Secret', 'TopupWebhookSecret5B22523E', 'Retain'],
       ['AWS::SecretsManager::Secret', 'ResidentIdPepperF992DB82', 'Retain'],
-      ['AWS::SecretsManager::Secret', 'LoginKey1B4ADB2F', 'Retain'],
+      ['AWS::SecretsManager::Secret', 'LoginKey2FEC57DB', 'Retain'],
       ['AWS::S3::Bucket', 'Reports65402A0A', 'Retain'],
     ]);
   });
