@@ -12,7 +12,14 @@ import { adminRevokeDevice } from '../../shared/devices/devices';
 import { CardSchema } from '../citizen/schemas';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses, jsonBody, OPERATOR_SECURITY, OperatorReason, optionalJsonBody } from '../http/schemas';
+import {
+  errorResponses,
+  jsonBody,
+  OPERATOR_SECURITY,
+  OperatorReason,
+  optionalJsonBody,
+  printableText,
+} from '../http/schemas';
 
 const security = OPERATOR_SECURITY;
 const CardParams = z.object({ cardId: z.string().min(1).max(64).openapi({ description: 'The card’s id' }) });
@@ -58,12 +65,9 @@ export function operatorCardRoutes(app: Router, deps: AppDeps) {
         params: CardParams,
         body: jsonBody(
           z.strictObject({
-            reference: z
-              .string()
-              .trim()
-              .min(1)
-              .max(100)
-              .openapi({ description: 'The operator’s record of the check (ticket or form number)' }),
+            reference: printableText(1, 100).openapi({
+              description: 'The operator’s record of the check (ticket or form number)',
+            }),
           }),
         ),
       },

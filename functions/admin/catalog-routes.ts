@@ -5,7 +5,7 @@ import { catalogAdd, catalogList } from '../../shared/catalog/catalog';
 import type { AppDeps } from '../deps';
 import { idempotent } from '../http/idempotency';
 import type { Router } from '../http/router';
-import { errorResponses, IdempotencyKeyHeader, jsonBody, OPERATOR_SECURITY } from '../http/schemas';
+import { errorResponses, IdempotencyKeyHeader, jsonBody, OPERATOR_SECURITY, printableText } from '../http/schemas';
 
 const BillerSchema = z
   .strictObject({
@@ -15,7 +15,7 @@ const BillerSchema = z
       .max(32)
       .regex(/^[\w-]+$/)
       .openapi({ description: 'The biller’s id, as biller clients are scoped to it (e.g. water)' }),
-    name: z.string().min(1).max(200).openapi({ description: 'The name citizens see' }),
+    name: printableText(1, 200).openapi({ description: 'The name citizens see' }),
   })
   .openapi('Biller');
 const MerchantBody = MerchantSchema.extend({

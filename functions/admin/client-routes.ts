@@ -22,6 +22,7 @@ import {
   OperatorReason,
   optionalJsonBody,
   p256PublicJwk,
+  printableText,
 } from '../http/schemas';
 
 const PublicKeyJwk = p256PublicJwk(
@@ -29,7 +30,7 @@ const PublicKeyJwk = p256PublicJwk(
 );
 
 const common = {
-  name: z.string().trim().min(1).max(100).openapi({ description: 'Where it stands, e.g. “bus 1234 front door”' }),
+  name: printableText(1, 100).openapi({ description: 'Where it stands, e.g. “bus 1234 front door”' }),
   publicKeyJwk: PublicKeyJwk,
 };
 /** Each kind with the scope it acts in: a scope of another kind's shape is a 400 naming `scope`. */

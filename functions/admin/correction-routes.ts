@@ -5,7 +5,7 @@ import { adjustCard, operatorTransferId, reverseTransfer } from '../../shared/le
 import type { AppDeps } from '../deps';
 import { idempotent } from '../http/idempotency';
 import type { Router } from '../http/router';
-import { errorResponses, IdempotencyKeyHeader, jsonBody, OPERATOR_SECURITY } from '../http/schemas';
+import { errorResponses, IdempotencyKeyHeader, jsonBody, OPERATOR_SECURITY, printableText } from '../http/schemas';
 
 const TransferResultSchema = z
   .object({ transferId: z.string(), walletBalances: z.record(z.string(), z.number().int()) })
@@ -38,12 +38,9 @@ export function correctionRoutes(app: Router, deps: AppDeps) {
               .openapi({
                 description: 'Fen to credit (positive) or debit (negative) against the city’s corrections account',
               }),
-            reason: z
-              .string()
-              .trim()
-              .min(3)
-              .max(200)
-              .openapi({ description: 'Why: recorded with the operator’s principal and on the statement' }),
+            reason: printableText(3, 200).openapi({
+              description: 'Why: recorded with the operator’s principal and on the statement',
+            }),
           }),
         ),
       },
@@ -87,12 +84,7 @@ export function correctionRoutes(app: Router, deps: AppDeps) {
               .max(100_000_000)
               .optional()
               .openapi({ description: 'Fen to give back; the whole refundable rest if absent' }),
-            reason: z
-              .string()
-              .trim()
-              .min(3)
-              .max(200)
-              .openapi({ description: 'Why: recorded with the operator’s principal' }),
+            reason: printableText(3, 200).openapi({ description: 'Why: recorded with the operator’s principal' }),
           }),
         ),
       },

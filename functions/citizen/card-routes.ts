@@ -5,12 +5,15 @@ import { ValidationError } from '../../shared/errors';
 import { takeToken } from '../../shared/ratelimit/fixed-window';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses, jsonBody } from '../http/schemas';
+import { errorResponses, jsonBody, printableText } from '../http/schemas';
 import { CardSchema } from './schemas';
 
 const OpenCardBody = z
   .strictObject({
-    name: z.string().trim().min(1).max(50).openapi({ description: 'The holder’s name as on the resident id card' }),
+    name: printableText(1, 50).openapi({
+      description: 'The holder’s name as on the resident id card, in any script (no control or format characters)',
+      example: '韩梅梅',
+    }),
     idNumber: z.string().length(18).openapi({
       description:
         'The 18-character resident id number (GB 11643): 6 region digits, the 8-digit birth date, 3 sequence digits and a check character (0-9 or X, ISO 7064 MOD 11-2 over the first 17). Must agree with birthDate. Kept only as a keyed hash and masked, never returned whole.',

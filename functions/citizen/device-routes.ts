@@ -6,7 +6,7 @@ import { normalizedPublicJwk } from '../../shared/devices/public-key';
 import { NotFoundError, RefusedError } from '../../shared/errors';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses, jsonBody, p256PublicJwk } from '../http/schemas';
+import { errorResponses, jsonBody, p256PublicJwk, printableText } from '../http/schemas';
 
 const PublicJwk = p256PublicJwk(
   'The device’s P-256 public key as JWK (kty EC, crv P-256, x, y); the private key never leaves the phone',
@@ -39,12 +39,7 @@ export function deviceRoutes(app: Router, deps: AppDeps) {
         body: jsonBody(
           z.strictObject({
             publicKeyJwk: PublicJwk,
-            name: z
-              .string()
-              .trim()
-              .min(1)
-              .max(64)
-              .openapi({ description: 'A name the holder recognises, e.g. “work phone”' }),
+            name: printableText(1, 64).openapi({ description: 'A name the holder recognises, e.g. “work phone”' }),
           }),
         ),
       },

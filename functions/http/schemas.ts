@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { p256PublicKeyProblem } from '../../shared/devices/public-key';
 import { ERROR_CODES } from '../../shared/errors';
+import { isPrintable, NOT_PRINTABLE } from '../../shared/text/printable';
 
 /** The contract's error object, referenced by every route's error responses. */
 export const ErrorSchema = z
@@ -87,12 +88,17 @@ export function optionalJsonBody<S extends z.ZodType>(schema: S) {
 }
 
 /** Why an operator did what they did: recorded with their principal on every operator write. */
-export const OperatorReason = z
-  .string()
-  .trim()
-  .min(3)
-  .max(200)
-  .openapi({ description: 'Why: recorded with the operator’s principal', example: 'hotline ticket 2026-1128-0042' });
+/**
+ * Free text a person types (a holder's name, a device's, a reason): trimmed, within its length, and
+ * free of control and format characters and lone surrogates (shared/text/printable.ts).
+ */
+export const printableText = (minChars: number, maxChars: number) =>
+  z.string().trim().min(minChars).max(maxChars).refine(isPrintable, NOT_PRINTABLE);
+
+export const OperatorReason = printableText(3, 200).openapi({
+  description: 'Why: recorded with the operator’s principal',
+  example: 'hotline ticket 2026-1128-0042',
+});
 
 /**
  * Operator routes: the admin token on the local stack, IAM (SigV4, checked by API Gateway) in the

@@ -2123,7 +2123,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description The holder’s name as on the resident id card */
+                    /**
+                     * @description The holder’s name as on the resident id card, in any script (no control or format characters)
+                     * @example 韩梅梅
+                     */
                     name: string;
                     /**
                      * @description The 18-character resident id number (GB 11643): 6 region digits, the 8-digit birth date, 3 sequence digits and a check character (0-9 or X, ISO 7064 MOD 11-2 over the first 17). Must agree with birthDate. Kept only as a keyed hash and masked, never returned whole.

@@ -1,8 +1,14 @@
 import { z } from 'zod';
+import { isPrintable, NOT_PRINTABLE } from '../text/printable';
 
 export const MerchantSchema = z.strictObject({
-  merchantId: z.string().min(1).max(32).describe('The merchant’s id, as POS clients are scoped to it'),
-  name: z.string().min(1).max(200).describe('The merchant’s name on statements'),
+  merchantId: z
+    .string()
+    .min(1)
+    .max(32)
+    .refine(isPrintable, NOT_PRINTABLE)
+    .describe('The merchant’s id, as POS clients are scoped to it'),
+  name: z.string().min(1).max(200).refine(isPrintable, NOT_PRINTABLE).describe('The merchant’s name on statements'),
   /** What the merchant pays the city at settlement, in basis points of its net sales. */
   feeBasisPoints: z
     .number()
@@ -16,9 +22,23 @@ export type Merchant = z.infer<typeof MerchantSchema>;
 
 /** A merchant-alliance discount paid from its own budget account. */
 export const CampaignSchema = z.strictObject({
-  campaignId: z.string().min(1).max(32).describe('The campaign’s id; a repeat with the same id replaces nothing (409)'),
-  name: z.string().min(1).max(200).describe('Shown on the purchase and the statement'),
-  merchantIds: z.array(z.string().min(1).max(32)).min(1).max(1000).describe('The merchants where it applies'),
+  campaignId: z
+    .string()
+    .min(1)
+    .max(32)
+    .refine(isPrintable, NOT_PRINTABLE)
+    .describe('The campaign’s id; a repeat with the same id replaces nothing (409)'),
+  name: z
+    .string()
+    .min(1)
+    .max(200)
+    .refine(isPrintable, NOT_PRINTABLE)
+    .describe('Shown on the purchase and the statement'),
+  merchantIds: z
+    .array(z.string().min(1).max(32).refine(isPrintable, NOT_PRINTABLE))
+    .min(1)
+    .max(1000)
+    .describe('The merchants where it applies'),
   percentOff: z.number().int().min(1).max(100).describe('Discount in percent of the purchase, rounded down to the fen'),
   minPurchaseFen: z.number().int().min(0).describe('Purchases below this get no discount'),
   maxDiscountFen: z.number().int().min(1).describe('The most one purchase is discounted'),

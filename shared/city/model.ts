@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { isPrintable, NOT_PRINTABLE } from '../text/printable';
 
 /** City-wide card rules. Limits a registered stored-value card must keep (contract: 500000 fen). */
 export const CityConfigSchema = z.strictObject({
-  cityName: z.string().min(1).max(100),
+  cityName: z.string().min(1).max(100).refine(isPrintable, NOT_PRINTABLE),
   timeZone: z.literal('Asia/Shanghai'),
   card: z.strictObject({
     maxBalanceFen: z.number().int().min(1).max(500_000),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { PresentationDeclineCode } from '../credentials/presented';
 import type { FareRule } from '../fares/engine';
 import type { FareClass } from '../fares/fare-table';
+import { isPrintable, NOT_PRINTABLE } from '../text/printable';
 
 const fen = z.number().int().min(0).max(1_000_000);
 export const FacilityIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, '1 to 32 of A-Z a-z 0-9 _ -');
@@ -43,7 +44,7 @@ const RentalProductSchema = z.strictObject({
 
 export const FacilitySchema = z.strictObject({
   facilityId: FacilityIdSchema.describe('The facility’s id, as gates are scoped to it (e.g. f-park)'),
-  name: z.string().min(1).max(200).describe('The name shown to visitors'),
+  name: z.string().min(1).max(200).refine(isPrintable, NOT_PRINTABLE).describe('The name shown to visitors'),
   kind: z
     .enum(['park', 'library', 'sports-centre', 'public-bicycle', 'museum'])
     .describe('What sort of facility it is'),

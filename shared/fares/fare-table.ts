@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isPrintable, NOT_PRINTABLE } from '../text/printable';
 
 export const FARE_CLASSES = ['adult', 'student', 'senior', 'disabled'] as const;
 export const FareClassSchema = z.enum(FARE_CLASSES);
@@ -10,17 +11,31 @@ const fen = z.number().int().min(0).max(1_000_000);
 const OperatorId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, '1 to 32 of A-Z a-z 0-9 _ -');
 
 const FlatRouteSchema = z.strictObject({
-  routeId: z.string().min(1).max(32).describe('The route’s id, as terminals are scoped to it (e.g. B1)'),
-  name: z.string().min(1).max(200).describe('The route’s name shown to riders'),
+  routeId: z
+    .string()
+    .min(1)
+    .max(32)
+    .refine(isPrintable, NOT_PRINTABLE)
+    .describe('The route’s id, as terminals are scoped to it (e.g. B1)'),
+  name: z.string().min(1).max(200).refine(isPrintable, NOT_PRINTABLE).describe('The route’s name shown to riders'),
   operatorId: OperatorId.describe('The transit operator its fares are paid out to at settlement'),
   kind: z.literal('flat').describe('flat: one fare per boarding'),
   adultFareFen: fen.describe('The adult fare per boarding; classes scale it'),
-  stops: z.array(z.string().min(1).max(32)).min(1).max(500).describe('Stop ids, in route order'),
+  stops: z
+    .array(z.string().min(1).max(32).refine(isPrintable, NOT_PRINTABLE))
+    .min(1)
+    .max(500)
+    .describe('Stop ids, in route order'),
 });
 
 const ZonalRouteSchema = z.strictObject({
-  routeId: z.string().min(1).max(32).describe('The route’s id, as terminals are scoped to it (e.g. B1)'),
-  name: z.string().min(1).max(200).describe('The route’s name shown to riders'),
+  routeId: z
+    .string()
+    .min(1)
+    .max(32)
+    .refine(isPrintable, NOT_PRINTABLE)
+    .describe('The route’s id, as terminals are scoped to it (e.g. B1)'),
+  name: z.string().min(1).max(200).refine(isPrintable, NOT_PRINTABLE).describe('The route’s name shown to riders'),
   operatorId: OperatorId.describe('The transit operator its fares are paid out to at settlement'),
   kind: z.literal('zonal').describe('zonal: tap on (entry) and off (exit); the fare grows with zones crossed'),
   baseAdultFareFen: fen.describe('The adult fare within one zone'),
@@ -29,7 +44,7 @@ const ZonalRouteSchema = z.strictObject({
   stops: z
     .array(
       z.strictObject({
-        stopId: z.string().min(1).max(32).describe('The stop’s id'),
+        stopId: z.string().min(1).max(32).refine(isPrintable, NOT_PRINTABLE).describe('The stop’s id'),
         zone: z.number().int().min(1).max(99).describe('The fare zone the stop lies in'),
       }),
     )

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isPrintable, NOT_PRINTABLE } from '../text/printable';
 
 /** An outlet's id: the operator's own label; an outlet exists once a client names it. */
 export const OutletIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, '1 to 64 of A-Z a-z 0-9 _ -');
@@ -18,8 +19,8 @@ export const OutletsConfigSchema = z.strictObject({
     .array(
       OutletLimitsSchema.extend({
         outletId: OutletIdSchema,
-        name: z.string().min(1).max(200),
-        address: z.string().min(1).max(200).optional(),
+        name: z.string().min(1).max(200).refine(isPrintable, NOT_PRINTABLE),
+        address: z.string().min(1).max(200).refine(isPrintable, NOT_PRINTABLE).optional(),
       }),
     )
     .max(10_000),

@@ -2,7 +2,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { useTestBackend } from '../support/backend';
-import { adminAuth, citizenWithCard, jsonRequest, login } from '../support/citizen';
+import { adminAuth, citizenWithCard, jsonRequest, login, residentId } from '../support/citizen';
 import { body } from '../support/http';
 import { assertionFor, newKey, type TestKey } from '../support/jose-kit';
 
@@ -223,5 +223,40 @@ describe('what the store keeps of a person', () => {
     const card = items.find((i) => i.cardId === who.card.cardId && i.sk === 'A')!;
     expect(card).toMatchObject({ birthDate: '1985-07-09', residentIdMasked: expect.stringMatching(/^\d\*{16}[\dX]$/) });
     expect(text).not.toContain(who.idNumber.slice(0, 6));
+  });
+});
+
+describe('names people type', () => {
+  it('refuses control and format characters and lone surrogates, and keeps every real name', async () => {
+    const open = async (name: string) => {
+      const { token } = await login(app);
+      const res = await app.request(
+        '/v1/me/card',
+        jsonRequest(
+          'POST',
+          { name, idNumber: residentId('1992-03-04'), birthDate: '1992-03-04' },
+          { authorization: `Bearer ${token}` },
+        ),
+      );
+      return [res.status, (await body(res)).error?.details?.issues?.[0]?.path];
+    };
+    for (const bad of ['\u202Eevil\u0000\uD800', 'Li\u0000Lei', 'Li\u202ELei', 'Li\uDC00', 'Li\nLei', 'Li\u200BLei']) {
+      expect(await open(bad)).toEqual([400, 'name']);
+    }
+    for (const good of [
+      '韩梅梅',
+      '阿卜杜拉·艾买提',
+      'Seán O’Brien-Smith',
+      "Seán O'Brien-Smith",
+      'Nguyễn Thị Minh Khai',
+    ]) {
+      expect(await open(good)).toEqual([201, undefined]);
+    }
+    const { auth } = await citizenWithCard(app);
+    const device = await app.request(
+      '/v1/me/devices',
+      jsonRequest('POST', { publicKeyJwk: (await newKey()).publicJwk, name: 'phone\u202E' }, auth),
+    );
+    expect(device.status).toBe(400);
   });
 });
