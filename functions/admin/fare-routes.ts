@@ -2,12 +2,14 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { allowanceRules } from '../../shared/benefits/allowance';
 import { AllowanceRulesSchema } from '../../shared/benefits/allowance-rules';
 import { fareClassOf, setConcession } from '../../shared/cards/cards';
+import { activeClientsScopedTo } from '../../shared/clients/scope-members';
 import { FacilityCatalogSchema } from '../../shared/facilities/model';
 import { FARE_CLASSES, FareTableSchema } from '../../shared/fares/fare-table';
+import type { Store } from '../../shared/store/store';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
 import { errorResponses, jsonBody, OPERATOR_SECURITY } from '../http/schemas';
-import { versionedRoutes } from './versioned-routes';
+import { type StrandedScope, versionedRoutes } from './versioned-routes';
 
 const security = OPERATOR_SECURITY;
 
@@ -20,6 +22,13 @@ export function fareRoutes(app: Router, deps: AppDeps) {
     pricedBy:
       'Taps are priced by the version in force at their own time, so offline uploads keep the fare of the day they rode.',
     store: deps.fares,
+    strands: (doc, latest) =>
+      dropped(
+        deps.store,
+        'route',
+        latest?.routes.map((r) => r.routeId),
+        doc.routes.map((r) => r.routeId),
+      ),
   });
   versionedRoutes(app, {
     path: 'allowance-rules',
@@ -35,6 +44,13 @@ export function fareRoutes(app: Router, deps: AppDeps) {
     pricedBy:
       'Visits are priced by the version in force at their own time: an entry fee, a free entry on a verified identity, a rental’s hold and rates.',
     store: deps.facilities,
+    strands: (doc, latest) =>
+      dropped(
+        deps.store,
+        'facility',
+        latest?.facilities.map((f) => f.facilityId),
+        doc.facilities.map((f) => f.facilityId),
+      ),
   });
   app.openapi(
     createRoute({
@@ -72,4 +88,21 @@ export function fareRoutes(app: Router, deps: AppDeps) {
       return c.json({ cardId, fareClass: fareClassOf(card, now, (await deps.city()).card) }, 200);
     },
   );
+}
+
+/** What a new version drops of the latest one that active clients are scoped to (costs the dropped ones' clients). */
+async function dropped(
+  store: Store,
+  kind: 'route' | 'facility',
+  before: string[] | undefined,
+  after: string[],
+): Promise<StrandedScope[]> {
+  const kept = new Set(after);
+  const gone = (before ?? []).filter((id) => !kept.has(id));
+  const stranded: StrandedScope[] = [];
+  for (const id of gone) {
+    const clientIds = await activeClientsScopedTo(store, { kind, id });
+    if (clientIds.length > 0) stranded.push({ kind, id, clientIds });
+  }
+  return stranded;
 }

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { ValidationError } from '../../shared/errors';
+import { ConflictError, ValidationError } from '../../shared/errors';
 import type { Versioned } from '../../shared/store/versioned';
 import type { Router } from '../http/router';
 import { errorResponses, jsonBody, OPERATOR_SECURITY } from '../http/schemas';
@@ -12,6 +12,19 @@ interface VersionedKind<T extends Versioned> {
   /** What the version decides, for the operator reading the docs. */
   pricedBy: string;
   store: { all(): Promise<T[]>; publish(doc: T): Promise<void> };
+  /**
+   * The routes or facilities the new version drops that active machine clients are scoped to: such a
+   * version would leave those terminals or gates refusing every tap, so it is refused unless the
+   * operator says so (`?strand=true`).
+   */
+  strands?: (doc: T, latest: T | undefined) => Promise<StrandedScope[]>;
+}
+
+export interface StrandedScope {
+  kind: 'route' | 'facility';
+  id: string;
+  /** Active clients scoped to it (at most 20 named). */
+  clientIds: string[];
 }
 
 /**
@@ -45,8 +58,24 @@ export function versionedRoutes<T extends Versioned>(app: Router, kind: Versione
       tags: ['operator'],
       security,
       summary: `Publish a new ${kind.what} version, in force from its effectiveFrom`,
-      description: `Versions are immutable: a version number is published once (409 otherwise). ${kind.pricedBy}`,
-      request: { body: jsonBody(schema) },
+      description: `Versions are immutable: a version number is published once (409 otherwise). ${kind.pricedBy}${
+        kind.strands
+          ? ' A version that drops a route or facility active machine clients are scoped to is 409 SCOPE_STRANDED, naming them (details.stranded), unless ?strand=true says the operator means it.'
+          : ''
+      }`,
+      request: {
+        body: jsonBody(schema),
+        ...(kind.strands
+          ? {
+              query: z.strictObject({
+                strand: z
+                  .enum(['true', 'false'])
+                  .optional()
+                  .openapi({ description: 'true: publish even though it strands the clients it names' }),
+              }),
+            }
+          : {}),
+      },
       responses: {
         201: { description: 'Published', content: { 'application/json': { schema } } },
         ...errorResponses(400, 401, 403, 409),
@@ -59,6 +88,14 @@ export function versionedRoutes<T extends Versioned>(app: Router, kind: Versione
         throw new ValidationError([
           { path: 'version', message: `must be greater than the latest version ${latest.version}` },
         ]);
+      }
+      const strand = (c.req.query('strand') ?? 'false') === 'true';
+      const stranded = kind.strands && !strand ? await kind.strands(doc, latest) : [];
+      if (stranded.length > 0) {
+        const what = stranded.map((s) => `${s.kind} ${s.id} (${s.clientIds.length} clients)`).join(', ');
+        throw new ConflictError('SCOPE_STRANDED', `This version drops what active clients are scoped to: ${what}`, {
+          stranded,
+        });
       }
       await kind.store.publish(doc);
       return c.json(doc as object, 201);

@@ -758,7 +758,7 @@ export interface paths {
         put?: never;
         /**
          * Publish a new fare table version, in force from its effectiveFrom
-         * @description Versions are immutable: a version number is published once (409 otherwise). Taps are priced by the version in force at their own time, so offline uploads keep the fare of the day they rode.
+         * @description Versions are immutable: a version number is published once (409 otherwise). Taps are priced by the version in force at their own time, so offline uploads keep the fare of the day they rode. A version that drops a route or facility active machine clients are scoped to is 409 SCOPE_STRANDED, naming them (details.stranded), unless ?strand=true says the operator means it.
          */
         post: operations["postAdminFareTables"];
         delete?: never;
@@ -800,7 +800,7 @@ export interface paths {
         put?: never;
         /**
          * Publish a new facility catalog version, in force from its effectiveFrom
-         * @description Versions are immutable: a version number is published once (409 otherwise). Visits are priced by the version in force at their own time: an entry fee, a free entry on a verified identity, a rental’s hold and rates.
+         * @description Versions are immutable: a version number is published once (409 otherwise). Visits are priced by the version in force at their own time: an entry fee, a free entry on a verified identity, a rental’s hold and rates. A version that drops a route or facility active machine clients are scoped to is 409 SCOPE_STRANDED, naming them (details.stranded), unless ?strand=true says the operator means it.
          */
         post: operations["postAdminFacilityCatalogs"];
         delete?: never;
@@ -1272,7 +1272,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "ALREADY_PAID" | "ALREADY_EXISTS" | "ID_NUMBER_IN_USE" | "CARD_EXISTS" | "FROZEN_BY_OPERATOR" | "CUTOFF_NOT_AFTER_PREVIOUS" | "SETTLEMENT_RUNNING" | "ALLOWANCE_RUN_IN_PROGRESS" | "FUND_INSUFFICIENT" | "INSUFFICIENT_FUNDS" | "CARD_FROZEN" | "BALANCE_LIMIT" | "AMOUNT_MISMATCH" | "TOPUP_NOT_PENDING" | "PARTIAL_NOT_ALLOWED" | "AMOUNT_EXCEEDS_DUE" | "REFUND_EXCEEDS_CHARGE" | "CREDENTIAL_EXPIRED" | "PROOF_INVALID" | "REPLAYED" | "DEVICE_REVOKED" | "DEVICE_LIMIT" | "TAP_TIME_INVALID" | "ID_MISMATCH" | "IDENTITY_NOT_VERIFIED" | "OUTLET_LIMIT" | "CUTOFF_IN_FUTURE" | "MONTH_IN_FUTURE" | "OTP_INVALID" | "RATE_LIMITED" | "RETRY_LATER" | "INTERNAL";
+                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "ALREADY_PAID" | "ALREADY_EXISTS" | "ID_NUMBER_IN_USE" | "CARD_EXISTS" | "FROZEN_BY_OPERATOR" | "CUTOFF_NOT_AFTER_PREVIOUS" | "SETTLEMENT_RUNNING" | "ALLOWANCE_RUN_IN_PROGRESS" | "SCOPE_STRANDED" | "FUND_INSUFFICIENT" | "INSUFFICIENT_FUNDS" | "CARD_FROZEN" | "BALANCE_LIMIT" | "AMOUNT_MISMATCH" | "TOPUP_NOT_PENDING" | "PARTIAL_NOT_ALLOWED" | "AMOUNT_EXCEEDS_DUE" | "REFUND_EXCEEDS_CHARGE" | "CREDENTIAL_EXPIRED" | "PROOF_INVALID" | "REPLAYED" | "DEVICE_REVOKED" | "DEVICE_LIMIT" | "TAP_TIME_INVALID" | "ID_MISMATCH" | "IDENTITY_NOT_VERIFIED" | "OUTLET_LIMIT" | "CUTOFF_IN_FUTURE" | "MONTH_IN_FUTURE" | "OTP_INVALID" | "RATE_LIMITED" | "RETRY_LATER" | "INTERNAL";
                 message: string;
                 details?: {
                     [key: string]: unknown;
@@ -4776,7 +4776,10 @@ export interface operations {
     };
     postAdminFareTables: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: publish even though it strands the clients it names */
+                strand?: "true" | "false";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5260,7 +5263,10 @@ export interface operations {
     };
     postAdminFacilityCatalogs: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: publish even though it strands the clients it names */
+                strand?: "true" | "false";
+            };
             header?: never;
             path?: never;
             cookie?: never;

@@ -6,6 +6,7 @@ import { ForbiddenError, NotFoundError } from '../errors';
 import { isConditionFailed } from '../store/conditions';
 import { clientKey } from '../store/keys';
 import type { Store } from '../store/store';
+import { listScopeMembers, scopeTargets } from './scope-members';
 
 export const CLIENT_KINDS = [
   'transit-terminal',
@@ -69,6 +70,7 @@ export async function registerClient(
     status: 'active',
     createdAt: now.toISOString(),
   };
+  await listScopeMembers(store, client.clientId, scopeTargets(input));
   await store.doc.send(
     new PutCommand({
       TableName: store.tableName,

@@ -97,6 +97,10 @@ export const rateKey = (bucket: string, window: number) => ({ pk: `RATE#${bucket
 export const deviceKey = (deviceId: string) => ({ pk: `DEVICE#${deviceId}`, sk: 'D' });
 export const cardDevicesIndex = (cardId: string) => `CARDDEV#${cardId}`;
 export const clientKey = (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'C' });
+/** A route or facility a machine client is scoped to: its clients are listed under it. */
+export type ScopeTarget = { kind: 'route' | 'facility'; id: string };
+export const scopeMembersPk = (target: ScopeTarget) => `SCOPE#${target.kind}#${target.id}`;
+export const scopeMemberKey = (target: ScopeTarget, clientId: string) => ({ pk: scopeMembersPk(target), sk: clientId });
 export const assertionJtiKey = (clientId: string, jti: string) => ({ pk: `AJTI#${clientId}#${jti}`, sk: 'J' });
 /** A proof's jti, per device: only an accepted tap or purchase uses it up. */
 export const proofJtiKey = (deviceId: string, jti: string) => ({ pk: `PJTI#${deviceId}#${jti}`, sk: 'J' });

@@ -79,3 +79,59 @@ describe('operators change fares', () => {
     ).toBe(404);
   });
 });
+
+describe('a version that drops what terminals and gates are scoped to', () => {
+  it('is refused naming the clients it would strand, unless the operator says so; a disabled client strands nothing', async () => {
+    // Prepare: a coach validator on Z1 (besides the bus on B1 and B2), and a bicycle gate.
+    const coach = await registerTerminal(app, ['Z1']);
+    const gate = await app.request(
+      '/v1/admin/clients',
+      jsonRequest(
+        'POST',
+        {
+          kind: 'facility-gate',
+          name: 'bike dock',
+          publicKeyJwk: coach.key.publicJwk,
+          scope: { facilityId: 'f-bike' },
+        },
+        adminAuth,
+      ),
+    );
+    const gateId = (await body(gate)).clientId;
+    const latest = async (path: string) => (await body(await app.request(path, { headers: adminAuth }))).items[0];
+    const fares = await latest('/v1/admin/fare-tables');
+    const withoutZ1 = {
+      ...fares,
+      version: fares.version + 1,
+      routes: fares.routes.filter((r: { routeId: string }) => r.routeId !== 'Z1'),
+    };
+    // Act and assess: the fare table without Z1 strands the coach validator.
+    const refused = await app.request('/v1/admin/fare-tables', jsonRequest('POST', withoutZ1, adminAuth));
+    expect(refused.status).toBe(409);
+    expect((await body(refused)).error).toMatchObject({
+      code: 'SCOPE_STRANDED',
+      details: { stranded: [{ kind: 'route', id: 'Z1', clientIds: [coach.clientId] }] },
+    });
+    // The catalogue without the bicycles strands the gate; once it is disabled, nothing.
+    const facilities = await latest('/v1/admin/facility-catalogs');
+    const withoutBikes = {
+      ...facilities,
+      version: facilities.version + 1,
+      facilities: facilities.facilities.filter((f: { facilityId: string }) => f.facilityId !== 'f-bike'),
+    };
+    const gateStranded = await app.request('/v1/admin/facility-catalogs', jsonRequest('POST', withoutBikes, adminAuth));
+    expect((await body(gateStranded)).error.details.stranded).toEqual([
+      { kind: 'facility', id: 'f-bike', clientIds: [gateId] },
+    ]);
+    await app.request(
+      `/v1/admin/clients/${gateId}/disable`,
+      jsonRequest('POST', { reason: 'dock removed' }, adminAuth),
+    );
+    expect(
+      (await app.request('/v1/admin/facility-catalogs', jsonRequest('POST', withoutBikes, adminAuth))).status,
+    ).toBe(201);
+    // The operator means it: the fare table goes out.
+    const meant = await app.request('/v1/admin/fare-tables?strand=true', jsonRequest('POST', withoutZ1, adminAuth));
+    expect(meant.status).toBe(201);
+  });
+});
