@@ -34,6 +34,13 @@ const CampaignBody = CampaignSchema.extend({
     .regex(/^[\w-]+$/)
     .openapi({ description: 'The campaign’s id (e.g. c-tea10)' }),
 }).openapi('Campaign');
+/** A campaign as listed: what was sent, and when it started. */
+const CampaignListed = z
+  .strictObject({
+    ...CampaignBody.shape,
+    createdAt: z.string().openapi({ description: 'When it was started (RFC 3339)' }),
+  })
+  .openapi('CampaignListed');
 const security = OPERATOR_SECURITY;
 const list = <T extends z.ZodType>(schema: T) => ({
   200: {
@@ -107,7 +114,7 @@ export function catalogRoutes(app: Router, deps: AppDeps) {
       tags: ['operator'],
       security,
       summary: 'The campaigns',
-      responses: list(CampaignBody),
+      responses: list(CampaignListed),
     }),
     async (c) => c.json({ items: (await catalogList(deps.store, 'campaign')) as never[], nextCursor: null }, 200),
   );

@@ -5,7 +5,7 @@ import { billerPaymentsPage } from '../../shared/bills/payments';
 import { scopeFor } from '../../shared/clients/clients';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses, jsonBody } from '../http/schemas';
+import { errorResponses, jsonBody, queryInt } from '../http/schemas';
 
 /** Bills a biller may upload at once: a month's batch for one district. */
 export const MAX_BILLS_PER_UPLOAD = 500;
@@ -92,7 +92,7 @@ export function billerRoutes(app: Router, deps: AppDeps) {
             .datetime({ offset: true })
             .optional()
             .openapi({ description: 'Only payments after this moment (RFC 3339)' }),
-          limit: z.coerce.number().int().min(1).max(500).default(100).openapi({ description: 'Page size, 1 to 500' }),
+          limit: queryInt(1, 500, 100).openapi({ description: 'Page size, 1 to 500' }),
           cursor: z.string().max(1024).optional().openapi({ description: 'nextCursor of the previous page' }),
         }),
       },

@@ -14,11 +14,14 @@ const OpenCardBody = z
       description: 'The holder’s name as on the resident id card, in any script (no control or format characters)',
       example: '韩梅梅',
     }),
-    idNumber: z.string().length(18).openapi({
-      description:
-        'The 18-character resident id number (GB 11643): 6 region digits, the 8-digit birth date, 3 sequence digits and a check character (0-9 or X, ISO 7064 MOD 11-2 over the first 17). Must agree with birthDate. Kept only as a keyed hash and masked, never returned whole.',
-      example: '445202199005171011',
-    }),
+    idNumber: z
+      .string()
+      .regex(/^\d{17}[\dX]$/, '17 digits and a check character (0-9 or X)')
+      .openapi({
+        description:
+          'The 18-character resident id number (GB 11643): 6 region digits, the 8-digit birth date, 3 sequence digits and a check character (0-9 or X, ISO 7064 MOD 11-2 over the first 17). Must agree with birthDate. Kept only as a keyed hash and masked, never returned whole.',
+        example: '445202199005171011',
+      }),
     birthDate: z.iso.date().openapi({ description: 'YYYY-MM-DD, as in the id number; not in the future' }),
   })
   .superRefine((v, ctx) => {

@@ -44,14 +44,42 @@ export function onError(err: Error, c: Context<AppEnv>) {
   const failure = classifyFailure(err);
   if (failure === 'transient' || failure === 'unknown-outcome') {
     // DynamoDB throttled or failed after the SDK's own retries: the client may retry.
-    c.get('logger')?.warn('storage unavailable', errorFields(err));
+    c.get('logger')?.warn('storage unavailable', { requestId: c.get('requestId'), ...errorFields(err) });
     c.header('Retry-After', '1');
     return errorJson(c, 'RETRY_LATER', 'The service is busy; retry later');
   }
-  c.get('logger')?.error('unhandled error', errorFields(err));
+  // The answer tells the caller this line's request id: the line must carry it to be found.
+  c.get('logger')?.error('unhandled error', { requestId: c.get('requestId'), ...errorFields(err) });
   return errorJson(c, 'INTERNAL', 'Internal error; it has been logged with this request id');
 }
 
-export function notFound(c: Context<AppEnv>) {
-  return errorJson(c, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`);
+/**
+ * No route answered: 405 with `Allow` when the path is a route's under other methods (RFC 9110), 404
+ * otherwise. `routes` are the app's own, read when the first such request comes.
+ */
+export function noRoute(routes: () => { method: string; path: string }[]) {
+  let compiled: { method: string; pattern: RegExp }[] | undefined;
+  return (c: Context<AppEnv>) => {
+    compiled ??= routes()
+      .filter((r) => r.method !== 'ALL')
+      .map((r) => ({ method: r.method, pattern: routePattern(r.path) }));
+    const allowed = [...new Set(compiled.filter((r) => r.pattern.test(c.req.path)).map((r) => r.method))];
+    // A route of this method that found nothing to answer (an unknown docs asset) is a 404 still.
+    if (allowed.length > 0 && !allowed.includes(c.req.method)) {
+      c.header('Allow', allowed.sort().join(', '));
+      return errorJson(c, 'METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here; use ${allowed.join(' or ')}`, {
+        allow: allowed,
+      });
+    }
+    return errorJson(c, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`);
+  };
 }
+
+/** A Hono route path (`/v1/me/devices/:deviceId`) as a pattern of the paths it takes. */
+const routePattern = (path: string) =>
+  new RegExp(
+    `^${path
+      .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+      .replace(/\/:[^/]+/g, '/[^/]+')
+      .replace(/\*/g, '.*')}$`,
+  );

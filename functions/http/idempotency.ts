@@ -12,8 +12,7 @@ import {
 } from '../../shared/idempotency/store';
 import type { Store } from '../../shared/store/store';
 import type { AppEnv } from './env';
-
-const KEY_PATTERN = /^[\x21-\x7e]{8,255}$/;
+import { IDEMPOTENCY_KEY_PATTERN } from './schemas';
 
 /** Same key, same request: method, path and the body's JSON with its keys in a fixed order. */
 function requestHash(method: string, path: string, rawBody: string): string {
@@ -33,7 +32,7 @@ function requestHash(method: string, path: string, rawBody: string): string {
 /** The request's Idempotency-Key, or 400. */
 function idempotencyKeyOf(c: Context<AppEnv>): string {
   const key = c.req.header('idempotency-key');
-  if (!key || !KEY_PATTERN.test(key)) {
+  if (!key || !IDEMPOTENCY_KEY_PATTERN.test(key)) {
     throw new ValidationError([
       { path: 'headers.idempotency-key', message: 'required: 8 to 255 printable characters' },
     ]);

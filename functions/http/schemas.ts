@@ -33,15 +33,32 @@ export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 413 |
   return Object.fromEntries(statuses.map((s) => [s, { description: text[s]!, content: errorContent }]));
 }
 
+/** What an Idempotency-Key may be: 8 to 255 printable ASCII characters, no spaces. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{8,255}$/;
+
 export const IdempotencyKeyHeader = z.object({
-  'idempotency-key': z.string().min(8).max(255).openapi({
+  'idempotency-key': z.string().regex(IDEMPOTENCY_KEY_PATTERN).openapi({
     description:
       'Required, 8 to 255 printable characters. A retry with the same key and body gets the first answer again, a refusal too (status, body, and the header Idempotent-Replayed: true); another body under the same key is 409 IDEMPOTENCY_KEY_REUSED; a retry that arrives while the first request still runs is 503 RETRY_LATER.',
   }),
 });
 
+/**
+ * A whole number in a query string, written in decimal digits only: an empty value, a space, `0x10`
+ * or `1e1` is a 400, not a number JavaScript would make of it.
+ */
+export const queryInt = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^(0|[1-9]\d{0,14})$/, 'a whole number in decimal digits')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional()
+    .transform((n) => n ?? fallback)
+    .openapi({ type: 'integer', minimum: min, maximum: max, default: fallback });
+
 export const PageQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: 'Page size, 1 to 100' }),
+  limit: queryInt(1, 100, 20).openapi({ description: 'Page size, 1 to 100' }),
   cursor: z.string().max(1024).optional().openapi({ description: 'nextCursor of the previous page' }),
 });
 
@@ -142,7 +159,23 @@ export const p256PublicJwk = (description: string) =>
       const problem = p256PublicKeyProblem(jwk);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     })
-    .openapi({ description });
+    .openapi({
+      description,
+      type: 'object',
+      properties: {
+        kty: { type: 'string', enum: ['EC'], description: 'EC' },
+        crv: { type: 'string', enum: ['P-256'], description: 'P-256' },
+        x: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$', description: 'base64url, 32 bytes' },
+        y: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$', description: 'base64url, 32 bytes' },
+      },
+      required: ['kty', 'crv', 'x', 'y'],
+      example: {
+        kty: 'EC',
+        crv: 'P-256',
+        x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+        y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+      },
+    });
 
 /** An offline upload's body: `{ [name]: 1 to max items }`, each item as the single route takes it. */
 export function batchBody<N extends string, S extends z.ZodType>(name: N, item: S, max: number, each: string) {

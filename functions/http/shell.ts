@@ -4,7 +4,7 @@ import { requestId } from 'hono/request-id';
 import { OneCardError } from '../../shared/errors';
 import type { Logger } from '../../shared/log/logger';
 import type { AppEnv } from './env';
-import { notFound, onError } from './error-response';
+import { noRoute, onError } from './error-response';
 import type { Router } from './router';
 
 /** The largest body any route takes: a 500-tap offline batch of ~2.5 KB taps fits with room to spare. */
@@ -44,6 +44,6 @@ export function createShell({ logger, maxBodyBytes = MAX_BODY_BYTES }: ShellOpti
   );
   for (const router of routers) app.route('/', router);
   app.onError(onError);
-  app.notFound(notFound);
+  app.notFound(noRoute(() => app.routes));
   return app;
 }

@@ -1,5 +1,6 @@
-import type { OpenAPIHono } from '@hono/zod-openapi';
+import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../http/env';
+import { errorResponses } from '../http/schemas';
 import { mountDocsPage } from './docs-page';
 
 /** `post /v1/admin/cards/{cardId}/freeze` -> `postAdminCardsByCardIdFreeze`: unique as method and path are. */
@@ -27,9 +28,51 @@ function fillOperationIds(app: OpenAPIHono<AppEnv>) {
   }
 }
 
+type RouteConfig = Extract<OpenAPIHono<AppEnv>['openAPIRegistry']['definitions'][number], { type: 'route' }>['route'];
+
+const header = (description: string, schema: Record<string, unknown> = { type: 'string' }) => ({ description, schema });
+const REQUEST_ID = header('This request’s id: the error object’s requestId, and the id in the service’s logs', {
+  type: 'string',
+  maxLength: 64,
+});
+const RETRY_AFTER = header('Seconds to wait before retrying', { type: 'integer', minimum: 0 });
+const REPLAYED = header('true when this is the first answer to this Idempotency-Key again', {
+  type: 'string',
+  enum: ['true'],
+});
+
+/**
+ * What every operation answers besides its own schemas, said in the document as the shell does it:
+ * `x-request-id` on every response, `Retry-After` on 429 and 503, `Idempotent-Replayed` where an
+ * Idempotency-Key is taken, a 400 wherever a parameter or body can be refused, and a 429 wherever the
+ * per-client request limit applies (every machine route).
+ */
+function completeResponses(route: RouteConfig) {
+  const request = route.request ?? {};
+  const refusable = request.params || request.query || request.body || request.headers;
+  const limited = route.security?.some((s) => 'machine' in s) ?? false;
+  const takesKey = request.headers instanceof z.ZodObject && 'idempotency-key' in request.headers.shape;
+  route.responses = {
+    ...(refusable && !route.responses[400] ? errorResponses(400) : {}),
+    ...(limited && !route.responses[429] ? errorResponses(429) : {}),
+    ...route.responses,
+  };
+  for (const [status, response] of Object.entries(route.responses)) {
+    if ('$ref' in response) continue;
+    response.headers = {
+      'x-request-id': REQUEST_ID,
+      ...(status === '429' || status === '503' ? { 'Retry-After': RETRY_AFTER } : {}),
+      ...(takesKey && Number(status) < 500 ? { 'Idempotent-Replayed': REPLAYED } : {}),
+      ...(status === '405' ? { Allow: header('The methods this path takes') } : {}),
+      ...(response.headers as object | undefined),
+    };
+  }
+}
+
 /** Serves the OpenAPI 3.1 document generated from every mounted route, and the page that renders it. */
 export function mountOpenApi(app: OpenAPIHono<AppEnv>, docsAssetsDir: string) {
   fillOperationIds(app);
+  for (const def of app.openAPIRegistry.definitions) if (def.type === 'route') completeResponses(def.route);
   app.openAPIRegistry.registerComponent('securitySchemes', 'citizen', {
     type: 'http',
     scheme: 'bearer',

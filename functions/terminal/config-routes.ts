@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { denyListSince, denyListVersion } from '../../shared/denylist/denylist';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses } from '../http/schemas';
+import { errorResponses, queryInt } from '../http/schemas';
 
 const Entry = z.object({ kind: z.enum(['card', 'device']), id: z.string() });
 const DenyList = z
@@ -46,12 +46,9 @@ export function terminalConfigRoutes(app: Router, deps: AppDeps) {
       summary: 'Deny-list changes since a version (since=0: the whole list)',
       request: {
         query: z.strictObject({
-          since: z.coerce
-            .number()
-            .int()
-            .min(0)
-            .default(0)
-            .openapi({ description: 'The version this terminal holds (0: send the whole list)' }),
+          since: queryInt(0, Number.MAX_SAFE_INTEGER, 0).openapi({
+            description: 'The version this terminal holds (0: send the whole list)',
+          }),
         }),
       },
       responses: {

@@ -1272,7 +1272,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "ALREADY_PAID" | "ALREADY_EXISTS" | "ID_NUMBER_IN_USE" | "CARD_EXISTS" | "FROZEN_BY_OPERATOR" | "CUTOFF_NOT_AFTER_PREVIOUS" | "SETTLEMENT_RUNNING" | "ALLOWANCE_RUN_IN_PROGRESS" | "SCOPE_STRANDED" | "FUND_INSUFFICIENT" | "INSUFFICIENT_FUNDS" | "CARD_FROZEN" | "BALANCE_LIMIT" | "AMOUNT_MISMATCH" | "TOPUP_NOT_PENDING" | "PARTIAL_NOT_ALLOWED" | "AMOUNT_EXCEEDS_DUE" | "REFUND_EXCEEDS_CHARGE" | "CREDENTIAL_EXPIRED" | "PROOF_INVALID" | "REPLAYED" | "DEVICE_REVOKED" | "DEVICE_LIMIT" | "TAP_TIME_INVALID" | "ID_MISMATCH" | "IDENTITY_NOT_VERIFIED" | "OUTLET_LIMIT" | "CUTOFF_IN_FUTURE" | "MONTH_IN_FUTURE" | "OTP_INVALID" | "RATE_LIMITED" | "RETRY_LATER" | "INTERNAL";
+                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "ALREADY_PAID" | "ALREADY_EXISTS" | "ID_NUMBER_IN_USE" | "CARD_EXISTS" | "FROZEN_BY_OPERATOR" | "CUTOFF_NOT_AFTER_PREVIOUS" | "SETTLEMENT_RUNNING" | "ALLOWANCE_RUN_IN_PROGRESS" | "SCOPE_STRANDED" | "FUND_INSUFFICIENT" | "INSUFFICIENT_FUNDS" | "CARD_FROZEN" | "BALANCE_LIMIT" | "AMOUNT_MISMATCH" | "TOPUP_NOT_PENDING" | "PARTIAL_NOT_ALLOWED" | "AMOUNT_EXCEEDS_DUE" | "REFUND_EXCEEDS_CHARGE" | "CREDENTIAL_EXPIRED" | "PROOF_INVALID" | "REPLAYED" | "DEVICE_REVOKED" | "DEVICE_LIMIT" | "TAP_TIME_INVALID" | "ID_MISMATCH" | "IDENTITY_NOT_VERIFIED" | "OUTLET_LIMIT" | "CUTOFF_IN_FUTURE" | "MONTH_IN_FUTURE" | "OTP_INVALID" | "RATE_LIMITED" | "RETRY_LATER" | "INTERNAL";
                 message: string;
                 details?: {
                     [key: string]: unknown;
@@ -1770,6 +1770,36 @@ export interface components {
              */
             endsAt: string;
         };
+        CampaignListed: {
+            /** @description The campaign’s id (e.g. c-tea10) */
+            campaignId: string;
+            /** @description Shown on the purchase and the statement */
+            name: string;
+            /** @description The merchants where it applies */
+            merchantIds: string[];
+            /** @description Discount in percent of the purchase, rounded down to the fen */
+            percentOff: number;
+            /** @description Purchases below this get no discount */
+            minPurchaseFen: number;
+            /** @description The most one purchase is discounted */
+            maxDiscountFen: number;
+            /** @description How often one card gets it in a fare day */
+            usesPerCardPerFareDay: number;
+            /** @description Funded by the campaign’s sponsor; when it cannot cover a discount, purchases go through without it */
+            budgetFen: number;
+            /**
+             * Format: date-time
+             * @description First moment it applies
+             */
+            startsAt: string;
+            /**
+             * Format: date-time
+             * @description It applies before this moment
+             */
+            endsAt: string;
+            /** @description When it was started (RFC 3339) */
+            createdAt: string;
+        };
         TapAudit: {
             tapId: string;
             terminalId: string;
@@ -1931,6 +1961,8 @@ export interface operations {
             /** @description Up */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1951,6 +1983,8 @@ export interface operations {
             /** @description JWKS */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1981,6 +2015,8 @@ export interface operations {
             /** @description Sent */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1990,6 +2026,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1999,6 +2037,10 @@ export interface operations {
             /** @description RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2031,6 +2073,8 @@ export interface operations {
             /** @description Logged in */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2040,6 +2084,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2049,6 +2095,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2058,6 +2106,10 @@ export interface operations {
             /** @description RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2078,6 +2130,8 @@ export interface operations {
             /** @description The card */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2087,6 +2141,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2096,6 +2152,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2105,6 +2163,8 @@ export interface operations {
             /** @description A business refusal */
             422: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2145,6 +2205,8 @@ export interface operations {
             /** @description The card */
             201: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2154,6 +2216,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2163,6 +2227,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2172,6 +2238,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2181,6 +2249,8 @@ export interface operations {
             /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
             409: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2201,6 +2271,8 @@ export interface operations {
             /** @description The card */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2210,6 +2282,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2219,6 +2293,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2228,6 +2304,8 @@ export interface operations {
             /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
             409: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2237,6 +2315,8 @@ export interface operations {
             /** @description A business refusal */
             422: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2246,6 +2326,10 @@ export interface operations {
             /** @description RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2266,6 +2350,8 @@ export interface operations {
             /** @description The card */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2275,6 +2361,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2284,6 +2372,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2293,6 +2383,8 @@ export interface operations {
             /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
             409: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2302,6 +2394,8 @@ export interface operations {
             /** @description A business refusal */
             422: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2311,6 +2405,10 @@ export interface operations {
             /** @description RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2331,6 +2429,8 @@ export interface operations {
             /** @description Devices */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2343,6 +2443,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2352,6 +2454,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2361,6 +2465,8 @@ export interface operations {
             /** @description A business refusal */
             422: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2379,9 +2485,30 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description The device’s P-256 public key as JWK (kty EC, crv P-256, x, y); the private key never leaves the phone */
+                    /**
+                     * @description The device’s P-256 public key as JWK (kty EC, crv P-256, x, y); the private key never leaves the phone
+                     * @example {
+                     *       "kty": "EC",
+                     *       "crv": "P-256",
+                     *       "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+                     *       "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"
+                     *     }
+                     */
                     publicKeyJwk: {
-                        [key: string]: unknown;
+                        /**
+                         * @description EC
+                         * @enum {string}
+                         */
+                        kty: "EC";
+                        /**
+                         * @description P-256
+                         * @enum {string}
+                         */
+                        crv: "P-256";
+                        /** @description base64url, 32 bytes */
+                        x: string;
+                        /** @description base64url, 32 bytes */
+                        y: string;
                     };
                     /** @description A name the holder recognises, e.g. “work phone” */
                     name: string;
@@ -2392,6 +2519,8 @@ export interface operations {
             /** @description Registered */
             201: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2401,6 +2530,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2410,6 +2541,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2419,6 +2552,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2428,6 +2563,8 @@ export interface operations {
             /** @description A business refusal */
             422: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2451,15 +2588,30 @@ export interface operations {
             /** @description Revoked */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Device"];
                 };
             };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2469,6 +2621,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2496,6 +2650,8 @@ export interface operations {
             /** @description The credential */
             201: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2505,6 +2661,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2514,6 +2672,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2523,6 +2683,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2532,6 +2694,8 @@ export interface operations {
             /** @description A business refusal */
             422: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2562,6 +2726,10 @@ export interface operations {
             /** @description Pending */
             201: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2571,6 +2739,10 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2580,6 +2752,10 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2589,6 +2765,10 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2598,6 +2778,10 @@ export interface operations {
             /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
             409: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2607,6 +2791,10 @@ export interface operations {
             /** @description A business refusal */
             422: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2616,6 +2804,10 @@ export interface operations {
             /** @description RETRY_LATER: nothing changed; retry with the same request */
             503: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2639,15 +2831,30 @@ export interface operations {
             /** @description The top-up */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Topup"];
                 };
             };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2657,6 +2864,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2682,6 +2891,8 @@ export interface operations {
             /** @description A page of entries */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2691,6 +2902,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2700,6 +2913,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2709,6 +2924,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2718,6 +2935,8 @@ export interface operations {
             /** @description A business refusal */
             422: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2743,6 +2962,8 @@ export interface operations {
             /** @description A page of journeys */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2755,6 +2976,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2764,6 +2987,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2773,6 +2998,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2782,6 +3009,8 @@ export interface operations {
             /** @description A business refusal */
             422: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2807,6 +3036,8 @@ export interface operations {
             /** @description Open bills */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2819,6 +3050,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2828,6 +3061,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2837,6 +3072,10 @@ export interface operations {
             /** @description RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2869,6 +3108,10 @@ export interface operations {
             /** @description Paid */
             201: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2878,6 +3121,10 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2887,6 +3134,10 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2896,6 +3147,10 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2905,6 +3160,10 @@ export interface operations {
             /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
             409: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2914,6 +3173,10 @@ export interface operations {
             /** @description A business refusal */
             422: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2923,6 +3186,10 @@ export interface operations {
             /** @description RETRY_LATER: nothing changed; retry with the same request */
             503: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2943,6 +3210,8 @@ export interface operations {
             /** @description Offers */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2955,6 +3224,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2964,6 +3235,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2989,6 +3262,8 @@ export interface operations {
             /** @description A page of visits */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3001,6 +3276,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3010,6 +3287,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3019,6 +3298,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3031,7 +3312,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description The version this terminal holds (0: send the whole list) */
-                since?: number | null;
+                since?: number;
             };
             header?: never;
             path?: never;
@@ -3042,6 +3323,8 @@ export interface operations {
             /** @description The delta */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3051,6 +3334,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3060,6 +3345,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3069,6 +3356,21 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3089,6 +3391,8 @@ export interface operations {
             /** @description Configuration */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3098,6 +3402,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3107,6 +3413,21 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3131,6 +3452,8 @@ export interface operations {
             /** @description Accepted or declined */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3140,6 +3463,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3149,6 +3474,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3158,6 +3485,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3167,6 +3496,21 @@ export interface operations {
             /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
             409: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3176,6 +3520,10 @@ export interface operations {
             /** @description RETRY_LATER: nothing changed; retry with the same request */
             503: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3203,6 +3551,8 @@ export interface operations {
             /** @description Results in order */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3222,6 +3572,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3231,6 +3583,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3240,6 +3594,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3249,6 +3605,21 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3258,6 +3629,10 @@ export interface operations {
             /** @description RETRY_LATER: nothing changed; retry with the same request */
             503: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3282,6 +3657,8 @@ export interface operations {
             /** @description Accepted or declined */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3291,6 +3668,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3300,6 +3679,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3309,6 +3690,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3318,6 +3701,8 @@ export interface operations {
             /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
             409: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3327,6 +3712,10 @@ export interface operations {
             /** @description RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3336,6 +3725,10 @@ export interface operations {
             /** @description RETRY_LATER: nothing changed; retry with the same request */
             503: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3363,6 +3756,8 @@ export interface operations {
             /** @description Results in order */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3382,6 +3777,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3391,6 +3788,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3400,6 +3799,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3409,6 +3810,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3418,6 +3821,10 @@ export interface operations {
             /** @description RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3427,6 +3834,10 @@ export interface operations {
             /** @description RETRY_LATER: nothing changed; retry with the same request */
             503: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3451,6 +3862,8 @@ export interface operations {
             /** @description Accepted or declined */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3460,6 +3873,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3469,6 +3884,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3478,6 +3895,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3487,6 +3906,21 @@ export interface operations {
             /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
             409: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3496,6 +3930,10 @@ export interface operations {
             /** @description RETRY_LATER: nothing changed; retry with the same request */
             503: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3531,6 +3969,8 @@ export interface operations {
             /** @description Refunded */
             201: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3540,6 +3980,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3549,6 +3991,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3558,6 +4002,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3567,6 +4013,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3576,6 +4024,8 @@ export interface operations {
             /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
             409: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3585,6 +4035,21 @@ export interface operations {
             /** @description A business refusal */
             422: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3594,6 +4059,10 @@ export interface operations {
             /** @description RETRY_LATER: nothing changed; retry with the same request */
             503: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3619,6 +4088,8 @@ export interface operations {
             /** @description A page of lines */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3631,6 +4102,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3640,6 +4113,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3649,6 +4124,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3658,6 +4135,10 @@ export interface operations {
             /** @description RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3701,6 +4182,8 @@ export interface operations {
             /** @description One result per bill, in order */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3710,6 +4193,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3719,6 +4204,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3728,6 +4215,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3737,6 +4226,21 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3764,6 +4268,8 @@ export interface operations {
             /** @description A page of payments */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3776,6 +4282,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3785,6 +4293,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3794,6 +4304,21 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3819,6 +4344,8 @@ export interface operations {
             /** @description A page of lines */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3831,6 +4358,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3840,6 +4369,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3849,6 +4380,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3858,6 +4391,10 @@ export interface operations {
             /** @description RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3882,6 +4419,8 @@ export interface operations {
             /** @description Credited */
             201: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3891,6 +4430,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3900,6 +4441,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3909,6 +4452,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3918,6 +4463,8 @@ export interface operations {
             /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
             409: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3927,6 +4474,8 @@ export interface operations {
             /** @description A business refusal */
             422: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3936,6 +4485,10 @@ export interface operations {
             /** @description RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3945,6 +4498,10 @@ export interface operations {
             /** @description RETRY_LATER: nothing changed; retry with the same request */
             503: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3969,6 +4526,8 @@ export interface operations {
             /** @description Verified */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3978,6 +4537,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3987,6 +4548,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3996,6 +4559,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4005,6 +4570,8 @@ export interface operations {
             /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
             409: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4014,6 +4581,8 @@ export interface operations {
             /** @description A business refusal */
             422: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4023,6 +4592,10 @@ export interface operations {
             /** @description RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4032,6 +4605,10 @@ export interface operations {
             /** @description RETRY_LATER: nothing changed; retry with the same request */
             503: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4055,6 +4632,8 @@ export interface operations {
             /** @description The till */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4064,6 +4643,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4073,6 +4654,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4082,6 +4665,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4091,6 +4676,10 @@ export interface operations {
             /** @description RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4118,6 +4707,8 @@ export interface operations {
             /** @description Per-record results */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4127,6 +4718,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4136,6 +4729,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4145,6 +4740,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4154,6 +4751,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4163,6 +4762,10 @@ export interface operations {
             /** @description RATE_LIMITED */
             429: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4172,6 +4775,10 @@ export interface operations {
             /** @description RETRY_LATER: nothing changed; retry with the same request */
             503: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4211,6 +4818,8 @@ export interface operations {
             /** @description Settled (or already was) */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4220,6 +4829,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4229,6 +4840,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4238,6 +4851,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4247,6 +4862,8 @@ export interface operations {
             /** @description A business refusal */
             422: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4256,6 +4873,10 @@ export interface operations {
             /** @description RETRY_LATER: nothing changed; retry with the same request */
             503: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4281,9 +4902,30 @@ export interface operations {
                     kind: "transit-terminal";
                     /** @description Where it stands, e.g. “bus 1234 front door” */
                     name: string;
-                    /** @description The client’s P-256 public key as JWK (kty EC, crv P-256, x, y): its assertions are verified with it */
+                    /**
+                     * @description The client’s P-256 public key as JWK (kty EC, crv P-256, x, y): its assertions are verified with it
+                     * @example {
+                     *       "kty": "EC",
+                     *       "crv": "P-256",
+                     *       "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+                     *       "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"
+                     *     }
+                     */
                     publicKeyJwk: {
-                        [key: string]: unknown;
+                        /**
+                         * @description EC
+                         * @enum {string}
+                         */
+                        kty: "EC";
+                        /**
+                         * @description P-256
+                         * @enum {string}
+                         */
+                        crv: "P-256";
+                        /** @description base64url, 32 bytes */
+                        x: string;
+                        /** @description base64url, 32 bytes */
+                        y: string;
                     };
                     /** @description Where a validator acts */
                     scope: {
@@ -4298,9 +4940,30 @@ export interface operations {
                     kind: "merchant-pos";
                     /** @description Where it stands, e.g. “bus 1234 front door” */
                     name: string;
-                    /** @description The client’s P-256 public key as JWK (kty EC, crv P-256, x, y): its assertions are verified with it */
+                    /**
+                     * @description The client’s P-256 public key as JWK (kty EC, crv P-256, x, y): its assertions are verified with it
+                     * @example {
+                     *       "kty": "EC",
+                     *       "crv": "P-256",
+                     *       "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+                     *       "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"
+                     *     }
+                     */
                     publicKeyJwk: {
-                        [key: string]: unknown;
+                        /**
+                         * @description EC
+                         * @enum {string}
+                         */
+                        kty: "EC";
+                        /**
+                         * @description P-256
+                         * @enum {string}
+                         */
+                        crv: "P-256";
+                        /** @description base64url, 32 bytes */
+                        x: string;
+                        /** @description base64url, 32 bytes */
+                        y: string;
                     };
                     /** @description Where a POS acts */
                     scope: {
@@ -4315,9 +4978,30 @@ export interface operations {
                     kind: "biller";
                     /** @description Where it stands, e.g. “bus 1234 front door” */
                     name: string;
-                    /** @description The client’s P-256 public key as JWK (kty EC, crv P-256, x, y): its assertions are verified with it */
+                    /**
+                     * @description The client’s P-256 public key as JWK (kty EC, crv P-256, x, y): its assertions are verified with it
+                     * @example {
+                     *       "kty": "EC",
+                     *       "crv": "P-256",
+                     *       "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+                     *       "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"
+                     *     }
+                     */
                     publicKeyJwk: {
-                        [key: string]: unknown;
+                        /**
+                         * @description EC
+                         * @enum {string}
+                         */
+                        kty: "EC";
+                        /**
+                         * @description P-256
+                         * @enum {string}
+                         */
+                        crv: "P-256";
+                        /** @description base64url, 32 bytes */
+                        x: string;
+                        /** @description base64url, 32 bytes */
+                        y: string;
                     };
                     /** @description Where a biller acts */
                     scope: {
@@ -4332,9 +5016,30 @@ export interface operations {
                     kind: "facility-gate";
                     /** @description Where it stands, e.g. “bus 1234 front door” */
                     name: string;
-                    /** @description The client’s P-256 public key as JWK (kty EC, crv P-256, x, y): its assertions are verified with it */
+                    /**
+                     * @description The client’s P-256 public key as JWK (kty EC, crv P-256, x, y): its assertions are verified with it
+                     * @example {
+                     *       "kty": "EC",
+                     *       "crv": "P-256",
+                     *       "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+                     *       "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"
+                     *     }
+                     */
                     publicKeyJwk: {
-                        [key: string]: unknown;
+                        /**
+                         * @description EC
+                         * @enum {string}
+                         */
+                        kty: "EC";
+                        /**
+                         * @description P-256
+                         * @enum {string}
+                         */
+                        crv: "P-256";
+                        /** @description base64url, 32 bytes */
+                        x: string;
+                        /** @description base64url, 32 bytes */
+                        y: string;
                     };
                     /** @description Where a gate acts */
                     scope: {
@@ -4349,9 +5054,30 @@ export interface operations {
                     kind: "service-outlet";
                     /** @description Where it stands, e.g. “bus 1234 front door” */
                     name: string;
-                    /** @description The client’s P-256 public key as JWK (kty EC, crv P-256, x, y): its assertions are verified with it */
+                    /**
+                     * @description The client’s P-256 public key as JWK (kty EC, crv P-256, x, y): its assertions are verified with it
+                     * @example {
+                     *       "kty": "EC",
+                     *       "crv": "P-256",
+                     *       "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+                     *       "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"
+                     *     }
+                     */
                     publicKeyJwk: {
-                        [key: string]: unknown;
+                        /**
+                         * @description EC
+                         * @enum {string}
+                         */
+                        kty: "EC";
+                        /**
+                         * @description P-256
+                         * @enum {string}
+                         */
+                        crv: "P-256";
+                        /** @description base64url, 32 bytes */
+                        x: string;
+                        /** @description base64url, 32 bytes */
+                        y: string;
                     };
                     /** @description Where a counter acts */
                     scope: {
@@ -4366,9 +5092,30 @@ export interface operations {
                     kind: "agency";
                     /** @description Where it stands, e.g. “bus 1234 front door” */
                     name: string;
-                    /** @description The client’s P-256 public key as JWK (kty EC, crv P-256, x, y): its assertions are verified with it */
+                    /**
+                     * @description The client’s P-256 public key as JWK (kty EC, crv P-256, x, y): its assertions are verified with it
+                     * @example {
+                     *       "kty": "EC",
+                     *       "crv": "P-256",
+                     *       "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+                     *       "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"
+                     *     }
+                     */
                     publicKeyJwk: {
-                        [key: string]: unknown;
+                        /**
+                         * @description EC
+                         * @enum {string}
+                         */
+                        kty: "EC";
+                        /**
+                         * @description P-256
+                         * @enum {string}
+                         */
+                        crv: "P-256";
+                        /** @description base64url, 32 bytes */
+                        x: string;
+                        /** @description base64url, 32 bytes */
+                        y: string;
                     };
                     /** @description What an agency may upload */
                     scope: {
@@ -4382,6 +5129,8 @@ export interface operations {
             /** @description Registered */
             201: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4391,6 +5140,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4400,6 +5151,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4409,6 +5162,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4432,15 +5187,30 @@ export interface operations {
             /** @description The client */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MachineClient"];
                 };
             };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4450,6 +5220,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4459,6 +5231,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4492,6 +5266,8 @@ export interface operations {
             /** @description Disabled */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4501,6 +5277,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4510,6 +5288,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4519,6 +5299,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4528,6 +5310,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4549,9 +5333,30 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description The client’s P-256 public key as JWK (kty EC, crv P-256, x, y): its assertions are verified with it */
+                    /**
+                     * @description The client’s P-256 public key as JWK (kty EC, crv P-256, x, y): its assertions are verified with it
+                     * @example {
+                     *       "kty": "EC",
+                     *       "crv": "P-256",
+                     *       "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+                     *       "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"
+                     *     }
+                     */
                     publicKeyJwk: {
-                        [key: string]: unknown;
+                        /**
+                         * @description EC
+                         * @enum {string}
+                         */
+                        kty: "EC";
+                        /**
+                         * @description P-256
+                         * @enum {string}
+                         */
+                        crv: "P-256";
+                        /** @description base64url, 32 bytes */
+                        x: string;
+                        /** @description base64url, 32 bytes */
+                        y: string;
                     };
                     /**
                      * @description Why: recorded with the operator’s principal
@@ -4565,6 +5370,8 @@ export interface operations {
             /** @description Re-keyed */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4574,6 +5381,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4583,6 +5392,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4592,6 +5403,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4601,6 +5414,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4621,6 +5436,8 @@ export interface operations {
             /** @description The new key ids */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4630,6 +5447,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4639,6 +5458,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4659,6 +5480,8 @@ export interface operations {
             /** @description Versions */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4757,6 +5580,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4766,6 +5591,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4880,6 +5707,8 @@ export interface operations {
             /** @description Published */
             201: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4976,6 +5805,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4985,6 +5816,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4994,6 +5827,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5003,6 +5838,8 @@ export interface operations {
             /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
             409: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5023,6 +5860,8 @@ export interface operations {
             /** @description Versions */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5053,6 +5892,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5062,6 +5903,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5105,6 +5948,8 @@ export interface operations {
             /** @description Published */
             201: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5133,6 +5978,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5142,6 +5989,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5151,6 +6000,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5160,6 +6011,8 @@ export interface operations {
             /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
             409: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5180,6 +6033,8 @@ export interface operations {
             /** @description Versions */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5244,6 +6099,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5253,6 +6110,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5333,6 +6192,8 @@ export interface operations {
             /** @description Published */
             201: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5395,6 +6256,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5404,6 +6267,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5413,6 +6278,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5422,6 +6289,8 @@ export interface operations {
             /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
             409: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5455,6 +6324,8 @@ export interface operations {
             /** @description Set */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5468,6 +6339,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5477,6 +6350,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5486,6 +6361,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5495,6 +6372,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5504,6 +6383,8 @@ export interface operations {
             /** @description A business refusal */
             422: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5538,6 +6419,10 @@ export interface operations {
             /** @description Booked */
             201: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5547,6 +6432,10 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5556,6 +6445,10 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5565,6 +6458,10 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5574,6 +6471,10 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5583,6 +6484,10 @@ export interface operations {
             /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
             409: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5592,6 +6497,10 @@ export interface operations {
             /** @description A business refusal */
             422: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5601,6 +6510,10 @@ export interface operations {
             /** @description RETRY_LATER: nothing changed; retry with the same request */
             503: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5636,6 +6549,10 @@ export interface operations {
             /** @description Reversed */
             201: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5645,6 +6562,10 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5654,6 +6575,10 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5663,6 +6588,10 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5672,6 +6601,10 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5681,6 +6614,10 @@ export interface operations {
             /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
             409: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5690,6 +6627,10 @@ export interface operations {
             /** @description A business refusal */
             422: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5699,6 +6640,10 @@ export interface operations {
             /** @description RETRY_LATER: nothing changed; retry with the same request */
             503: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5719,6 +6664,8 @@ export interface operations {
             /** @description All of them */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5731,6 +6678,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5740,6 +6689,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5764,6 +6715,8 @@ export interface operations {
             /** @description Added */
             201: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5773,6 +6726,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5782,6 +6737,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5791,6 +6748,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5800,6 +6759,8 @@ export interface operations {
             /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
             409: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5820,6 +6781,8 @@ export interface operations {
             /** @description All of them */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5832,6 +6795,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5841,6 +6806,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5865,6 +6832,8 @@ export interface operations {
             /** @description Added */
             201: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5874,6 +6843,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5883,6 +6854,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5892,6 +6865,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5901,6 +6876,8 @@ export interface operations {
             /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
             409: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5921,11 +6898,13 @@ export interface operations {
             /** @description All of them */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["Campaign"][];
+                        items: components["schemas"]["CampaignListed"][];
                         nextCursor: null;
                     };
                 };
@@ -5933,6 +6912,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5942,6 +6923,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5969,6 +6952,10 @@ export interface operations {
             /** @description Started */
             201: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5978,6 +6965,10 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5987,6 +6978,10 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5996,6 +6991,10 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6005,6 +7004,10 @@ export interface operations {
             /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
             409: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6014,6 +7017,10 @@ export interface operations {
             /** @description RETRY_LATER: nothing changed; retry with the same request */
             503: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6037,6 +7044,8 @@ export interface operations {
             /** @description The tap */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6046,6 +7055,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6055,6 +7066,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6064,6 +7077,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6073,6 +7088,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6096,6 +7113,8 @@ export interface operations {
             /** @description The card */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6114,9 +7133,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6126,6 +7158,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6135,6 +7169,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6168,6 +7204,8 @@ export interface operations {
             /** @description The card */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6177,6 +7215,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6186,6 +7226,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6195,6 +7237,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6204,6 +7248,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6237,6 +7283,8 @@ export interface operations {
             /** @description The card */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6246,6 +7294,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6255,6 +7305,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6264,6 +7316,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6273,6 +7327,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6303,6 +7359,8 @@ export interface operations {
             /** @description The card */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6312,6 +7370,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6321,6 +7381,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6330,6 +7392,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6339,6 +7403,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6376,6 +7442,8 @@ export interface operations {
             /** @description Released: the card that held it, now frozen */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6387,6 +7455,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6396,6 +7466,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6405,6 +7477,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6414,6 +7488,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6423,6 +7499,8 @@ export interface operations {
             /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
             409: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6456,6 +7534,8 @@ export interface operations {
             /** @description Revoked */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6470,6 +7550,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6479,6 +7561,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6488,6 +7572,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6497,6 +7583,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6517,6 +7605,8 @@ export interface operations {
             /** @description The report */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6526,6 +7616,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6535,6 +7627,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6562,6 +7656,8 @@ export interface operations {
             /** @description The day’s operator writes */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6574,6 +7670,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6583,6 +7681,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6592,6 +7692,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6626,6 +7728,10 @@ export interface operations {
             /** @description The run */
             201: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6635,6 +7741,10 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6644,6 +7754,10 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6653,6 +7767,10 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6662,6 +7780,10 @@ export interface operations {
             /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
             409: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6671,6 +7793,10 @@ export interface operations {
             /** @description A business refusal */
             422: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6680,6 +7806,10 @@ export interface operations {
             /** @description RETRY_LATER: nothing changed; retry with the same request */
             503: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6703,15 +7833,30 @@ export interface operations {
             /** @description The run */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SettlementRun"];
                 };
             };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6721,6 +7866,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6730,6 +7877,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6753,15 +7902,30 @@ export interface operations {
             /** @description payeeKind,payeeId,salesFen,refundsFen,feeFen,netFen,payoutFen,carriedFen */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "text/csv": string;
                 };
             };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6771,6 +7935,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6780,6 +7946,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6803,6 +7971,8 @@ export interface operations {
             /** @description The report */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6812,6 +7982,8 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6821,6 +7993,8 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6830,6 +8004,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6860,6 +8036,10 @@ export interface operations {
             /** @description Funded */
             201: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6871,6 +8051,10 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6880,6 +8064,10 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6889,6 +8077,10 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6898,6 +8090,10 @@ export interface operations {
             /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
             409: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6907,6 +8103,10 @@ export interface operations {
             /** @description RETRY_LATER: nothing changed; retry with the same request */
             503: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6940,6 +8140,10 @@ export interface operations {
             /** @description The run, done */
             201: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6949,6 +8153,10 @@ export interface operations {
             /** @description The run is part-way (its payments reserved; some not yet made): the same request with the same Idempotency-Key goes on with it */
             202: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6958,6 +8166,10 @@ export interface operations {
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6967,6 +8179,10 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6976,6 +8192,10 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6985,6 +8205,10 @@ export interface operations {
             /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
             409: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6994,6 +8218,10 @@ export interface operations {
             /** @description A business refusal */
             422: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7003,6 +8231,10 @@ export interface operations {
             /** @description RETRY_LATER: nothing changed; retry with the same request */
             503: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7026,15 +8258,30 @@ export interface operations {
             /** @description The run */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AllowanceRun"];
                 };
             };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7044,6 +8291,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7053,6 +8302,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7076,6 +8327,8 @@ export interface operations {
             /** @description The report */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7084,9 +8337,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7096,6 +8362,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7105,6 +8373,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7128,15 +8398,30 @@ export interface operations {
             /** @description recordId,agencyId,residentIdMasked,group,cardId,status,reason,amountFen */
             200: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "text/csv": string;
                 };
             };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7146,6 +8431,8 @@ export interface operations {
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7155,6 +8442,8 @@ export interface operations {
             /** @description NOT_FOUND */
             404: {
                 headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
                     [name: string]: unknown;
                 };
                 content: {

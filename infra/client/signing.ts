@@ -9,10 +9,18 @@ import { CompactSign, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT }
 import { ASSERTION_AUDIENCE } from '../../shared/clients/assertion';
 import { PROOF_TYP, type ProofClaims } from '../../shared/credentials/claims';
 
+/** A P-256 public key as the API takes it. */
+export interface PublicJwk {
+  kty: 'EC';
+  crv: 'P-256';
+  x: string;
+  y: string;
+}
+
 /** An ES256 key pair as JWKs: the private one stays with its owner (a file, for the simulator). */
 export interface KeyPairJwk {
   privateJwk: JWK;
-  publicJwk: JWK;
+  publicJwk: PublicJwk;
 }
 
 /** The assertion lives two minutes: well inside the five the API allows. */
@@ -22,8 +30,8 @@ const seconds = (at: Date) => Math.floor(at.getTime() / 1000);
 
 export async function newKeyPair(): Promise<KeyPairJwk> {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  const { kty, crv, x, y } = await exportJWK(publicKey);
-  return { privateJwk: await exportJWK(privateKey), publicJwk: { kty, crv, x, y } };
+  const { x, y } = await exportJWK(publicKey);
+  return { privateJwk: await exportJWK(privateKey), publicJwk: { kty: 'EC', crv: 'P-256', x: x!, y: y! } };
 }
 
 const signingKey = (pair: KeyPairJwk) => importJWK({ ...pair.privateJwk, alg: 'ES256' }, 'ES256');

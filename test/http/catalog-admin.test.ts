@@ -119,3 +119,19 @@ describe('operators run the alliance catalogue', () => {
     });
   });
 });
+
+describe('catalogue lists', () => {
+  it('answer only the fields their documented schemas hold', async () => {
+    const doc = await body(await app.request('/openapi.json'));
+    for (const path of ['/v1/admin/merchants', '/v1/admin/billers', '/v1/admin/campaigns']) {
+      const listed = doc.paths[path].get.responses['200'].content['application/json'].schema.properties.items.items;
+      const schema = doc.components.schemas[listed.$ref.split('/').at(-1)];
+      expect(schema.additionalProperties, path).toBe(false);
+      const items = (await body(await app.request(path, { headers: adminAuth }))).items;
+      expect(items.length, path).toBeGreaterThan(0);
+      for (const item of items) {
+        expect(Object.keys(item).filter((k) => !(k in schema.properties))).toEqual([]);
+      }
+    }
+  });
+});

@@ -153,6 +153,12 @@ describe('the deny list', () => {
       id: card.cardId,
     });
     expect((await machineGet('/v1/terminal/deny-list?since=-1', terminal)).status).toBe(400);
+    // Only decimal digits are a version: nothing JavaScript would make a number of.
+    for (const since of ['', '%20', '0x10', '1e1', '1.0', '01']) {
+      const res = await machineGet(`/v1/terminal/deny-list?since=${since}`, terminal);
+      expect([since, res.status]).toEqual([since, 400]);
+    }
+    expect((await machineGet('/v1/terminal/deny-list', terminal)).status).toBe(200);
   });
 });
 

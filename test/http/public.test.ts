@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { residentIdProblem } from '../../shared/cards/resident-id';
 import { useTestBackend } from '../support/backend';
+import { login } from '../support/citizen';
 import { body } from '../support/http';
 
 const { app } = useTestBackend();
@@ -96,6 +97,42 @@ describe('public routes', () => {
     expect(idNumber.description).toMatch(/check character/);
     expect(residentIdProblem(idNumber.example!, '1990-05-17')).toBeNull();
   });
+
+  it('declares the headers every answer carries, and documents the refusals the shell makes', async () => {
+    const doc = (await (await app.request('/openapi.json')).json()) as OpenApiDoc;
+    const gaps: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        const where = `${method} ${path}`;
+        const takesKey = op.parameters?.some((p) => p.in === 'header' && p.name === 'idempotency-key');
+        if (op.parameters?.length || op.requestBody) if (!op.responses['400']) gaps.push(`${where}: no 400`);
+        if (op.security?.some((s) => 'machine' in s) && !op.responses['429']) gaps.push(`${where}: no 429`);
+        for (const [status, response] of Object.entries(op.responses)) {
+          const headers = Object.keys(response.headers ?? {});
+          if (!headers.includes('x-request-id')) gaps.push(`${where} ${status}: no x-request-id`);
+          if (['429', '503'].includes(status) && !headers.includes('Retry-After'))
+            gaps.push(`${where} ${status}: no Retry-After`);
+          if (takesKey && Number(status) < 500 && !headers.includes('Idempotent-Replayed')) {
+            gaps.push(`${where} ${status}: no Idempotent-Replayed`);
+          }
+        }
+        for (const p of op.parameters ?? []) {
+          if (p.in === 'path' && p.schema?.maxLength === undefined && p.schema?.format !== 'uuid') {
+            gaps.push(`${where}: path parameter ${p.name} has no length`);
+          }
+        }
+      }
+    }
+    expect(gaps).toEqual([]);
+    // What the API checks of a key and a device key, the document says too.
+    const key = doc.paths['/v1/me/topups']!.post!.parameters!.find((p) => p.name === 'idempotency-key')!;
+    expect(key.schema?.pattern).toBe('^[\\x21-\\x7e]{8,255}$');
+    const device = doc.paths['/v1/me/devices']!.post!.requestBody!.content['application/json']!.schema;
+    expect(resolveSchema(doc, device).properties!.publicKeyJwk).toMatchObject({
+      required: ['kty', 'crv', 'x', 'y'],
+      properties: { crv: { enum: ['P-256'] } },
+    });
+  });
 });
 
 interface JsonSchema {
@@ -103,6 +140,11 @@ interface JsonSchema {
   description?: string;
   example?: string;
   type?: string | string[];
+  maxLength?: number;
+  format?: string;
+  pattern?: string;
+  required?: string[];
+  enum?: string[];
   properties?: Record<string, JsonSchema>;
   items?: JsonSchema;
   anyOf?: JsonSchema[];
@@ -113,6 +155,7 @@ interface Operation {
   security?: object[];
   parameters?: { name: string; in: string; description?: string; schema?: JsonSchema }[];
   requestBody?: { content: Record<string, { schema: JsonSchema }> };
+  responses: Record<string, { headers?: Record<string, unknown> }>;
 }
 interface OpenApiDoc {
   paths: Record<string, Record<string, Operation>>;
@@ -153,3 +196,23 @@ function requestFieldsOf(doc: OpenApiDoc) {
   }
   return fields;
 }
+
+describe('methods a path does not take', () => {
+  it('answer 405 with Allow naming the ones it does, and unknown paths 404', async () => {
+    const put = await app.request('/v1/health', { method: 'PUT' });
+    expect([put.status, put.headers.get('allow'), (await body(put)).error.code]).toEqual([
+      405,
+      'GET',
+      'METHOD_NOT_ALLOWED',
+    ]);
+    // Behind the citizen's authentication, once it passes.
+    const { token } = await login(app);
+    const headers = { authorization: `Bearer ${token}` };
+    const card = await app.request('/v1/me/card', { method: 'DELETE', headers });
+    expect([card.status, card.headers.get('allow')]).toEqual([405, 'GET, POST']);
+    const device = await app.request('/v1/me/devices/dev_1', { method: 'PATCH', headers });
+    expect([device.status, device.headers.get('allow')]).toEqual([405, 'DELETE']);
+    expect((await app.request('/v1/nowhere', { method: 'PUT' })).status).toBe(404);
+    expect((await app.request('/docs/no-such-file.js')).status).toBe(404);
+  });
+});

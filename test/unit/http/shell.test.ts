@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { newRouter } from '../../../functions/http/router';
 import { createShell } from '../../../functions/http/shell';
 import { RefusedError } from '../../../shared/errors';
+import type { Logger } from '../../../shared/log/logger';
 import { body } from '../../support/http';
 import { silentLogger } from '../../support/silent-logger';
 
-function appWithEchoRoute() {
+function appWithEchoRoute(logger: Logger = silentLogger) {
   const router = newRouter();
   router.openapi(
     createRoute({
@@ -32,7 +33,7 @@ function appWithEchoRoute() {
   router.get('/boom', () => {
     throw new Error('secret internals: table onecard-main');
   });
-  return createShell({ logger: silentLogger, maxBodyBytes: 1024 }, router);
+  return createShell({ logger, maxBodyBytes: 1024 }, router);
 }
 
 const post = (app: ReturnType<typeof appWithEchoRoute>, body: string, contentType = 'application/json') =>
@@ -79,12 +80,16 @@ describe('the HTTP shell', () => {
     expect((await body(res)).error).toMatchObject({ code: 'INSUFFICIENT_FUNDS', details: { balanceFen: 3 } });
   });
 
-  it('hides the internals of an unexpected error behind a 500 with a request id', async () => {
-    const res = await appWithEchoRoute().request('/boom', { headers: { 'x-request-id': 'req-42' } });
+  it('hides the internals of an unexpected error behind a 500 with a request id, which its error line carries', async () => {
+    const lines: { message: string; fields?: Record<string, unknown> }[] = [];
+    const keep = (message: string, fields?: Record<string, unknown>) => lines.push({ message, fields });
+    const logger: Logger = { debug: keep, info: keep, warn: keep, error: keep };
+    const res = await appWithEchoRoute(logger).request('/boom', { headers: { 'x-request-id': 'req-42' } });
     expect(res.status).toBe(500);
     const text = await res.text();
     expect(text).not.toContain('onecard-main');
     expect(JSON.parse(text).error).toMatchObject({ code: 'INTERNAL', requestId: 'req-42' });
+    expect(lines.find((l) => l.message === 'unhandled error')?.fields).toMatchObject({ requestId: 'req-42' });
   });
 
   it('answers an unknown route with the error object', async () => {
