@@ -3,6 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import {
   allowanceCsv,
   allowanceRows,
+  allowanceRowsPage,
   allowanceRules,
   allowanceRun,
   fundAllowance,
@@ -13,7 +14,14 @@ import { NotFoundError } from '../../shared/errors';
 import type { AppDeps } from '../deps';
 import { idempotent } from '../http/idempotency';
 import type { Router } from '../http/router';
-import { calendarMonth, errorResponses, IdempotencyKeyHeader, jsonBody, OPERATOR_SECURITY } from '../http/schemas';
+import {
+  calendarMonth,
+  errorResponses,
+  IdempotencyKeyHeader,
+  jsonBody,
+  LongPageQuery,
+  OPERATOR_SECURITY,
+} from '../http/schemas';
 
 const security = OPERATOR_SECURITY;
 const RunSchema = z
@@ -163,21 +171,30 @@ export function allowanceRoutes(app: Router, deps: AppDeps) {
       operationId: 'getAllowanceReport',
       tags: ['operator'],
       security,
-      summary: 'The run’s report for civil affairs: every record considered, paid or skipped and why (masked ids)',
-      request: { params: RunParams },
+      summary:
+        'The run’s report for civil affairs, a page of rows at a time: every record considered, paid or skipped and why (masked ids)',
+      request: { params: RunParams, query: LongPageQuery },
       responses: {
         200: {
-          description: 'The report',
-          content: { 'application/json': { schema: RunSchema.extend({ rows: z.array(RowSchema) }) } },
+          description: 'The run and a page of its rows',
+          content: {
+            'application/json': {
+              schema: z.strictObject({
+                ...RunSchema.shape,
+                rows: z.array(RowSchema),
+                nextCursor: z.string().nullable(),
+              }),
+            },
+          },
         },
-        ...errorResponses(401, 403, 404),
+        ...errorResponses(400, 401, 403, 404),
       },
     }),
     async (c) => {
       const { runId } = c.req.valid('param');
       const run = await allowanceRun(deps.store, runId);
       if (!run) throw new NotFoundError('Allowance run');
-      return c.json({ ...run, rows: await allowanceRows(deps.store, runId) }, 200);
+      return c.json({ ...run, ...(await allowanceRowsPage(deps.store, runId, c.req.valid('query'))) }, 200);
     },
   );
   app.openapi(

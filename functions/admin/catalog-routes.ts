@@ -1,11 +1,18 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createCampaign } from '../../shared/campaigns/create';
 import { CampaignSchema, MerchantSchema } from '../../shared/campaigns/model';
-import { catalogAdd, catalogList } from '../../shared/catalog/catalog';
+import { catalogAdd, catalogPage } from '../../shared/catalog/catalog';
 import type { AppDeps } from '../deps';
 import { idempotent } from '../http/idempotency';
 import type { Router } from '../http/router';
-import { errorResponses, IdempotencyKeyHeader, jsonBody, OPERATOR_SECURITY, printableText } from '../http/schemas';
+import {
+  errorResponses,
+  IdempotencyKeyHeader,
+  jsonBody,
+  LongPageQuery,
+  OPERATOR_SECURITY,
+  printableText,
+} from '../http/schemas';
 
 const BillerSchema = z
   .strictObject({
@@ -44,10 +51,12 @@ const CampaignListed = z
 const security = OPERATOR_SECURITY;
 const list = <T extends z.ZodType>(schema: T) => ({
   200: {
-    description: 'All of them',
-    content: { 'application/json': { schema: z.object({ items: z.array(schema), nextCursor: z.null() }) } },
+    description: 'A page, by id: ask again with nextCursor until it is null',
+    content: {
+      'application/json': { schema: z.object({ items: z.array(schema), nextCursor: z.string().nullable() }) },
+    },
   },
-  ...errorResponses(401, 403),
+  ...errorResponses(400, 401, 403),
 });
 
 /** The alliance's merchants and campaigns, and the city's billers. */
@@ -81,10 +90,14 @@ export function catalogRoutes(app: Router, deps: AppDeps) {
         path,
         tags: ['operator'],
         security,
-        summary: `The ${kind}s`,
+        summary: `The ${kind}s, a page at a time`,
+        request: { query: LongPageQuery },
         responses: list(schema),
       }),
-      async (c) => c.json({ items: (await catalogList(deps.store, kind)) as never[], nextCursor: null }, 200),
+      async (c) => {
+        const page = await catalogPage(deps.store, kind, c.req.valid('query'));
+        return c.json(page as { items: never[]; nextCursor: string | null }, 200);
+      },
     );
   }
   app.openapi(
@@ -113,9 +126,13 @@ export function catalogRoutes(app: Router, deps: AppDeps) {
       path: '/v1/admin/campaigns',
       tags: ['operator'],
       security,
-      summary: 'The campaigns',
+      summary: 'The campaigns, a page at a time',
+      request: { query: LongPageQuery },
       responses: list(CampaignListed),
     }),
-    async (c) => c.json({ items: (await catalogList(deps.store, 'campaign')) as never[], nextCursor: null }, 200),
+    async (c) => {
+      const page = await catalogPage(deps.store, 'campaign', c.req.valid('query'));
+      return c.json(page as { items: never[]; nextCursor: string | null }, 200);
+    },
   );
 }

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ConflictError, ValidationError } from '../../shared/errors';
 import type { Versioned } from '../../shared/store/versioned';
 import type { Router } from '../http/router';
-import { errorResponses, jsonBody, OPERATOR_SECURITY } from '../http/schemas';
+import { errorResponses, jsonBody, OPERATOR_SECURITY, PageQuery } from '../http/schemas';
 
 interface VersionedKind<T extends Versioned> {
   /** The collection's path under /v1/admin, e.g. fare-tables. */
@@ -11,7 +11,11 @@ interface VersionedKind<T extends Versioned> {
   schema: z.ZodType<T>;
   /** What the version decides, for the operator reading the docs. */
   pricedBy: string;
-  store: { all(): Promise<T[]>; publish(doc: T): Promise<void> };
+  store: {
+    all(): Promise<T[]>;
+    page(page: { limit: number; cursor?: string | undefined }): Promise<{ items: T[]; nextCursor: string | null }>;
+    publish(doc: T): Promise<void>;
+  };
   /**
    * The routes or facilities the new version drops that active machine clients are scoped to: such a
    * version would leave those terminals or gates refusing every tap, so it is refused unless the
@@ -40,16 +44,20 @@ export function versionedRoutes<T extends Versioned>(app: Router, kind: Versione
       path: `/v1/admin/${kind.path}`,
       tags: ['operator'],
       security,
-      summary: `The ${kind.what} versions, newest first`,
+      summary: `The ${kind.what} versions, newest first, a page at a time`,
+      request: { query: PageQuery },
       responses: {
         200: {
           description: 'Versions',
-          content: { 'application/json': { schema: z.object({ items: z.array(schema) }) } },
+          content: {
+            'application/json': { schema: z.object({ items: z.array(schema), nextCursor: z.string().nullable() }) },
+          },
         },
-        ...errorResponses(401, 403),
+        ...errorResponses(400, 401, 403),
       },
     }),
-    async (c) => c.json({ items: await kind.store.all() }, 200),
+    async (c) =>
+      c.json((await kind.store.page(c.req.valid('query'))) as { items: never[]; nextCursor: string | null }, 200),
   );
   app.openapi(
     createRoute({

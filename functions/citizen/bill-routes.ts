@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { openBillsOf } from '../../shared/bills/bills';
+import { openBillsPage } from '../../shared/bills/bills';
 import { billPaymentIdFor, payBill } from '../../shared/bills/payments';
 import { requireCard } from '../../shared/cards/cards';
 import { takeToken } from '../../shared/ratelimit/fixed-window';
@@ -7,7 +7,7 @@ import { billPaymentKey } from '../../shared/store/keys';
 import type { AppDeps } from '../deps';
 import { idempotentOnRecord } from '../http/idempotency';
 import type { Router } from '../http/router';
-import { errorResponses, IdempotencyKeyHeader, jsonBody } from '../http/schemas';
+import { errorResponses, IdempotencyKeyHeader, jsonBody, PageQuery } from '../http/schemas';
 
 export const BillSchema = z
   .object({
@@ -44,7 +44,7 @@ export function billRoutes(app: Router, deps: AppDeps) {
       security,
       summary: 'The open bills of a biller account, newest period first',
       request: {
-        query: z.strictObject({
+        query: PageQuery.extend({
           billerId: z.string().min(1).max(32).openapi({ description: 'The biller, e.g. water' }),
           accountNo: z.string().min(1).max(64).openapi({ description: 'The account number on the bill, e.g. W-0001' }),
         }),
@@ -52,16 +52,18 @@ export function billRoutes(app: Router, deps: AppDeps) {
       responses: {
         200: {
           description: 'Open bills',
-          content: { 'application/json': { schema: z.object({ items: z.array(BillSchema), nextCursor: z.null() }) } },
+          content: {
+            'application/json': { schema: z.object({ items: z.array(BillSchema), nextCursor: z.string().nullable() }) },
+          },
         },
         ...errorResponses(400, 401, 429),
       },
     }),
     async (c) => {
-      const { billerId, accountNo } = c.req.valid('query');
+      const { billerId, accountNo, limit, cursor } = c.req.valid('query');
       const { citizenId } = c.get('citizen');
       await takeToken(deps.store, `bills:${citizenId}`, deps.config.limits.billLookupsPerMinute, 60, deps.clock());
-      return c.json({ items: await openBillsOf(deps.store, billerId, accountNo), nextCursor: null }, 200);
+      return c.json(await openBillsPage(deps.store, { billerId, accountNo }, { limit, cursor }), 200);
     },
   );
   app.openapi(

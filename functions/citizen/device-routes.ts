@@ -1,12 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { fareClassOf, requireCard } from '../../shared/cards/cards';
 import { issueCredential } from '../../shared/credentials/issue';
-import { getDevice, listDevices, registerDevice, revokeDevice } from '../../shared/devices/devices';
+import { type Device, devicesPage, getDevice, registerDevice, revokeDevice } from '../../shared/devices/devices';
 import { normalizedPublicJwk } from '../../shared/devices/public-key';
 import { NotFoundError, RefusedError } from '../../shared/errors';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses, jsonBody, p256PublicJwk, printableText } from '../http/schemas';
+import { errorResponses, jsonBody, PageQuery, p256PublicJwk, printableText } from '../http/schemas';
 
 const PublicJwk = p256PublicJwk(
   'The device’s P-256 public key as JWK (kty EC, crv P-256, x, y); the private key never leaves the phone',
@@ -24,7 +24,7 @@ const DeviceSchema = z
 
 const CredentialSchema = z.object({ credential: z.string(), expiresAt: z.string() }).openapi('Credential');
 const security = [{ citizen: [] }];
-const toAnswer = ({ cardId: _c, publicKeyJwk: _k, ...d }: Awaited<ReturnType<typeof listDevices>>[number]) => d;
+const toAnswer = ({ cardId: _c, publicKeyJwk: _k, ...d }: Device) => d;
 
 /** The phone becomes the card: register its key, get a credential bound to it, revoke it. */
 export function deviceRoutes(app: Router, deps: AppDeps) {
@@ -67,18 +67,24 @@ export function deviceRoutes(app: Router, deps: AppDeps) {
       path: '/v1/me/devices',
       tags: ['citizen'],
       security,
-      summary: 'The card’s devices',
+      summary: 'The card’s devices, newest first (revoked ones too)',
+      request: { query: PageQuery },
       responses: {
         200: {
           description: 'Devices',
-          content: { 'application/json': { schema: z.object({ items: z.array(DeviceSchema), nextCursor: z.null() }) } },
+          content: {
+            'application/json': {
+              schema: z.object({ items: z.array(DeviceSchema), nextCursor: z.string().nullable() }),
+            },
+          },
         },
         ...errorResponses(401, 404, 422),
       },
     }),
     async (c) => {
       const card = await requireCard(deps.store, c.get('citizen').citizenId);
-      return c.json({ items: (await listDevices(deps.store, card.cardId)).map(toAnswer), nextCursor: null }, 200);
+      const page = await devicesPage(deps.store, card.cardId, c.req.valid('query'));
+      return c.json({ items: page.items.map(toAnswer), nextCursor: page.nextCursor }, 200);
     },
   );
   app.openapi(

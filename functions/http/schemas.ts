@@ -57,10 +57,20 @@ export const queryInt = (min: number, max: number, fallback: number) =>
     .transform((n) => n ?? fallback)
     .openapi({ type: 'integer', minimum: min, maximum: max, default: fallback });
 
-export const PageQuery = z.strictObject({
-  limit: queryInt(1, 100, 20).openapi({ description: 'Page size, 1 to 100' }),
-  cursor: z.string().max(1024).optional().openapi({ description: 'nextCursor of the previous page' }),
-});
+/** A list's `?limit=&cursor=`: at most `max` items a page (the contract allows lists up to 1000). */
+export const pageQuery = (max: number, fallback: number) =>
+  z.strictObject({
+    limit: queryInt(1, max, fallback).openapi({ description: `Page size, 1 to ${max} (${fallback} if absent)` }),
+    cursor: z
+      .string()
+      .max(1024)
+      .optional()
+      .openapi({ description: 'nextCursor of the previous page of this same list' }),
+  });
+
+export const PageQuery = pageQuery(100, 20);
+/** Catalogues and reports an operator pages through: up to 1000 a page. */
+export const LongPageQuery = pageQuery(1000, 100);
 
 /**
  * The calendar the ledger keeps: its minute buckets, business days and months from 2000 to 2199. A

@@ -134,7 +134,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The card’s devices */
+        /** The card’s devices, newest first (revoked ones too) */
         get: operations["getMeDevices"];
         put?: never;
         /** Register a device’s public key (at most 5 active per card) */
@@ -753,7 +753,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The fare table versions, newest first */
+        /** The fare table versions, newest first, a page at a time */
         get: operations["getAdminFareTables"];
         put?: never;
         /**
@@ -774,7 +774,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The allowance rules versions, newest first */
+        /** The allowance rules versions, newest first, a page at a time */
         get: operations["getAdminAllowanceRules"];
         put?: never;
         /**
@@ -795,7 +795,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The facility catalog versions, newest first */
+        /** The facility catalog versions, newest first, a page at a time */
         get: operations["getAdminFacilityCatalogs"];
         put?: never;
         /**
@@ -873,7 +873,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The merchants */
+        /** The merchants, a page at a time */
         get: operations["getAdminMerchants"];
         put?: never;
         /** Add a merchant (its id is what POS scopes, bills and campaigns name) */
@@ -891,7 +891,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The billers */
+        /** The billers, a page at a time */
         get: operations["getAdminBillers"];
         put?: never;
         /** Add a biller (its id is what POS scopes, bills and campaigns name) */
@@ -909,7 +909,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The campaigns */
+        /** The campaigns, a page at a time */
         get: operations["getAdminCampaigns"];
         put?: never;
         /**
@@ -1217,7 +1217,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The run’s report for civil affairs: every record considered, paid or skipped and why (masked ids) */
+        /** The run’s report for civil affairs, a page of rows at a time: every record considered, paid or skipped and why (masked ids) */
         get: operations["getAllowanceReport"];
         put?: never;
         post?: never;
@@ -2419,7 +2419,12 @@ export interface operations {
     };
     getMeDevices: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size, 1 to 100 (20 if absent) */
+                limit?: number;
+                /** @description nextCursor of the previous page of this same list */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2436,8 +2441,19 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: components["schemas"]["Device"][];
-                        nextCursor: null;
+                        nextCursor: string | null;
                     };
+                };
+            };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description UNAUTHENTICATED */
@@ -2877,9 +2893,9 @@ export interface operations {
     getMeStatement: {
         parameters: {
             query?: {
-                /** @description Page size, 1 to 100 */
+                /** @description Page size, 1 to 100 (20 if absent) */
                 limit?: number;
-                /** @description nextCursor of the previous page */
+                /** @description nextCursor of the previous page of this same list */
                 cursor?: string;
             };
             header?: never;
@@ -2948,9 +2964,9 @@ export interface operations {
     getMeJourneys: {
         parameters: {
             query?: {
-                /** @description Page size, 1 to 100 */
+                /** @description Page size, 1 to 100 (20 if absent) */
                 limit?: number;
-                /** @description nextCursor of the previous page */
+                /** @description nextCursor of the previous page of this same list */
                 cursor?: string;
             };
             header?: never;
@@ -3022,6 +3038,10 @@ export interface operations {
     getMeBills: {
         parameters: {
             query: {
+                /** @description Page size, 1 to 100 (20 if absent) */
+                limit?: number;
+                /** @description nextCursor of the previous page of this same list */
+                cursor?: string;
                 /** @description The biller, e.g. water */
                 billerId: string;
                 /** @description The account number on the bill, e.g. W-0001 */
@@ -3043,7 +3063,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: components["schemas"]["Bill"][];
-                        nextCursor: null;
+                        nextCursor: string | null;
                     };
                 };
             };
@@ -3200,14 +3220,19 @@ export interface operations {
     };
     getMeOffers: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size, 1 to 100 (20 if absent) */
+                limit?: number;
+                /** @description nextCursor of the previous page of this same list */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Offers */
+            /** @description Offers, by campaign id */
             200: {
                 headers: {
                     /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
@@ -3217,8 +3242,19 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: components["schemas"]["Offer"][];
-                        nextCursor: null;
+                        nextCursor: string | null;
                     };
+                };
+            };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description UNAUTHENTICATED */
@@ -3248,9 +3284,9 @@ export interface operations {
     listMyVisits: {
         parameters: {
             query?: {
-                /** @description Page size, 1 to 100 */
+                /** @description Page size, 1 to 100 (20 if absent) */
                 limit?: number;
-                /** @description nextCursor of the previous page */
+                /** @description nextCursor of the previous page of this same list */
                 cursor?: string;
             };
             header?: never;
@@ -4074,9 +4110,9 @@ export interface operations {
     listMerchantSettlements: {
         parameters: {
             query?: {
-                /** @description Page size, 1 to 100 */
+                /** @description Page size, 1 to 100 (20 if absent) */
                 limit?: number;
-                /** @description nextCursor of the previous page */
+                /** @description nextCursor of the previous page of this same list */
                 cursor?: string;
             };
             header?: never;
@@ -4330,9 +4366,9 @@ export interface operations {
     listBillerSettlements: {
         parameters: {
             query?: {
-                /** @description Page size, 1 to 100 */
+                /** @description Page size, 1 to 100 (20 if absent) */
                 limit?: number;
-                /** @description nextCursor of the previous page */
+                /** @description nextCursor of the previous page of this same list */
                 cursor?: string;
             };
             header?: never;
@@ -5470,7 +5506,12 @@ export interface operations {
     };
     getAdminFareTables: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size, 1 to 100 (20 if absent) */
+                limit?: number;
+                /** @description nextCursor of the previous page of this same list */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5574,7 +5615,19 @@ export interface operations {
                                 }[];
                             })[];
                         }[];
+                        nextCursor: string | null;
                     };
+                };
+            };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description UNAUTHENTICATED */
@@ -5850,7 +5903,12 @@ export interface operations {
     };
     getAdminAllowanceRules: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size, 1 to 100 (20 if absent) */
+                limit?: number;
+                /** @description nextCursor of the previous page of this same list */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5886,7 +5944,19 @@ export interface operations {
                                 amountFen: number;
                             }[];
                         }[];
+                        nextCursor: string | null;
                     };
+                };
+            };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description UNAUTHENTICATED */
@@ -6023,7 +6093,12 @@ export interface operations {
     };
     getAdminFacilityCatalogs: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size, 1 to 100 (20 if absent) */
+                limit?: number;
+                /** @description nextCursor of the previous page of this same list */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -6093,7 +6168,19 @@ export interface operations {
                                 };
                             }[];
                         }[];
+                        nextCursor: string | null;
                     };
+                };
+            };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description UNAUTHENTICATED */
@@ -6654,14 +6741,19 @@ export interface operations {
     };
     getAdminMerchants: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size, 1 to 1000 (100 if absent) */
+                limit?: number;
+                /** @description nextCursor of the previous page of this same list */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description All of them */
+            /** @description A page, by id: ask again with nextCursor until it is null */
             200: {
                 headers: {
                     /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
@@ -6671,8 +6763,19 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: components["schemas"]["Merchant"][];
-                        nextCursor: null;
+                        nextCursor: string | null;
                     };
+                };
+            };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description UNAUTHENTICATED */
@@ -6771,14 +6874,19 @@ export interface operations {
     };
     getAdminBillers: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size, 1 to 1000 (100 if absent) */
+                limit?: number;
+                /** @description nextCursor of the previous page of this same list */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description All of them */
+            /** @description A page, by id: ask again with nextCursor until it is null */
             200: {
                 headers: {
                     /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
@@ -6788,8 +6896,19 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: components["schemas"]["Biller"][];
-                        nextCursor: null;
+                        nextCursor: string | null;
                     };
+                };
+            };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description UNAUTHENTICATED */
@@ -6888,14 +7007,19 @@ export interface operations {
     };
     getAdminCampaigns: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size, 1 to 1000 (100 if absent) */
+                limit?: number;
+                /** @description nextCursor of the previous page of this same list */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description All of them */
+            /** @description A page, by id: ask again with nextCursor until it is null */
             200: {
                 headers: {
                     /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
@@ -6905,8 +7029,19 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: components["schemas"]["CampaignListed"][];
-                        nextCursor: null;
+                        nextCursor: string | null;
                     };
+                };
+            };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description UNAUTHENTICATED */
@@ -7640,9 +7775,9 @@ export interface operations {
     getAdminAudit: {
         parameters: {
             query: {
-                /** @description Page size, 1 to 100 */
+                /** @description Page size, 1 to 100 (20 if absent) */
                 limit?: number;
-                /** @description nextCursor of the previous page */
+                /** @description nextCursor of the previous page of this same list */
                 cursor?: string;
                 /** @description YYYY-MM-DD (UTC): the day whose operator writes to list */
                 date: string;
@@ -8314,7 +8449,12 @@ export interface operations {
     };
     getAllowanceReport: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size, 1 to 1000 (100 if absent) */
+                limit?: number;
+                /** @description nextCursor of the previous page of this same list */
+                cursor?: string;
+            };
             header?: never;
             path: {
                 /** @description From POST /v1/admin/allowance-runs */
@@ -8324,7 +8464,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report */
+            /** @description The run and a page of its rows */
             200: {
                 headers: {
                     /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
@@ -8332,8 +8472,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AllowanceRun"] & {
+                    "application/json": {
+                        runId: string;
+                        month: string;
+                        /**
+                         * @description done: every due card paid or skipped; running: part-way (the same Idempotency-Key, or the next run of the month, finishes it); failed: the fund could not cover it, nothing was paid
+                         * @enum {string}
+                         */
+                        status: "running" | "done" | "failed";
+                        paidCount: number;
+                        paidFen: number;
+                        /** @description Records skipped, by reason */
+                        skipped: {
+                            IDENTITY_NOT_VERIFIED?: number;
+                            NO_CARD?: number;
+                            DECEASED?: number;
+                            BALANCE_LIMIT?: number;
+                            NOT_IN_BAND?: number;
+                            NOT_ACTIVE?: number;
+                            ALREADY_PAID?: number;
+                        };
                         rows: components["schemas"]["AllowanceReportRow"][];
+                        nextCursor: string | null;
                     };
                 };
             };

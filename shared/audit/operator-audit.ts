@@ -45,7 +45,7 @@ export async function operatorActionsOn(store: Store, date: string, limit: numbe
       ExpressionAttributeValues: { ':pk': auditDayPk(date) },
       Limit: Math.min(limit, AUDIT_MAX_PAGE),
       ...(cursor
-        ? { ExclusiveStartKey: { pk: auditDayPk(date), sk: decodeCursor(cursor, /^[\w:.+-]+#[\w-]+$/) } }
+        ? { ExclusiveStartKey: { pk: auditDayPk(date), sk: decodeCursor(cursor, 'audit', /^[\w:.+-]+#[\w-]+$/) } }
         : {}),
     }),
   );
@@ -58,5 +58,5 @@ export async function operatorActionsOn(store: Store, date: string, limit: numbe
     status: i.status,
     reason: i.reason ?? null,
   }));
-  return { items, nextCursor: nextCursor(page.LastEvaluatedKey) };
+  return { items, nextCursor: nextCursor('audit', page.LastEvaluatedKey) };
 }

@@ -14,6 +14,7 @@ import {
   residentIdKey,
 } from '../store/keys';
 import { partitionItems } from '../store/partition';
+import { partitionPage } from '../store/partition-page';
 import type { Store } from '../store/store';
 import { versionedDocuments } from '../store/versioned';
 import { type AllowanceRules, allowanceFen } from './allowance-rules';
@@ -161,6 +162,23 @@ export async function allowanceRows(store: Store, runId: string): Promise<Allowa
     rows.push(row as unknown as AllowanceRow);
   }
   return rows;
+}
+
+/** One page of a run's report rows, in the order the run considered them. */
+export async function allowanceRowsPage(
+  store: Store,
+  runId: string,
+  page: { limit: number; cursor?: string | undefined },
+) {
+  const read = await partitionPage(store, {
+    list: 'allowance-rows',
+    pk: allowanceRunKey(runId).pk,
+    prefix: 'row#',
+    skShape: /^row#\d{8}$/,
+    consistent: true,
+    ...page,
+  });
+  return { rows: read.items as unknown as AllowanceRow[], nextCursor: read.nextCursor };
 }
 
 export const ALLOWANCE_CSV_HEADER = [

@@ -1,5 +1,6 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../store/conditions';
+import { ownerIndexPage } from '../store/index-page';
 import { billAccountIndex, billKey } from '../store/keys';
 import type { Store } from '../store/store';
 import { billIdFor } from './ids';
@@ -73,21 +74,25 @@ export async function getBill(store: Store, billId: string): Promise<BillItem | 
   return Item as BillItem | undefined;
 }
 
-export async function openBillsOf(store: Store, billerId: string, accountNo: string): Promise<Bill[]> {
-  const page = await store.doc.send(
-    new QueryCommand({
-      TableName: store.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      FilterExpression: '#status = :open',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':pk': billAccountIndex(billerId, accountNo), ':open': 'open' },
-      ScanIndexForward: false,
-      Limit: ACCOUNT_BILLS_MAX,
-    }),
-  );
-  return (page.Items ?? []).map((i) => toBill(i as BillItem));
+/** One page of an account's open bills, newest period first (a page may hold fewer than it asked for). */
+export async function openBillsPage(
+  store: Store,
+  account: { billerId: string; accountNo: string },
+  page: { limit: number; cursor?: string | undefined },
+) {
+  const read = await ownerIndexPage(store, {
+    list: 'bills',
+    indexPk: billAccountIndex(account.billerId, account.accountNo),
+    limit: page.limit,
+    maxPage: ACCOUNT_BILLS_MAX,
+    cursor: page.cursor,
+    skShape: BILL_SK,
+    tableKeyOf: (sk) => billKey(sk.slice(sk.lastIndexOf('#') + 1)),
+    status: 'open',
+  });
+  return { items: read.items.map((i) => toBill(i as unknown as BillItem)), nextCursor: read.nextCursor };
 }
+const BILL_SK = /^[^#]{1,32}#bill_[\w-]{1,64}$/;
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged' | 'locked';
 

@@ -153,7 +153,7 @@ export async function billerPaymentsPage(
   billerId: string,
   options: { since?: string; cursor?: string; limit: number },
 ) {
-  const after = options.cursor ? decodeCursor(options.cursor, PAYMENT_SK) : undefined;
+  const after = options.cursor ? decodeCursor(options.cursor, 'biller-payments', PAYMENT_SK) : undefined;
   const page = await store.doc.send(
     new QueryCommand({
       TableName: store.tableName,
@@ -186,5 +186,5 @@ export async function billerPaymentsPage(
     }),
   );
   const last = page.LastEvaluatedKey;
-  return { items, nextCursor: nextCursor(last ? { sk: last.gsi2sk } : undefined) };
+  return { items, nextCursor: nextCursor('biller-payments', last ? { sk: last.gsi2sk } : undefined) };
 }

@@ -2,12 +2,12 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../errors';
 import { isConditionFailed } from '../store/conditions';
 import { catalogKey, catalogPk } from '../store/keys';
-import { partitionItems } from '../store/partition';
+import { partitionPage } from '../store/partition-page';
 import type { Store } from '../store/store';
 
 export type CatalogKind = 'merchant' | 'campaign' | 'biller';
-/** Entries of one kind read at most: an alliance has thousands of merchants, not millions. */
-export const CATALOG_MAX = 10_000;
+/** An id in the catalogue (what POS scopes, bills and campaigns name). */
+const CATALOG_ID = /^[\w-]{1,32}$/;
 
 /** Whether a merchant, campaign or biller of this id exists. */
 export async function catalogHas(store: Store, kind: CatalogKind, id: string): Promise<boolean> {
@@ -27,12 +27,9 @@ export async function catalogGet(
   return entry;
 }
 
-export async function catalogList(store: Store, kind: CatalogKind): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  for await (const { pk: _pk, sk: _sk, ...entry } of partitionItems(store, catalogPk(kind), { max: CATALOG_MAX })) {
-    items.push(entry);
-  }
-  return items;
+/** One page of a kind's entries, by id: a catalogue of 100,000 merchants is read a page at a time. */
+export function catalogPage(store: Store, kind: CatalogKind, page: { limit: number; cursor?: string | undefined }) {
+  return partitionPage(store, { list: `catalog-${kind}`, pk: catalogPk(kind), skShape: CATALOG_ID, ...page });
 }
 
 /** Adds an entry once; the same id again is a conflict (ids are what terminals and campaigns name). */

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { JWK } from 'jose';
 import { changeDenyList } from '../denylist/denylist';
 import { NotFoundError, RefusedError } from '../errors';
 import type { TransactItem } from '../ledger/command';
 import { changeWalletItem } from '../ledger/wallet-head';
 import { cancellationCodes, isCancelled } from '../store/conditions';
+import { ownerIndexPage } from '../store/index-page';
 import { accountKey, cardDevicesIndex, deviceKey } from '../store/keys';
 import type { Store } from '../store/store';
 
@@ -32,18 +33,21 @@ const toDevice = (i: Record<string, unknown>): Device => ({
   ...(i.revokedAt ? { revokedAt: i.revokedAt as string } : {}),
 });
 
-export async function listDevices(store: Store, cardId: string): Promise<Device[]> {
-  const page = await store.doc.send(
-    new QueryCommand({
-      TableName: store.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': cardDevicesIndex(cardId) },
-      Limit: 100,
-    }),
-  );
-  return (page.Items ?? []).map(toDevice);
+/** One page of the card's devices, newest first (revoked ones stay listed). */
+export async function devicesPage(store: Store, cardId: string, page: { limit: number; cursor?: string | undefined }) {
+  const read = await ownerIndexPage(store, {
+    list: 'devices',
+    indexPk: cardDevicesIndex(cardId),
+    limit: page.limit,
+    maxPage: DEVICES_MAX_PAGE,
+    cursor: page.cursor,
+    skShape: DEVICE_SK,
+    tableKeyOf: (sk) => deviceKey(sk.slice(sk.lastIndexOf('#') + 1)),
+  });
+  return { items: read.items.map(toDevice), nextCursor: read.nextCursor };
 }
+const DEVICES_MAX_PAGE = 100;
+const DEVICE_SK = /^[\d:.TZ-]+#dev_[\w-]{1,64}$/;
 
 /**
  * Registers a device. The limit of active devices is kept atomically: a count on the card, raised in

@@ -35,7 +35,7 @@ export function visitsOf(store: Store, cardId: string, limit: number, cursor?: s
   return entryListPage(
     store,
     cardId,
-    { limit, maxPage: VISITS_MAX_PAGE, cursor },
+    { list: 'visits', limit, maxPage: VISITS_MAX_PAGE, cursor },
     (entry): VisitListItem | undefined => {
       const visit = entry.visit as StoredVisit | undefined;
       if (!visit) return undefined;

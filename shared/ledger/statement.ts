@@ -75,16 +75,16 @@ export async function pageOfEntries<T>(
 export async function entryListPage<T>(
   store: Store,
   accountId: string,
-  page: { limit: number; maxPage: number; cursor?: string },
+  page: { list: string; limit: number; maxPage: number; cursor?: string },
   take: (item: EntryItem) => T | undefined,
 ): Promise<{ items: T[]; nextCursor: string | null }> {
-  const afterSk = page.cursor ? decodeCursor(page.cursor, ENTRY_SK) : undefined;
+  const afterSk = page.cursor ? decodeCursor(page.cursor, page.list, ENTRY_SK) : undefined;
   const read = await pageOfEntries(
     entriesNewestFirst(store, accountId, afterSk),
     Math.min(page.limit, page.maxPage),
     take,
   );
-  return { items: read.items, nextCursor: read.end || !read.lastSk ? null : encodeCursor(read.lastSk) };
+  return { items: read.items, nextCursor: read.end || !read.lastSk ? null : encodeCursor(page.list, read.lastSk) };
 }
 
 /**
@@ -97,7 +97,7 @@ export function statementPage(
   limit: number,
   cursor?: string,
 ): Promise<{ items: StatementEntry[]; nextCursor: string | null }> {
-  return entryListPage(store, accountId, { limit, maxPage: STATEMENT_MAX_PAGE, cursor }, (e) =>
+  return entryListPage(store, accountId, { list: 'statement', limit, maxPage: STATEMENT_MAX_PAGE, cursor }, (e) =>
     e.amountFen === 0
       ? undefined
       : {

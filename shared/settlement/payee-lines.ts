@@ -10,6 +10,7 @@ const LINE_SK = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#[\w-]+$/;
 /** A payee's own settlement lines, newest first: what each run owed it, paid it and carried. */
 export async function payeeLines(store: Store, payeeKind: PayeeKind, payeeId: string, limit: number, cursor?: string) {
   const page = await ownerIndexPage(store, {
+    list: 'settlements',
     indexPk: payeeLinesIndex(payeeKind, payeeId),
     limit,
     maxPage: PAYEE_LINES_MAX_PAGE,

@@ -1,6 +1,7 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../errors';
 import { isConditionFailed } from './conditions';
+import { partitionPage } from './partition-page';
 import type { Store } from './store';
 import { ttlCache } from './ttl-cache';
 
@@ -14,6 +15,7 @@ export interface Versioned {
 const VERSIONS_READ = 20;
 
 const versionSk = (version: number) => `v${String(version).padStart(8, '0')}`;
+const VERSION_SK = /^v\d{8}$/;
 
 /**
  * The versions of one document kind under partition `pk` (the document in attribute `field`), cached
@@ -53,6 +55,17 @@ export function versionedDocuments<T extends Versioned>(
       const doc = inForce ?? docs[docs.length - 1];
       if (!doc) throw new Error(`no ${options.what}: the store was never seeded`);
       return doc;
+    },
+    /** One page of every version kept, newest first: what an operator browses. */
+    async page(page: { limit: number; cursor?: string | undefined }) {
+      const read = await partitionPage(store, {
+        list: `versions-${options.pk}`,
+        pk: options.pk,
+        skShape: VERSION_SK,
+        newestFirst: true,
+        ...page,
+      });
+      return { items: read.items.map((i) => i[options.field] as T), nextCursor: read.nextCursor };
     },
     async publish(doc: T): Promise<void> {
       try {

@@ -71,7 +71,7 @@ const JOURNEY_CURSOR = new RegExp(`^${ENTRY_SK.source.slice(1, -1)}(\\|jny_[\\w-
 
 /** The cursor: the last entry read, and the completed zone journeys whose entries are still below it. */
 function decodeJourneyCursor(cursor: string): { afterSk: string; pending: Set<string> } {
-  const [afterSk = '', ...pending] = decodeCursor(cursor, JOURNEY_CURSOR).split('|');
+  const [afterSk = '', ...pending] = decodeCursor(cursor, 'journeys', JOURNEY_CURSOR).split('|');
   return { afterSk, pending: new Set(pending) };
 }
 
@@ -128,7 +128,7 @@ export async function journeysPage(
       ],
     };
   });
-  const nextCursor = page.end || !page.lastSk ? null : encodeCursor([page.lastSk, ...pending].join('|'));
+  const nextCursor = page.end || !page.lastSk ? null : encodeCursor('journeys', [page.lastSk, ...pending].join('|'));
   return { items, nextCursor };
 }
 

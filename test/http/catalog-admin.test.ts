@@ -135,3 +135,33 @@ describe('catalogue lists', () => {
     }
   });
 });
+
+describe('every list pages', () => {
+  it('walks a catalogue a page at a time to its end, and refuses another list’s cursor with 400', async () => {
+    const get = async (path: string) => body(await app.request(path, { headers: adminAuth }));
+    const all = (await get('/v1/admin/merchants?limit=1000')).items.map((m: { merchantId: string }) => m.merchantId);
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    const walked: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await get(`/v1/admin/merchants?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.items.length).toBeLessThanOrEqual(1);
+      walked.push(...page.items.map((m: { merchantId: string }) => m.merchantId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(walked).toEqual(all);
+    // A cursor is its own list's: the billers' is no merchant list's, nor a garbled one.
+    const billers = await get('/v1/admin/billers?limit=1');
+    for (const path of [
+      `/v1/admin/merchants?cursor=${billers.nextCursor}`,
+      '/v1/admin/merchants?cursor=bm90LWEtY3Vyc29y',
+      '/v1/admin/merchants?limit=1001',
+      `/v1/admin/fare-tables?cursor=${billers.nextCursor}`,
+    ]) {
+      const res = await app.request(path, { headers: adminAuth });
+      expect([path, res.status]).toEqual([path, 400]);
+    }
+    const versions = await get('/v1/admin/fare-tables?limit=1');
+    expect(versions).toMatchObject({ items: [expect.objectContaining({ version: expect.any(Number) })] });
+  });
+});

@@ -1,0 +1,39 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { decodeCursor, nextCursor } from './cursor';
+import type { Store } from './store';
+
+/**
+ * One page of a partition's items (a catalogue, a document's versions, a run's report rows), in sort
+ * key order or newest first, from the cursor on. Costs the page, never the partition.
+ */
+export async function partitionPage(
+  store: Store,
+  input: {
+    /** The list's name: its cursors are its own. */
+    list: string;
+    pk: string;
+    /** Only items whose sort key begins with this (a run's rows beside the run's own item). */
+    prefix?: string;
+    limit: number;
+    cursor?: string | undefined;
+    /** The shape every sort key of this list has: a cursor that does not fit is a 400. */
+    skShape: RegExp;
+    newestFirst?: boolean;
+    consistent?: boolean;
+  },
+): Promise<{ items: Record<string, unknown>[]; nextCursor: string | null }> {
+  const after = input.cursor ? decodeCursor(input.cursor, input.list, input.skShape) : undefined;
+  const page = await store.doc.send(
+    new QueryCommand({
+      TableName: store.tableName,
+      KeyConditionExpression: input.prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': input.pk, ...(input.prefix ? { ':prefix': input.prefix } : {}) },
+      ScanIndexForward: !input.newestFirst,
+      Limit: input.limit,
+      ...(input.consistent ? { ConsistentRead: true } : {}),
+      ...(after ? { ExclusiveStartKey: { pk: input.pk, sk: after } } : {}),
+    }),
+  );
+  const items = (page.Items ?? []).map(({ pk: _pk, sk: _sk, ...item }) => item);
+  return { items, nextCursor: nextCursor(input.list, page.LastEvaluatedKey) };
+}
