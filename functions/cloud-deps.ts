@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { campaignsLoader } from '../shared/campaigns/store';
 import { cityConfigLoader } from '../shared/city/store';
 import { InvariantError } from '../shared/errors';
@@ -5,6 +6,7 @@ import { facilityCatalogs } from '../shared/facilities/store';
 import { fareTables } from '../shared/fares/store';
 import { KeyRing } from '../shared/keys/keyring';
 import { KmsKeyMaterial } from '../shared/keys/kms-material';
+import { latestAuditResult } from '../shared/ledger-audit/audits';
 import { createLogger } from '../shared/log/logger';
 import { outletsConfigLoader } from '../shared/outlets/store';
 import { s3Sink } from '../shared/reports/s3-sink';
@@ -43,6 +45,7 @@ export function cloudDeps(service: string): AppDeps {
   );
   const kms = once(async () => new (await import('@aws-sdk/client-kms')).KMSClient({}));
   const s3 = once(async () => new (await import('@aws-sdk/client-s3')).S3Client({}));
+  const sfn = once(async () => new (await import('@aws-sdk/client-sfn')).SFNClient({}));
   const secretIds: Record<SecretName, string | undefined> = {
     topupWebhook: env.ONECARD_TOPUP_WEBHOOK_SECRET_ARN,
     residentIdPepper: env.ONECARD_RESIDENT_ID_PEPPER_ARN,
@@ -70,6 +73,22 @@ export function cloudDeps(service: string): AppDeps {
             throw new InvariantError('this function was not given the reports bucket');
           },
         },
+    audits: {
+      current: () => latestAuditResult(store),
+      async start() {
+        if (!env.LEDGER_AUDIT_STATE_MACHINE_ARN) throw new InvariantError('this function may not start audits');
+        const { StartExecutionCommand } = await import('@aws-sdk/client-sfn');
+        const auditId = `audit_${randomUUID()}`;
+        await (await sfn()).send(
+          new StartExecutionCommand({
+            stateMachineArn: env.LEDGER_AUDIT_STATE_MACHINE_ARN,
+            name: auditId,
+            input: JSON.stringify({ auditId }),
+          }),
+        );
+        return { auditId, status: 'running' };
+      },
+    },
     secrets: cachedSecrets(async (name) => {
       const secretId = secretIds[name];
       // An area that was not given a secret must never act as if it had one.

@@ -3,6 +3,7 @@ import type { CityConfig } from '../shared/city/model';
 import type { FacilityCatalogs } from '../shared/facilities/store';
 import type { FareTables } from '../shared/fares/store';
 import type { KeyRing } from '../shared/keys/keyring';
+import type { LedgerAudits } from '../shared/ledger-audit/audits';
 import type { Logger } from '../shared/log/logger';
 import type { OutletsConfig } from '../shared/outlets/model';
 import type { ReportSink } from '../shared/reports/sink';
@@ -30,4 +31,6 @@ export interface AppDeps {
   secrets: Secrets;
   /** Where finished reports (settlement CSVs) go. */
   reports: ReportSink;
+  /** The full audit of the ledger on an analytics engine: Athena in the cloud, DuckDB locally. */
+  audits: LedgerAudits;
 }

@@ -15,6 +15,7 @@ import { folderSink } from '../shared/reports/sink';
 import { staticSecrets } from '../shared/secrets/secrets';
 import { seedStore } from '../shared/seeds/seed-store';
 import { documentClient, dynamoClient } from '../shared/store/store';
+import { duckdbAudits } from './audit/duckdb-audits';
 import { LOCAL_AWS, startDynamoLocal } from './dynamo-local';
 import { ensureTable } from './local-tables';
 import { readSeeds } from './read-seeds';
@@ -44,6 +45,8 @@ export async function startLocalBackend(options: LocalBackendOptions) {
   const endpoint = options.dynamoEndpoint ?? dynamo!.endpoint;
   const client: DynamoDBClient = dynamoClient({ endpoint, ...LOCAL_AWS });
   options.instrumentClient?.(client);
+  // The audit's own client: in the cloud DynamoDB itself writes the export, not a function's role.
+  const exportClient: DynamoDBClient = dynamoClient({ endpoint, ...LOCAL_AWS });
   const tableName = options.tableName ?? LOCAL_TABLE_NAME;
   try {
     await ensureTable(client, MAIN_TABLE, tableName);
@@ -74,6 +77,7 @@ export async function startLocalBackend(options: LocalBackendOptions) {
       // Locally the code is answered as devCode instead of sent.
       sms: undefined,
       reports: folderSink(options.dataDir === ':memory:' ? undefined : join(resolve(options.dataDir), 'reports')),
+      audits: duckdbAudits(exportClient, store, clock),
     };
     await deps.keyRing.jwks();
     const app = createApi(deps);
@@ -84,11 +88,13 @@ export async function startLocalBackend(options: LocalBackendOptions) {
       endpoint,
       async stop() {
         client.destroy();
+        exportClient.destroy();
         await dynamo?.stop();
       },
     };
   } catch (err) {
     client.destroy();
+    exportClient.destroy();
     await dynamo?.stop();
     throw err;
   }

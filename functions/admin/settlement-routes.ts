@@ -144,20 +144,28 @@ const DailyReportSchema = z
     allowanceFen: z.number().int(),
     payoutsFen: z.number().int(),
     feesFen: z.number().int(),
-    storedValue: z.object({
-      outstandingFen: z.number().int().openapi({ description: 'Every card’s balance together' }),
-      receivedFen: z.number().int().openapi({ description: 'Money received: top-ups from the provider and cash' }),
-      paidOutFen: z.number().int(),
-      inSystemFen: z
-        .number()
-        .int()
-        .openapi({ description: 'What sits in payee, campaign, fee and other system accounts' }),
-      differenceFen: z
-        .number()
-        .int()
-        .openapi({ description: 'received - paidOut - inSystem - outstanding: must be 0' }),
-      ledgerBalanced: z.boolean(),
-    }),
+    storedValue: z
+      .object({
+        outstandingFen: z.number().int().openapi({ description: 'Every card’s balance together' }),
+        receivedFen: z.number().int().openapi({ description: 'Money received: top-ups from the provider and cash' }),
+        paidOutFen: z.number().int(),
+        inSystemFen: z
+          .number()
+          .int()
+          .openapi({ description: 'What sits in payee, campaign, fee and other system accounts' }),
+        differenceFen: z
+          .number()
+          .int()
+          .openapi({ description: 'received - paidOut - inSystem - outstanding: must be 0' }),
+        ledgerBalanced: z.boolean(),
+        asOf: z.string().openapi({ description: 'The moment the audited data is of (the export’s time)' }),
+        auditId: z.string().openapi({ description: 'The full audit the figures come from' }),
+      })
+      .nullable()
+      .openapi({
+        description:
+          'From the latest full audit of the ledger (locally: one run for this report); null until an audit has completed',
+      }),
     alarm: z
       .boolean()
       .openapi({ description: 'A difference or an unbalanced ledger: raised as an alarm, not a footnote' }),
@@ -188,7 +196,7 @@ export function dailyReportRoutes(app: Router, deps: AppDeps) {
       },
     }),
     async (c) => {
-      const report = await dailyReport(deps.store, c.req.valid('query').businessDate, deps.clock());
+      const report = await dailyReport(deps.store, c.req.valid('query').businessDate, await deps.audits.current());
       if (report.alarm) c.get('logger').error(STORED_VALUE_ALARM, { ...report.storedValue });
       return c.json(report, 200);
     },

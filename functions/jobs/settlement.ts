@@ -16,7 +16,8 @@ export async function handler() {
   await deps.reports.put(`settlement/${run.runId}.csv`, settlementCsv(answer), 'text/csv');
   // The day just settled, for the operators: written beside the run's CSV; an imbalance is an alarm.
   const day = businessDate(new Date(cutoff.getTime() - 1));
-  const report = await dailyReport(deps.store, day, deps.clock());
+  // The stored value from the latest full audit (its own pipeline runs after the day ends too).
+  const report = await dailyReport(deps.store, day, await deps.audits.current());
   await deps.reports.put(`settlement/daily-${day}.json`, JSON.stringify(report, null, 2), 'application/json');
   if (report.alarm) deps.logger.error(STORED_VALUE_ALARM, { ...report.storedValue });
   deps.logger.info('daily settlement', {

@@ -1056,12 +1056,32 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The double-entry check over the whole ledger
-         * @description Balances sum to 0; each account equals the replay of every transfer’s postings; each wallet’s statement entries add up to its balance. Scans the table: an operator’s check, not for polling.
+         * The double-entry check over the whole ledger (the latest full audit)
+         * @description Balances sum to 0; each account equals the replay of every transfer’s postings; each wallet’s statement entries add up, each after the one before; each transfer’s postings sum to 0. Locally the audit runs for the call and covers every movement committed before it; in the cloud this is the latest completed audit (daily, or started by POST /v1/admin/reconciliation/audits), of the moment its `asOf` says; 404 until one has completed.
          */
-        get: operations["getAdminReconciliation"];
+        get: operations["getReconciliation"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/reconciliation/audits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a full audit of the ledger now
+         * @description In the cloud: a point-in-time export of the table and the audit’s query on Athena, then GET /v1/admin/reconciliation answers it (202). Locally it runs to its end (201).
+         */
+        post: operations["startAudit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1814,24 +1834,42 @@ export interface components {
             };
         };
         Reconciliation: {
+            auditId: string;
             balanced: boolean;
             /** @description Sum of every account balance, system and clearing included: 0 when balanced */
             sumFen: number;
             accounts: number;
             transfers: number;
+            /** @description At most 100 accounts, by id */
             mismatches: {
                 accountId: string;
                 kind: string;
+                /** @description What the account holds as stored */
                 balanceFen: number;
+                /** @description The sum of every transfer’s postings to it */
                 replayedFen: number;
+                /** @description Wallets: the sum of the statement entries */
                 entriesFen?: number;
-                lastBalanceAfterFen?: number;
+                /** @description Wallets: entries whose balance after is not the one before plus their amount */
+                brokenEntries?: number;
                 ok: boolean;
+            }[];
+            /** @description At most 100 transfers whose postings do not sum to 0 */
+            unbalancedTransfers: {
+                transferId: string;
+                sumFen: number;
             }[];
             byKind: {
                 [key: string]: number;
             };
+            /** @description The moment the audited data is of */
+            asOf: string;
             checkedAt: string;
+        };
+        AuditStarted: {
+            auditId: string;
+            /** @enum {string} */
+            status: "running" | "done";
         };
         OperatorAction: {
             at: string;
@@ -1889,6 +1927,7 @@ export interface components {
             allowanceFen: number;
             payoutsFen: number;
             feesFen: number;
+            /** @description From the latest full audit of the ledger (locally: one run for this report); null until an audit has completed */
             storedValue: {
                 /** @description Every card’s balance together */
                 outstandingFen: number;
@@ -1900,7 +1939,11 @@ export interface components {
                 /** @description received - paidOut - inSystem - outstanding: must be 0 */
                 differenceFen: number;
                 ledgerBalanced: boolean;
-            };
+                /** @description The moment the audited data is of (the export’s time) */
+                asOf: string;
+                /** @description The full audit the figures come from */
+                auditId: string;
+            } | null;
             /** @description A difference or an unbalanced ledger: raised as an alarm, not a footnote */
             alarm: boolean;
         };
@@ -7728,7 +7771,7 @@ export interface operations {
             };
         };
     };
-    getAdminReconciliation: {
+    getReconciliation: {
         parameters: {
             query?: never;
             header?: never;
@@ -7737,7 +7780,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report */
+            /** @description The audit */
             200: {
                 headers: {
                     /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
@@ -7746,6 +7789,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Reconciliation"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: outside the caller’s scope */
+            403: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    startAudit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            201: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditStarted"];
+                };
+            };
+            /** @description Started */
+            202: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditStarted"];
                 };
             };
             /** @description UNAUTHENTICATED */

@@ -29,6 +29,7 @@ function documentOnlyDeps(): AppDeps {
     sms: undefined,
     secrets: refuse as AppDeps['secrets'],
     reports: refuse as AppDeps['reports'],
+    audits: refuse as AppDeps['audits'],
   };
 }
 

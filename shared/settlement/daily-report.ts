@@ -2,7 +2,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { allowancesPaidOn } from '../benefits/allowance';
 import { type PayeeKind, payeeOf, SYSTEM } from '../ledger/accounts';
 import { activeBuckets, bucketTotals } from '../ledger/buckets';
-import { reconcile } from '../ledger/reconcile';
+import type { AuditResult } from '../ledger-audit/audit-result';
 import { cityCashOn } from '../outlets/till';
 import { minuteOf, settlementRunsIndex } from '../store/keys';
 import type { Store } from '../store/store';
@@ -29,17 +29,23 @@ export interface DailyReport {
   feesFen: number;
   /**
    * The stored value outstanding (every card's balance) must equal the money received (top-ups and
-   * cash) less what was paid out and what sits in the system accounts: a difference is an alarm.
+   * cash) less what was paid out and what sits in the system accounts: a difference is an alarm. From
+   * the latest full audit (null until one completed).
    */
-  storedValue: {
-    outstandingFen: number;
-    receivedFen: number;
-    paidOutFen: number;
-    inSystemFen: number;
-    differenceFen: number;
-    ledgerBalanced: boolean;
-  };
+  storedValue: StoredValue | null;
   alarm: boolean;
+}
+
+export interface StoredValue {
+  outstandingFen: number;
+  receivedFen: number;
+  paidOutFen: number;
+  inSystemFen: number;
+  differenceFen: number;
+  ledgerBalanced: boolean;
+  /** The audit it comes from, and the moment its data is of. */
+  asOf: string;
+  auditId: string;
 }
 
 const SHANGHAI_OFFSET_MS = 8 * 3600_000;
@@ -78,9 +84,9 @@ async function dayFlows(store: Store, from: Date, to: Date) {
  * The operator's report of one business day: money in, spending and refunds by kind, payouts and
  * fees, and the stored value outstanding checked against the rest of the ledger. The day's flows come
  * from the minute buckets that moved (cost by the day's buckets, never by movements or payees); the
- * stored value from a reconciliation of the whole ledger.
+ * stored value from the full audit of the ledger (an analytics engine over an export, never a scan).
  */
-export async function dailyReport(store: Store, date: string, now: Date): Promise<DailyReport> {
+export async function dailyReport(store: Store, date: string, audit: AuditResult | undefined): Promise<DailyReport> {
   const { from, to } = businessDayBounds(date);
   const { spendingFen, refundsFen, providerFen: provider } = await dayFlows(store, from, to);
   const cash = await cityCashOn(store, date);
@@ -102,15 +108,7 @@ export async function dailyReport(store: Store, date: string, now: Date): Promis
     }
   }
 
-  const ledger = await reconcile(store, now);
-  const kind = (k: string) => ledger.byKind[k] ?? 0;
-  const outstandingFen = kind('wallet');
-  const receivedFen = -(kind('topup-clearing') + kind('outlet-till'));
-  const paidOutFen = kind('payouts-clearing');
-  const inSystemFen = Object.entries(ledger.byKind)
-    .filter(([k]) => !['wallet', 'topup-clearing', 'outlet-till', 'payouts-clearing'].includes(k))
-    .reduce((s, [, v]) => s + v, 0);
-  const differenceFen = receivedFen - paidOutFen - inSystemFen - outstandingFen;
+  const storedValue = audit ? storedValueOf(audit) : null;
   return {
     businessDate: date,
     topupsFen: { provider, cash },
@@ -119,14 +117,32 @@ export async function dailyReport(store: Store, date: string, now: Date): Promis
     allowanceFen: await allowancesPaidOn(store, date),
     payoutsFen,
     feesFen,
-    storedValue: {
-      outstandingFen,
-      receivedFen,
-      paidOutFen,
-      inSystemFen,
-      differenceFen,
-      ledgerBalanced: ledger.balanced,
-    },
-    alarm: differenceFen !== 0 || !ledger.balanced,
+    storedValue,
+    alarm: storedValue !== null && (storedValue.differenceFen !== 0 || !storedValue.ledgerBalanced),
+  };
+}
+
+/**
+ * The float the city holds for citizens, from the full audit's balances by kind (as of its export):
+ * every card's balance together must equal what was received (top-ups and cash) less what was paid
+ * out and what sits in the system accounts, to the fen.
+ */
+export function storedValueOf(audit: AuditResult): StoredValue {
+  const kind = (k: string) => audit.byKind[k] ?? 0;
+  const outstandingFen = kind('wallet');
+  const receivedFen = -(kind('topup-clearing') + kind('outlet-till'));
+  const paidOutFen = kind('payouts-clearing');
+  const inSystemFen = Object.entries(audit.byKind)
+    .filter(([k]) => !['wallet', 'topup-clearing', 'outlet-till', 'payouts-clearing'].includes(k))
+    .reduce((s, [, v]) => s + v, 0);
+  return {
+    outstandingFen,
+    receivedFen,
+    paidOutFen,
+    inSystemFen,
+    differenceFen: receivedFen - paidOutFen - inSystemFen - outstandingFen,
+    ledgerBalanced: audit.balanced,
+    asOf: audit.asOf,
+    auditId: audit.auditId,
   };
 }

@@ -171,5 +171,8 @@ export const allowanceRowKey = (runId: string, n: number) => ({
 });
 /** Which run of a month is paying it now: one at a time, so no two runs plan the same cards. */
 export const allowanceMonthKey = (month: string) => ({ pk: `ALWMONTH#${month}`, sk: 'M' });
+/** A completed full audit of the ledger (the export and SQL run), and the pointer to the latest one. */
+export const ledgerAuditKey = (auditId: string) => ({ pk: `LEDGERAUDIT#${auditId}`, sk: 'R' });
+export const LEDGER_AUDIT_HEAD = { pk: 'LEDGERAUDIT', sk: 'latest' } as const;
 /** Allowances paid per business day, city-wide: the operator report's figure. */
 export const allowanceDayKey = (businessDate: string) => ({ pk: 'ALLOWANCES', sk: businessDate });

@@ -2,9 +2,9 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { allowanceRules, fundAllowance } from '../../../shared/benefits/allowance';
 import { runAllowance } from '../../../shared/benefits/allowance-run';
-import { reconcile } from '../../../shared/ledger/reconcile';
 import { readWallet } from '../../../shared/ledger/wallet-head';
 import type { Store } from '../../../shared/store/store';
+import { auditOf } from '../../support/audit';
 import { testClock, useTestBackend } from '../../support/backend';
 import { CENTENARIAN_ALLOWANCE_FEN, CENTENARIAN_BIRTH_DATES, eldersWithRecords } from '../../support/elders';
 
@@ -54,7 +54,7 @@ describe('an allowance run stopped part-way', () => {
     // Assess: each card paid once, all by this run, and nothing left reserved.
     expect(done).toMatchObject({ status: 'done', paidCount: 3, paidFen: monthFen });
     expect(await balances()).toEqual(holders.map(() => CENTENARIAN_ALLOWANCE_FEN));
-    const ledger = await reconcile(store, clock());
+    const ledger = await auditOf(store, clock());
     expect(ledger).toMatchObject({ balanced: true, sumFen: 0 });
     expect(ledger.byKind['allowance-reserve'] ?? 0).toBe(0);
     expect(ledger.byKind['allowance-fund']).toBe(monthFen);

@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorPayable, SYSTEM } from '../../../shared/ledger/accounts';
 import type { TransferSpec } from '../../../shared/ledger/model';
-import { reconcile } from '../../../shared/ledger/reconcile';
 import { postRefund, postTransfer } from '../../../shared/ledger/transfers';
 import { readWallet } from '../../../shared/ledger/wallet-head';
+import { auditOf } from '../../support/audit';
 import { freshStore, walletWith } from '../../support/table';
 
 type Op =
@@ -113,7 +113,7 @@ describe('the ledger against a model', () => {
             expect(read?.balanceFen).toBe(model.get(wallet));
             expect(read?.balanceFen).toBeGreaterThanOrEqual(-NEGATIVE_LIMIT_FEN);
           }
-          const report = await reconcile(store, new Date());
+          const report = await auditOf(store, new Date());
           expect(report.mismatches).toEqual([]);
           expect(report.sumFen).toBe(0);
         }

@@ -1,8 +1,8 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reconcile } from '../../../shared/ledger/reconcile';
 import { postRefund, postTransfer } from '../../../shared/ledger/transfers';
 import { readWallet } from '../../../shared/ledger/wallet-head';
+import { auditOf } from '../../support/audit';
 import { fareSpec, freshStore, walletWith } from '../../support/table';
 
 let store: Awaited<ReturnType<typeof freshStore>>;
@@ -105,7 +105,7 @@ describe('the ledger on DynamoDB Local', () => {
   });
 
   it('reconciles: everything above sums to zero and replays', async () => {
-    const report = await reconcile(store, new Date());
+    const report = await auditOf(store, new Date());
     expect(report.mismatches).toEqual([]);
     expect(report.sumFen).toBe(0);
     expect(report.balanced).toBe(true);

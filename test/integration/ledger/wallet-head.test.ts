@@ -2,11 +2,11 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setCardStatus } from '../../../shared/cards/cards';
 import { runCommand } from '../../../shared/ledger/command';
-import { reconcile } from '../../../shared/ledger/reconcile';
 import { statementPage } from '../../../shared/ledger/statement';
 import { postTransfer } from '../../../shared/ledger/transfers';
 import { readWallet } from '../../../shared/ledger/wallet-head';
 import { accountKey } from '../../../shared/store/keys';
+import { auditOf } from '../../support/audit';
 import { fareSpec, freshStore, walletWith } from '../../support/table';
 
 let store: Awaited<ReturnType<typeof freshStore>>;
@@ -69,6 +69,6 @@ describe('a wallet’s balance on its newest entry', () => {
     expect(await readWallet(store, wallet)).toMatchObject({ status: 'frozen', balanceFen: 1000, version: 2 });
     // The mark moved no money: the statement leaves it out, and the ledger still balances.
     expect((await statementPage(store, wallet, 10)).items.map((e) => e.amountFen)).toEqual([1000]);
-    expect((await reconcile(store, new Date())).mismatches).toEqual([]);
+    expect((await auditOf(store, new Date())).mismatches).toEqual([]);
   });
 });

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setCardStatus } from '../../../shared/cards/cards';
 import { runCommand } from '../../../shared/ledger/command';
 import type { WalletItem } from '../../../shared/ledger/model';
-import { reconcile } from '../../../shared/ledger/reconcile';
 import { statementPage } from '../../../shared/ledger/statement';
 import { postTransfer } from '../../../shared/ledger/transfers';
 import { WalletMemo } from '../../../shared/ledger/wallet-memo';
 import { accountKey } from '../../../shared/store/keys';
+import { auditOf } from '../../support/audit';
 import { fareSpec, freshStore, walletWith } from '../../support/table';
 
 let store: Awaited<ReturnType<typeof freshStore>>;
@@ -75,7 +75,7 @@ describe('a run of commands on one wallet (an upload’s taps of one card)', () 
     expect(planned).toBe(850);
     const statement = await statementPage(store, wallet, 10);
     expect(statement.items.map((e) => e.balanceAfterFen)).toEqual([650, 850, 900, 1000]);
-    expect((await reconcile(store, new Date())).mismatches).toEqual([]);
+    expect((await auditOf(store, new Date())).mismatches).toEqual([]);
   });
 
   it('refuses the next debit of a card frozen after the memo was kept', async () => {

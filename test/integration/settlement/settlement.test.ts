@@ -3,11 +3,11 @@ import { QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billerPayable, merchantPayable, operatorPayable, SYSTEM } from '../../../shared/ledger/accounts';
-import { reconcile } from '../../../shared/ledger/reconcile';
 import { postTransfer } from '../../../shared/ledger/transfers';
 import type { SettlementLine } from '../../../shared/settlement/model';
 import { runSettlement, type SettlementDeps, STALE_RUN_MS } from '../../../shared/settlement/run';
 import type { Store } from '../../../shared/store/store';
+import { auditOf } from '../../support/audit';
 import { startTestBackend, type TestBackend, testClock } from '../../support/backend';
 
 const clock = testClock(new Date('2026-11-28T00:00:00.000Z'));
@@ -147,7 +147,7 @@ describe('settlement under interleavings', () => {
           Math.floor((Math.max(l.salesFen - l.refundsFen, 0) * (FEE_BPS[payee] ?? 0) + 5000) / 10_000),
         );
     }
-    expect(await reconcile(store, clock())).toMatchObject({ balanced: true, sumFen: 0 });
+    expect(await auditOf(store, clock())).toMatchObject({ balanced: true, sumFen: 0 });
   }, 120_000);
 });
 
@@ -237,7 +237,7 @@ describe('a run cut short', () => {
     expect(lineOf(resumed.lines, 'gas')).toMatchObject({ salesFen: 1234, refundsFen: 0, feeFen: 0, payoutFen: 1234 });
     expect(lineOf(resumed.lines, 'coach-co')).toMatchObject({ salesFen: 400, refundsFen: 150, payoutFen: 250 });
     expect((await runSettlement(deps, { runId, cutoff })).lines).toEqual(resumed.lines);
-    const report = await reconcile(store, clock());
+    const report = await auditOf(store, clock());
     expect(report).toMatchObject({ balanced: true, sumFen: 0 });
     clock.advance(1);
     const next = await runSettlement(deps, { runId: `after_${randomUUID()}`, cutoff: new Date(clock().getTime()) });

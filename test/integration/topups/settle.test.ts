@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../../shared/ledger/accounts';
 import { type Holds, openHoldsFen } from '../../../shared/ledger/holds';
-import { reconcile } from '../../../shared/ledger/reconcile';
 import { postTransfer } from '../../../shared/ledger/transfers';
 import { readWallet } from '../../../shared/ledger/wallet-head';
 import { createTopup, getTopup, settleTopup, type Topup } from '../../../shared/topups/topups';
+import { auditOf } from '../../support/audit';
 import { freshStore, walletWith } from '../../support/table';
 
 let store: Awaited<ReturnType<typeof freshStore>>;
@@ -55,7 +55,7 @@ describe('settling a top-up', () => {
       now,
     );
     expect(again.status).toBe('refunded');
-    const report = await reconcile(store, now);
+    const report = await auditOf(store, now);
     expect(report.balanced).toBe(true);
     expect(report.mismatches).toEqual([]);
   });
@@ -81,7 +81,7 @@ describe('the provider’s word arriving several times at once', () => {
     expect(new Set(answers.map((a) => a.status))).toEqual(new Set(['succeeded']));
     expect((await readWallet(store, wallet))?.balanceFen).toBe(700);
     expect(openHoldsFen((await readWallet(store, wallet))?.pendingTopups as Holds, now)).toBe(0);
-    const report = await reconcile(store, now);
+    const report = await auditOf(store, now);
     expect(report.mismatches).toEqual([]);
     expect(report.sumFen).toBe(0);
   });
@@ -143,7 +143,7 @@ describe('a top-up the provider never answers', () => {
     );
     expect(late.status).toBe('succeeded');
     expect((await getTopup(store, 'top-stale', dayLater))?.status).toBe('succeeded');
-    const report = await reconcile(store, dayLater);
+    const report = await auditOf(store, dayLater);
     expect(report.balanced).toBe(true);
   });
 });
