@@ -2,6 +2,8 @@ import { Aws, type CfnElement, CfnOutput, Fn, Stack, type StackProps, TimeZone, 
 import { HttpApi, type HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -12,12 +14,14 @@ import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { ScheduleExpression, Schedule as SchedulerSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { SecretName } from '../shared/secrets/secrets';
 import { ApiStage } from './api-stage';
 import { AreaFunction } from './area-function';
 import { AREAS, JOBS } from './areas';
 import { grantKeys, grantTable } from './grants';
+import { LedgerAudit } from './ledger-audit';
 import { OperatorAlarms } from './operator-alarms';
 import { MAIN_TABLE } from './tables';
 
@@ -30,6 +34,8 @@ export interface ApiStackProps extends StackProps {
   signerRole: IRole;
   /** The export the data stack gives the reports bucket's ARN under. */
   reportsArnExport: string;
+  /** The export the data stack gives the table's ARN under. */
+  tableArnExport: string;
   /** `iss` of every token the API signs. */
   issuer: string;
   /** Requests per second the whole API takes, steady and in bursts; beyond it API Gateway answers 429. */
@@ -79,7 +85,18 @@ export class ApiStack extends Stack {
         'By design the other routes authenticate inside their function, per request: citizens with ES256 access tokens (alg, typ, issuer, audience and lifetime pinned), terminals, POS and billers with single-use ES256 assertions under the key an operator registered, checked against their scope; the top-up webhook by its HMAC signature; health, JWKS, OpenAPI and docs are public on purpose.',
     });
 
-    const functions: NodejsFunction[] = [];
+    const alarmActions: IAlarmAction[] = props.alarmTopicArn
+      ? [new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn))]
+      : [];
+    const audit = new LedgerAudit(this, 'LedgerAudit', {
+      table: props.table,
+      tableArnExport: props.tableArnExport,
+      environment,
+      indexNames,
+      alarmActions,
+    });
+
+    const functions: NodejsFunction[] = [audit.recordFn];
     const storedValueLogs: ILogGroup[] = [];
     for (const area of AREAS) {
       // Each area learns where its secrets are (their ARNs) and may read only those, at run time.
@@ -92,6 +109,7 @@ export class ApiStack extends Stack {
           ...environment,
           ...secretArns,
           ...(area.writesReports ? { REPORTS_BUCKET: reports.name } : {}),
+          ...(area.startsAudits ? { LEDGER_AUDIT_STATE_MACHINE_ARN: audit.stateMachine.stateMachineArn } : {}),
         },
         ...(area.keys === 'sign' ? { role: signerRole } : {}),
         ...(area.auditLogs ? { auditLogs: true } : {}),
@@ -104,6 +122,7 @@ export class ApiStack extends Stack {
         storedValueLogs.push(logGroup);
       }
       if (area.name === 'citizen') fn.addToRolePolicy(smsPolicy());
+      if (area.startsAudits) audit.stateMachine.grantStartExecution(fn);
       functions.push(fn);
       const integration = new HttpLambdaIntegration(`${pascal(area.name)}Integration`, fn);
       for (const route of area.routes) {

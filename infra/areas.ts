@@ -38,6 +38,8 @@ export interface AreaDefinition {
   writesReports?: boolean;
   /** Operator routes: API Gateway checks IAM (SigV4) before the function runs. */
   iamAuth?: boolean;
+  /** It starts the full audit's state machine (an operator's POST /v1/admin/reconciliation/audits). */
+  startsAudits?: boolean;
   memoryMb: number;
   timeoutSeconds: number;
 }
@@ -202,6 +204,7 @@ export const AREAS: AreaDefinition[] = [
     auditLogs: true,
     writesReports: true,
     iamAuth: true,
+    startsAudits: true,
     memoryMb: 1024,
     timeoutSeconds: 60,
   },

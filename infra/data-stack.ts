@@ -23,6 +23,10 @@ export class DataStack extends Stack {
   get reportsArnExport() {
     return `${this.stackName}-ReportsBucketArn`;
   }
+  /** The table's ARN under a name of our own: the audit's grants on its exports name it. */
+  get tableArnExport() {
+    return `${this.stackName}-MainTableArn`;
+  }
   /** The only principal the signing keys let sign: the citizen area's function (tokens and credentials). */
   readonly signerRole: Role;
 
@@ -94,6 +98,7 @@ export class DataStack extends Stack {
     });
     // Exported under a name of our own: the API stack grants against it, and cdk-nag names the grant by it.
     new CfnOutput(this, 'ReportsBucketArn', { value: this.reports.bucketArn, exportName: this.reportsArnExport });
+    new CfnOutput(this, 'MainTableArn', { value: this.table.tableArn, exportName: this.tableArnExport });
     Validations.of(this.reports).acknowledge({
       id: 'AwsSolutions-S1',
       reason:

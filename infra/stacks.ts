@@ -25,6 +25,7 @@ export function buildStacks(app: App, settings: StageSettings) {
     loginKey: data.loginKey,
     signerRole: data.signerRole,
     reportsArnExport: data.reportsArnExport,
+    tableArnExport: data.tableArnExport,
     issuer: settings.issuer,
     ...(settings.alarmTopicArn ? { alarmTopicArn: settings.alarmTopicArn } : {}),
   });

@@ -7,6 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AREAS, JOBS } from '../../infra/areas';
 import { buildStacks } from '../../infra/stacks';
+import { auditSql } from '../../shared/ledger-audit/audit-sql';
 
 let outdir: string;
 let data: Template;
@@ -101,12 +102,13 @@ describe('data stack', () => {
 
 describe('api stack', () => {
   it('has one arm64 Node 22 function per area, each with a month of logs (a year for the audit trail)', () => {
+    // And the full audit's function, which keeps what Athena found.
     api.resourcePropertiesCountIs(
       'AWS::Lambda::Function',
       { Runtime: 'nodejs22.x', Architectures: ['arm64'] },
-      AREAS.length + JOBS.length,
+      AREAS.length + JOBS.length + 1,
     );
-    const monthly = AREAS.filter((a) => !a.auditLogs).length + JOBS.length;
+    const monthly = AREAS.filter((a) => !a.auditLogs).length + JOBS.length + 1;
     api.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, monthly);
   });
 
@@ -180,7 +182,8 @@ describe('api stack', () => {
   it('keeps the operators’ audit trail (the admin function’s logs) a year, retained with the stack gone', () => {
     const groups = Object.values(api.findResources('AWS::Logs::LogGroup'));
     const audit = groups.filter((g) => g.Properties.RetentionInDays === 365);
-    expect(audit).toHaveLength(AREAS.filter((a) => a.auditLogs).length);
+    // And the full audit's state machine: each ledger audit's steps, kept as long.
+    expect(audit).toHaveLength(AREAS.filter((a) => a.auditLogs).length + 1);
     for (const g of audit) expect(g.DeletionPolicy).toBe('Retain');
   });
 
@@ -195,7 +198,8 @@ describe('api stack', () => {
 
   it('alarms on API 5xx, every function’s errors and DynamoDB write throttles', () => {
     const alarms = Object.values(api.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.MetricName);
-    expect(alarms.filter((m) => m === 'Errors')).toHaveLength(AREAS.length + JOBS.length);
+    // Every function's, the full audit's included.
+    expect(alarms.filter((m) => m === 'Errors')).toHaveLength(AREAS.length + JOBS.length + 1);
     expect(alarms).toContain('5xx');
     expect(alarms).toContain('WriteThrottleEvents');
     // The daily report's stored-value check, from the logs of whoever makes the report.
@@ -218,12 +222,14 @@ describe('api stack', () => {
 describe('settlement', () => {
   it('runs daily at 04:05 Asia/Shanghai through EventBridge Scheduler, long enough for a city’s day', () => {
     const schedules = Object.values(api.findResources('AWS::Scheduler::Schedule'));
-    expect(schedules).toHaveLength(JOBS.filter((j) => 'shanghaiCron' in j.schedule).length);
     expect(schedules.map((s) => [s.Properties.ScheduleExpression, s.Properties.ScheduleExpressionTimezone])).toEqual([
+      // The full audit, after the business day ends.
+      ['cron(30 4 * * ? *)', 'Asia/Shanghai'],
       ['cron(5 4 * * ? *)', 'Asia/Shanghai'],
       // The allowance: the first of each month.
       ['cron(10 4 1 * ? *)', 'Asia/Shanghai'],
     ]);
+    schedules.shift();
     expect(schedules[0]!.Properties).toMatchObject({ Target: { RetryPolicy: { MaximumRetryAttempts: 2 } } });
     const functions = api.findResources('AWS::Lambda::Function');
     const job = Object.entries(functions).find(([id]) => id.startsWith('SettlementJobFn'))![1];
@@ -242,13 +248,54 @@ describe('settlement', () => {
         VersioningConfiguration: { Status: 'Enabled' },
       }),
     });
-    const writers = Object.values(api.findResources('AWS::IAM::Policy')).filter((p) =>
-      JSON.stringify(p.Properties.PolicyDocument).includes('s3:PutObject'),
-    );
+    const writers = Object.values(api.findResources('AWS::IAM::Policy')).filter((p) => {
+      const doc = JSON.stringify(p.Properties.PolicyDocument);
+      return doc.includes('s3:PutObject') && doc.includes('ReportsBucketArn');
+    });
     expect(writers).toHaveLength(
       AREAS.filter((a) => a.writesReports).length + JOBS.filter((j) => j.writesReports).length,
     );
     for (const w of writers) expect(JSON.stringify(w.Properties.PolicyDocument)).toContain('/settlement/*');
+  });
+});
+
+describe('the full audit of the ledger', () => {
+  it('exports the table, runs the audit’s SQL on Athena over it, keeps the result and alarms on a mismatch, daily', () => {
+    // The export's data, read through one Glue table whose partitions are the exports' ids.
+    api.hasResourceProperties('AWS::Glue::Table', {
+      TableInput: Match.objectLike({
+        Name: 'ledger_export',
+        PartitionKeys: [{ Name: 'export_id', Type: 'string' }],
+        Parameters: Match.objectLike({ 'projection.enabled': 'true', 'projection.export_id.type': 'injected' }),
+      }),
+    });
+    api.hasResourceProperties('AWS::Athena::WorkGroup', {
+      WorkGroupConfiguration: Match.objectLike({ EnforceWorkGroupConfiguration: true }),
+    });
+    // The very SQL the local stage runs on DuckDB, over the Glue table, for one export.
+    const named = Object.values(api.findResources('AWS::Athena::NamedQuery'))[0]!;
+    expect(named.Properties.QueryString).toBe(
+      auditSql(`SELECT item AS i FROM "onecard_test_api_audit"."ledger_export" WHERE export_id = ?`),
+    );
+    const machine = Object.values(api.findResources('AWS::StepFunctions::StateMachine'))[0]!;
+    const definition = JSON.stringify(machine.Properties.DefinitionString);
+    for (const step of ['exportTableToPointInTime', 'describeExport', 'athena:startQueryExecution.sync', 'Keep']) {
+      expect(definition).toContain(step);
+    }
+    // Retained exports bucket, with a retention; the mismatch and failure alarms.
+    api.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 35, Status: 'Enabled' })] },
+      }),
+    });
+    const alarms = Object.values(api.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.MetricName);
+    expect(alarms).toContain('LedgerAuditMismatch');
+    expect(alarms).toContain('ExecutionsFailed');
+    // Nobody scans the table any more.
+    const policies = JSON.stringify(api.findResources('AWS::IAM::Policy'));
+    expect(policies).not.toContain('dynamodb:Scan');
+    expect(policies).toContain('dynamodb:exportTableToPointInTime');
   });
 });
 
