@@ -75,7 +75,16 @@ const SETTLEMENT_KEYS = [
   'LEDGERAUDIT', // the latest full audit: the daily report's stored value
   'LEDGERAUDIT#*',
 ];
-const ALLOWANCE_KEYS = [...MONEY_KEYS, 'ALLOWANCE', 'ALWRUN#*', 'ALWMONTH#*', 'ELIGPROG#*', 'RID#*', 'ALLOWANCES'];
+const ALLOWANCE_KEYS = [
+  ...MONEY_KEYS,
+  'ALLOWANCE',
+  'ALWRUN#*', // the run, its chunks and its report rows
+  'ALWMONTH#*',
+  'ELIGPROG#*', // the senior list
+  'ELIGRID#*', // (index) a holder's records: is one of them deceased
+  'RID#*',
+  'ALLOWANCES',
+];
 
 export const AREAS: AreaDefinition[] = [
   {

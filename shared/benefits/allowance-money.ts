@@ -2,7 +2,7 @@ import type { CardItem } from '../cards/cards';
 import { ConflictError } from '../errors';
 import { allowanceReserve, SYSTEM } from '../ledger/accounts';
 import { runCommand } from '../ledger/command';
-import { postTransfer, storedTransfer } from '../ledger/transfers';
+import { postTransfer, storedResult, storedTransfer } from '../ledger/transfers';
 import { accountKey, allowanceDayKey } from '../store/keys';
 import type { Store } from '../store/store';
 import { businessDate } from '../time/shanghai';
@@ -74,11 +74,21 @@ export async function releaseRun(store: Store, run: RunMoney, paidFen: number, n
 /**
  * One month's allowance into one card, once (its transfer id names month and card), out of the run's
  * reserve: the card shows it (the statement, kind allowance), and shows it as this month's unless it
- * already shows a later month's (a back-payment does not hide the current month's).
+ * already shows a later month's (a back-payment does not hide the current month's). `place` names the
+ * run's row that pays; the answer names the row that paid, so a second row of the same card (another
+ * record of the holder) learns it was paid already, and a retried row that it was its own payment.
  */
-export function payCard(store: Store, run: RunMoney, cardId: string, amountFen: number, now: Date) {
+export async function payCard(
+  store: Store,
+  run: RunMoney,
+  cardId: string,
+  amountFen: number,
+  now: Date,
+  place: string,
+): Promise<string> {
   const transferId = paymentId(run.month, cardId);
-  return runCommand(store, {
+  const paidRow = `${run.runId}#${place}`;
+  const answer = await runCommand<{ transferId: string; paidRow?: string }>(store, {
     reads: { wallet: accountKey(cardId) },
     plan: ({ wallet }) => {
       const shown = (wallet as CardItem | undefined)?.lastAllowance;
@@ -110,9 +120,10 @@ export function payCard(store: Store, run: RunMoney, cardId: string, amountFen: 
             onConditionFailed: 'replan' as const,
           },
         ],
-        result: { transferId },
+        result: { transferId, paidRow },
       };
     },
-    replay: async () => ((await storedTransfer(store, { transferId })) ? { transferId } : undefined),
+    replay: async () => storedResult(await storedTransfer(store, { transferId })),
   });
+  return answer.paidRow === paidRow ? place : (answer.paidRow ?? 'another run');
 }

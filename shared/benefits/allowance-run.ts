@@ -1,104 +1,196 @@
 import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { CardItem } from '../cards/cards';
+import { pooled } from '../async/pool';
 import { ConflictError, InvariantError, RefusedError, RetryLaterError } from '../errors';
-import { storedTransfer } from '../ledger/transfers';
 import { isConditionFailed } from '../store/conditions';
-import { allowanceMonthKey, allowanceRowKey, allowanceRunKey } from '../store/keys';
-import { partitionItems } from '../store/partition';
+import { allowanceChunkKey, allowanceMonthKey, allowanceRunKey } from '../store/keys';
 import type { Store } from '../store/store';
 import { shanghaiDate } from '../time/shanghai';
-import {
-  type AllowanceRow,
-  type AllowanceRun,
-  type allowanceRules,
-  allowanceRun,
-  cardOfHolder,
-  cardTakes,
-  paymentId,
-  recordOwes,
-  seniorRecords,
-} from './allowance';
-import { fundInsufficient, payCard, type RunMoney, releaseRun, reserveRun } from './allowance-money';
+import { type AllowanceRun, type allowanceRules, allowanceRun, type SkipReason } from './allowance';
+import { CHUNK_RECORDS, chunkRanges, payChunk, planChunk, readChunks } from './allowance-chunks';
+import { fundInsufficient, type RunMoney, releaseRun, reserveRun } from './allowance-money';
 
 export interface AllowanceDeps {
   clock: () => Date;
   rules: ReturnType<typeof allowanceRules>;
+  /** Records a chunk holds (CHUNK_RECORDS; tests cut runs finer). */
+  chunkRecords?: number;
+  /** Chunks planned or paid at once by the local stage (the cloud's Map state has its own). */
+  concurrency?: number;
 }
 
 /** A month's run that has not moved for this long is taken to have died: the next run finishes it first. */
 export const STALE_ALLOWANCE_RUN_MS = 15 * 60_000;
+const LOCAL_CONCURRENCY = 8;
 
 /**
- * How a run is kept: its month, its planned total, and where it is. `running`: its rows are written
- * (the plan) and it reserves, then pays the due rows; `releasing`: its payments are counted and it
- * gives back what it did not pay; `done`; `failed`: the fund could not cover it, nothing was paid.
+ * How a run is kept. `planning`: its chunks (ranges of the senior list) are cut and each is planned
+ * into rows; `paying`: the whole total is reserved and each chunk pays its due rows; `releasing`: the
+ * payments are counted and what was not paid goes back; `done`; `failed`: the fund could not cover
+ * it, nothing was paid.
  */
-interface RunRecord extends RunMoney {
-  status: 'running' | 'releasing' | 'done' | 'failed';
-  rows: number;
+export interface RunRecord extends Omit<RunMoney, 'totalFen'> {
+  status: 'planning' | 'paying' | 'releasing' | 'done' | 'failed';
+  chunks: number;
+  totalFen?: number;
   fundBalanceFen?: number;
 }
 
 /**
  * The monthly allowance run: every card whose holder has an active senior-allowance record valid on
  * the month's first day, is in a band by age that day and group, and is verified in person, is paid
- * once for the month, into the card (a frozen card too). In steps that each survive a crash, so the
- * same run started again finishes as it would have: plan (every record considered is a row of the
- * run's report, written before any money moves), reserve the whole total from the fund (409
- * FUND_INSUFFICIENT and nothing paid if it cannot), pay each due row out of that reserve, give back
- * what was not paid. One run of a month at a time. A run that could not pay every due row now
- * (DynamoDB kept refusing) answers `running`: the same run started again pays the rest.
+ * once for the month, into the card (a frozen card too). In chunks of the senior list that each
+ * survive a crash and run in parallel: open (claim the month, cut the chunks), plan every chunk (every
+ * record a row, before any money moves), reserve the whole total from the fund (409 FUND_INSUFFICIENT
+ * and nothing paid if it cannot), pay every chunk out of that reserve, give back what was not paid.
+ * Locally all of it runs here; in the cloud a state machine runs the same steps (functions/jobs).
+ * A run that could not finish now (DynamoDB kept refusing) answers `running`: started again, it goes on.
  */
 export async function runAllowance(
   store: Store,
   deps: AllowanceDeps,
   input: { runId: string; month: string },
 ): Promise<AllowanceRun> {
-  const known = await readRunRecord(store, input.runId);
-  if (known?.status === 'done' || known?.status === 'failed') {
-    // Ended: the month may still name it if the run died just after it ended.
-    await releaseMonth(store, known);
-    if (known.status === 'failed') throw fundInsufficient(known.fundBalanceFen ?? 0, known.totalFen);
-    return (await allowanceRun(store, input.runId))!;
+  const run = await openRun(store, deps, input);
+  if (run.status === 'done' || run.status === 'failed') return ended(store, run);
+  const chunks = Array.from({ length: run.chunks }, (_, i) => i);
+  const concurrency = deps.concurrency ?? LOCAL_CONCURRENCY;
+  try {
+    if (run.status === 'planning') {
+      const rules = await deps.rules.at(new Date(`${run.month}-01T00:00:00+08:00`));
+      await pooled(chunks, concurrency, (c) => planChunk(store, { ...run, rules, now: deps.clock() }, c));
+      await reserveAll(store, run, deps.clock());
+    }
+    if (run.status !== 'releasing') {
+      const money = await runMoney(store, run.runId);
+      await pooled(chunks, concurrency, (c) => payChunk(store, money, c, deps.clock()));
+    }
+    await finishRun(store, run.runId, deps.clock());
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'RETRY_LATER') throw err;
   }
+  return (await allowanceRun(store, run.runId))!;
+}
+
+/** A run that ended answers as it ended (a failed one with its 409 again), the month free again. */
+async function ended(store: Store, run: RunRecord): Promise<AllowanceRun> {
+  await releaseMonth(store, run);
+  if (run.status === 'failed') throw fundInsufficient(run.fundBalanceFen ?? 0, run.totalFen ?? 0);
+  return (await allowanceRun(store, run.runId))!;
+}
+
+/**
+ * The run's first step: a month up to the current one, the month claimed for this run (one run of a
+ * month at a time), its chunks cut and kept with the run's record. A run started before is answered
+ * as it stands; its chunks stay as they were cut.
+ */
+export async function openRun(
+  store: Store,
+  deps: Pick<AllowanceDeps, 'clock' | 'chunkRecords'> & Partial<AllowanceDeps>,
+  input: { runId: string; month: string },
+): Promise<RunRecord> {
+  const known = await readRunRecord(store, input.runId);
   if (known && known.month !== input.month) {
     throw new ConflictError('IDEMPOTENCY_KEY_REUSED', `Run ${input.runId} is for ${known.month}`);
   }
+  if (known?.status === 'done' || known?.status === 'failed') return known;
   if (!known && input.month > shanghaiDate(deps.clock()).slice(0, 7)) {
     throw new RefusedError('MONTH_IN_FUTURE', 'A month up to the current one (Asia/Shanghai) may be run');
   }
   await claimMonth(store, deps, input);
-  const run = known ?? (await planRun(store, deps, input));
-  if (run.status === 'running') {
-    try {
-      await reserveRun(store, run, deps.clock());
-    } catch (err) {
-      if ((err as { code?: string }).code === 'FUND_INSUFFICIENT') await failRun(store, run, err);
-      throw err;
-    }
-    const stillDue = await payDueRows(store, run, deps.clock());
-    if (stillDue > 0) return (await allowanceRun(store, run.runId))!;
-    await setRunStatus(store, run, 'running', 'releasing', await countRows(store, run.runId));
+  if (known) return known;
+  const ranges = await chunkRanges(store, deps.chunkRecords ?? CHUNK_RECORDS);
+  await putChunks(store, input.runId, ranges);
+  const record: RunRecord = { runId: input.runId, month: input.month, status: 'planning', chunks: ranges.length };
+  try {
+    await store.doc.send(
+      new PutCommand({
+        TableName: store.tableName,
+        Item: { ...allowanceRunKey(input.runId), ...record, startedAt: deps.clock().toISOString() },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return record;
+  } catch (err) {
+    if (!isConditionFailed(err)) throw err;
+    // The same run opened at the same moment (a job delivered twice): its chunks stand.
+    return (await readRunRecord(store, input.runId))!;
   }
-  const counts = await countRows(store, run.runId);
-  await releaseRun(store, run, counts.paidFen, deps.clock());
-  await setRunStatus(store, run, 'releasing', 'done', counts);
-  await releaseMonth(store, run);
-  return (await allowanceRun(store, run.runId))!;
 }
 
-async function readRunRecord(store: Store, runId: string): Promise<RunRecord | undefined> {
+/**
+ * Once every chunk is planned: their total set aside from the fund in one transfer (all or nothing);
+ * a fund that cannot cover it ends the run failed with nothing paid.
+ */
+export async function reserveAll(store: Store, run: RunRecord, now: Date): Promise<void> {
+  const chunks = await readChunks(store, run.runId);
+  if (chunks.some((c) => c.state === 'new')) throw new RetryLaterError('The run’s chunks are still being planned');
+  const totalFen = chunks.reduce((s, c) => s + (c.dueFen ?? 0), 0);
+  try {
+    await reserveRun(store, { ...run, totalFen }, now);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'FUND_INSUFFICIENT') await failRun(store, run, err);
+    throw err;
+  }
+  await setRunStatus(store, run.runId, ['planning', 'paying'], 'paying', { totalFen });
+  run.status = 'paying';
+}
+
+async function runMoney(store: Store, runId: string): Promise<RunMoney> {
+  const run = (await readRunRecord(store, runId))!;
+  if (run.totalFen === undefined) throw new InvariantError(`run ${runId} pays before it reserved`);
+  return { runId, month: run.month, totalFen: run.totalFen };
+}
+
+/** Once every chunk is paid: the counts kept, what was not paid back to the fund, the month free again. */
+export async function finishRun(store: Store, runId: string, now: Date): Promise<void> {
+  const chunks = await readChunks(store, runId);
+  if (chunks.some((c) => c.state !== 'paid')) throw new RetryLaterError('The run’s chunks are still being paid');
+  const skipped: Partial<Record<SkipReason, number>> = {};
+  for (const c of chunks) {
+    for (const [reason, n] of Object.entries(c.skipped ?? {})) {
+      skipped[reason as SkipReason] = (skipped[reason as SkipReason] ?? 0) + (n ?? 0);
+    }
+  }
+  const counts = {
+    paidCount: chunks.reduce((s, c) => s + (c.paidCount ?? 0), 0),
+    paidFen: chunks.reduce((s, c) => s + (c.paidFen ?? 0), 0),
+    skipped,
+  };
+  const money = await runMoney(store, runId);
+  await setRunStatus(store, runId, ['paying', 'releasing'], 'releasing', counts);
+  await releaseRun(store, money, counts.paidFen, now);
+  await setRunStatus(store, runId, ['releasing', 'done'], 'done', counts);
+  await releaseMonth(store, money);
+}
+
+export async function readRunRecord(store: Store, runId: string): Promise<RunRecord | undefined> {
   const { Item } = await store.doc.send(
     new GetCommand({ TableName: store.tableName, Key: allowanceRunKey(runId), ConsistentRead: true }),
   );
   return Item as RunRecord | undefined;
 }
 
+async function putChunks(store: Store, runId: string, ranges: { fromSk: string | null; toSk: string | null }[]) {
+  const items = ranges.map((r, chunk) => ({ ...allowanceChunkKey(runId, chunk), chunk, ...r, state: 'new' }));
+  for (let i = 0; i < items.length; i += 25) {
+    let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; requests.length > 0; attempt++) {
+      if (attempt > 20) throw new InvariantError('allowance chunks could not be written');
+      const out = await store.doc.send(new BatchWriteCommand({ RequestItems: { [store.tableName]: requests } }));
+      requests = (out.UnprocessedItems?.[store.tableName] ?? []) as typeof requests;
+    }
+  }
+}
+
 /**
  * Takes the month for this run: no other run of the month is planning or paying (two would plan the
  * same cards). A run that stopped moving long ago is finished first, as it would have finished.
  */
-async function claimMonth(store: Store, deps: AllowanceDeps, input: { runId: string; month: string }) {
+async function claimMonth(
+  store: Store,
+  deps: Pick<AllowanceDeps, 'clock'> & Partial<AllowanceDeps>,
+  input: { runId: string; month: string },
+) {
   for (let attempt = 0; attempt < 2; attempt++) {
     const now = deps.clock();
     try {
@@ -120,17 +212,17 @@ async function claimMonth(store: Store, deps: AllowanceDeps, input: { runId: str
     );
     const holder = Item?.runId as string | undefined;
     if (!holder) continue;
-    if (Date.parse(Item?.claimedAt as string) > now.getTime() - STALE_ALLOWANCE_RUN_MS) {
+    if (Date.parse(Item?.claimedAt as string) > now.getTime() - STALE_ALLOWANCE_RUN_MS || !deps.rules) {
       throw new ConflictError('ALLOWANCE_RUN_IN_PROGRESS', `Run ${holder} of ${input.month} is still paying`, {
         runningRunId: holder,
       });
     }
-    await runAllowance(store, deps, { runId: holder, month: input.month });
+    await runAllowance(store, deps as AllowanceDeps, { runId: holder, month: input.month });
   }
   throw new RetryLaterError();
 }
 
-async function releaseMonth(store: Store, run: RunMoney) {
+async function releaseMonth(store: Store, run: { runId: string; month: string }) {
   try {
     await store.doc.send(
       new UpdateCommand({
@@ -147,188 +239,49 @@ async function releaseMonth(store: Store, run: RunMoney) {
   }
 }
 
-/**
- * Decides every record's row from the records, the cards and the payments made so far, and keeps the
- * rows and the run's record (its total) before any money moves: what the run will pay is fixed here.
- */
-async function planRun(store: Store, deps: AllowanceDeps, input: { runId: string; month: string }) {
-  const rows = await planRows(store, deps, input.month);
-  const record: RunRecord = {
-    runId: input.runId,
-    month: input.month,
-    status: 'running',
-    totalFen: rows.reduce((s, r) => s + (r.status === 'due' ? r.amountFen : 0), 0),
-    rows: rows.length,
-  };
-  await writeRows(store, input.runId, rows);
-  try {
-    await store.doc.send(
-      new PutCommand({
-        TableName: store.tableName,
-        Item: { ...allowanceRunKey(input.runId), ...record, startedAt: deps.clock().toISOString() },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return record;
-  } catch (err) {
-    if (!isConditionFailed(err)) throw err;
-    // The same run planned at the same moment (a job delivered twice): its plan stands.
-    return (await readRunRecord(store, input.runId))!;
-  }
-}
-
-async function planRows(store: Store, deps: AllowanceDeps, month: string): Promise<AllowanceRow[]> {
-  const now = deps.clock();
-  const firstDay = `${month}-01`;
-  const rules = await deps.rules.at(new Date(`${firstDay}T00:00:00+08:00`));
-  const records = await seniorRecords(store);
-  const deceased = new Set(records.filter((r) => r.status === 'deceased').map((r) => r.residentIdHash));
-  const seen = new Set<string>();
-  const rows: AllowanceRow[] = [];
-  for (const r of records) {
-    const row: AllowanceRow = {
-      recordId: r.recordId,
-      agencyId: r.agencyId,
-      residentIdMasked: r.residentIdMasked,
-      group: r.group,
-      cardId: null,
-      status: 'skipped',
-      reason: null,
-      amountFen: 0,
-    };
-    rows.push(row);
-    const owed = recordOwes(r, { deceased, rules, firstDay });
-    if (owed.skip) {
-      row.reason = owed.skip;
-      continue;
-    }
-    const card = await cardOfHolder(store, r.residentIdHash);
-    row.cardId = card?.cardId ?? null;
-    const skip = cardTakes(card, owed.amountFen, { paid: await paidAlready(store, card, month, seen), now });
-    // A card that reached its limit check is this month's, paid or not: another record of it is not paid.
-    if (card && (skip === null || skip === 'BALANCE_LIMIT')) seen.add(card.cardId);
-    if (skip !== null) row.reason = skip;
-    else Object.assign(row, { status: 'due', amountFen: owed.amountFen });
-  }
-  return rows;
-}
-
-/** One payment a month per card, whichever record names it (read only for a card that could take it). */
-async function paidAlready(store: Store, card: CardItem | undefined, month: string, seen: Set<string>) {
-  if (card?.identityVerified !== true) return false;
-  if (seen.has(card.cardId)) return true;
-  return (await storedTransfer(store, { transferId: paymentId(month, card.cardId) })) !== undefined;
-}
-
-/**
- * Pays the run's due rows out of its reserve and keeps each row's outcome: paid, or skipped
- * BALANCE_LIMIT when the card filled up since it was read. A payment DynamoDB kept refusing stays due
- * (the run is started again to pay it). Answers how many rows are still due.
- */
-async function payDueRows(store: Store, run: RunMoney, now: Date): Promise<number> {
-  const changed: { n: number; row: AllowanceRow }[] = [];
-  let stillDue = 0;
-  for (const { n, row } of await readRows(store, run.runId)) {
-    if (row.status !== 'due' || !row.cardId) continue;
-    try {
-      await payCard(store, run, row.cardId, row.amountFen, now);
-      changed.push({ n, row: { ...row, status: 'paid' } });
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (code === 'RETRY_LATER') {
-        stillDue++;
-        continue;
-      }
-      if (code !== 'BALANCE_LIMIT') throw err;
-      changed.push({ n, row: { ...row, status: 'skipped', reason: 'BALANCE_LIMIT', amountFen: 0 } });
-    }
-  }
-  await putRows(store, run.runId, changed);
-  return stillDue;
-}
-
-async function readRows(store: Store, runId: string): Promise<{ n: number; row: AllowanceRow }[]> {
-  const rows: { n: number; row: AllowanceRow }[] = [];
-  for await (const { pk: _pk, sk, ...row } of partitionItems(store, allowanceRunKey(runId).pk, {
-    prefix: 'row#',
-    consistent: true,
-  })) {
-    rows.push({ n: Number(String(sk).slice('row#'.length)), row: row as unknown as AllowanceRow });
-  }
-  return rows;
-}
-
-/** The run's counts from its rows: what it paid, and what it skipped by reason. */
-async function countRows(store: Store, runId: string) {
-  const rows = (await readRows(store, runId)).map((r) => r.row);
-  const skipped: Partial<Record<string, number>> = {};
-  for (const r of rows) if (r.reason) skipped[r.reason] = (skipped[r.reason] ?? 0) + 1;
-  const paid = rows.filter((r) => r.status === 'paid');
-  return { paidCount: paid.length, paidFen: paid.reduce((s, r) => s + r.amountFen, 0), skipped };
-}
-
+/** Moves the run on from one of the states it may be in (a repeat of the step finds it there already). */
 async function setRunStatus(
   store: Store,
-  run: RunMoney,
-  from: RunRecord['status'],
+  runId: string,
+  from: RunRecord['status'][],
   to: RunRecord['status'],
-  counts: Awaited<ReturnType<typeof countRows>>,
+  sets: Record<string, unknown>,
 ) {
+  const all = { ...sets, status: to };
+  const names = Object.fromEntries(Object.keys(all).map((k, i) => [`#a${i}`, k]));
+  const values = Object.fromEntries(Object.values(all).map((v, i) => [`:a${i}`, v]));
+  const froms = Object.fromEntries(from.map((f, i) => [`:from${i}`, f]));
   try {
     await store.doc.send(
       new UpdateCommand({
         TableName: store.tableName,
-        Key: allowanceRunKey(run.runId),
-        UpdateExpression: 'SET #status = :to, paidCount = :count, paidFen = :paid, skipped = :skipped',
-        ConditionExpression: '#status IN (:from, :to)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':from': from,
-          ':to': to,
-          ':count': counts.paidCount,
-          ':paid': counts.paidFen,
-          ':skipped': counts.skipped,
-        },
+        Key: allowanceRunKey(runId),
+        UpdateExpression: `SET ${Object.keys(names)
+          .map((n, i) => `${n} = :a${i}`)
+          .join(', ')}`,
+        ConditionExpression: `#status IN (${Object.keys(froms).join(', ')})`,
+        ExpressionAttributeNames: { ...names, '#status': 'status' },
+        ExpressionAttributeValues: { ...values, ...froms },
       }),
     );
   } catch (err) {
-    if (isConditionFailed(err)) throw new InvariantError(`allowance run ${run.runId} moved past ${to}`);
+    if (isConditionFailed(err)) throw new InvariantError(`allowance run ${runId} moved past ${to}`);
     throw err;
   }
 }
 
 /** The fund could not cover the run: it ends failed with nothing paid, and the month is free again. */
-async function failRun(store: Store, run: RunMoney, err: unknown) {
+async function failRun(store: Store, run: RunRecord, err: unknown) {
   const fundBalanceFen = (err as { details?: { fundBalanceFen?: number } }).details?.fundBalanceFen ?? 0;
+  const neededFen = (err as { details?: { neededFen?: number } }).details?.neededFen ?? 0;
   await store.doc.send(
     new UpdateCommand({
       TableName: store.tableName,
       Key: allowanceRunKey(run.runId),
-      UpdateExpression: 'SET #status = :failed, fundBalanceFen = :fund',
+      UpdateExpression: 'SET #status = :failed, fundBalanceFen = :fund, totalFen = :total',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':failed': 'failed', ':fund': fundBalanceFen },
+      ExpressionAttributeValues: { ':failed': 'failed', ':fund': fundBalanceFen, ':total': neededFen },
     }),
   );
   await releaseMonth(store, run);
-}
-
-const writeRows = (store: Store, runId: string, rows: AllowanceRow[]) =>
-  putRows(
-    store,
-    runId,
-    rows.map((row, n) => ({ n, row })),
-  );
-
-/** Batches of 25 (DynamoDB's limit), each retried until DynamoDB took every item. */
-async function putRows(store: Store, runId: string, rows: { n: number; row: AllowanceRow }[]) {
-  for (let i = 0; i < rows.length; i += 25) {
-    let requests = rows.slice(i, i + 25).map(({ n, row }) => ({
-      PutRequest: { Item: { ...allowanceRowKey(runId, n), ...row } },
-    }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt > 20) throw new InvariantError('allowance report rows could not be written');
-      const out = await store.doc.send(new BatchWriteCommand({ RequestItems: { [store.tableName]: requests } }));
-      requests = (out.UnprocessedItems?.[store.tableName] ?? []) as typeof requests;
-    }
-  }
 }

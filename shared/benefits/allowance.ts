@@ -6,6 +6,7 @@ import { postTransfer } from '../ledger/transfers';
 import { readWallet } from '../ledger/wallet-head';
 import { csvOf } from '../settlement/lines';
 import {
+  ALLOWANCE_ROW_SK,
   ALLOWANCE_RULES_PK,
   accountKey,
   allowanceDayKey,
@@ -174,7 +175,7 @@ export async function allowanceRowsPage(
     list: 'allowance-rows',
     pk: allowanceRunKey(runId).pk,
     prefix: 'row#',
-    skShape: /^row#\d{8}$/,
+    skShape: ALLOWANCE_ROW_SK,
     consistent: true,
     ...page,
   });

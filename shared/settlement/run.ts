@@ -1,4 +1,5 @@
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { pooled } from '../async/pool';
 import { ConflictError, InvariantError, RefusedError } from '../errors';
 import { payeeAccount, SYSTEM } from '../ledger/accounts';
 import { postTransfer } from '../ledger/transfers';
@@ -59,16 +60,6 @@ export interface RunCost {
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function pooled<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 async function readHead(store: Store): Promise<Head> {
   const { Item } = await store.doc.send(

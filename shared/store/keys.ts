@@ -165,9 +165,21 @@ export const allowanceRulesKey = (version: number) => ({
 });
 /** An allowance run, and its report rows (one per record considered). */
 export const allowanceRunKey = (runId: string) => ({ pk: `ALWRUN#${runId}`, sk: 'R' });
-export const allowanceRowKey = (runId: string, n: number) => ({
+/** A run's report row: its chunk, then its place in the chunk, so rows read back in the run's order. */
+export const allowanceRowKey = (runId: string, chunk: number, n: number) => ({
   pk: `ALWRUN#${runId}`,
-  sk: `row#${String(n).padStart(8, '0')}`,
+  sk: `row#${String(chunk).padStart(6, '0')}#${String(n).padStart(6, '0')}`,
+});
+export const ALLOWANCE_ROW_SK = /^row#\d{6}#\d{6}$/;
+/** A run's claim on a card: the one row of the run that pays it this month. */
+export const allowanceCardClaimKey = (runId: string, cardId: string) => ({
+  pk: `ALWRUN#${runId}`,
+  sk: `card#${cardId}`,
+});
+/** One chunk of a run: a range of the senior list planned and paid by one worker. */
+export const allowanceChunkKey = (runId: string, chunk: number) => ({
+  pk: `ALWRUN#${runId}`,
+  sk: `chunk#${String(chunk).padStart(6, '0')}`,
 });
 /** Which run of a month is paying it now: one at a time, so no two runs plan the same cards. */
 export const allowanceMonthKey = (month: string) => ({ pk: `ALWMONTH#${month}`, sk: 'M' });

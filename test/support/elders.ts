@@ -15,7 +15,7 @@ export const CENTENARIAN_ALLOWANCE_FEN = 30_000;
  */
 export async function eldersWithRecords(app: App, birthDates: string[], now: Date) {
   const civilAffairs = await registerMachine(app, 'agency', { programs: ['senior-allowance'] });
-  const holders: { token: string; cardId: string }[] = [];
+  const holders: { token: string; cardId: string; idNumber: string }[] = [];
   const records = [];
   for (const [i, birthDate] of birthDates.entries()) {
     const idNumber = residentId(birthDate);
@@ -28,7 +28,7 @@ export async function eldersWithRecords(app: App, birthDates: string[], now: Dat
       `/v1/admin/cards/${card.cardId}/identity-verification`,
       jsonRequest('POST', { reference: 'street office' }, adminAuth),
     );
-    holders.push({ token: who.token, cardId: card.cardId });
+    holders.push({ token: who.token, cardId: card.cardId, idNumber });
     records.push({
       recordId: `elder-${i}`,
       idNumber,
