@@ -12,6 +12,7 @@ import { outletsConfigLoader } from '../shared/outlets/store';
 import { s3Sink } from '../shared/reports/s3-sink';
 import { cachedSecrets, type SecretName } from '../shared/secrets/secrets';
 import { documentClient, dynamoClient } from '../shared/store/store';
+import { machineAllowanceRuns } from './allowance-machine';
 import { cloudEnv, limitsFromEnv, type RuntimeConfig } from './config';
 import type { AppDeps } from './deps';
 
@@ -72,7 +73,24 @@ export function cloudDeps(service: string): AppDeps {
           put: async () => {
             throw new InvariantError('this function was not given the reports bucket');
           },
+          link: async () => undefined,
         },
+    allowanceRuns: machineAllowanceRuns(store, clock, async (name, input) => {
+      if (!env.ALLOWANCE_STATE_MACHINE_ARN) throw new InvariantError('this function may not start allowance runs');
+      const { StartExecutionCommand } = await import('@aws-sdk/client-sfn');
+      try {
+        await (await sfn()).send(
+          new StartExecutionCommand({
+            stateMachineArn: env.ALLOWANCE_STATE_MACHINE_ARN,
+            name,
+            input: JSON.stringify(input),
+          }),
+        );
+      } catch (err) {
+        // The run's execution started before (a retried request): it goes on by itself.
+        if ((err as Error).name !== 'ExecutionAlreadyExists') throw err;
+      }
+    }),
     audits: {
       current: () => latestAuditResult(store),
       async start() {

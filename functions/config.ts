@@ -84,6 +84,8 @@ const CloudEnv = z.object({
   ONECARD_LOGIN_KEY_ARN: z.string().min(1).optional(),
   /** The full audit's state machine: the admin function starts audits by hand. */
   LEDGER_AUDIT_STATE_MACHINE_ARN: z.string().min(1).optional(),
+  /** The allowance run's state machine: the admin function starts runs by hand. */
+  ALLOWANCE_STATE_MACHINE_ARN: z.string().min(1).optional(),
   /** The bucket settlement reports go to (the areas that write reports). */
   REPORTS_BUCKET: z.string().min(3).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),

@@ -1,3 +1,4 @@
+import type { AllowanceRuns } from '../shared/benefits/allowance-run';
 import type { CampaignsLoader } from '../shared/campaigns/store';
 import type { CityConfig } from '../shared/city/model';
 import type { FacilityCatalogs } from '../shared/facilities/store';
@@ -33,4 +34,6 @@ export interface AppDeps {
   reports: ReportSink;
   /** The full audit of the ledger on an analytics engine: Athena in the cloud, DuckDB locally. */
   audits: LedgerAudits;
+  /** The allowance runs: in chunks here, or by the cloud's state machine. */
+  allowanceRuns: AllowanceRuns;
 }

@@ -17,6 +17,7 @@ import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { SecretName } from '../shared/secrets/secrets';
+import { AllowanceMachine } from './allowance-machine';
 import { ApiStage } from './api-stage';
 import { AreaFunction } from './area-function';
 import { AREAS, JOBS } from './areas';
@@ -97,6 +98,7 @@ export class ApiStack extends Stack {
     });
 
     const functions: NodejsFunction[] = [audit.recordFn];
+    const areaFunctions = new Map<string, NodejsFunction>();
     const storedValueLogs: ILogGroup[] = [];
     for (const area of AREAS) {
       // Each area learns where its secrets are (their ARNs) and may read only those, at run time.
@@ -118,11 +120,13 @@ export class ApiStack extends Stack {
       grantKeys(props.signingKeys, fn, area.keys);
       for (const name of area.secrets) secrets[name].secret.grantRead(fn);
       if (area.writesReports) {
-        grantReports(this, `${pascal(area.name)}Area`, reports, fn);
+        // Operators download reports through links their function signs: it reads what it links to.
+        grantReports(this, `${pascal(area.name)}Area`, reports, fn, area.iamAuth === true);
         storedValueLogs.push(logGroup);
       }
       if (area.name === 'citizen') fn.addToRolePolicy(smsPolicy());
       if (area.startsAudits) audit.stateMachine.grantStartExecution(fn);
+      areaFunctions.set(area.name, fn);
       functions.push(fn);
       const integration = new HttpLambdaIntegration(`${pascal(area.name)}Integration`, fn);
       for (const route of area.routes) {
@@ -150,7 +154,18 @@ export class ApiStack extends Stack {
         storedValueLogs.push(logGroup);
       }
       functions.push(fn);
-      if ('rate' in job.schedule) {
+      if (job.stateMachine === 'allowance-run' && 'shanghaiCron' in job.schedule) {
+        // The run's steps, planned and paid in parallel chunks by a state machine of its own.
+        const machine = new AllowanceMachine(this, `${pascal(job.name)}Run`, {
+          steps: fn,
+          shanghaiCron: job.schedule.shanghaiCron,
+        });
+        for (const area of AREAS.filter((a) => a.startsAudits)) {
+          const starter = areaFunctions.get(area.name)!;
+          starter.addEnvironment('ALLOWANCE_STATE_MACHINE_ARN', machine.stateMachine.stateMachineArn);
+          machine.stateMachine.grantStartExecution(starter);
+        }
+      } else if ('rate' in job.schedule) {
         new Rule(this, `${pascal(job.name)}Schedule`, {
           schedule: Schedule.expression(job.schedule.rate),
           targets: [new LambdaFunction(fn)],
@@ -193,11 +208,11 @@ interface Reports {
   name: string;
 }
 
-function grantReports(scope: Construct, id: string, reports: Reports, fn: { role?: IRole }) {
+function grantReports(scope: Construct, id: string, reports: Reports, fn: { role?: IRole }, reads = false) {
   const policy = new Policy(scope, `${id}ReportsPolicy`, {
     statements: [
       new PolicyStatement({
-        actions: ['s3:PutObject'],
+        actions: reads ? ['s3:PutObject', 's3:GetObject'] : ['s3:PutObject'],
         resources: [`${reports.arn}/settlement/*`, `${reports.arn}/allowance/*`],
       }),
     ],

@@ -246,6 +246,8 @@ export interface JobDefinition {
   keys: KeyUse;
   writesReports?: boolean;
   timeoutSeconds?: number;
+  /** Its function is the steps of a state machine, which the schedule starts (the allowance's chunks). */
+  stateMachine?: 'allowance-run';
   /**
    * Operator routes that do the job's work by hand: the tests of those routes check their table
    * accesses against the job's grant too (the job itself runs only in the cloud).
@@ -282,8 +284,9 @@ export const JOBS: JobDefinition[] = [
     timeoutSeconds: 900,
   },
   {
-    // The first of each month at 04:10 in Shanghai: the month's senior living allowance.
+    // The first of each month at 04:10 in Shanghai: the month's senior living allowance, in chunks.
     name: 'allowance',
+    stateMachine: 'allowance-run',
     entry: 'functions/jobs/allowance.ts',
     schedule: { shanghaiCron: 'cron(10 4 1 * ? *)' },
     table: {

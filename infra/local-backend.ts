@@ -3,6 +3,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createApi } from '../functions/api';
 import { localConfig, type RuntimeConfig } from '../functions/config';
 import type { AppDeps } from '../functions/deps';
+import { allowanceRules } from '../shared/benefits/allowance';
+import { runAllowance } from '../shared/benefits/allowance-run';
 import { campaignsLoader } from '../shared/campaigns/store';
 import { cityConfigLoader } from '../shared/city/store';
 import { facilityCatalogs } from '../shared/facilities/store';
@@ -78,6 +80,7 @@ export async function startLocalBackend(options: LocalBackendOptions) {
       sms: undefined,
       reports: folderSink(options.dataDir === ':memory:' ? undefined : join(resolve(options.dataDir), 'reports')),
       audits: duckdbAudits(exportClient, store, clock),
+      allowanceRuns: { start: (input) => runAllowance(store, { clock, rules: allowanceRules(store, clock) }, input) },
     };
     await deps.keyRing.jwks();
     const app = createApi(deps);

@@ -4,15 +4,14 @@ import {
   allowanceCsv,
   allowanceRows,
   allowanceRowsPage,
-  allowanceRules,
   allowanceRun,
   fundAllowance,
   SKIP_REASONS,
 } from '../../shared/benefits/allowance';
-import { runAllowance } from '../../shared/benefits/allowance-run';
 import { NotFoundError } from '../../shared/errors';
 import type { AppDeps } from '../deps';
 import { idempotent } from '../http/idempotency';
+import { reportDownload } from '../http/report-download';
 import type { Router } from '../http/router';
 import {
   calendarMonth,
@@ -62,7 +61,6 @@ const keyed = (prefix: string, key: string) =>
 /** The senior living allowance: the city funds it; a monthly run pays it into cards; civil affairs gets the report. */
 export function allowanceRoutes(app: Router, deps: AppDeps) {
   const once = idempotent(deps.store, deps.clock, () => 'operator');
-  const rules = allowanceRules(deps.store, deps.clock);
   app.openapi(
     createRoute({
       method: 'post',
@@ -134,7 +132,7 @@ export function allowanceRoutes(app: Router, deps: AppDeps) {
     async (c) => {
       const { month } = c.req.valid('json');
       const runId = keyed('alw', c.get('idempotencyKey'));
-      const run = await runAllowance(deps.store, { clock: deps.clock, rules }, { runId, month });
+      const run = await deps.allowanceRuns.start({ runId, month });
       if (run.status === 'running') return c.json(run, 202);
       await deps.reports.put(
         `allowance/${runId}.csv`,
@@ -211,15 +209,16 @@ export function allowanceRoutes(app: Router, deps: AppDeps) {
           description: 'recordId,agencyId,residentIdMasked,group,cardId,status,reason,amountFen',
           content: { 'text/csv': { schema: z.string() } },
         },
+        303: { description: 'In the cloud: a download link to the report in the reports bucket (15 minutes)' },
         ...errorResponses(401, 403, 404),
       },
     }),
     async (c) => {
       const { runId } = c.req.valid('param');
       if (!(await allowanceRun(deps.store, runId))) throw new NotFoundError('Allowance run');
-      return c.body(allowanceCsv(await allowanceRows(deps.store, runId)), 200, {
-        'content-type': 'text/csv; charset=utf-8',
-      });
+      return reportDownload(c, deps.reports, `allowance/${runId}.csv`, async () =>
+        allowanceCsv(await allowanceRows(deps.store, runId)),
+      );
     },
   );
 }

@@ -6,6 +6,7 @@ import { settlementCsv } from '../../shared/settlement/report';
 import { runSettlement, type SettlementDeps, settlementRun } from '../../shared/settlement/run';
 import type { AppDeps } from '../deps';
 import { idempotent } from '../http/idempotency';
+import { reportDownload } from '../http/report-download';
 import type { Router } from '../http/router';
 import {
   calendarDate,
@@ -118,13 +119,14 @@ export function settlementRoutes(app: Router, deps: AppDeps) {
           description: 'payeeKind,payeeId,salesFen,refundsFen,feeFen,netFen,payoutFen,carriedFen',
           content: { 'text/csv': { schema: z.string() } },
         },
+        303: { description: 'In the cloud: a download link to the report in the reports bucket (15 minutes)' },
         ...errorResponses(401, 403, 404),
       },
     }),
     async (c) => {
       const run = await settlementRun(deps.store, c.req.valid('param').runId);
       if (!run) throw new NotFoundError('Settlement run');
-      return c.body(settlementCsv(run), 200, { 'content-type': 'text/csv; charset=utf-8' });
+      return reportDownload(c, deps.reports, `settlement/${run.runId}.csv`, async () => settlementCsv(run));
     },
   );
 }

@@ -8154,6 +8154,15 @@ export interface operations {
                     "text/csv": string;
                 };
             };
+            /** @description In the cloud: a download link to the report in the reports bucket (15 minutes) */
+            303: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {
                 headers: {
@@ -8674,6 +8683,15 @@ export interface operations {
                 content: {
                     "text/csv": string;
                 };
+            };
+            /** @description In the cloud: a download link to the report in the reports bucket (15 minutes) */
+            303: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
             400: {

@@ -30,6 +30,7 @@ function documentOnlyDeps(): AppDeps {
     secrets: refuse as AppDeps['secrets'],
     reports: refuse as AppDeps['reports'],
     audits: refuse as AppDeps['audits'],
+    allowanceRuns: refuse as AppDeps['allowanceRuns'],
   };
 }
 

@@ -9,6 +9,14 @@ import { type AllowanceRun, type allowanceRules, allowanceRun, type SkipReason }
 import { CHUNK_RECORDS, chunkRanges, payChunk, planChunk, readChunks } from './allowance-chunks';
 import { fundInsufficient, type RunMoney, releaseRun, reserveRun } from './allowance-money';
 
+/**
+ * Where a run's chunks are planned and paid: here, to the end (the local stage), or by the cloud's
+ * state machine, the request answering while it runs.
+ */
+export interface AllowanceRuns {
+  start(input: { runId: string; month: string }): Promise<AllowanceRun>;
+}
+
 export interface AllowanceDeps {
   clock: () => Date;
   rules: ReturnType<typeof allowanceRules>;
@@ -51,7 +59,7 @@ export async function runAllowance(
   input: { runId: string; month: string },
 ): Promise<AllowanceRun> {
   const run = await openRun(store, deps, input);
-  if (run.status === 'done' || run.status === 'failed') return ended(store, run);
+  if (run.status === 'done' || run.status === 'failed') return answerEnded(store, run);
   const chunks = Array.from({ length: run.chunks }, (_, i) => i);
   const concurrency = deps.concurrency ?? LOCAL_CONCURRENCY;
   try {
@@ -72,7 +80,7 @@ export async function runAllowance(
 }
 
 /** A run that ended answers as it ended (a failed one with its 409 again), the month free again. */
-async function ended(store: Store, run: RunRecord): Promise<AllowanceRun> {
+export async function answerEnded(store: Store, run: RunRecord): Promise<AllowanceRun> {
   await releaseMonth(store, run);
   if (run.status === 'failed') throw fundInsufficient(run.fundBalanceFen ?? 0, run.totalFen ?? 0);
   return (await allowanceRun(store, run.runId))!;

@@ -5,6 +5,11 @@ import { dirname, join, resolve } from 'node:path';
 export interface ReportSink {
   /** Writes (or overwrites) one report; `name` is a relative path such as `settlement/run_x.csv`. */
   put(name: string, body: string, contentType: string): Promise<void>;
+  /**
+   * A short-lived link to download a report written before (the cloud: a presigned S3 URL, so a report
+   * of any size never passes through a function's 6 MB answer); none where reports are served otherwise.
+   */
+  link(name: string): Promise<string | undefined>;
 }
 
 const SAFE_NAME = /^[\w.-]+(\/[\w.-]+)*$/;
@@ -21,5 +26,7 @@ export function folderSink(dir: string | undefined): ReportSink {
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, body);
     },
+    // Locally the route serves the report itself.
+    link: async () => undefined,
   };
 }

@@ -182,8 +182,8 @@ describe('api stack', () => {
   it('keeps the operators’ audit trail (the admin function’s logs) a year, retained with the stack gone', () => {
     const groups = Object.values(api.findResources('AWS::Logs::LogGroup'));
     const audit = groups.filter((g) => g.Properties.RetentionInDays === 365);
-    // And the full audit's state machine: each ledger audit's steps, kept as long.
-    expect(audit).toHaveLength(AREAS.filter((a) => a.auditLogs).length + 1);
+    // And the state machines' (the full audit's, the allowance run's): each step, kept as long.
+    expect(audit).toHaveLength(AREAS.filter((a) => a.auditLogs).length + 2);
     for (const g of audit) expect(g.DeletionPolicy).toBe('Retain');
   });
 
@@ -296,6 +296,28 @@ describe('the full audit of the ledger', () => {
     const policies = JSON.stringify(api.findResources('AWS::IAM::Policy'));
     expect(policies).not.toContain('dynamodb:Scan');
     expect(policies).toContain('dynamodb:exportTableToPointInTime');
+  });
+});
+
+describe('the allowance run', () => {
+  it('plans and pays in parallel chunks through a state machine the monthly schedule starts', () => {
+    const machines = Object.values(api.findResources('AWS::StepFunctions::StateMachine')).map((m) =>
+      JSON.stringify(m.Properties.DefinitionString),
+    );
+    const allowance = machines.find((d) => d.includes('NotCovered'))!;
+    for (const part of [
+      '\\"step\\":\\"plan\\"',
+      '\\"step\\":\\"reserve\\"',
+      '\\"step\\":\\"pay\\"',
+      '\\"step\\":\\"finish\\"',
+    ]) {
+      expect(allowance).toContain(part);
+    }
+    expect(allowance).toContain('\\"MaxConcurrency\\":16');
+    const monthly = Object.values(api.findResources('AWS::Scheduler::Schedule')).find(
+      (s) => s.Properties.ScheduleExpression === 'cron(10 4 1 * ? *)',
+    )!;
+    expect(JSON.stringify(monthly.Properties.Target.Arn)).toContain('AllowanceRunStateMachine');
   });
 });
 

@@ -1,7 +1,9 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { type AllowanceExecution, machineAllowanceRuns } from '../../../functions/allowance-machine';
 import { allowanceRules, fundAllowance } from '../../../shared/benefits/allowance';
-import { runAllowance } from '../../../shared/benefits/allowance-run';
+import { payChunk, planChunk } from '../../../shared/benefits/allowance-chunks';
+import { finishRun, readRunRecord, reserveAll, runAllowance } from '../../../shared/benefits/allowance-run';
 import { readWallet } from '../../../shared/ledger/wallet-head';
 import type { Store } from '../../../shared/store/store';
 import { auditOf } from '../../support/audit';
@@ -65,4 +67,34 @@ describe('an allowance run stopped part-way', () => {
       skipped: { ALREADY_PAID: 3 },
     });
   }, 60_000);
+});
+
+describe('an allowance run handed to the state machine (the cloud’s way)', () => {
+  it('answers running once opened, and done once the machine’s steps ran, starting nothing twice', async () => {
+    const { store } = backend().deps;
+    const holders = await eldersWithRecords(app, CENTENARIAN_BIRTH_DATES, clock());
+    await fundAllowance(store, 'fund-machine', holders.length * CENTENARIAN_ALLOWANCE_FEN, clock());
+    const started: AllowanceExecution[] = [];
+    const runs = machineAllowanceRuns(store, clock, async (_name, input) => {
+      started.push(input);
+    });
+    const run = { runId: 'machine-run', month: '2026-11' };
+    // Act: the request opens the run and hands it over.
+    expect(await runs.start(run)).toMatchObject({ runId: 'machine-run', status: 'running', paidCount: 0 });
+    expect(started).toHaveLength(1);
+    // The machine's steps, as its states call them: every chunk planned, the reserve, every chunk paid.
+    const rules = await allowanceRules(store, clock).at(new Date('2026-11-01T00:00:00+08:00'));
+    const [execution] = started;
+    for (const chunk of execution!.chunks) await planChunk(store, { ...run, rules, now: clock() }, chunk);
+    await reserveAll(store, (await readRunRecord(store, run.runId))!, clock());
+    const money = (await readRunRecord(store, run.runId))!;
+    for (const chunk of execution!.chunks) {
+      await payChunk(store, { runId: run.runId, month: run.month, totalFen: money.totalFen! }, chunk, clock());
+    }
+    await finishRun(store, run.runId, clock());
+    // Assess: the same request again answers the ended run and starts nothing.
+    // November pays these three and the three of the test before (their fund's second month covers them).
+    expect(await runs.start(run)).toMatchObject({ status: 'done', paidCount: holders.length * 2 });
+    expect(started).toHaveLength(1);
+  });
 });

@@ -9,6 +9,6 @@ describe('docs/operations.md’s access table', () => {
   it('says what infra/areas.ts grants each role (npm run docs writes it)', () => {
     const doc = readFileSync(new URL('../../../docs/operations.md', import.meta.url), 'utf8');
     expect(content(doc)).toBe(content(withAccessTable(doc)));
-    expect(accessTable()).toContain('| `admin` area | read, write | the whole table, and Scan |');
+    expect(accessTable()).toContain('| `admin` area | read, write | the whole table |');
   });
 });
