@@ -11,14 +11,21 @@ import { TEST_ADMIN_TOKEN, TEST_WEBHOOK_SECRET } from '../test/support/backend';
 import { benchBundles } from './bundles';
 import { benchFlows } from './flows';
 import { benchHttp } from './http';
+import { benchScale } from './scale';
 import { benchSettlement } from './settlement';
 import { benchTaps } from './taps';
 import { benchVerifier } from './verifier';
 
 const started = Date.now();
-// `npm run bench -- flows`: only the per-flow figures (latency, in-flight rate, write units, bundles).
+// `npm run bench -- flows`: only the per-flow figures (latency, in-flight rate, write units, bundles);
+// `npm run bench -- scale`: only each job's cost at three sizes.
 const only = process.argv[2];
 console.log(`# OneCard benchmarks (${new Date().toISOString()}, Node ${process.version})\n`);
+if (only === 'scale') {
+  console.log(await benchScale());
+  console.log(`(${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  process.exit(0);
+}
 if (only !== 'flows') console.log(await benchVerifier());
 const backend = await startLocalBackend({
   dataDir: ':memory:',
