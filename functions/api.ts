@@ -29,5 +29,5 @@ export function allRouters(deps: AppDeps) {
 
 /** The whole API on one app: the local stack serves this, and the public Lambda renders its docs from it. */
 export function createApi(deps: AppDeps, docsAssetsDir = swaggerUiDistDir()) {
-  return mountOpenApi(createShell({ logger: deps.logger }, ...allRouters(deps)), docsAssetsDir);
+  return mountOpenApi(createShell({ logger: deps.logger, metrics: deps.metrics }, ...allRouters(deps)), docsAssetsDir);
 }

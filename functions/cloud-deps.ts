@@ -7,7 +7,6 @@ import { fareTables } from '../shared/fares/store';
 import { KeyRing } from '../shared/keys/keyring';
 import { KmsKeyMaterial } from '../shared/keys/kms-material';
 import { latestAuditResult } from '../shared/ledger-audit/audits';
-import { createLogger } from '../shared/log/logger';
 import { outletsConfigLoader } from '../shared/outlets/store';
 import { s3Sink } from '../shared/reports/s3-sink';
 import { cachedSecrets, type SecretName } from '../shared/secrets/secrets';
@@ -15,6 +14,7 @@ import { documentClient, dynamoClient } from '../shared/store/store';
 import { machineAllowanceRuns } from './allowance-machine';
 import { cloudEnv, limitsFromEnv, type RuntimeConfig } from './config';
 import type { AppDeps } from './deps';
+import { cloudObservability } from './observability';
 
 /** Made on first use and kept: the SDK packages a function never uses are never loaded (cold starts). */
 function once<T>(make: () => Promise<T>): () => Promise<T> {
@@ -28,8 +28,11 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
   };
 }
 
+/** What a Lambda's module scope gets: the area's dependencies, and the wrapper of its handler. */
+export type CloudDeps = AppDeps & { instrument: ReturnType<typeof cloudObservability>['instrument'] };
+
 /** The cloud composition root: called once at module scope by each Lambda handler. */
-export function cloudDeps(service: string): AppDeps {
+export function cloudDeps(service: string): CloudDeps {
   const env = cloudEnv(process.env);
   const config: RuntimeConfig = {
     stage: 'cloud',
@@ -52,10 +55,13 @@ export function cloudDeps(service: string): AppDeps {
     residentIdPepper: env.ONECARD_RESIDENT_ID_PEPPER_ARN,
     loginKey: env.ONECARD_LOGIN_KEY_ARN,
   };
+  const observed = cloudObservability(service, env.LOG_LEVEL);
   return {
+    instrument: observed.instrument,
+    metrics: observed.metrics,
     store,
     clock,
-    logger: createLogger(service, env.LOG_LEVEL),
+    logger: observed.logger,
     config,
     keyRing: new KeyRing(store, new KmsKeyMaterial(kms, env.SIGNING_KEY_IDS.split(',')), clock),
     city: cityConfigLoader(store, clock),

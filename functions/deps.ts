@@ -6,6 +6,7 @@ import type { FareTables } from '../shared/fares/store';
 import type { KeyRing } from '../shared/keys/keyring';
 import type { LedgerAudits } from '../shared/ledger-audit/audits';
 import type { Logger } from '../shared/log/logger';
+import type { BusinessMetrics } from '../shared/observe/metrics';
 import type { OutletsConfig } from '../shared/outlets/model';
 import type { ReportSink } from '../shared/reports/sink';
 import type { Secrets } from '../shared/secrets/secrets';
@@ -20,6 +21,8 @@ export interface AppDeps {
   store: Store;
   clock: () => Date;
   logger: Logger;
+  /** The city's business figures: EMF metrics in the cloud, nothing locally unless asked for. */
+  metrics: BusinessMetrics;
   config: RuntimeConfig;
   keyRing: KeyRing;
   city: () => Promise<CityConfig>;

@@ -12,6 +12,7 @@ import { fareTables } from '../shared/fares/store';
 import { KeyRing } from '../shared/keys/keyring';
 import { LocalKeyMaterial } from '../shared/keys/local-material';
 import type { Logger } from '../shared/log/logger';
+import { noMetrics, printedMetrics } from '../shared/observe/metrics';
 import { outletsConfigLoader } from '../shared/outlets/store';
 import { folderSink } from '../shared/reports/sink';
 import { staticSecrets } from '../shared/secrets/secrets';
@@ -60,6 +61,8 @@ export async function startLocalBackend(options: LocalBackendOptions) {
       store,
       clock,
       logger: options.logger,
+      // Metrics would drown the local logs: printed only when asked for.
+      metrics: process.env.ONECARD_METRICS_LOG ? printedMetrics((l) => process.stdout.write(`${l}\n`)) : noMetrics,
       config: localConfig({
         adminToken: options.adminToken,
         ...options.configOverrides,

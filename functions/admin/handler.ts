@@ -4,4 +4,6 @@ import { createShell } from '../http/shell';
 import { adminRouters } from './routers';
 
 const deps = cloudDeps('admin');
-export const handler = handle(createShell({ logger: deps.logger }, ...adminRouters(deps)));
+export const handler = deps.instrument(
+  handle(createShell({ logger: deps.logger, metrics: deps.metrics }, ...adminRouters(deps))),
+);

@@ -4,4 +4,6 @@ import { createShell } from '../http/shell';
 import { agencyRouters } from './routers';
 
 const deps = cloudDeps('agency');
-export const handler = handle(createShell({ logger: deps.logger }, ...agencyRouters(deps)));
+export const handler = deps.instrument(
+  handle(createShell({ logger: deps.logger, metrics: deps.metrics }, ...agencyRouters(deps))),
+);

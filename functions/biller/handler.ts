@@ -4,4 +4,6 @@ import { createShell } from '../http/shell';
 import { billerRouters } from './routers';
 
 const deps = cloudDeps('biller');
-export const handler = handle(createShell({ logger: deps.logger }, ...billerRouters(deps)));
+export const handler = deps.instrument(
+  handle(createShell({ logger: deps.logger, metrics: deps.metrics }, ...billerRouters(deps))),
+);

@@ -112,6 +112,8 @@ export function billRoutes(app: Router, deps: AppDeps) {
         requestHash: c.get('idempotencyHash'),
         answerOf: (paid) => ({ status: 201, body: paid }),
       });
+      deps.metrics.add('BillPayments', 1);
+      deps.metrics.add('BillsFen', payment.amountFen);
       return c.json(payment, 201);
     },
   );

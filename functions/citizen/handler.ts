@@ -4,4 +4,6 @@ import { createShell } from '../http/shell';
 import { citizenRouters } from './routers';
 
 const deps = cloudDeps('citizen');
-export const handler = handle(createShell({ logger: deps.logger }, ...citizenRouters(deps)));
+export const handler = deps.instrument(
+  handle(createShell({ logger: deps.logger, metrics: deps.metrics }, ...citizenRouters(deps))),
+);

@@ -1,8 +1,10 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { OneCardError } from '../../shared/errors';
 import type { Logger } from '../../shared/log/logger';
+import { type BusinessMetrics, noMetrics } from '../../shared/observe/metrics';
 import type { AppEnv } from './env';
 import { noRoute, onError } from './error-response';
 import type { Router } from './router';
@@ -12,6 +14,8 @@ export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 export interface ShellOptions {
   logger: Logger;
+  /** Where answers of 5xx are counted (a function that answers 500 has not failed, as Lambda sees it). */
+  metrics?: BusinessMetrics;
   maxBodyBytes?: number;
 }
 
@@ -19,13 +23,32 @@ export interface ShellOptions {
  * The HTTP shell every deployment shares: request ids, access logs, the body limit, the one error
  * handler and the 404. Area routers are mounted into it, once per Lambda or all at once locally.
  */
-export function createShell({ logger, maxBodyBytes = MAX_BODY_BYTES }: ShellOptions, ...routers: Router[]) {
+export function createShell(
+  { logger, metrics = noMetrics, maxBodyBytes = MAX_BODY_BYTES }: ShellOptions,
+  ...routers: Router[]
+) {
   const app = new OpenAPIHono<AppEnv>();
-  app.use(requestId({ headerName: 'x-request-id', limitLength: 64 }));
+  // In the cloud, API Gateway's own request id: the one its access log carries, so the access log,
+  // the function's lines and the answer's x-request-id join on one id. Locally a caller's x-request-id
+  // (64 characters at most) or a fresh one.
+  app.use(
+    requestId({
+      headerName: 'x-request-id',
+      limitLength: 64,
+      generator: (c) => apiGatewayRequestId(c) ?? crypto.randomUUID(),
+    }),
+  );
+  app.use(async (c, next) => {
+    const gateway = apiGatewayRequestId(c);
+    if (gateway) c.set('requestId', gateway);
+    await next();
+    c.header('x-request-id', c.get('requestId'));
+  });
   app.use(async (c, next) => {
     const started = performance.now();
     c.set('logger', logger);
     await next();
+    if (c.res.status >= 500) metrics.add('Http5xx', 1, { status: String(c.res.status) });
     logger.info('request', {
       requestId: c.get('requestId'),
       method: c.req.method,
@@ -46,4 +69,11 @@ export function createShell({ logger, maxBodyBytes = MAX_BODY_BYTES }: ShellOpti
   app.onError(onError);
   app.notFound(noRoute(() => app.routes));
   return app;
+}
+
+/** The request id API Gateway gave this request (the Lambda event's), when there is one. */
+function apiGatewayRequestId(c: Context): string | undefined {
+  const id = (c.env as { event?: { requestContext?: { requestId?: unknown } } } | undefined)?.event?.requestContext
+    ?.requestId;
+  return typeof id === 'string' && id.length > 0 && id.length <= 64 ? id : undefined;
 }

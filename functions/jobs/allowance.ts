@@ -1,4 +1,4 @@
-import { allowanceCsv, allowanceRows, allowanceRules } from '../../shared/benefits/allowance';
+import { allowanceCsv, allowanceRows, allowanceRules, allowanceRun } from '../../shared/benefits/allowance';
 import { payChunk, planChunk } from '../../shared/benefits/allowance-chunks';
 import { finishRun, openRun, readRunRecord, reserveAll } from '../../shared/benefits/allowance-run';
 import { InvariantError } from '../../shared/errors';
@@ -23,7 +23,9 @@ export type AllowanceStep =
  * state machine's maps); `reserve` the planned total (a fund that cannot cover it ends the run failed,
  * nothing paid); `finish` counts, gives back what was not paid and writes the report for civil affairs.
  */
-export async function handler(event: AllowanceStep): Promise<AllowanceExecution | { failed: boolean } | null> {
+export const handler = deps.instrument(async (event: AllowanceStep) => step(event));
+
+async function step(event: AllowanceStep): Promise<AllowanceExecution | { failed: boolean } | null> {
   const now = deps.clock();
   switch (event.step) {
     case 'open': {
@@ -49,7 +51,14 @@ export async function handler(event: AllowanceStep): Promise<AllowanceExecution 
       await finishRun(deps.store, event.runId, now);
       const csv = allowanceCsv(await allowanceRows(deps.store, event.runId));
       await deps.reports.put(`allowance/${event.runId}.csv`, csv, 'text/csv');
-      deps.logger.info('allowance run', { runId: event.runId });
+      const run = await allowanceRun(deps.store, event.runId);
+      deps.logger.info('allowance run', { ...run });
+      deps.metrics.add('AllowancePaid', run?.paidCount ?? 0);
+      deps.metrics.add('AllowancePaidFen', run?.paidFen ?? 0);
+      for (const [reason, n] of Object.entries(run?.skipped ?? {})) {
+        deps.metrics.add('AllowanceSkipped', n ?? 0, { reason });
+      }
+      deps.metrics.add('JobSucceeded', 1, { job: 'allowance' });
       return null;
     }
   }

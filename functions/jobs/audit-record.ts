@@ -20,7 +20,7 @@ interface AuditDone {
  * (a summary, the balances by kind, at most 100 mismatches and 100 unbalanced transfers), keeps the
  * result as the latest audit the reconciliation answers, and raises the alarm line on a mismatch.
  */
-export async function handler(event: AuditDone) {
+export const handler = deps.instrument(async (event: AuditDone) => {
   athena ??= new (await import('@aws-sdk/client-athena')).AthenaClient({});
   const rows: NonNullable<GetQueryResultsCommandOutput['ResultSet']>['Rows'] = [];
   let token: string | undefined;
@@ -47,5 +47,8 @@ export async function handler(event: AuditDone) {
     });
   }
   deps.logger.info('ledger audit', { auditId: result.auditId, balanced: result.balanced, accounts: result.accounts });
+  deps.metrics.add('LedgerAuditMismatches', result.mismatches.length + result.unbalancedTransfers.length);
+  deps.metrics.add('StoredValueFen', result.byKind.wallet ?? 0);
+  deps.metrics.add('JobSucceeded', 1, { job: 'audit' });
   return { auditId: result.auditId, balanced: result.balanced };
-}
+});

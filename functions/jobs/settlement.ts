@@ -9,7 +9,7 @@ import { cloudDeps } from '../cloud-deps';
 const deps = cloudDeps('settlement');
 
 /** Daily after 04:00 Asia/Shanghai (EventBridge Scheduler): settle the business day that ended, report to S3. */
-export async function handler() {
+export const handler = deps.instrument(async () => {
   const { runId, cutoff } = dailyRun(deps.clock());
   const run = await runSettlement(settlementDeps(deps), { runId, cutoff });
   const { cost, ...answer } = run;
@@ -27,5 +27,8 @@ export async function handler() {
     payoutFen: run.payoutFen,
     ...cost,
   });
+  deps.metrics.add('SettlementLines', run.lines.length);
+  deps.metrics.add('SettlementPayoutFen', run.payoutFen);
+  deps.metrics.add('JobSucceeded', 1, { job: 'settlement' });
   return { runId, payoutFen: run.payoutFen, lines: run.lines.length };
-}
+});

@@ -4,4 +4,6 @@ import { createShell } from '../http/shell';
 import { merchantRouters } from './routers';
 
 const deps = cloudDeps('merchant');
-export const handler = handle(createShell({ logger: deps.logger }, ...merchantRouters(deps)));
+export const handler = deps.instrument(
+  handle(createShell({ logger: deps.logger, metrics: deps.metrics }, ...merchantRouters(deps))),
+);

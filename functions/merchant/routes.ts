@@ -4,6 +4,7 @@ import { PRESENTATION_DECLINE_CODES } from '../../shared/credentials/presented';
 import { processPurchase } from '../../shared/merchant/purchases';
 import { refundPurchase } from '../../shared/merchant/refunds';
 import type { AppDeps } from '../deps';
+import { countMovement, PURCHASE } from '../http/business-figures';
 import { handsAssertionToPipeline } from '../http/machine-auth';
 import type { Router } from '../http/router';
 import { errorResponses, jsonBody, presentedFields } from '../http/schemas';
@@ -91,6 +92,7 @@ export function merchantRoutes(app: Router, deps: AppDeps) {
         declineCode: result.declineCode,
         chargedFen: result.chargedFen,
       });
+      countMovement(deps.metrics, PURCHASE, { merchant: pos.scope.merchantId }, result, result.chargedFen);
       return c.json(result, 200);
     },
   );

@@ -4,4 +4,6 @@ import { createShell } from '../http/shell';
 import { outletRouters } from './routers';
 
 const deps = cloudDeps('outlet');
-export const handler = handle(createShell({ logger: deps.logger }, ...outletRouters(deps)));
+export const handler = deps.instrument(
+  handle(createShell({ logger: deps.logger, metrics: deps.metrics }, ...outletRouters(deps))),
+);

@@ -97,7 +97,13 @@ export function outletRoutes(app: Router, deps: AppDeps) {
         ...errorResponses(400, 401, 403, 409, 422, 429, 503),
       },
     }),
-    async (c) => c.json(await cashTopup(outlet, counterOf(c.get('machine')), c.req.valid('json')), 201),
+    async (c) => {
+      const counter = counterOf(c.get('machine'));
+      const topup = await cashTopup(outlet, counter, c.req.valid('json'));
+      deps.metrics.add('CashTopups', 1, { outlet: counter.scope.outletId });
+      deps.metrics.add('CashTopupsFen', topup.amountFen, { outlet: counter.scope.outletId });
+      return c.json(topup, 201);
+    },
   );
   app.openapi(
     createRoute({

@@ -7,4 +7,4 @@ import { publishedApi } from './published';
 const deps = cloudDeps('public');
 // infra/bundle-area.ts copies the document and Swagger UI's files here, beside the bundle.
 const assetsDir = join(dirname(fileURLToPath(import.meta.url)), 'docs-assets');
-export const handler = handle(publishedApi(deps, assetsDir));
+export const handler = deps.instrument(handle(publishedApi(deps, assetsDir)));

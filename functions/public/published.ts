@@ -1,5 +1,6 @@
 import type { KeyRing } from '../../shared/keys/keyring';
 import type { Logger } from '../../shared/log/logger';
+import type { BusinessMetrics } from '../../shared/observe/metrics';
 import { createShell } from '../http/shell';
 import { fileReader } from './docs-assets';
 import { mountDocsPage } from './docs-page';
@@ -13,8 +14,14 @@ export const PUBLISHED_DOCUMENT = 'openapi.json';
  * time (docs/openapi.json, kept current by a test) with the page that renders it. It loads no other
  * area's routes, so its bundle and its cold start stay those of a small Hono app.
  */
-export function publishedApi(deps: { clock: () => Date; keyRing: KeyRing; logger: Logger }, assetsDir: string) {
-  const app = createShell({ logger: deps.logger }, publicRoutes(deps.clock, deps.keyRing));
+export function publishedApi(
+  deps: { clock: () => Date; keyRing: KeyRing; logger: Logger; metrics?: BusinessMetrics },
+  assetsDir: string,
+) {
+  const app = createShell(
+    { logger: deps.logger, ...(deps.metrics ? { metrics: deps.metrics } : {}) },
+    publicRoutes(deps.clock, deps.keyRing),
+  );
   const read = fileReader(assetsDir);
   app.get('/openapi.json', async (c) =>
     c.body(new Uint8Array(await read(PUBLISHED_DOCUMENT)), 200, { 'content-type': 'application/json' }),

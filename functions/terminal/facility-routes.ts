@@ -5,6 +5,7 @@ import { PRESENTATION_DECLINE_CODES } from '../../shared/credentials/presented';
 import { VISIT_DECLINE_CODES, VISIT_KINDS } from '../../shared/facilities/model';
 import { type FacilityDeps, processVisit } from '../../shared/facilities/visits';
 import type { AppDeps } from '../deps';
+import { countMovement, VISIT } from '../http/business-figures';
 import { handsAssertionToPipeline } from '../http/machine-auth';
 import type { Router } from '../http/router';
 import { batchBody, errorResponses, jsonBody, presentedFields } from '../http/schemas';
@@ -76,15 +77,13 @@ export function facilityRoutes(app: Router, deps: AppDeps) {
         ...errorResponses(400, 401, 403, 409, 429, 503),
       },
     }),
-    async (c) =>
-      c.json(
-        await processVisit(
-          facility,
-          { ...gateOf(c.get('machine')), assertionSpent: c.get('assertionSpent') },
-          c.req.valid('json'),
-        ),
-        200,
-      ),
+    async (c) => {
+      const visit = c.req.valid('json');
+      const gate = { ...gateOf(c.get('machine')), assertionSpent: c.get('assertionSpent') };
+      const result = await processVisit(facility, gate, visit);
+      countMovement(deps.metrics, VISIT, { facility: visit.facilityId }, result, result.feeFen);
+      return c.json(result, 200);
+    },
   );
   app.openapi(
     createRoute({
@@ -113,11 +112,15 @@ export function facilityRoutes(app: Router, deps: AppDeps) {
     }),
     async (c) => {
       const gate = gateOf(c.get('machine'));
+      const { visits } = c.req.valid('json');
       const results = await processInCardOrder(
-        c.req.valid('json').visits,
+        visits,
         (visit, memo) => processVisit(facility, gate, visit, memo),
         (visit, error) => ({ visitId: visit.visitId, status: 'error' as const, error }),
       );
+      results.forEach((r, i) => {
+        if (r.status !== 'error') countMovement(deps.metrics, VISIT, { facility: visits[i]!.facilityId }, r, r.feeFen);
+      });
       return c.json({ results }, 200);
     },
   );

@@ -4,4 +4,6 @@ import { createShell } from '../http/shell';
 import { terminalRouters } from './routers';
 
 const deps = cloudDeps('terminal');
-export const handler = handle(createShell({ logger: deps.logger }, ...terminalRouters(deps)));
+export const handler = deps.instrument(
+  handle(createShell({ logger: deps.logger, metrics: deps.metrics }, ...terminalRouters(deps))),
+);

@@ -5,6 +5,7 @@ import { MAX_BATCH_TAPS, processBatch } from '../../shared/transit/batch';
 import { TAP_DECLINE_CODES, type TapResult } from '../../shared/transit/model';
 import { processTap, type TransitDeps } from '../../shared/transit/taps';
 import type { AppDeps } from '../deps';
+import { countMovement, TAP } from '../http/business-figures';
 import { handsAssertionToPipeline } from '../http/machine-auth';
 import type { Router } from '../http/router';
 import { batchBody, errorResponses, jsonBody, presentedFields } from '../http/schemas';
@@ -98,8 +99,10 @@ export function transitRoutes(app: Router, deps: AppDeps) {
         scope: scopeFor(machine, 'transit-terminal'),
         assertionSpent: c.get('assertionSpent'),
       };
-      const result = await processTap(transit, terminal, c.req.valid('json'));
+      const tap = c.req.valid('json');
+      const result = await processTap(transit, terminal, tap);
       logTap(c.get('logger'), machine.clientId, result);
+      countMovement(deps.metrics, TAP, { route: tap.routeId }, result, result.fareFen);
       return c.json(result, 200);
     },
   );
@@ -126,9 +129,13 @@ export function transitRoutes(app: Router, deps: AppDeps) {
     async (c) => {
       const machine = c.get('machine');
       const terminal = { clientId: machine.clientId, scope: scopeFor(machine, 'transit-terminal') };
-      const results = await processBatch(transit, terminal, c.req.valid('json').taps);
+      const { taps } = c.req.valid('json');
+      const results = await processBatch(transit, terminal, taps);
       const counts: Record<string, number> = {};
-      for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
+      results.forEach((r, i) => {
+        counts[r.status] = (counts[r.status] ?? 0) + 1;
+        if (r.status !== 'error') countMovement(deps.metrics, TAP, { route: taps[i]!.routeId }, r, r.fareFen);
+      });
       c.get('logger').info('tap batch', { terminal: machine.clientId, taps: results.length, ...counts });
       return c.json({ results }, 200);
     },

@@ -4,4 +4,6 @@ import { createShell } from '../http/shell';
 import { webhookRoutes } from './topup-routes';
 
 const deps = cloudDeps('webhooks');
-export const handler = handle(createShell({ logger: deps.logger }, webhookRoutes(deps)));
+export const handler = deps.instrument(
+  handle(createShell({ logger: deps.logger, metrics: deps.metrics }, webhookRoutes(deps))),
+);

@@ -79,6 +79,8 @@ export function webhookRoutes(deps: AppDeps) {
         status: topup.status,
         amountFen: topup.amountFen,
       });
+      deps.metrics.add('Topups', 1, { status: topup.status });
+      if (topup.status === 'succeeded') deps.metrics.add('TopupsFen', topup.amountFen);
       return c.json({ topupId: topup.topupId, status: topup.status, amountFen: topup.amountFen }, 200);
     },
   );

@@ -7,6 +7,7 @@ import { createApi } from '../../functions/api';
 import { localConfig } from '../../functions/config';
 import type { AppDeps } from '../../functions/deps';
 import { createLogger } from '../../shared/log/logger';
+import { noMetrics } from '../../shared/observe/metrics';
 
 const unused = (what: string) => () => {
   throw new Error(`rendering the OpenAPI document must not use ${what}`);
@@ -19,6 +20,7 @@ function documentOnlyDeps(): AppDeps {
     store: { doc: refuse, tableName: 'onecard-docs', clock } as unknown as AppDeps['store'],
     clock,
     logger: createLogger('openapi', 'silent'),
+    metrics: noMetrics,
     config: localConfig({ adminToken: 'unused-by-the-document' }),
     keyRing: refuse as AppDeps['keyRing'],
     city: unused('the city config'),

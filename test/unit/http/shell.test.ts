@@ -92,6 +92,28 @@ describe('the HTTP shell', () => {
     expect(lines.find((l) => l.message === 'unhandled error')?.fields).toMatchObject({ requestId: 'req-42' });
   });
 
+  it('joins a request’s access log, its function lines and its answer on API Gateway’s request id', async () => {
+    const lines: { message: string; fields?: Record<string, unknown> }[] = [];
+    const keep = (message: string, fields?: Record<string, unknown>) => lines.push({ message, fields });
+    const app = appWithEchoRoute({ debug: keep, info: keep, warn: keep, error: keep });
+    // As hono/aws-lambda hands it over: the Lambda event in the environment.
+    const lambda = { event: { requestContext: { requestId: 'apigw-Xy12' } } };
+    const boom = await app.request('/boom', { headers: { 'x-request-id': 'from-the-client' } }, lambda);
+    expect(boom.headers.get('x-request-id')).toBe('apigw-Xy12');
+    expect((await body(boom)).error.requestId).toBe('apigw-Xy12');
+    const ok = await app.request(
+      '/echo',
+      { method: 'POST', body: '{"amountFen":1,"note":"x"}', headers: { 'content-type': 'application/json' } },
+      lambda,
+    );
+    expect(ok.headers.get('x-request-id')).toBe('apigw-Xy12');
+    expect(lines.filter((l) => l.fields?.requestId === 'apigw-Xy12').map((l) => l.message)).toEqual([
+      'unhandled error',
+      'request',
+      'request',
+    ]);
+  });
+
   it('answers an unknown route with the error object', async () => {
     const res = await appWithEchoRoute().request('/v1/nowhere');
     expect(res.status).toBe(404);

@@ -1,0 +1,51 @@
+import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Logger, LogLevel } from '../shared/log/logger';
+import { type BusinessMetrics, METRIC_NAMES } from '../shared/observe/metrics';
+
+/** The Lambda invocation's context, as Powertools takes it. */
+type Context = Parameters<PowertoolsLogger['addContext']>[0];
+
+/** Every figure is in this namespace, with the function's area as the `service` dimension. */
+export const METRIC_NAMESPACE = 'OneCard';
+
+/**
+ * The cloud's logs and metrics, by Powertools for AWS Lambda: JSON lines with the Lambda request id,
+ * the cold start and the X-Ray trace id, and the API Gateway request id as `correlation_id` (the same
+ * id the API's access log and the answer's x-request-id carry); metrics in CloudWatch's embedded
+ * format, one line each, never a call of their own.
+ */
+export function cloudObservability(service: string, level: LogLevel) {
+  const powertools = new PowertoolsLogger({
+    serviceName: service,
+    logLevel: level === 'silent' ? 'SILENT' : (level.toUpperCase() as 'INFO'),
+  });
+  const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: service });
+  const logger: Logger = {
+    debug: (message, fields) => powertools.debug(message, fields ?? {}),
+    info: (message, fields) => powertools.info(message, fields ?? {}),
+    warn: (message, fields) => powertools.warn(message, fields ?? {}),
+    error: (message, fields) => powertools.error(message, fields ?? {}),
+  };
+  const business: BusinessMetrics = {
+    add(name, value, dimensions = {}) {
+      const one = metrics.singleMetric();
+      for (const [key, dim] of Object.entries(dimensions)) one.addDimension(key, dim);
+      one.addMetric(name, METRIC_NAMES[name] === 'Count' ? MetricUnit.Count : MetricUnit.NoUnit, value);
+    },
+  };
+  /** The handler with each invocation's context in every log line. */
+  const instrument =
+    <E, R>(handler: (event: E, context: Context) => Promise<R>) =>
+    async (event: E, context: Context): Promise<R> => {
+      powertools.addContext(context);
+      const correlation = (event as { requestContext?: { requestId?: string } })?.requestContext?.requestId;
+      if (correlation) powertools.appendKeys({ correlation_id: correlation });
+      try {
+        return await handler(event, context);
+      } finally {
+        powertools.removeKeys(['correlation_id']);
+      }
+    };
+  return { logger, metrics: business, instrument };
+}
