@@ -38,7 +38,8 @@ export function cloudObservability(service: string, level: LogLevel) {
   const instrument =
     <E, R>(handler: (event: E, context: Context) => Promise<R>) =>
     async (event: E, context: Context): Promise<R> => {
-      powertools.addContext(context);
+      // Lambda always hands a context over; a direct call (a test, a script) may not.
+      if (context) powertools.addContext(context);
       const correlation = (event as { requestContext?: { requestId?: string } })?.requestContext?.requestId;
       if (correlation) powertools.appendKeys({ correlation_id: correlation });
       try {

@@ -70,6 +70,42 @@ describe('the shipped Lambda bundle', () => {
     expect((await publicHandler(event('GET', '/v1/me/card'))).statusCode).toBe(404);
   });
 
+  it('logs each request with its Lambda context and API Gateway’s request id, the id its answer carries', async () => {
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    }) as typeof process.stdout.write;
+    const context = {
+      functionName: 'CitizenArea',
+      functionVersion: '$LATEST',
+      invokedFunctionArn: 'arn:aws-cn:lambda:cn-north-1:123456789012:function:CitizenArea',
+      memoryLimitInMB: '1024',
+      awsRequestId: 'lambda-req-7',
+      getRemainingTimeInMillis: () => 10_000,
+    };
+    let res: Awaited<ReturnType<Handler>>;
+    try {
+      res = await (citizenHandler as (e: unknown, c: unknown) => ReturnType<Handler>)(
+        event('POST', '/v1/auth/otp', { phone: 42 }),
+        context,
+      );
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(res.headers?.['x-request-id']).toBe('r-1');
+    const request = lines.map((l) => JSON.parse(l)).find((l) => l.message === 'request');
+    expect(request).toMatchObject({
+      requestId: 'r-1',
+      correlation_id: 'r-1',
+      function_request_id: 'lambda-req-7',
+      service: 'citizen',
+      status: 400,
+    });
+    expect(request.cold_start).toBeTypeOf('boolean');
+  });
+
   it('still explains validation errors in English', async () => {
     const res = await citizenHandler(event('POST', '/v1/auth/otp', { phone: 42 }));
     expect(res.statusCode).toBe(400);
