@@ -27,11 +27,20 @@ export function cloudObservability(service: string, level: LogLevel) {
     warn: (message, fields) => powertools.warn(message, fields ?? {}),
     error: (message, fields) => powertools.error(message, fields ?? {}),
   };
+  const unitOf = (name: keyof typeof METRIC_NAMES) =>
+    METRIC_NAMES[name] === 'Count' ? MetricUnit.Count : MetricUnit.NoUnit;
+  let stored = false;
   const business: BusinessMetrics = {
-    add(name, value, dimensions = {}) {
+    add(name, value, dimensions) {
+      if (!dimensions || Object.keys(dimensions).length === 0) {
+        // The function's own series: kept, and written in one line when the invocation ends.
+        metrics.addMetric(name, unitOf(name), value);
+        stored = true;
+        return;
+      }
       const one = metrics.singleMetric();
       for (const [key, dim] of Object.entries(dimensions)) one.addDimension(key, dim);
-      one.addMetric(name, METRIC_NAMES[name] === 'Count' ? MetricUnit.Count : MetricUnit.NoUnit, value);
+      one.addMetric(name, unitOf(name), value);
     },
   };
   /** The handler with each invocation's context in every log line. */
@@ -46,6 +55,8 @@ export function cloudObservability(service: string, level: LogLevel) {
         return await handler(event, context);
       } finally {
         powertools.removeKeys(['correlation_id']);
+        if (stored) metrics.publishStoredMetrics();
+        stored = false;
       }
     };
   return { logger, metrics: business, instrument };

@@ -2,8 +2,6 @@ import { Aws, type CfnElement, CfnOutput, Fn, Stack, type StackProps, TimeZone, 
 import { HttpApi, type HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -14,16 +12,17 @@ import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { ScheduleExpression, Schedule as SchedulerSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { SecretName } from '../shared/secrets/secrets';
 import { AllowanceMachine } from './allowance-machine';
 import { ApiStage } from './api-stage';
 import { AreaFunction } from './area-function';
-import { AREAS, JOBS } from './areas';
+import { AREAS, type AreaDefinition, JOBS, type JobDefinition } from './areas';
+import { CityDashboard } from './dashboard';
 import { grantKeys, grantTable } from './grants';
 import { LedgerAudit } from './ledger-audit';
-import { OperatorAlarms } from './operator-alarms';
+import { Operations } from './operations';
 import { MAIN_TABLE } from './tables';
 
 export interface ApiStackProps extends StackProps {
@@ -41,65 +40,80 @@ export interface ApiStackProps extends StackProps {
   issuer: string;
   /** Requests per second the whole API takes, steady and in bursts; beyond it API Gateway answers 429. */
   throttle?: { rateLimit: number; burstLimit: number };
-  /** Where alarms go (an SNS topic's ARN); none: the alarms exist and show in the console. */
-  alarmTopicArn?: string;
+  /** Who the alarms mail (the stack's `alarmEmail` context value). */
+  alarmEmail?: string | undefined;
+  /** A topic of the city's own (a pager's) that every alarm notifies too. */
+  alarmTopicArn?: string | undefined;
 }
 
-/** The stateless half: the HTTP API, one function per area, and the scheduled jobs. */
+/** A function the stack made, with the logs it writes. */
+interface Made {
+  fn: NodejsFunction;
+  logGroup: ILogGroup;
+}
+
+/**
+ * The stateless half: the HTTP API, one function per area, the scheduled jobs, and what the on-call
+ * engineer sees of them (alarms that reach someone, the dashboard, the runbook's saved queries).
+ */
 export class ApiStack extends Stack {
   readonly api: HttpApi;
+  private readonly ops: Operations;
+  private readonly functionEnv: Record<string, string>;
+  private readonly reports: Reports;
+  private readonly indexNames = MAIN_TABLE.globalIndexes.map((i) => i.indexName);
+  /** Written by every report maker: the stored-value check's alarm reads them. */
+  private readonly storedValueLogs: ILogGroup[] = [];
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
-    const environment = {
+    this.functionEnv = {
       ONECARD_STAGE: 'cloud',
       TABLE_NAME: props.table.tableName,
       ONECARD_ISSUER: props.issuer,
       SIGNING_KEY_IDS: props.signingKeys.map((k) => k.keyArn).join(','),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
-    this.api = new HttpApi(this, 'Api', { description: 'OneCard public API', createDefaultStage: false });
-    new ApiStage(this, 'Stage', { api: this.api, ...props.throttle });
-    const iam = new HttpIamAuthorizer();
-
-    const secrets: Record<SecretName, { secret: Secret; env: string }> = {
-      topupWebhook: { secret: props.topupWebhookSecret, env: 'ONECARD_TOPUP_WEBHOOK_SECRET_ARN' },
-      residentIdPepper: { secret: props.residentIdPepper, env: 'ONECARD_RESIDENT_ID_PEPPER_ARN' },
-      loginKey: { secret: props.loginKey, env: 'ONECARD_LOGIN_KEY_ARN' },
-    };
-
-    // Imported, so that what the API grants it (the table, its secret, its logs) is written here, not
-    // into the data stack, which must not depend on the API.
-    const signerRole = Role.fromRoleArn(this, 'SignerRole', props.signerRole.roleArn, { mutable: true });
-
-    const indexNames = MAIN_TABLE.globalIndexes.map((i) => i.indexName);
-    const reports: Reports = {
+    this.reports = {
       arn: Fn.importValue(props.reportsArnExport),
       export: props.reportsArnExport,
       // arn:<partition>:s3:::<name>
       name: Fn.select(5, Fn.split(':', Fn.importValue(props.reportsArnExport))),
     };
-    // Said once for the whole API: only operator routes are authorized by API Gateway (IAM).
-    Validations.of(this).acknowledge({
-      id: 'AwsSolutions-APIG4',
-      reason:
-        'By design the other routes authenticate inside their function, per request: citizens with ES256 access tokens (alg, typ, issuer, audience and lifetime pinned), terminals, POS and billers with single-use ES256 assertions under the key an operator registered, checked against their scope; the top-up webhook by its HMAC signature; health, JWKS, OpenAPI and docs are public on purpose.',
-    });
-
-    const alarmActions: IAlarmAction[] = props.alarmTopicArn
-      ? [new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn))]
-      : [];
+    this.api = new HttpApi(this, 'Api', { description: 'OneCard public API', createDefaultStage: false });
+    new ApiStage(this, 'Stage', { api: this.api, ...props.throttle });
+    this.ops = new Operations(this, 'Operations', { alarmEmail: props.alarmEmail, alarmTopicArn: props.alarmTopicArn });
     const audit = new LedgerAudit(this, 'LedgerAudit', {
       table: props.table,
       tableArnExport: props.tableArnExport,
-      environment,
-      indexNames,
-      alarmActions,
+      environment: this.functionEnv,
+      indexNames: this.indexNames,
+      ops: this.ops,
     });
+    const areas = this.areaFunctions(props, audit);
+    const { jobs, machines } = this.jobFunctions(props, areas);
+    this.watch(
+      props,
+      areas,
+      new Map([...jobs, ['audit-record', { fn: audit.recordFn, logGroup: audit.recordLogs }]]),
+      machines,
+    );
+    acknowledgeOnce(this);
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+  }
 
-    const functions: NodejsFunction[] = [audit.recordFn];
-    const areaFunctions = new Map<string, NodejsFunction>();
-    const storedValueLogs: ILogGroup[] = [];
+  /** One function per area, with exactly its grants, behind its routes. */
+  private areaFunctions(props: ApiStackProps, audit: LedgerAudit): Map<string, Made> {
+    const secrets: Record<SecretName, { secret: Secret; env: string }> = {
+      topupWebhook: { secret: props.topupWebhookSecret, env: 'ONECARD_TOPUP_WEBHOOK_SECRET_ARN' },
+      residentIdPepper: { secret: props.residentIdPepper, env: 'ONECARD_RESIDENT_ID_PEPPER_ARN' },
+      loginKey: { secret: props.loginKey, env: 'ONECARD_LOGIN_KEY_ARN' },
+    };
+    // Imported, so that what the API grants it (the table, its secret, its logs) is written here, not
+    // into the data stack, which must not depend on the API.
+    const signerRole = Role.fromRoleArn(this, 'SignerRole', props.signerRole.roleArn, { mutable: true });
+    const iam = new HttpIamAuthorizer();
+    const made = new Map<string, Made>();
     for (const area of AREAS) {
       // Each area learns where its secrets are (their ARNs) and may read only those, at run time.
       const secretArns = Object.fromEntries(area.secrets.map((n) => [secrets[n].env, secrets[n].secret.secretArn]));
@@ -108,26 +122,20 @@ export class ApiStack extends Stack {
         memoryMb: area.memoryMb,
         timeoutSeconds: area.timeoutSeconds,
         environment: {
-          ...environment,
+          ...this.functionEnv,
           ...secretArns,
-          ...(area.writesReports ? { REPORTS_BUCKET: reports.name } : {}),
+          ...(area.writesReports ? { REPORTS_BUCKET: this.reports.name } : {}),
           ...(area.startsAudits ? { LEDGER_AUDIT_STATE_MACHINE_ARN: audit.stateMachine.stateMachineArn } : {}),
         },
         ...(area.keys === 'sign' ? { role: signerRole } : {}),
         ...(area.auditLogs ? { auditLogs: true } : {}),
+        ...(area.reservedConcurrency ? { reservedConcurrency: area.reservedConcurrency } : {}),
       });
-      grantTable(props.table, fn, area.table, indexNames);
-      grantKeys(props.signingKeys, fn, area.keys);
+      this.grant(props, fn, area, logGroup, area.iamAuth === true);
       for (const name of area.secrets) secrets[name].secret.grantRead(fn);
-      if (area.writesReports) {
-        // Operators download reports through links their function signs: it reads what it links to.
-        grantReports(this, `${pascal(area.name)}Area`, reports, fn, area.iamAuth === true);
-        storedValueLogs.push(logGroup);
-      }
       if (area.name === 'citizen') fn.addToRolePolicy(smsPolicy());
       if (area.startsAudits) audit.stateMachine.grantStartExecution(fn);
-      areaFunctions.set(area.name, fn);
-      functions.push(fn);
+      made.set(area.name, { fn, logGroup });
       const integration = new HttpLambdaIntegration(`${pascal(area.name)}Integration`, fn);
       for (const route of area.routes) {
         const [method, path] = route.split(' ') as [string, string];
@@ -139,63 +147,132 @@ export class ApiStack extends Stack {
         });
       }
     }
+    return made;
+  }
 
+  /** The table, the keys and the reports a function's definition names. */
+  private grant(
+    props: ApiStackProps,
+    fn: NodejsFunction,
+    def: AreaDefinition | JobDefinition,
+    logs: ILogGroup,
+    reads = false,
+  ) {
+    const id = `${pascal(def.name)}${'routes' in def ? 'Area' : 'Job'}`;
+    grantTable(props.table, fn, def.table, this.indexNames);
+    grantKeys(props.signingKeys, fn, def.keys);
+    if (!def.writesReports) return;
+    // Operators download reports through links their function signs: it reads what it links to.
+    grantReports(this, id, this.reports, fn, reads);
+    this.storedValueLogs.push(logs);
+  }
+
+  /** The scheduled jobs: each started by its schedule, whose failures land in a dead-letter queue. */
+  private jobFunctions(props: ApiStackProps, areas: Map<string, Made>) {
+    const jobs = new Map<string, Made>();
+    const machines = new Map<string, StateMachine>();
     for (const job of JOBS) {
-      const { fn, logGroup } = new AreaFunction(this, `${pascal(job.name)}Job`, {
+      const id = `${pascal(job.name)}Job`;
+      // What its schedule could not start, and what failed every retry once started, with its error.
+      const deadLetterQueue = this.ops.deadLetters(id, jobDidNotRun(job.name));
+      const { fn, logGroup } = new AreaFunction(this, id, {
         entry: job.entry,
         memoryMb: 512,
         timeoutSeconds: job.timeoutSeconds ?? 60,
-        environment: { ...environment, ...(job.writesReports ? { REPORTS_BUCKET: reports.name } : {}) },
+        environment: { ...this.functionEnv, ...(job.writesReports ? { REPORTS_BUCKET: this.reports.name } : {}) },
+        ...(job.moneyLogs ? { moneyLogs: true } : {}),
+        onFailure: deadLetterQueue,
       });
-      grantTable(props.table, fn, job.table, indexNames);
-      grantKeys(props.signingKeys, fn, job.keys);
-      if (job.writesReports) {
-        grantReports(this, `${pascal(job.name)}Job`, reports, fn);
-        storedValueLogs.push(logGroup);
-      }
-      functions.push(fn);
+      this.grant(props, fn, job, logGroup);
+      jobs.set(job.name, { fn, logGroup });
       if (job.stateMachine === 'allowance-run' && 'shanghaiCron' in job.schedule) {
         // The run's steps, planned and paid in parallel chunks by a state machine of its own.
         const machine = new AllowanceMachine(this, `${pascal(job.name)}Run`, {
           steps: fn,
           shanghaiCron: job.schedule.shanghaiCron,
+          deadLetters: deadLetterQueue,
         });
         for (const area of AREAS.filter((a) => a.startsAudits)) {
-          const starter = areaFunctions.get(area.name)!;
+          const starter = areas.get(area.name)!.fn;
           starter.addEnvironment('ALLOWANCE_STATE_MACHINE_ARN', machine.stateMachine.stateMachineArn);
           machine.stateMachine.grantStartExecution(starter);
         }
+        machines.set(`${job.name}-run`, machine.stateMachine);
       } else if ('rate' in job.schedule) {
         new Rule(this, `${pascal(job.name)}Schedule`, {
           schedule: Schedule.expression(job.schedule.rate),
-          targets: [new LambdaFunction(fn)],
+          targets: [new LambdaFunction(fn, { deadLetterQueue, retryAttempts: 2 })],
         });
       } else {
-        // EventBridge Scheduler: a cron in the city's own time zone, whatever the region's clock.
-        const role = new Role(this, `${pascal(job.name)}SchedulerRole`, {
-          assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
-        });
-        new SchedulerSchedule(this, `${pascal(job.name)}Schedule`, {
-          schedule: ScheduleExpression.expression(job.schedule.shanghaiCron, TimeZone.ASIA_SHANGHAI),
-          target: new LambdaInvoke(fn, { retryAttempts: 2, role }),
-          description: `OneCard ${job.name} job`,
-        });
-        Validations.of(role).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.node.defaultChild as CfnElement)}.Arn>:*]`,
-          reason:
-            'The scheduler may invoke this one job function; the grant names the function and its versions (arn:*).',
-        });
+        this.cityTimeSchedule(job, fn, deadLetterQueue);
       }
     }
-    new OperatorAlarms(this, 'Alarms', {
-      api: this.api,
-      functions,
-      table: props.table,
-      topicArn: props.alarmTopicArn,
-      storedValueLogs,
-    });
-    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+    return { jobs, machines };
   }
+
+  /** EventBridge Scheduler: a cron in the city's own time zone, whatever the region's clock. */
+  private cityTimeSchedule(
+    job: JobDefinition,
+    fn: NodejsFunction,
+    deadLetterQueue: ReturnType<Operations['deadLetters']>,
+  ) {
+    if (!('shanghaiCron' in job.schedule)) return;
+    const role = new Role(this, `${pascal(job.name)}SchedulerRole`, {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
+    });
+    new SchedulerSchedule(this, `${pascal(job.name)}Schedule`, {
+      schedule: ScheduleExpression.expression(job.schedule.shanghaiCron, TimeZone.ASIA_SHANGHAI),
+      target: new LambdaInvoke(fn, { retryAttempts: 2, role, deadLetterQueue }),
+      description: `OneCard ${job.name} job`,
+    });
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.node.defaultChild as CfnElement)}.Arn>:*]`,
+      reason: 'The scheduler may invoke this one job function; the grant names the function and its versions (arn:*).',
+    });
+  }
+
+  /** The alarms of the whole system, and the dashboard beside them. */
+  private watch(
+    props: ApiStackProps,
+    areas: Map<string, Made>,
+    jobs: Map<string, Made>,
+    machines: Map<string, StateMachine>,
+  ) {
+    const fns = (made: Map<string, Made>) => new Map([...made].map(([name, m]) => [name, m.fn]));
+    this.ops.watch({
+      api: this.api,
+      areas: fns(areas),
+      jobs: fns(jobs),
+      // Every day's jobs, by the service their JobSucceeded metric carries; the allowance is monthly
+      // (its schedule's dead letters and its run's failure alarm say it did not run).
+      daily: [
+        { job: 'settlement', service: 'settlement' },
+        { job: 'rotate-keys', service: 'rotate-keys' },
+        { job: 'audit', service: 'audit-record' },
+      ],
+      machines,
+      table: props.table,
+      storedValueLogs: this.storedValueLogs,
+    });
+    new CityDashboard(this, 'Dashboard', {
+      api: this.api,
+      table: props.table,
+      areaLogs: new Map([...areas].map(([name, m]) => [name, m.logGroup])),
+      jobLogs: [...jobs.values()].map((m) => m.logGroup),
+    });
+  }
+}
+
+const jobDidNotRun = (job: string) =>
+  `The ${job} job did not run: its schedule could not start it, or it failed every retry (see docs/operations.md, "A job did not run")`;
+
+/** Findings said once for the whole stack, each with its reason. */
+function acknowledgeOnce(stack: Stack) {
+  Validations.of(stack).acknowledge({
+    id: 'AwsSolutions-APIG4',
+    reason:
+      'By design the other routes authenticate inside their function, per request: citizens with ES256 access tokens (alg, typ, issuer, audience and lifetime pinned), terminals, POS and billers with single-use ES256 assertions under the key an operator registered, checked against their scope; the top-up webhook by its HMAC signature; health, JWKS, OpenAPI and docs are public on purpose.',
+  });
 }
 
 /**

@@ -1,8 +1,10 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { type IRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CREATE_REQUIRE_BANNER } from './bundle-area';
 
@@ -15,6 +17,12 @@ export interface AreaFunctionProps {
   role?: IRole;
   /** Logs that are an audit trail: a year, and kept when the stack is deleted. */
   auditLogs?: boolean;
+  /** Logs that explain money records (the jobs that pay): kept ten years, and kept when the stack is deleted. */
+  moneyLogs?: boolean;
+  /** Instances kept for this function alone, and the most it may run (a flood of taps starves no one else). */
+  reservedConcurrency?: number;
+  /** Where an asynchronous invocation that failed every retry goes, with its error (the scheduled jobs). */
+  onFailure?: IQueue;
 }
 
 /**
@@ -31,8 +39,12 @@ export class AreaFunction extends Construct {
     // groups and write to any; it writes only to its own log group.
     const role = props.role ?? new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     const logGroup = new LogGroup(this, 'Logs', {
-      retention: props.auditLogs ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
-      removalPolicy: props.auditLogs ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      retention: props.moneyLogs
+        ? RetentionDays.TEN_YEARS
+        : props.auditLogs
+          ? RetentionDays.ONE_YEAR
+          : RetentionDays.ONE_MONTH,
+      removalPolicy: props.auditLogs || props.moneyLogs ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     this.logGroup = logGroup;
     this.fn = new NodejsFunction(this, 'Fn', {
@@ -44,6 +56,10 @@ export class AreaFunction extends Construct {
       timeout: Duration.seconds(props.timeoutSeconds),
       logGroup,
       role,
+      // X-Ray: each request's path through the function and its AWS calls, on the trace id the logs carry.
+      tracing: Tracing.ACTIVE,
+      ...(props.reservedConcurrency ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
+      ...(props.onFailure ? { onFailure: new SqsDestination(props.onFailure), retryAttempts: 2 } : {}),
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
       bundling: {
         format: OutputFormat.ESM,
@@ -67,10 +83,22 @@ export class AreaFunction extends Construct {
       },
     });
     logGroup.grantWrite(role);
-    Validations.of(this.fn).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'Node.js 22 is the runtime the service is built and tested for; moving to a newer one is a planned change, not a default.',
+    const runtime =
+      'Node.js 22 is the runtime the service is built and tested for; moving to a newer one is a planned change, not a default.';
+    Validations.of(this.fn).acknowledge(
+      { id: 'AwsSolutions-L1', reason: runtime },
+      { id: 'Serverless-LambdaLatestVersion', reason: runtime },
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason: props.onFailure
+          ? 'Its asynchronous invocations that fail every retry go to an on-failure destination (an SQS queue with an alarm), which keeps the error beside the event; a dead-letter queue would hold the event alone, twice.'
+          : 'Invoked synchronously only (by API Gateway or a state machine’s task): the caller receives the error and retries, nothing is left to dead-letter.',
+      },
+    );
+    // Active tracing's own grant, and any role's: X-Ray takes trace segments on no narrower resource.
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) are granted by IAM on * only.',
     });
   }
 }

@@ -41,8 +41,14 @@ export interface AreaDefinition {
   /** It starts the full audit's state machine (an operator's POST /v1/admin/reconciliation/audits). */
   startsAudits?: boolean;
   memoryMb: number;
+  /** At most HTTP_TIMEOUT_SECONDS: API Gateway answers 503 after 30 s whatever the function does. */
   timeoutSeconds: number;
+  /** Instances kept for this area alone and the most it may run: see docs/operations.md (limits). */
+  reservedConcurrency?: number;
 }
+
+/** Under API Gateway's 30 s, so a function never works on for a caller that was answered 503. */
+export const HTTP_TIMEOUT_SECONDS = 28;
 
 /*
  * Partition keys (or, for an index query, the index's partition key) each area's items live under:
@@ -137,7 +143,9 @@ export const AREAS: AreaDefinition[] = [
     secrets: [],
     // A 500-tap offline batch is processed within this; see shared/transit/batch.ts.
     memoryMb: 1769,
-    timeoutSeconds: 60,
+    timeoutSeconds: HTTP_TIMEOUT_SECONDS,
+    // Taps are the flood: bounded, so operators, jobs and the other areas keep instances of their own.
+    reservedConcurrency: 300,
   },
   {
     name: 'merchant',
@@ -165,7 +173,7 @@ export const AREAS: AreaDefinition[] = [
     keys: 'none',
     secrets: [],
     memoryMb: 1024,
-    timeoutSeconds: 30,
+    timeoutSeconds: HTTP_TIMEOUT_SECONDS,
   },
   {
     name: 'outlet',
@@ -196,7 +204,7 @@ export const AREAS: AreaDefinition[] = [
     secrets: ['residentIdPepper'],
     memoryMb: 1024,
     // 500 records, each a transaction and a card lookup, within this.
-    timeoutSeconds: 30,
+    timeoutSeconds: HTTP_TIMEOUT_SECONDS,
   },
   {
     name: 'admin',
@@ -215,7 +223,9 @@ export const AREAS: AreaDefinition[] = [
     iamAuth: true,
     startsAudits: true,
     memoryMb: 1024,
-    timeoutSeconds: 60,
+    timeoutSeconds: HTTP_TIMEOUT_SECONDS,
+    // Operators reach the system whatever the citizens and terminals are doing.
+    reservedConcurrency: 10,
   },
   {
     name: 'webhooks',
@@ -246,6 +256,8 @@ export interface JobDefinition {
   keys: KeyUse;
   writesReports?: boolean;
   timeoutSeconds?: number;
+  /** Its logs explain money records (what was paid, to whom): kept ten years, like the records. */
+  moneyLogs?: boolean;
   /** Its function is the steps of a state machine, which the schedule starts (the allowance's chunks). */
   stateMachine?: 'allowance-run';
   /**
@@ -280,6 +292,7 @@ export const JOBS: JobDefinition[] = [
     sameWorkAs: ['POST /v1/admin/settlement-runs', 'GET /v1/admin/reports/daily'],
     keys: 'none',
     writesReports: true,
+    moneyLogs: true,
     // Its cost grows with payees and shards, not movements (docs/settlement.md): minutes, not the 15 allowed.
     timeoutSeconds: 900,
   },
@@ -297,6 +310,8 @@ export const JOBS: JobDefinition[] = [
     sameWorkAs: ['POST /v1/admin/allowance-runs'],
     keys: 'none',
     writesReports: true,
-    timeoutSeconds: 900,
+    moneyLogs: true,
+    // One step of the run at a time: a chunk of 500 records is seconds.
+    timeoutSeconds: 300,
   },
 ];

@@ -1,11 +1,14 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { AnyPrincipal, Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
-import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, StorageClass } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { MAIN_TABLE, type TableDefinition } from './tables';
+
+/** Ten years and a leap day or three: reports and the access log of them (docs/operations.md, retention). */
+const REPORT_RETENTION_DAYS = 3653;
 
 /**
  * The stateful half: the ledger table, the credential signing keys and the webhook secret.
@@ -89,21 +92,10 @@ export class DataStack extends Stack {
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.reports = new Bucket(this, 'Reports', {
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.reports = this.reportsBucket();
     // Exported under a name of our own: the API stack grants against it, and cdk-nag names the grant by it.
     new CfnOutput(this, 'ReportsBucketArn', { value: this.reports.bucketArn, exportName: this.reportsArnExport });
     new CfnOutput(this, 'MainTableArn', { value: this.table.tableArn, exportName: this.tableArnExport });
-    Validations.of(this.reports).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        'Written only by the settlement job and the admin function (their logs record each report) and read by operators through IAM; CloudTrail data events are the access record where a city wants one.',
-    });
     Validations.of(this.residentIdPepper).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
@@ -113,6 +105,43 @@ export class DataStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason:
         'The key of every stored phone number hash (a citizen finds their account by it): rotating it would orphan every login. It is never rotated, only read at run time by the citizen function.',
+    });
+  }
+  /**
+   * Settlement and allowance reports: payout files, kept as financial records (ten years, the
+   * accounting archives rule for statements and reconciliations), every read and write in a server
+   * access log kept as long.
+   */
+  private reportsBucket() {
+    const retention = Duration.days(REPORT_RETENTION_DAYS);
+    const accessLogs = new Bucket(this, 'ReportsAccessLogs', {
+      // Server access logging writes only with S3-managed keys.
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: retention }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'It is the reports bucket’s access log: logging its own writes would log forever.',
+    });
+    return new Bucket(this, 'Reports', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'reports/',
+      lifecycleRules: [
+        {
+          // Read in the weeks after a run; afterwards kept for an inquiry or an audit.
+          transitions: [{ storageClass: StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(90) }],
+          expiration: retention,
+          noncurrentVersionExpiration: retention,
+        },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
     });
   }
 }

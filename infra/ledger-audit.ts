@@ -1,6 +1,5 @@
 import { Aws, type CfnElement, Duration, Fn, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import { CfnNamedQuery, CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
-import { Alarm, ComparisonOperator, type IAlarmAction, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -24,10 +23,12 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { CallAwsService, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { METRIC_NAMESPACE } from '../functions/observability';
 import { auditSql } from '../shared/ledger-audit/audit-sql';
 import { AUDIT_MISMATCH_ALARM } from '../shared/ledger-audit/audits';
 import { AreaFunction } from './area-function';
 import { grantTable } from './grants';
+import { ONCE, type Operations } from './operations';
 
 export interface LedgerAuditProps {
   table: TableV2;
@@ -35,7 +36,8 @@ export interface LedgerAuditProps {
   tableArnExport: string;
   environment: Record<string, string>;
   indexNames: string[];
-  alarmActions: IAlarmAction[];
+  /** Where its alarms go and its schedule's dead letters land. */
+  ops: Operations;
 }
 
 /** What the audit's Glue table reads of each exported item: the attributes the SQL uses, typed as the export writes them. */
@@ -57,6 +59,7 @@ export class LedgerAudit extends Construct {
   readonly stateMachine: StateMachine;
   /** The function that keeps what Athena found: its errors alarm like every function's. */
   readonly recordFn: AreaFunction['fn'];
+  readonly recordLogs: AreaFunction['logGroup'];
 
   constructor(scope: Construct, id: string, props: LedgerAuditProps) {
     super(scope, id);
@@ -132,6 +135,7 @@ export class LedgerAudit extends Construct {
       environment: props.environment,
     });
     this.recordFn = record.fn;
+    this.recordLogs = record.logGroup;
     grantTable(props.table, record.fn, AUDIT_RECORD_ACCESS, props.indexNames);
     record.fn.addToRolePolicy(
       new PolicyStatement({
@@ -143,7 +147,7 @@ export class LedgerAudit extends Construct {
     this.stateMachine = this.pipeline(props, bucket, { database, workGroup: workGroup.name }, query, record.fn);
     acknowledgeWildcards(this, bucket, record.fn, props.tableArnExport);
     this.alarms(props, record.logGroup);
-    this.schedule();
+    this.schedule(props);
   }
 
   /** Export, wait for it, query it, keep the result: each step retried by the state machine, never paying anything. */
@@ -260,38 +264,40 @@ export class LedgerAudit extends Construct {
     const mismatch = new MetricFilter(this, 'MismatchFilter', {
       logGroup: recordLogs,
       filterPattern: FilterPattern.literal(`"${AUDIT_MISMATCH_ALARM}"`),
-      metricNamespace: 'OneCard',
+      metricNamespace: METRIC_NAMESPACE,
       metricName: 'LedgerAuditMismatch',
       metricValue: '1',
     });
-    const alarms = [
-      new Alarm(this, 'Mismatch', {
-        metric: mismatch.metric({ period: Duration.hours(1), statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-        alarmDescription:
-          'The full audit found the ledger unbalanced: stop payouts, read GET /v1/admin/reconciliation (it names the accounts) and the runbook',
-      }),
-      new Alarm(this, 'Failed', {
-        metric: this.stateMachine.metricFailed({ period: Duration.hours(1), statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-        alarmDescription: 'A full audit of the ledger failed (its export or its query): start another, see the runbook',
-      }),
-    ];
-    for (const alarm of alarms) for (const action of props.alarmActions) alarm.addAlarmAction(action);
+    const hour = { period: Duration.hours(1), statistic: 'Sum' };
+    props.ops.alarm(
+      'LedgerAuditMismatch',
+      mismatch.metric(hour),
+      1,
+      'The full audit found the ledger unbalanced: see docs/operations.md, "The audit found a mismatch"',
+      ONCE,
+    );
+    props.ops.alarm(
+      'LedgerAuditFailed',
+      this.stateMachine.metricFailed(hour),
+      1,
+      'A full audit of the ledger failed (its export or its query): see docs/operations.md, "A job failed"',
+      ONCE,
+    );
   }
 
   /** Daily at 04:30 in Shanghai, after the business day ends: the day's last movements are in. */
-  private schedule() {
+  private schedule(props: LedgerAuditProps) {
     const role = new Role(this, 'SchedulerRole', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com') });
     new SchedulerSchedule(this, 'Daily', {
       schedule: ScheduleExpression.expression('cron(30 4 * * ? *)', TimeZone.ASIA_SHANGHAI),
-      target: new StepFunctionsStartExecution(this.stateMachine, { role, retryAttempts: 2 }),
+      target: new StepFunctionsStartExecution(this.stateMachine, {
+        role,
+        retryAttempts: 2,
+        deadLetterQueue: props.ops.deadLetters(
+          'LedgerAudit',
+          'The daily full audit of the ledger could not be started (see docs/operations.md, "A job did not run")',
+        ),
+      }),
       description: 'OneCard full ledger audit',
     });
   }

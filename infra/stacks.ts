@@ -6,7 +6,9 @@ export interface StageSettings {
   stage: string;
   env: Environment;
   issuer: string;
-  /** An SNS topic for the alarms (optional). */
+  /** Who the alarms mail: the stack's topic subscribes it (it confirms once). */
+  alarmEmail?: string | undefined;
+  /** A topic of the city's own that every alarm notifies too (optional). */
   alarmTopicArn?: string | undefined;
 }
 
@@ -27,7 +29,8 @@ export function buildStacks(app: App, settings: StageSettings) {
     reportsArnExport: data.reportsArnExport,
     tableArnExport: data.tableArnExport,
     issuer: settings.issuer,
-    ...(settings.alarmTopicArn ? { alarmTopicArn: settings.alarmTopicArn } : {}),
+    alarmEmail: settings.alarmEmail,
+    alarmTopicArn: settings.alarmTopicArn,
   });
   api.addStackDependency(data);
   return { data, api };

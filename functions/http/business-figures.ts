@@ -17,18 +17,39 @@ const outcomeOf = (o: Outcome): MetricDimensions => ({
  */
 export function countMovement(
   metrics: BusinessMetrics,
-  kind: { count: MetricName; money: MetricName },
+  kind: MovementMetrics,
   where: MetricDimensions,
   outcome: Outcome,
   fen: number | undefined,
 ) {
+  const accepted = outcome.status === 'accepted';
+  metrics.add(accepted ? kind.accepted : kind.declined, 1);
+  if (accepted && fen) metrics.add(kind.money, fen);
   metrics.add(kind.count, 1, { ...where, ...outcomeOf(outcome) });
-  if (outcome.status === 'accepted' && fen) metrics.add(kind.money, fen, where);
 }
 
-export const TAP = { count: 'Taps', money: 'FaresFen' } as const;
-export const VISIT = { count: 'Visits', money: 'FeesFen' } as const;
-export const PURCHASE = { count: 'Purchases', money: 'PurchasesFen' } as const;
-export const BILL_PAYMENT = { count: 'BillPayments', money: 'BillsFen' } as const;
-export const TOPUP = { count: 'Topups', money: 'TopupsFen' } as const;
-export const CASH_TOPUP = { count: 'CashTopups', money: 'CashTopupsFen' } as const;
+interface MovementMetrics {
+  count: MetricName;
+  accepted: MetricName;
+  declined: MetricName;
+  money: MetricName;
+}
+
+export const TAP: MovementMetrics = {
+  count: 'Taps',
+  accepted: 'TapsAccepted',
+  declined: 'TapsDeclined',
+  money: 'FaresFen',
+};
+export const VISIT: MovementMetrics = {
+  count: 'Visits',
+  accepted: 'VisitsAccepted',
+  declined: 'VisitsDeclined',
+  money: 'FeesFen',
+};
+export const PURCHASE: MovementMetrics = {
+  count: 'Purchases',
+  accepted: 'PurchasesAccepted',
+  declined: 'PurchasesDeclined',
+  money: 'PurchasesFen',
+};

@@ -48,7 +48,7 @@ export function createShell(
     const started = performance.now();
     c.set('logger', logger);
     await next();
-    if (c.res.status >= 500) metrics.add('Http5xx', 1, { status: String(c.res.status) });
+    if (c.res.status >= 500) metrics.add('Http5xx', 1);
     logger.info('request', {
       requestId: c.get('requestId'),
       method: c.req.method,

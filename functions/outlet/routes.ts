@@ -101,7 +101,7 @@ export function outletRoutes(app: Router, deps: AppDeps) {
       const counter = counterOf(c.get('machine'));
       const topup = await cashTopup(outlet, counter, c.req.valid('json'));
       deps.metrics.add('CashTopups', 1, { outlet: counter.scope.outletId });
-      deps.metrics.add('CashTopupsFen', topup.amountFen, { outlet: counter.scope.outletId });
+      deps.metrics.add('CashTopupsFen', topup.amountFen);
       return c.json(topup, 201);
     },
   );

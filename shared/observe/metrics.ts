@@ -4,10 +4,17 @@
  * shared/ and the routes name what happened, the composition root decides where it goes.
  */
 export const METRIC_NAMES = {
-  /** Taps, visits, purchases, bill payments, top-ups: one each, with status and decline code. */
+  /** Taps, visits, purchases: one each, by where, status and decline code (the detail an operator filters by). */
   Taps: 'Count',
   Visits: 'Count',
   Purchases: 'Count',
+  /** The same, counted city-wide by outcome only: what the decline-rate alarm and the dashboard add up. */
+  TapsAccepted: 'Count',
+  TapsDeclined: 'Count',
+  VisitsAccepted: 'Count',
+  VisitsDeclined: 'Count',
+  PurchasesAccepted: 'Count',
+  PurchasesDeclined: 'Count',
   BillPayments: 'Count',
   Topups: 'Count',
   CashTopups: 'Count',
@@ -37,7 +44,10 @@ export type MetricName = keyof typeof METRIC_NAMES;
 export type MetricDimensions = Record<string, string>;
 
 export interface BusinessMetrics {
-  /** Adds `value` to the metric, in the series of these dimensions. */
+  /**
+   * Adds `value` to the metric: without dimensions to the function's own series (the figures of one
+   * request go out together), with them to the series of those dimensions.
+   */
   add(name: MetricName, value: number, dimensions?: MetricDimensions): void;
 }
 

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AREAS, JOBS } from '../../infra/areas';
+import { AREAS, HTTP_TIMEOUT_SECONDS, JOBS } from '../../infra/areas';
 import { buildStacks } from '../../infra/stacks';
 import { auditSql } from '../../shared/ledger-audit/audit-sql';
 
@@ -21,6 +21,7 @@ beforeAll(() => {
     stage: 'test',
     env: { account: '123456789012', region: 'cn-north-1' },
     issuer: 'https://onecard.test',
+    alarmEmail: 'oncall@example.cn',
   });
   data = Template.fromStack(stacks.data);
   api = Template.fromStack(stacks.api);
@@ -60,6 +61,7 @@ describe('data stack', () => {
       ['AWS::SecretsManager::Secret', 'TopupWebhookSecret5B22523E', 'Retain'],
       ['AWS::SecretsManager::Secret', 'ResidentIdPepperF992DB82', 'Retain'],
       ['AWS::SecretsManager::Secret', 'LoginKey2FEC57DB', 'Retain'],
+      ['AWS::S3::Bucket', 'ReportsAccessLogs9B0465D3', 'Retain'],
       ['AWS::S3::Bucket', 'Reports65402A0A', 'Retain'],
     ]);
   });
@@ -101,15 +103,35 @@ describe('data stack', () => {
 });
 
 describe('api stack', () => {
-  it('has one arm64 Node 22 function per area, each with a month of logs (a year for the audit trail)', () => {
+  it('has one arm64 Node 22 function per area, traced, each with a month of logs (longer for audit and money)', () => {
     // And the full audit's function, which keeps what Athena found.
     api.resourcePropertiesCountIs(
       'AWS::Lambda::Function',
-      { Runtime: 'nodejs22.x', Architectures: ['arm64'] },
+      { Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } },
       AREAS.length + JOBS.length + 1,
     );
-    const monthly = AREAS.filter((a) => !a.auditLogs).length + JOBS.length + 1;
+    const monthly = AREAS.filter((a) => !a.auditLogs).length + JOBS.filter((j) => !j.moneyLogs).length + 1;
     api.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, monthly);
+    // The logs of the jobs that pay explain money records: kept as long as those (ten years), retained.
+    const money = Object.values(api.findResources('AWS::Logs::LogGroup')).filter(
+      (g) => g.Properties.RetentionInDays === 3653,
+    );
+    expect(money).toHaveLength(JOBS.filter((j) => j.moneyLogs).length);
+    for (const g of money) expect(g.DeletionPolicy).toBe('Retain');
+  });
+
+  it('stops every HTTP function before API Gateway gives up on it, and keeps instances for operators', () => {
+    const functions = api.findResources('AWS::Lambda::Function');
+    const fnOf = (id: string) => Object.entries(functions).find(([key]) => key.startsWith(`${id}Fn`))![1];
+    for (const area of AREAS) {
+      const fn = fnOf(`${area.name.replace(/(^|-)(\w)/g, (_m, _d, ch: string) => ch.toUpperCase())}Area`);
+      // API Gateway answers 503 at 30 s; a function working on past that works for no one.
+      expect(fn.Properties.Timeout, area.name).toBeLessThanOrEqual(HTTP_TIMEOUT_SECONDS);
+      expect(fn.Properties.ReservedConcurrentExecutions, area.name).toBe(area.reservedConcurrency);
+    }
+    // The flood (taps) is bounded; the operators' area keeps instances of its own whatever it does.
+    expect(fnOf('TerminalArea').Properties.ReservedConcurrentExecutions).toBeGreaterThan(0);
+    expect(fnOf('AdminArea').Properties.ReservedConcurrentExecutions).toBeGreaterThan(0);
   });
 
   it('routes every area path, and puts IAM in front of the operator routes', () => {
@@ -196,16 +218,93 @@ describe('api stack', () => {
     });
   });
 
-  it('alarms on API 5xx, every function’s errors and DynamoDB write throttles', () => {
-    const alarms = Object.values(api.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.MetricName);
-    // Every function's, the full audit's included.
-    expect(alarms.filter((m) => m === 'Errors')).toHaveLength(AREAS.length + JOBS.length + 1);
-    expect(alarms).toContain('5xx');
-    expect(alarms).toContain('WriteThrottleEvents');
+  it('alarms on 5xx answers, failed and missing jobs, declines, throttles and the stored value; every alarm reaches the topic', () => {
+    const alarms = Object.values(api.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    const named = (name: string) => alarms.filter((a) => a.MetricName === name);
+    expect(named('5xx')).toHaveLength(1);
+    // The shell answers 500 and the function succeeds: each area's own 5xx figure, not Lambda's Errors.
+    expect(named('Http5xx').map((a) => a.Dimensions)).toEqual(AREAS.map((a) => [{ Name: 'service', Value: a.name }]));
+    // Every function's failures, the full audit's included; one failed job run is enough.
+    expect(named('Errors')).toHaveLength(AREAS.length + JOBS.length + 1);
+    for (const jobAlarm of named('Errors').filter((a) => a.EvaluationPeriods === 1)) {
+      expect(jobAlarm.DatapointsToAlarm).toBe(1);
+    }
+    expect(named('Errors').filter((a) => a.EvaluationPeriods === 1)).toHaveLength(JOBS.length + 1);
+    // A daily job that has not succeeded in a day: missing data is a breach.
+    const didNotRun = named('JobSucceeded');
+    expect(didNotRun.map((a) => a.Dimensions.find((d: { Name: string }) => d.Name === 'job').Value).sort()).toEqual([
+      'audit',
+      'rotate-keys',
+      'settlement',
+    ]);
+    for (const a of didNotRun)
+      expect(a).toMatchObject({
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+        Period: 86400,
+      });
+    // The share of taps declined, from the terminal's own figures.
+    const declines = alarms.find((a) => JSON.stringify(a.Metrics ?? []).includes('TapsDeclined'))!;
+    expect(declines.Threshold).toBe(20);
+    expect(named('WriteThrottleEvents')).toHaveLength(1);
+    expect(named('ReadThrottleEvents')).toHaveLength(1);
+    expect(named('LedgerAuditMismatch')).toHaveLength(1);
     // The daily report's stored-value check, from the logs of whoever makes the report.
-    expect(alarms.filter((m) => m === 'StoredValueMismatch')).toHaveLength(
+    expect(named('StoredValueMismatch')).toHaveLength(
       AREAS.filter((a) => a.writesReports).length + JOBS.filter((j) => j.writesReports).length,
     );
+    // Every one notifies the stack's topic, which mails the on-call address (from the context).
+    const topic = Object.keys(api.findResources('AWS::SNS::Topic'))[0]!;
+    for (const a of alarms) expect(a.AlarmActions, a.AlarmDescription).toEqual([{ Ref: topic }]);
+    api.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.cn' });
+    for (const a of alarms) expect(a.AlarmDescription).toBeTruthy();
+  });
+
+  it('puts a dead-letter queue behind every schedule and rule, and alarms on its first message', () => {
+    const queues = Object.keys(api.findResources('AWS::SQS::Queue'));
+    const isQueue = (arn: unknown) => queues.some((q) => JSON.stringify(arn).includes(q));
+    const schedules = Object.values(api.findResources('AWS::Scheduler::Schedule'));
+    expect(schedules).toHaveLength(3);
+    for (const s of schedules) expect(isQueue(s.Properties.Target.DeadLetterConfig?.Arn)).toBe(true);
+    const targets = Object.values(api.findResources('AWS::Events::Rule')).flatMap((r) => r.Properties.Targets);
+    expect(targets.length).toBeGreaterThan(0);
+    for (const t of targets) expect(isQueue(t.DeadLetterConfig?.Arn)).toBe(true);
+    // A job that failed every retry once started lands in its queue too, with its error.
+    const onFailure = Object.values(api.findResources('AWS::Lambda::EventInvokeConfig'));
+    expect(onFailure).toHaveLength(JOBS.length);
+    for (const c of onFailure) expect(isQueue(c.Properties.DestinationConfig.OnFailure.Destination)).toBe(true);
+    const depth = Object.values(api.findResources('AWS::CloudWatch::Alarm')).filter(
+      (a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible',
+    );
+    expect(depth).toHaveLength(queues.length);
+    for (const a of depth) expect(a.Properties).toMatchObject({ Threshold: 1, EvaluationPeriods: 1 });
+  });
+
+  it('draws the city’s operations on one dashboard, beside the runbook’s saved queries', () => {
+    const dashboards = Object.values(api.findResources('AWS::CloudWatch::Dashboard'));
+    expect(dashboards).toHaveLength(1);
+    const body = JSON.stringify(dashboards[0]!.Properties.DashboardBody);
+    for (const figure of [
+      'TapsAccepted',
+      'TapsDeclined',
+      'TopupsFen',
+      'FaresFen',
+      'PurchasesFen',
+      'BillsFen',
+      'p99',
+      'WriteThrottleEvents',
+      'JobSucceeded',
+      'StoredValueFen',
+    ]) {
+      expect(body, figure).toContain(figure);
+    }
+    const queries = Object.values(api.findResources('AWS::Logs::QueryDefinition')).map((q) => q.Properties.Name);
+    expect(queries.sort()).toEqual([
+      'onecard/job-runs',
+      'onecard/one-request-by-id',
+      'onecard/server-errors',
+      'onecard/tap-declines-by-code',
+    ]);
   });
 
   it('lets the citizen function send SMS to phone numbers but to no topic, in any partition', () => {
@@ -246,6 +345,11 @@ describe('settlement', () => {
         PublicAccessBlockConfiguration: Match.objectLike({ BlockPublicAcls: true, RestrictPublicBuckets: true }),
         BucketEncryption: Match.anyValue(),
         VersioningConfiguration: { Status: 'Enabled' },
+        // Every read and write logged, and both kept ten years as financial records.
+        LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'reports/' }),
+        LifecycleConfiguration: {
+          Rules: [Match.objectLike({ ExpirationInDays: 3653, Status: 'Enabled' })],
+        },
       }),
     });
     const writers = Object.values(api.findResources('AWS::IAM::Policy')).filter((p) => {
@@ -322,7 +426,7 @@ describe('the allowance run', () => {
 });
 
 describe('cdk-nag', () => {
-  it('finds nothing in the AwsSolutions pack that is not acknowledged with its reason in code', () => {
+  it('finds nothing in the AwsSolutions and Serverless packs that is not acknowledged with its reason in code', () => {
     // Prepare: a fresh app with the pack plugged in as CDK validations (cdk-nag 3).
     const nagOut = mkdtempSync(join(tmpdir(), 'onecard-nag-'));
     try {
@@ -331,8 +435,9 @@ describe('cdk-nag', () => {
         stage: 'nag',
         env: { account: '123456789012', region: 'cn-north-1' },
         issuer: 'https://x.test',
+        alarmEmail: 'oncall@example.cn',
       });
-      Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+      Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
       // Act and assess: synthesis throws "Validation failed" on any unacknowledged finding.
       expect(() => app.synth()).not.toThrow();
     } finally {
