@@ -18,12 +18,11 @@ import type { SecretName } from '../shared/secrets/secrets';
 import { AllowanceMachine } from './allowance-machine';
 import { ApiStage } from './api-stage';
 import { AreaFunction } from './area-function';
-import { AREAS, type AreaDefinition, JOBS, type JobDefinition } from './areas';
+import { AREAS, type AreaDefinition, JOBS, type JobDefinition, type ReportFolder } from './areas';
 import { CityDashboard } from './dashboard';
 import { grantKeys, grantTable } from './grants';
 import { LedgerAudit } from './ledger-audit';
 import { Operations } from './operations';
-import { MAIN_TABLE } from './tables';
 
 export interface ApiStackProps extends StackProps {
   table: TableV2;
@@ -61,7 +60,6 @@ export class ApiStack extends Stack {
   private readonly ops: Operations;
   private readonly functionEnv: Record<string, string>;
   private readonly reports: Reports;
-  private readonly indexNames = MAIN_TABLE.globalIndexes.map((i) => i.indexName);
   /** Written by every report maker: the stored-value check's alarm reads them. */
   private readonly storedValueLogs: ILogGroup[] = [];
 
@@ -87,7 +85,6 @@ export class ApiStack extends Stack {
       table: props.table,
       tableArnExport: props.tableArnExport,
       environment: this.functionEnv,
-      indexNames: this.indexNames,
       ops: this.ops,
     });
     const areas = this.areaFunctions(props, audit);
@@ -124,7 +121,7 @@ export class ApiStack extends Stack {
         environment: {
           ...this.functionEnv,
           ...secretArns,
-          ...(area.writesReports ? { REPORTS_BUCKET: this.reports.name } : {}),
+          ...(area.reports ? { REPORTS_BUCKET: this.reports.name } : {}),
           ...(area.startsAudits ? { LEDGER_AUDIT_STATE_MACHINE_ARN: audit.stateMachine.stateMachineArn } : {}),
         },
         ...(area.keys === 'sign' ? { role: signerRole } : {}),
@@ -132,7 +129,15 @@ export class ApiStack extends Stack {
         ...(area.reservedConcurrency ? { reservedConcurrency: area.reservedConcurrency } : {}),
       });
       this.grant(props, fn, area, logGroup, area.iamAuth === true);
-      for (const name of area.secrets) secrets[name].secret.grantRead(fn);
+      // The value only: secretsmanager:DescribeSecret (in grantRead) is nothing the code asks.
+      for (const name of area.secrets) {
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['secretsmanager:GetSecretValue'],
+            resources: [secrets[name].secret.secretArn],
+          }),
+        );
+      }
       if (area.name === 'citizen') fn.addToRolePolicy(smsPolicy());
       if (area.startsAudits) audit.stateMachine.grantStartExecution(fn);
       made.set(area.name, { fn, logGroup });
@@ -159,11 +164,11 @@ export class ApiStack extends Stack {
     reads = false,
   ) {
     const id = `${pascal(def.name)}${'routes' in def ? 'Area' : 'Job'}`;
-    grantTable(props.table, fn, def.table, this.indexNames);
+    grantTable(props.table, fn, def.table);
     grantKeys(props.signingKeys, fn, def.keys);
-    if (!def.writesReports) return;
+    if (!def.reports) return;
     // Operators download reports through links their function signs: it reads what it links to.
-    grantReports(this, id, this.reports, fn, reads);
+    grantReports(this, id, this.reports, def.reports, fn, reads);
     this.storedValueLogs.push(logs);
   }
 
@@ -179,7 +184,7 @@ export class ApiStack extends Stack {
         entry: job.entry,
         memoryMb: 512,
         timeoutSeconds: job.timeoutSeconds ?? 60,
-        environment: { ...this.functionEnv, ...(job.writesReports ? { REPORTS_BUCKET: this.reports.name } : {}) },
+        environment: { ...this.functionEnv, ...(job.reports ? { REPORTS_BUCKET: this.reports.name } : {}) },
         ...(job.moneyLogs ? { moneyLogs: true } : {}),
         onFailure: deadLetterQueue,
       });
@@ -275,30 +280,37 @@ function acknowledgeOnce(stack: Stack) {
   });
 }
 
-/**
- * Writing reports: s3:PutObject under `settlement/` only, in a policy of its own so that its one
- * wildcard (the key prefix) is acknowledged alone.
- */
 interface Reports {
   arn: string;
   export: string;
   name: string;
 }
 
-function grantReports(scope: Construct, id: string, reports: Reports, fn: { role?: IRole }, reads = false) {
+/**
+ * Writing reports: s3:PutObject (and for operators s3:GetObject) under the writer's own folders only,
+ * in a policy of its own so that its wildcards (the key prefixes) are acknowledged alone.
+ */
+function grantReports(
+  scope: Construct,
+  id: string,
+  reports: Reports,
+  folders: ReportFolder[],
+  fn: { role?: IRole },
+  reads: boolean,
+) {
   const policy = new Policy(scope, `${id}ReportsPolicy`, {
     statements: [
       new PolicyStatement({
         actions: reads ? ['s3:PutObject', 's3:GetObject'] : ['s3:PutObject'],
-        resources: [`${reports.arn}/settlement/*`, `${reports.arn}/allowance/*`],
+        resources: folders.map((folder) => `${reports.arn}/${folder}/*`),
       }),
     ],
   });
   if (fn.role) policy.attachToRole(fn.role);
-  for (const prefix of ['settlement', 'allowance']) {
+  for (const folder of folders) {
     Validations.of(policy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${reports.export}/${prefix}/*]`,
-      reason: `Reports are written under the ${prefix}/ prefix of the reports bucket, one object per run.`,
+      id: `AwsSolutions-IAM5[Resource::${reports.export}/${folder}/*]`,
+      reason: `Reports are written under the ${folder}/ prefix of the reports bucket, one object per run.`,
     });
   }
 }

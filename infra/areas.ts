@@ -4,6 +4,9 @@
  */
 import type { SecretName } from '../shared/secrets/secrets';
 
+/** The main table's global secondary indexes (infra/tables.ts). */
+export type IndexName = 'gsi1' | 'gsi2' | 'gsi3';
+
 /**
  * What a function may do with the table: read or read and write, optionally only on items whose
  * partition key matches one of `leadingKeys` (IAM's dynamodb:LeadingKeys, `*` as a wildcard).
@@ -11,6 +14,8 @@ import type { SecretName } from '../shared/secrets/secrets';
 export interface TableAccess {
   access: 'read' | 'read-write';
   leadingKeys?: string[];
+  /** The global secondary indexes it queries: none unless named. */
+  indexes: IndexName[];
   /** It scans the whole table (a Scan names no partition, so it is granted on its own). */
   scan?: boolean;
   /** Why it needs what it is granted: docs/operations.md's access table says it. */
@@ -34,8 +39,8 @@ export interface AreaDefinition {
   secrets: SecretName[];
   /** Its logs are an audit trail: kept a year, and kept when the stack is deleted. */
   auditLogs?: boolean;
-  /** It writes reports (settlement CSVs) into the data stack's reports bucket. */
-  writesReports?: boolean;
+  /** The folders of the data stack's reports bucket it writes reports into (and, if operators', links to). */
+  reports?: ReportFolder[];
   /** Operator routes: API Gateway checks IAM (SigV4) before the function runs. */
   iamAuth?: boolean;
   /** It starts the full audit's state machine (an operator's POST /v1/admin/reconciliation/audits). */
@@ -50,6 +55,9 @@ export interface AreaDefinition {
 /** Under API Gateway's 30 s, so a function never works on for a caller that was answered 503. */
 export const HTTP_TIMEOUT_SECONDS = 28;
 
+/** The reports bucket's folders: settlement runs and daily reports, allowance runs. */
+export type ReportFolder = 'settlement' | 'allowance';
+
 /*
  * Partition keys (or, for an index query, the index's partition key) each area's items live under:
  * its role may touch nothing else (IAM's dynamodb:LeadingKeys). Shared families first.
@@ -60,10 +68,9 @@ const MONEY_KEYS = ['ACCT#*', 'XFER#*'];
 const MACHINE_KEYS = ['CLIENT#*', 'AJTI#*', 'RATE#*'];
 /** A phone's presentation at a machine: the card's money, the proof's replay guard, the issuer's public keys. */
 const PRESENTATION_KEYS = [...MONEY_KEYS, 'PJTI#*', 'KEYS'];
-/** What prices a card's movements: the city's card rules, fares and facilities (versioned documents). */
-const CITY_RULES = ['CITY', 'FARES', 'FACILITIES', 'OUTLETS'];
+/* The city's rules, each a versioned document an area reads as it needs: CITY (card rules), FARES, FACILITIES, OUTLETS. */
 /** A citizen's login: account, phone, codes, failures, rate counters. */
-const LOGIN_KEYS = ['CIT#*', 'PHONE#*', 'OTP#*', 'OTPFAIL#*', 'RATE#*', 'IDEM#*'];
+const LOGIN_KEYS = ['CIT#*', 'PHONE#*', 'OTP#*', 'OTPFAIL#*', 'RATE#*'];
 /** A citizen's card: its money, its holder's id hash, the issuer's keys for its credentials. */
 const CARD_KEYS = [...MONEY_KEYS, 'RID#*', 'KEYS'];
 const SETTLEMENT_KEYS = [
@@ -97,7 +104,7 @@ export const AREAS: AreaDefinition[] = [
     name: 'public',
     entry: 'functions/public/handler.ts',
     routes: ['GET /v1/health', 'GET /.well-known/jwks.json', 'GET /openapi.json', 'GET /docs', 'GET /docs/{file}'],
-    table: { access: 'read', leadingKeys: ['KEYS'], why: 'the JWKS is the key ring’s public half' },
+    table: { access: 'read', leadingKeys: ['KEYS'], indexes: [], why: 'the JWKS is the key ring’s public half' },
     keys: 'none',
     secrets: [],
     memoryMb: 512,
@@ -112,7 +119,8 @@ export const AREAS: AreaDefinition[] = [
       leadingKeys: [
         ...LOGIN_KEYS,
         ...CARD_KEYS,
-        ...CITY_RULES,
+        'CITY',
+        'FARES', // journeys and offers are priced by them
         'DEVICE#*', // registered phones
         'CARDDEV#*', // (index) a card's phones
         'DENY',
@@ -123,6 +131,8 @@ export const AREAS: AreaDefinition[] = [
         'ELIG#*',
         'ELIGRID#*', // (index) a new card takes its holder's records
       ],
+      // A card's phones, an account's open bills, a holder's records (all gsi1).
+      indexes: ['gsi1'],
       why: 'login, the citizen’s card and its money, phones and credentials, bills, offers, the records a new card takes',
     },
     keys: 'sign',
@@ -136,7 +146,8 @@ export const AREAS: AreaDefinition[] = [
     routes: ['ANY /v1/transit/{proxy+}', 'ANY /v1/terminal/{proxy+}', 'ANY /v1/facilities/{proxy+}'],
     table: {
       access: 'read-write',
-      leadingKeys: [...MACHINE_KEYS, ...PRESENTATION_KEYS, ...CITY_RULES, 'DENY'],
+      leadingKeys: [...MACHINE_KEYS, ...PRESENTATION_KEYS, 'CITY', 'FARES', 'FACILITIES', 'DENY'],
+      indexes: [],
       why: 'taps and visits move a card’s money to an operator or facility, priced by the city’s rules; gates read the deny list',
     },
     keys: 'none',
@@ -153,7 +164,8 @@ export const AREAS: AreaDefinition[] = [
     routes: ['ANY /v1/merchant/{proxy+}'],
     table: {
       access: 'read-write',
-      leadingKeys: [...MACHINE_KEYS, ...PRESENTATION_KEYS, ...CITY_RULES, 'CATALOG#*', 'PAYEELINES#*'],
+      leadingKeys: [...MACHINE_KEYS, ...PRESENTATION_KEYS, 'FARES', 'CATALOG#*', 'PAYEELINES#*'],
+      indexes: ['gsi1'],
       why: 'purchases and refunds move a card’s money to the merchant (campaigns from the catalogue); its settlement lines',
     },
     keys: 'none',
@@ -167,7 +179,9 @@ export const AREAS: AreaDefinition[] = [
     routes: ['ANY /v1/biller/{proxy+}'],
     table: {
       access: 'read-write',
-      leadingKeys: [...MACHINE_KEYS, 'BILL#*', 'BILLACCT#*', 'BILLERPAY#*', 'CATALOG#*', 'PAYEELINES#*'],
+      leadingKeys: [...MACHINE_KEYS, 'BILL#*', 'BILLERPAY#*', 'PAYEELINES#*'],
+      // Its settlement lines (gsi1) and the payments made to its bills (gsi2).
+      indexes: ['gsi1', 'gsi2'],
       why: 'its bills, the payments made to them (an index of their transfers), its settlement lines',
     },
     keys: 'none',
@@ -181,7 +195,17 @@ export const AREAS: AreaDefinition[] = [
     routes: ['ANY /v1/outlet/{proxy+}'],
     table: {
       access: 'read-write',
-      leadingKeys: [...MACHINE_KEYS, ...PRESENTATION_KEYS, ...CITY_RULES, 'CASHTOP#*', 'IDCHECK#*', 'TILL#*', 'TILLS'],
+      leadingKeys: [
+        ...MACHINE_KEYS,
+        ...PRESENTATION_KEYS,
+        'CITY',
+        'OUTLETS',
+        'CASHTOP#*',
+        'IDCHECK#*',
+        'TILL#*',
+        'TILLS',
+      ],
+      indexes: [],
       why: 'cash top-ups into cards and the till’s day, in-person identity checks',
     },
     keys: 'none',
@@ -197,6 +221,7 @@ export const AREAS: AreaDefinition[] = [
     table: {
       access: 'read-write',
       leadingKeys: [...MACHINE_KEYS, 'ELIG#*', 'ELIGPROG#*', 'RID#*', 'ACCT#*'],
+      indexes: [],
       why: 'records, their program lists, and the grants they set on their holders’ cards',
     },
     keys: 'none',
@@ -212,6 +237,8 @@ export const AREAS: AreaDefinition[] = [
     routes: ['ANY /v1/admin/{proxy+}'],
     table: {
       access: 'read-write',
+      // Lists by owner (gsi1) and the movements of an hour (gsi3, settlement and the daily report).
+      indexes: ['gsi1', 'gsi3'],
       why: 'operators reach every kind of item (cards, clients, catalogues, fares, runs, the audit log)',
     },
     // Rotation publishes the next key's public half; operators never sign anything.
@@ -219,7 +246,7 @@ export const AREAS: AreaDefinition[] = [
     // In-person identity checks and id-number releases compare keyed hashes.
     secrets: ['residentIdPepper'],
     auditLogs: true,
-    writesReports: true,
+    reports: ['settlement', 'allowance'],
     iamAuth: true,
     startsAudits: true,
     memoryMb: 1024,
@@ -234,6 +261,7 @@ export const AREAS: AreaDefinition[] = [
     table: {
       access: 'read-write',
       leadingKeys: ['ACCT#*', 'XFER#*', 'CITY'],
+      indexes: [],
       why: 'a top-up’s record at its transfer’s key, the card it credits, the card limit',
     },
     keys: 'none',
@@ -254,7 +282,7 @@ export interface JobDefinition {
   schedule: { rate: string } | { shanghaiCron: string };
   table: TableAccess;
   keys: KeyUse;
-  writesReports?: boolean;
+  reports?: ReportFolder[];
   timeoutSeconds?: number;
   /** Its logs explain money records (what was paid, to whom): kept ten years, like the records. */
   moneyLogs?: boolean;
@@ -275,8 +303,10 @@ export const JOBS: JobDefinition[] = [
     table: {
       access: 'read-write',
       leadingKeys: ['KEYS'],
+      indexes: [],
       why: 'the key ring: the next key is published, the oldest retired',
     },
+    sameWorkAs: ['POST /v1/admin/keys/rotate'],
     keys: 'public-key',
   },
   {
@@ -287,11 +317,12 @@ export const JOBS: JobDefinition[] = [
     table: {
       access: 'read-write',
       leadingKeys: SETTLEMENT_KEYS,
+      indexes: ['gsi1', 'gsi3'],
       why: 'the payees that moved money, their buckets and lines, the payouts; the daily report (its stored value from the latest full audit)',
     },
     sameWorkAs: ['POST /v1/admin/settlement-runs', 'GET /v1/admin/reports/daily'],
     keys: 'none',
-    writesReports: true,
+    reports: ['settlement'],
     moneyLogs: true,
     // Its cost grows with payees and shards, not movements (docs/settlement.md): minutes, not the 15 allowed.
     timeoutSeconds: 900,
@@ -305,11 +336,12 @@ export const JOBS: JobDefinition[] = [
     table: {
       access: 'read-write',
       leadingKeys: ALLOWANCE_KEYS,
+      indexes: ['gsi1'],
       why: 'the senior list, the holders’ cards, the run, its rows, its reserve and its payments',
     },
     sameWorkAs: ['POST /v1/admin/allowance-runs'],
     keys: 'none',
-    writesReports: true,
+    reports: ['allowance'],
     moneyLogs: true,
     // One step of the run at a time: a chunk of 500 records is seconds.
     timeoutSeconds: 300,

@@ -12,10 +12,10 @@ const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem',
  * or for a query on an index the index's). Transactions are authorized item by item through these
  * same actions. A Scan names no partition: it is granted on its own, only to those that scan.
  */
-export function grantTable(table: TableV2, grantee: IGrantable, access: TableAccess, indexNames: string[]): void {
+export function grantTable(table: TableV2, grantee: IGrantable, access: TableAccess): void {
   const actions = access.access === 'read' ? READ : [...READ, ...WRITE];
-  // The table and its indexes by name: no `index/*` wildcard.
-  const resources = [table.tableArn, ...indexNames.map((name) => `${table.tableArn}/index/${name}`)];
+  // The table and the indexes it queries, by name: no `index/*` wildcard.
+  const resources = [table.tableArn, ...access.indexes.map((name) => `${table.tableArn}/index/${name}`)];
   grantee.grantPrincipal.addToPrincipalPolicy(
     new PolicyStatement({
       actions,

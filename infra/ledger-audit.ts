@@ -35,7 +35,6 @@ export interface LedgerAuditProps {
   /** The export the table's ARN comes under: its exports' ARNs begin with it. */
   tableArnExport: string;
   environment: Record<string, string>;
-  indexNames: string[];
   /** Where its alarms go and its schedule's dead letters land. */
   ops: Operations;
 }
@@ -104,7 +103,7 @@ export class LedgerAudit extends Construct {
         },
       },
     });
-    table.addDependency(glueDb);
+    table.addResourceDependency(glueDb);
     const workGroup = new CfnWorkGroup(this, 'WorkGroup', {
       name: `${database}_wg`,
       description: 'The ledger audit’s queries',
@@ -126,7 +125,7 @@ export class LedgerAudit extends Construct {
       name: 'ledger-audit',
       description: 'The full audit of the ledger over one export: run it with the export id as its parameter',
       queryString: query,
-    }).addDependency(workGroup);
+    }).addResourceDependency(workGroup);
 
     const record = new AreaFunction(this, 'Record', {
       entry: 'functions/jobs/audit-record.ts',
@@ -136,7 +135,7 @@ export class LedgerAudit extends Construct {
     });
     this.recordFn = record.fn;
     this.recordLogs = record.logGroup;
-    grantTable(props.table, record.fn, AUDIT_RECORD_ACCESS, props.indexNames);
+    grantTable(props.table, record.fn, AUDIT_RECORD_ACCESS);
     record.fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['athena:GetQueryResults', 'athena:GetQueryExecution'],
@@ -307,6 +306,7 @@ export class LedgerAudit extends Construct {
 const AUDIT_RECORD_ACCESS = {
   access: 'read-write' as const,
   leadingKeys: ['LEDGERAUDIT', 'LEDGERAUDIT#*'],
+  indexes: [],
   why: 'the completed audits and the latest one',
 };
 

@@ -9,7 +9,7 @@ import { campaignsLoader } from '../shared/campaigns/store';
 import { cityConfigLoader } from '../shared/city/store';
 import { facilityCatalogs } from '../shared/facilities/store';
 import { fareTables } from '../shared/fares/store';
-import { KeyRing } from '../shared/keys/keyring';
+import { type KeyMaterial, KeyRing } from '../shared/keys/keyring';
 import { LocalKeyMaterial } from '../shared/keys/local-material';
 import type { Logger } from '../shared/log/logger';
 import { noMetrics, printedMetrics } from '../shared/observe/metrics';
@@ -17,7 +17,7 @@ import { outletsConfigLoader } from '../shared/outlets/store';
 import { folderSink } from '../shared/reports/sink';
 import { staticSecrets } from '../shared/secrets/secrets';
 import { seedStore } from '../shared/seeds/seed-store';
-import { documentClient, dynamoClient } from '../shared/store/store';
+import { documentClient, dynamoClient, type Store } from '../shared/store/store';
 import { duckdbAudits } from './audit/duckdb-audits';
 import { LOCAL_AWS, startDynamoLocal } from './dynamo-local';
 import { ensureTable } from './local-tables';
@@ -39,7 +39,17 @@ export interface LocalBackendOptions {
   configOverrides?: Partial<RuntimeConfig>;
   /** Called with the DynamoDB client before first use: tests record what the code sends through it. */
   instrumentClient?: (client: DynamoDBClient) => void;
+  /**
+   * Called with the ports that are AWS services in the cloud (KMS, Secrets Manager, S3, Step
+   * Functions, SNS) before first use: tests record what the code asks of them.
+   */
+  instrumentPorts?: (ports: CloudPorts) => CloudPorts;
 }
+
+/** The dependencies that are AWS services in the cloud and stand-ins here. */
+export type CloudPorts = Pick<AppDeps, 'secrets' | 'reports' | 'audits' | 'allowanceRuns' | 'sms'> & {
+  keyMaterial: KeyMaterial;
+};
 
 /** The local stack without its HTTP listener: used by `npm start` and by the integration tests. */
 export async function startLocalBackend(options: LocalBackendOptions) {
@@ -54,9 +64,9 @@ export async function startLocalBackend(options: LocalBackendOptions) {
   try {
     await ensureTable(client, MAIN_TABLE, tableName);
     const clock = options.clock ?? (() => new Date());
-    const store = { doc: documentClient(client), tableName, clock };
+    const store: Store = { doc: documentClient(client), tableName, clock };
     const seeded = await seedStore(store, seeds, clock());
-    const keyFile = options.dataDir === ':memory:' ? undefined : join(resolve(options.dataDir), 'signing-keys.json');
+    const { keyMaterial, ...services } = localPorts(options, store, clock, exportClient);
     const deps: AppDeps = {
       store,
       clock,
@@ -67,29 +77,15 @@ export async function startLocalBackend(options: LocalBackendOptions) {
         adminToken: options.adminToken,
         ...options.configOverrides,
       }),
-      secrets: staticSecrets({
-        topupWebhook: options.topupWebhookSecret,
-        // Locally a fixed key: the local store's hashes stay valid across restarts.
-        residentIdPepper: 'onecard-local-resident-id-pepper',
-        loginKey: 'onecard-local-login-key',
-      }),
-      keyRing: new KeyRing(store, new LocalKeyMaterial(keyFile), clock),
-      city: cityConfigLoader(store, clock),
-      fares: fareTables(store, clock),
-      campaigns: campaignsLoader(store, clock),
-      facilities: facilityCatalogs(store, clock),
-      outlets: outletsConfigLoader(store, clock),
-      // Locally the code is answered as devCode instead of sent.
-      sms: undefined,
-      reports: folderSink(options.dataDir === ':memory:' ? undefined : join(resolve(options.dataDir), 'reports')),
-      audits: duckdbAudits(exportClient, store, clock),
-      allowanceRuns: { start: (input) => runAllowance(store, { clock, rules: allowanceRules(store, clock) }, input) },
+      ...services,
+      ...configReaders(store, clock, keyMaterial),
     };
     await deps.keyRing.jwks();
     const app = createApi(deps);
     return {
       app,
       deps,
+      keyMaterial,
       seeded,
       endpoint,
       async stop() {
@@ -104,4 +100,44 @@ export async function startLocalBackend(options: LocalBackendOptions) {
     await dynamo?.stop();
     throw err;
   }
+}
+
+/**
+ * What an instance reads of the city's configuration and keeps a while (the key ring, the city,
+ * fares, campaigns, facilities, outlets): each function in the cloud has its own.
+ */
+export function configReaders(store: Store, clock: () => Date, keyMaterial: KeyMaterial) {
+  return {
+    keyRing: new KeyRing(store, keyMaterial, clock),
+    city: cityConfigLoader(store, clock),
+    fares: fareTables(store, clock),
+    campaigns: campaignsLoader(store, clock),
+    facilities: facilityCatalogs(store, clock),
+    outlets: outletsConfigLoader(store, clock),
+  };
+}
+
+/** The local stand-ins of the cloud's services, as the caller may instrument them. */
+function localPorts(
+  options: LocalBackendOptions,
+  store: Store,
+  clock: () => Date,
+  exportClient: DynamoDBClient,
+): CloudPorts {
+  const keyFile = options.dataDir === ':memory:' ? undefined : join(resolve(options.dataDir), 'signing-keys.json');
+  const ports: CloudPorts = {
+    secrets: staticSecrets({
+      topupWebhook: options.topupWebhookSecret,
+      // Locally a fixed key: the local store's hashes stay valid across restarts.
+      residentIdPepper: 'onecard-local-resident-id-pepper',
+      loginKey: 'onecard-local-login-key',
+    }),
+    keyMaterial: new LocalKeyMaterial(keyFile),
+    // Locally the code is answered as devCode instead of sent.
+    sms: undefined,
+    reports: folderSink(options.dataDir === ':memory:' ? undefined : join(resolve(options.dataDir), 'reports')),
+    audits: duckdbAudits(exportClient, store, clock),
+    allowanceRuns: { start: (input) => runAllowance(store, { clock, rules: allowanceRules(store, clock) }, input) },
+  };
+  return options.instrumentPorts?.(ports) ?? ports;
 }

@@ -18,13 +18,14 @@ export function accessTable(): string {
       role,
       table.access === 'read' ? 'read' : 'read, write',
       partitions(table) + (table.scan ? ', and Scan' : ''),
+      table.indexes.length > 0 ? table.indexes.join(', ') : 'none',
       cell(table.why),
     ].join(' | '),
   );
   return [
     START,
-    '| role | may | partitions (table or index) | why |',
-    '| --- | --- | --- | --- |',
+    '| role | may | partitions (table or index) | indexes | why |',
+    '| --- | --- | --- | --- | --- |',
     ...rows.map((r) => `| ${r} |`),
     END,
   ].join('\n');

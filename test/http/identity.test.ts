@@ -1,12 +1,13 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { useTestBackend } from '../support/backend';
+import { testClock, useTestBackend } from '../support/backend';
 import { adminAuth, citizenWithCard, jsonRequest, login, residentId } from '../support/citizen';
 import { body } from '../support/http';
 import { assertionFor, newKey, type TestKey } from '../support/jose-kit';
 
-const { app, backend } = useTestBackend();
+const clock = testClock();
+const { app, backend } = useTestBackend({ clock });
 
 async function registerTerminal(scope: Record<string, unknown> = { routeIds: ['B1'] }, kind = 'transit-terminal') {
   const key = await newKey();
@@ -174,13 +175,21 @@ describe('key rotation', () => {
     const jwksBefore = await body(await app.request('/.well-known/jwks.json'));
     const rotated = await body(await app.request('/v1/admin/keys/rotate', { method: 'POST', headers: adminAuth }));
     expect(jwksBefore.keys.map((k: { kid: string }) => k.kid)).toContain(rotated.current);
+    // Every function keeps the key ring it read for a minute (each area is a function of its own):
+    // until then the citizen area signs with the key now previous, which verifies all the same, and
+    // the JWKS lacks only the fresh next key, which signs nothing until the next rotation.
+    const issued = async () =>
+      (await body(await app.request('/v1/me/credentials', jsonRequest('POST', { deviceId }, auth)))).credential;
+    const meanwhile = await issued();
+    expect([rotated.previous, rotated.current]).toContain(decodeProtectedHeader(meanwhile).kid);
+    await expect(jwtVerify(meanwhile, createLocalJWKSet(jwksBefore), { algorithms: ['ES256'] })).resolves.toBeTruthy();
+    clock.advance(61_000);
     const jwksAfter = await body(await app.request('/.well-known/jwks.json'));
     expect(jwksAfter.keys.map((k: { kid: string }) => k.kid).sort()).toEqual(
       [rotated.previous, rotated.current, rotated.next].sort(),
     );
     await expect(jwtVerify(old, createLocalJWKSet(jwksAfter), { algorithms: ['ES256'] })).resolves.toBeTruthy();
-    const fresh = (await body(await app.request('/v1/me/credentials', jsonRequest('POST', { deviceId }, auth))))
-      .credential;
+    const fresh = await issued();
     expect(decodeProtectedHeader(fresh).kid).toBe(rotated.current);
     expect(await calculateJwkThumbprint(jwksAfter.keys.find((k: { kid: string }) => k.kid === rotated.current))).toBe(
       rotated.current,

@@ -197,6 +197,9 @@ describe('api stack', () => {
         expect(keys['dynamodb:LeadingKeys'], `${def.name} partitions`).toEqual(def.table.leadingKeys);
       }
       expect(actions.includes('dynamodb:Scan'), `${def.name} scans`).toBe(def.table.scan === true);
+      // Only the indexes it queries.
+      const indexes = [...JSON.stringify(docs).matchAll(/\/index\/(gsi\d)/g)].map((m) => m[1]);
+      expect(new Set(indexes), `${def.name} indexes`).toEqual(new Set(def.table.indexes));
       expect(actions.includes('kms:GetPublicKey'), `${def.name} reads public keys`).toBe(def.keys !== 'none');
     }
   });
@@ -251,7 +254,7 @@ describe('api stack', () => {
     expect(named('LedgerAuditMismatch')).toHaveLength(1);
     // The daily report's stored-value check, from the logs of whoever makes the report.
     expect(named('StoredValueMismatch')).toHaveLength(
-      AREAS.filter((a) => a.writesReports).length + JOBS.filter((j) => j.writesReports).length,
+      AREAS.filter((a) => a.reports).length + JOBS.filter((j) => j.reports).length,
     );
     // Every one notifies the stack's topic, which mails the on-call address (from the context).
     const topic = Object.keys(api.findResources('AWS::SNS::Topic'))[0]!;
@@ -356,10 +359,12 @@ describe('settlement', () => {
       const doc = JSON.stringify(p.Properties.PolicyDocument);
       return doc.includes('s3:PutObject') && doc.includes('ReportsBucketArn');
     });
-    expect(writers).toHaveLength(
-      AREAS.filter((a) => a.writesReports).length + JOBS.filter((j) => j.writesReports).length,
+    expect(writers).toHaveLength(AREAS.filter((a) => a.reports).length + JOBS.filter((j) => j.reports).length);
+    // Each into its own folders only: the allowance job writes no settlement file.
+    const folders = writers.map((w) =>
+      [...JSON.stringify(w.Properties.PolicyDocument).matchAll(/\/(\w+)\/\*/g)].map((m) => m[1]),
     );
-    for (const w of writers) expect(JSON.stringify(w.Properties.PolicyDocument)).toContain('/settlement/*');
+    expect(folders).toEqual([...AREAS, ...JOBS].flatMap((d) => (d.reports ? [d.reports] : [])));
   });
 });
 

@@ -3,8 +3,10 @@ import { appendFileSync } from 'node:fs';
 import { afterAll, beforeAll, inject } from 'vitest';
 import type { RuntimeConfig } from '../../functions/config';
 import { startLocalBackend } from '../../infra/local-backend';
+import { areaApps } from './area-apps';
+import { type AccessRecord, areaOf, recordPorts, recordTableAccess, requestArea } from './grants/access-records';
+import { keyFamily, refusals } from './grants/check';
 import { silentLogger } from './silent-logger';
-import { areaOf, recordTableAccess, requestArea, type TableAccessRecord, tableAccessRefusals } from './table-access';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token';
 export const TEST_WEBHOOK_SECRET = 'test-webhook-secret';
@@ -27,7 +29,7 @@ export function testClock(start = new Date()) {
  * as `npm start` builds it; tests call it through `app.request`.
  */
 export async function startTestBackend(options: { clock?: () => Date; configOverrides?: Partial<RuntimeConfig> } = {}) {
-  const accesses: TableAccessRecord[] = [];
+  const accesses: AccessRecord[] = [];
   const backend = await startLocalBackend({
     dataDir: ':memory:',
     dynamoEndpoint: inject('dynamoEndpoint'),
@@ -37,10 +39,13 @@ export async function startTestBackend(options: { clock?: () => Date; configOver
     logger: silentLogger,
     tableName: `t-${randomUUID()}`,
     instrumentClient: (client) => recordTableAccess(client, accesses),
+    instrumentPorts: (ports) => recordPorts(ports, accesses),
     ...options,
   });
   const { app } = backend;
-  // Each request runs as the area API Gateway would send it to, so its table accesses are that area's.
+  const apps = areaApps(backend.deps, backend.keyMaterial);
+  // Each request runs as the area API Gateway would send it to, on that area's app, so what it asks
+  // of AWS is that area's.
   const request = ((input: string | Request | URL, init?: RequestInit, ...rest: unknown[]) => {
     const url =
       typeof input === 'string'
@@ -48,7 +53,8 @@ export async function startTestBackend(options: { clock?: () => Date; configOver
         : new URL(String(input instanceof Request ? input.url : input));
     const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
     const where = areaOf(method.toUpperCase(), url.pathname);
-    const call = () => app.request(input, init, ...(rest as []));
+    const served = (where && apps[where.area]) || app;
+    const call = () => served.request(input, init, ...(rest as []));
     return where ? requestArea.run(where, call) : call();
   }) as typeof app.request;
   return { ...backend, app: Object.assign(Object.create(app), { request }) as typeof app, accesses };
@@ -66,7 +72,7 @@ export function useTestBackend(options: { clock?: () => Date } = {}) {
     backend = await startTestBackend(options);
   });
   afterAll(async () => {
-    if (backend) expectGrantedTableAccess(backend.accesses);
+    if (backend) expectGranted(backend.accesses);
     await backend?.stop();
   });
   const running = () => {
@@ -80,13 +86,17 @@ export function useTestBackend(options: { clock?: () => Date } = {}) {
 }
 
 /**
- * Every table action the file's requests made is one its area's role is granted in the cloud
- * (DynamoDB Local checks no IAM: this is where a missing grant shows).
+ * Everything the file's requests asked of AWS (table actions, keys, secrets, reports, state machines)
+ * is allowed to their area's role in the synthesized template: DynamoDB Local and the local stand-ins
+ * check no IAM, so this is where a missing grant shows. With ONECARD_ACCESS_RECORDS set (npm test),
+ * the accesses are kept for the check that nothing granted goes unused (test/support/grants/unused.ts).
  */
-function expectGrantedTableAccess(accesses: TableAccessRecord[]) {
-  if (process.env.ONECARD_TABLE_ACCESS_DUMP) {
-    appendFileSync(process.env.ONECARD_TABLE_ACCESS_DUMP, accesses.map((a) => `${JSON.stringify(a)}\n`).join(''));
+function expectGranted(accesses: AccessRecord[]) {
+  const file = process.env.ONECARD_ACCESS_RECORDS;
+  if (file) {
+    const lines = new Set(accesses.map((a) => JSON.stringify({ ...a, leadingKey: keyFamily(a.leadingKey) })));
+    appendFileSync(file, [...lines].map((l) => `${l}\n`).join(''));
   }
-  const refused = tableAccessRefusals(accesses);
-  if (refused.length > 0) throw new Error(`table accesses no role is granted:\n${refused.join('\n')}`);
+  const refused = refusals(inject('cloudGrants'), accesses);
+  if (refused.length > 0) throw new Error(`accesses no role is granted:\n${refused.join('\n')}`);
 }
