@@ -18,9 +18,15 @@ import { benchVerifier } from './verifier';
 
 const started = Date.now();
 // `npm run bench -- flows`: only the per-flow figures (latency, in-flight rate, write units, bundles);
-// `npm run bench -- scale`: only each job's cost at three sizes.
+// `npm run bench -- scale`: only each job's cost at three sizes; `npm run bench -- shape`: the code's
+// shape (casts, non-null assertions, functions over 70 lines, import cycles).
 const only = process.argv[2];
 console.log(`# OneCard benchmarks (${new Date().toISOString()}, Node ${process.version})\n`);
+if (only === 'shape') {
+  // The code's shape: assertions, long functions, import cycles (not a timing).
+  console.log(JSON.stringify((await import('./shape')).codeShape(), null, 2));
+  process.exit(0);
+}
 if (only === 'scale') {
   console.log(await benchScale());
   console.log(`(${((Date.now() - started) / 1000).toFixed(0)} s)`);
