@@ -2,8 +2,8 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import { type ErrorCode, type FieldIssue, OneCardError, RateLimitedError } from '../../shared/errors';
-import { classifyFailure } from '../../shared/ledger/retry';
 import { errorFields } from '../../shared/log/logger';
+import { classifyFailure } from '../../shared/store/retry';
 import type { AppEnv } from './env';
 import { ERROR_STATUS } from './error-status';
 

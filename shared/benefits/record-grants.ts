@@ -1,11 +1,11 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { RetryLaterError } from '../errors';
-import type { Key, TransactItem } from '../ledger/command';
 import type { WalletItem } from '../ledger/model';
-import { backoffMs } from '../ledger/retry';
 import { readWallet, walletItemSet, walletMarkPut } from '../ledger/wallet-head';
 import { cancellationCodes, isCancelled } from '../store/conditions';
+import type { ItemKey, TransactItem } from '../store/items';
 import { eligibilityKey, eligibilityProgramKey, residentIdKey, residentRecordsIndex } from '../store/keys';
+import { backoffMs } from '../store/retry';
 import type { Store } from '../store/store';
 import type { EligibilityRecord, Grant } from './model';
 
@@ -104,7 +104,7 @@ export async function applyRecordsToNewCard(store: Store, ridHash: string, at: D
   }
 }
 
-async function readRecord(store: Store, key: Key): Promise<StoredRecord | undefined> {
+async function readRecord(store: Store, key: ItemKey): Promise<StoredRecord | undefined> {
   const { Item } = await store.doc.send(new GetCommand({ TableName: store.tableName, Key: key, ConsistentRead: true }));
   return Item as StoredRecord | undefined;
 }

@@ -3,15 +3,9 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { CardItem } from '../cards/cards';
 import { ConflictError } from '../errors';
 import type { KeyRing } from '../keys/keyring';
-import {
-  type CommandPlan,
-  type GuardedWrite,
-  type Item,
-  type Key,
-  type PlanContext,
-  runCommand,
-} from '../ledger/command';
+import { type CommandPlan, type GuardedWrite, type PlanContext, runCommand } from '../ledger/command';
 import type { WalletMemo } from '../ledger/wallet-memo';
+import type { Item, ItemKey } from '../store/items';
 import { keptJson, keptText } from '../store/kept-text';
 import { transferKey } from '../store/keys';
 import type { Store } from '../store/store';
@@ -48,7 +42,7 @@ export function requestHash(request: object): string {
 
 /** The request's id and where its answer is kept for good. */
 export interface AnswerRecord<R> {
-  key: Key;
+  key: ItemKey;
   /** The id's name in messages: `tapId`, `paymentId`, `visitId`... */
   idName: string;
   id: string;
@@ -82,7 +76,7 @@ export interface PresentedRequest<R, D extends string> {
    */
   decline(code: PresentationDeclineCode | D, card: CardItem | undefined): R;
   /** More items to read with the card, given what earlier attempts learned (conflicts). */
-  reads?(ctx: PlanContext): Record<string, Key>;
+  reads?(ctx: PlanContext): Record<string, ItemKey>;
   /** The verified presentation of a known card that is not denied: what the request does. */
   accept(input: {
     card: CardItem;
@@ -133,7 +127,7 @@ function recordWrite<R>(
   };
 }
 
-const sameKey = (a: Key, b: Key) => a.pk === b.pk && a.sk === b.sk;
+const sameKey = (a: ItemKey, b: ItemKey) => a.pk === b.pk && a.sk === b.sk;
 
 /**
  * The one path of every request a phone's credential is presented for (a tap, a purchase, a facility

@@ -1,5 +1,6 @@
 import { decodeJwt } from 'jose';
-import type { GuardedWrite, Key, PlanContext } from '../ledger/command';
+import type { GuardedWrite, PlanContext } from '../ledger/command';
+import type { ItemKey } from '../store/items';
 import { accountKey, proofJtiKey } from '../store/keys';
 
 /** Why a tap or a purchase presented with the phone is declined: the verifier's reasons and the backend's. */
@@ -48,8 +49,8 @@ export function claimedKeys(credential: string, proof: string): ClaimedKeys | nu
 export function presentationReads(
   claimed: ClaimedKeys | null,
   ctx: PlanContext,
-  extra: Record<string, Key> = {},
-): Record<string, Key> {
+  extra: Record<string, ItemKey> = {},
+): Record<string, ItemKey> {
   if (!claimed) return extra;
   return {
     ...extra,

@@ -1,9 +1,9 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { RetryLaterError } from '../errors';
-import type { TransactItem } from '../ledger/command';
-import { backoffMs } from '../ledger/retry';
 import { cancellationCodes, isCancelled } from '../store/conditions';
+import type { TransactItem } from '../store/items';
 import { DENY_HEAD, denyChangeKey, denyStateKey } from '../store/keys';
+import { backoffMs } from '../store/retry';
 import type { Store } from '../store/store';
 
 export type DenyKind = 'card' | 'device';

@@ -3,10 +3,10 @@ import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { JWK } from 'jose';
 import { changeDenyList } from '../denylist/denylist';
 import { NotFoundError, RefusedError } from '../errors';
-import type { TransactItem } from '../ledger/command';
 import { changeWalletItem } from '../ledger/wallet-head';
 import { cancellationCodes, isCancelled } from '../store/conditions';
 import { ownerIndexPage } from '../store/index-page';
+import type { TransactItem } from '../store/items';
 import { accountKey, cardDevicesIndex, deviceKey } from '../store/keys';
 import type { Store } from '../store/store';
 

@@ -3,9 +3,9 @@ import { TAP_MAX_AGE_SECONDS } from '../credentials/claims';
 import type { Acceptance } from '../credentials/pipeline';
 import type { FareRule } from '../fares/engine';
 import { facilityPayable } from '../ledger/accounts';
-import type { Item } from '../ledger/command';
 import { withHold, withoutHold } from '../ledger/holds';
 import { refundableFen, refundGuardWrite } from '../ledger/transfers';
+import type { Item } from '../store/items';
 import { entryFee, rentalFee, rentalHold } from './fees';
 import type {
   EntryProduct,

@@ -3,9 +3,9 @@ import type { ScopeOf } from '../clients/clients';
 import { type PresentationDeps, requestHash, runPresented } from '../credentials/pipeline';
 import { ForbiddenError, ValidationError } from '../errors';
 import type { FareTables } from '../fares/store';
-import type { Key } from '../ledger/command';
 import { REFUND_GUARD } from '../ledger/transfers';
 import type { WalletMemo } from '../ledger/wallet-memo';
+import type { ItemKey } from '../store/items';
 import { transferKey } from '../store/keys';
 import type { Facility, VisitDeclineCode, VisitRequest, VisitResult } from './model';
 import type { FacilityCatalogs } from './store';
@@ -92,7 +92,7 @@ export async function processVisit(
       explanation: [],
       declineCode,
     }),
-    reads: (ctx): Record<string, Key> =>
+    reads: (ctx): Record<string, ItemKey> =>
       giveBackOf && ctx.conflicts.has(REFUND_GUARD) ? { startRecord: transferKey(giveBackOf) } : {},
     accept: ({ card, items }): AcceptedVisit => {
       const fareClass = classOf(card)!;

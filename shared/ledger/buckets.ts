@@ -1,8 +1,8 @@
 import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { invariant, RetryLaterError } from '../errors';
 import { ACTIVITY_INDEX, activityIndexPk, bucketOwner, bucketSk, hourOfMinute } from '../store/keys';
+import { backoffMs } from '../store/retry';
 import type { Store } from '../store/store';
-import { backoffMs } from './retry';
 
 const PAGE = 1000;
 

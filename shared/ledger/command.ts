@@ -1,21 +1,13 @@
-import {
-  BatchGetCommand,
-  GetCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { InvariantError, invariant, RetryLaterError } from '../errors';
+import type { Item, ItemKey, TransactItem } from '../store/items';
+import { backoffMs, cancellationCodes, classifyFailure } from '../store/retry';
 import type { Store } from '../store/store';
 import { accountLayout } from './accounts';
 import type { StatementEntry, TransferSpec } from './model';
-import { backoffMs, cancellationCodes, classifyFailure } from './retry';
 import { buildTransaction } from './transaction';
 import { readWalletItems, walletFromItems } from './wallet-head';
 import type { WalletMemo } from './wallet-memo';
-
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-export type Key = { pk: string; sk: string };
-export type Item = Record<string, unknown>;
 
 /** A write the command adds to the transaction, and what its failed condition means. */
 export interface GuardedWrite {
@@ -87,7 +79,7 @@ export interface Command<R> {
    * A function reads more only after a conflict: an optimistic command skips reading what its
    * conditional writes already guard.
    */
-  reads: Record<string, Key> | ((ctx: PlanContext) => Record<string, Key>);
+  reads: Record<string, ItemKey> | ((ctx: PlanContext) => Record<string, ItemKey>);
   plan(items: Record<string, Item | undefined>, ctx: PlanContext): CommandPlan<R> | Promise<CommandPlan<R>>;
   /** The stored answer of an earlier run of this same command, if there is one. */
   replay(): Promise<R | undefined>;
@@ -185,7 +177,7 @@ export async function runCommand<R>(store: Store, command: Command<R>, options: 
 /** Reads a command's items; a wallet (its own item and head) from the memo where it has it, and into `seen`. */
 async function readItems(
   store: Store,
-  reads: Record<string, Key>,
+  reads: Record<string, ItemKey>,
   seen: Map<string, Item[]>,
   memo: WalletMemo | undefined,
 ): Promise<Record<string, Item | undefined>> {
@@ -211,7 +203,7 @@ async function readItems(
 }
 
 /** The wallet a read names by its own item's key; a wallet is read with its head (wallet-head.ts). */
-function walletIdOf(key: Key): string | undefined {
+function walletIdOf(key: ItemKey): string | undefined {
   if (key.sk !== 'A' || !key.pk.startsWith('ACCT#')) return undefined;
   const accountId = key.pk.slice('ACCT#'.length);
   // A sharded account's item (`ACCT#<account>#<shard>`) is read as a plain item.
@@ -221,7 +213,7 @@ function walletIdOf(key: Key): string | undefined {
 
 async function readPlainItems(
   store: Store,
-  reads: Record<string, Key>,
+  reads: Record<string, ItemKey>,
   names: string[],
   out: Record<string, Item | undefined>,
 ): Promise<void> {

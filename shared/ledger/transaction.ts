@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InvariantError, invariant, RefusedError } from '../errors';
+import type { Item, ItemKey, TransactItem } from '../store/items';
 import { keptText } from '../store/kept-text';
 import {
   accountKey,
@@ -12,7 +13,7 @@ import {
   transferKey,
 } from '../store/keys';
 import { accountLayout, payeeOf } from './accounts';
-import type { CommandPlan, EntryHeader, Item, Key, TransactItem } from './command';
+import type { CommandPlan, EntryHeader } from './command';
 import type { Holds } from './holds';
 import type { Posting, TransferSpec, WalletItem } from './model';
 import { assertBalanced, creditCeilingFen, netPostings, type WalletRefusal, walletOutcome } from './postings';
@@ -46,7 +47,7 @@ export function buildTransaction(
   tableName: string,
   plan: CommandPlan<unknown>,
   items: Record<string, Item | undefined>,
-  reads: Record<string, Key>,
+  reads: Record<string, ItemKey>,
   recordedAt: Date,
 ): Built {
   const built: Built = { items: [], meanings: [], heads: new Map() };
@@ -78,7 +79,7 @@ export function buildTransaction(
 }
 
 /** The wallets among the items read, by account. */
-function walletsRead(items: Record<string, Item | undefined>, reads: Record<string, Key>): Map<string, WalletItem> {
+function walletsRead(items: Record<string, Item | undefined>, reads: Record<string, ItemKey>): Map<string, WalletItem> {
   const wallets = new Map<string, WalletItem>();
   for (const [name, key] of Object.entries(reads)) {
     const item = items[name];

@@ -1,10 +1,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError, RefusedError, ValidationError } from '../errors';
+import type { Item, ItemKey } from '../store/items';
 import { keptJson } from '../store/kept-text';
 import { accountKey, transferKey } from '../store/keys';
 import type { Store } from '../store/store';
 import { accountLayout } from './accounts';
-import { type Command, type CommandPlan, type Item, type Key, type RunOptions, runCommand } from './command';
+import { type Command, type CommandPlan, type RunOptions, runCommand } from './command';
 import type { TransferSpec } from './model';
 import { netPostings } from './postings';
 import { transferContentHash } from './transaction';
@@ -33,8 +34,8 @@ export function storedResult<R>(item: Record<string, unknown> | undefined): R | 
   return item?.result === undefined ? undefined : keptJson<R>(item.result);
 }
 
-export function walletReads(spec: TransferSpec): Record<string, Key> {
-  const reads: Record<string, Key> = {};
+export function walletReads(spec: TransferSpec): Record<string, ItemKey> {
+  const reads: Record<string, ItemKey> = {};
   for (const p of netPostings(spec.postings)) {
     if (accountLayout(p.accountId).kind === 'wallet') reads[p.accountId] = accountKey(p.accountId);
   }

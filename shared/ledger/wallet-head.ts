@@ -1,11 +1,11 @@
 import { QueryCommand, type QueryCommandInput, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { invariant, RetryLaterError } from '../errors';
 import { cancellationCodes, isCancelled } from '../store/conditions';
+import type { Item, TransactItem } from '../store/items';
 import { accountKey, ENTRY_PREFIX, ENTRY_SK_END, entryKey, entrySeqOf } from '../store/keys';
+import { backoffMs } from '../store/retry';
 import type { Store } from '../store/store';
-import type { Item, TransactItem } from './command';
 import type { WalletItem } from './model';
-import { backoffMs } from './retry';
 
 /**
  * A wallet's money lives on its newest statement entry, the head: each entry is put at the wallet's

@@ -1,5 +1,5 @@
 import { invariant } from '../errors';
-import type { Item } from './command';
+import type { Item } from '../store/items';
 
 /** Wallets one memo holds at most: an upload's card run touches its card, at times a second wallet. */
 export const MAX_MEMO_WALLETS = 8;

@@ -6,8 +6,8 @@ import type { PresentationDeclineCode } from '../credentials/presented';
 import { RefusedError } from '../errors';
 import type { FareClass } from '../fares/fare-table';
 import { outletTill } from '../ledger/accounts';
-import type { Key } from '../ledger/command';
 import { openHoldsFen } from '../ledger/holds';
+import type { ItemKey } from '../store/items';
 import { cashTopupKey, identityCheckKey, tillKey } from '../store/keys';
 import { businessDate } from '../time/shanghai';
 import {
@@ -69,7 +69,7 @@ export async function cashTopup(deps: OutletDeps, outlet: Outlet, req: CashTopup
       }),
     },
     decline: refuseAtCounter,
-    reads: (ctx): Record<string, Key> =>
+    reads: (ctx): Record<string, ItemKey> =>
       ctx.conflicts.has(TILL_GUARD) ? { till: tillKey(outlet.scope.outletId, date) } : {},
     accept: ({ card, items }) => {
       const tillCashFen = (items.till?.cashFen as number | undefined) ?? 0;

@@ -1,11 +1,11 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { invariant, RetryLaterError } from '../errors';
 import type { FareRule } from '../fares/engine';
-import { backoffMs } from '../ledger/retry';
 import { ENTRY_SK, entriesNewestFirst, pageOfEntries } from '../ledger/statement';
 import { decodeCursor, encodeCursor } from '../store/cursor';
 import { keptJson } from '../store/kept-text';
 import { tapKey } from '../store/keys';
+import { backoffMs } from '../store/retry';
 import type { Store } from '../store/store';
 import type { TapResult } from './model';
 

@@ -6,9 +6,9 @@ import { ForbiddenError, ValidationError } from '../errors';
 import { routeProblem } from '../fares/engine';
 import type { FareTables } from '../fares/store';
 import type { KeyRing } from '../keys/keyring';
-import type { Key } from '../ledger/command';
 import { REFUND_GUARD } from '../ledger/transfers';
 import type { WalletMemo } from '../ledger/wallet-memo';
+import type { ItemKey } from '../store/items';
 import { keptJson } from '../store/kept-text';
 import { tapKey, transferKey } from '../store/keys';
 import type { Store } from '../store/store';
@@ -103,7 +103,7 @@ export async function processTap(
       explanation: [],
       declineCode,
     }),
-    reads: (ctx): Record<string, Key> =>
+    reads: (ctx): Record<string, ItemKey> =>
       giveBackOf && ctx.conflicts.has(REFUND_GUARD) ? { entryRecord: transferKey(giveBackOf) } : {},
     accept: ({ card, items }) => {
       const planned = planTap(
