@@ -24,7 +24,7 @@ const only = process.argv[2];
 console.log(`# OneCard benchmarks (${new Date().toISOString()}, Node ${process.version})\n`);
 if (only === 'shape') {
   // The code's shape: assertions, long functions, import cycles (not a timing).
-  console.log(JSON.stringify((await import('./shape')).codeShape(), null, 2));
+  console.log(JSON.stringify((await import('../test/support/code-shape')).codeShape(), null, 2));
   process.exit(0);
 }
 if (only === 'scale') {

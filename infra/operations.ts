@@ -21,7 +21,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { METRIC_NAMESPACE } from '../functions/observability';
-import { STORED_VALUE_ALARM } from '../shared/settlement/daily-report';
+import { STORED_VALUE_ALARM } from '../shared/reports/daily-report';
 
 export interface OperationsProps {
   /** Who is woken: an address the topic mails (it confirms the subscription once). */

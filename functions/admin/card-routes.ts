@@ -7,8 +7,8 @@ import {
   toCard,
   verifyIdentity,
 } from '../../shared/cards/cards';
-import { residentIdProblem } from '../../shared/cards/resident-id';
 import { adminRevokeDevice } from '../../shared/devices/devices';
+import { residentIdProblem } from '../../shared/eligibility/resident-id';
 import { CardSchema } from '../citizen/schemas';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';

@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { PROGRAMS } from '../../shared/benefits/model';
 import { catalogHas } from '../../shared/catalog/catalog';
 import {
   CLIENT_KINDS,
@@ -10,6 +9,7 @@ import {
   rekeyClient,
 } from '../../shared/clients/clients';
 import { normalizedPublicJwk } from '../../shared/devices/public-key';
+import { PROGRAMS } from '../../shared/eligibility/model';
 import { NotFoundError, ValidationError } from '../../shared/errors';
 import { FacilityIdSchema } from '../../shared/facilities/model';
 import { OutletIdSchema } from '../../shared/outlets/model';

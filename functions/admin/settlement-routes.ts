@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { NotFoundError } from '../../shared/errors';
-import { dailyReport, STORED_VALUE_ALARM } from '../../shared/settlement/daily-report';
+import { dailyReport, STORED_VALUE_ALARM } from '../../shared/reports/daily-report';
 import { settlementCsv } from '../../shared/settlement/report';
 import { runSettlement, type SettlementDeps, settlementRun } from '../../shared/settlement/run';
 import type { AppDeps } from '../deps';

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { storeEligibility } from '../../shared/benefits/eligibility';
-import { MAX_RECORDS_PER_UPLOAD, UploadedRecordSchema } from '../../shared/benefits/model';
 import { scopeFor } from '../../shared/clients/clients';
+import { MAX_RECORDS_PER_UPLOAD, UploadedRecordSchema } from '../../shared/eligibility/model';
+import { storeEligibility } from '../../shared/eligibility/records';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
 import { errorResponses, jsonBody } from '../http/schemas';

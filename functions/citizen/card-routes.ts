@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { CARD_STATUS_ACTIONS, openCard, requireCard, setCardStatus, toCard } from '../../shared/cards/cards';
-import { residentIdProblem } from '../../shared/cards/resident-id';
+import { residentIdProblem } from '../../shared/eligibility/resident-id';
 import { ValidationError } from '../../shared/errors';
 import { takeToken } from '../../shared/ratelimit/fixed-window';
 import type { AppDeps } from '../deps';

@@ -1,5 +1,5 @@
+import { dailyReport, STORED_VALUE_ALARM } from '../../shared/reports/daily-report';
 import { dailyRun } from '../../shared/settlement/daily';
-import { dailyReport, STORED_VALUE_ALARM } from '../../shared/settlement/daily-report';
 import { settlementCsv } from '../../shared/settlement/report';
 import { runSettlement } from '../../shared/settlement/run';
 import { businessDate } from '../../shared/time/shanghai';

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { residentIdProblem } from '../../shared/cards/resident-id';
 import { scopeFor } from '../../shared/clients/clients';
+import { residentIdProblem } from '../../shared/eligibility/resident-id';
 import { cashTopup, identityCheck, type OutletDeps } from '../../shared/outlets/counter';
 import { tillOf } from '../../shared/outlets/till';
 import { businessDate } from '../../shared/time/shanghai';

@@ -7,6 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CardItem } from '../cards/cards';
+import type { EligibilityRecord } from '../eligibility/model';
 import { InvariantError, invariant } from '../errors';
 import { storedTransfer } from '../ledger/transfers';
 import { isConditionFailed } from '../store/conditions';
@@ -22,7 +23,6 @@ import type { Store } from '../store/store';
 import { type AllowanceRow, cardOfHolder, cardTakes, paymentId, recordOwes, type SkipReason } from './allowance';
 import { payCard, type RunMoney } from './allowance-money';
 import type { AllowanceRules } from './allowance-rules';
-import type { EligibilityRecord } from './model';
 
 /** Records one chunk plans and pays: a worker's share, well inside a function's time. */
 export const CHUNK_RECORDS = 500;

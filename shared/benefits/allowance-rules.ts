@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ageOnDate } from '../cards/fare-class';
-import { GROUPS, type Group } from './model';
+import { GROUPS, type Group } from '../eligibility/model';
 
 /** The senior living allowance's rules: amount by age on the month's first day and group. Versioned like fare tables. */
 export const AllowanceRulesSchema = z.strictObject({

@@ -1,10 +1,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { CardItem } from '../cards/cards';
+import { grantInForce } from '../eligibility/grants';
+import type { EligibilityRecord } from '../eligibility/model';
 import { SYSTEM } from '../ledger/accounts';
 import { creditCeilingFen } from '../ledger/postings';
 import { postTransfer } from '../ledger/transfers';
 import { readWallet } from '../ledger/wallet-head';
-import { csvOf } from '../settlement/lines';
 import {
   ALLOWANCE_ROW_SK,
   ALLOWANCE_RULES_PK,
@@ -18,9 +19,8 @@ import { partitionItems } from '../store/partition';
 import { partitionPage } from '../store/partition-page';
 import type { Store } from '../store/store';
 import { versionedDocuments } from '../store/versioned';
+import { csvOf } from '../text/csv';
 import { type AllowanceRules, allowanceFen } from './allowance-rules';
-import { grantInForce } from './grants';
-import type { EligibilityRecord } from './model';
 
 export const SKIP_REASONS = [
   'IDENTITY_NOT_VERIFIED',

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { Grant } from '../benefits/model';
-import { applyRecordsToNewCard } from '../benefits/record-grants';
 import type { CityConfig } from '../city/model';
 import { changeDenyList } from '../denylist/denylist';
+import type { Grant } from '../eligibility/model';
+import { applyRecordsToNewCard } from '../eligibility/record-grants';
+import { maskResidentId, residentIdHash } from '../eligibility/resident-id';
 import { ConflictError, NotFoundError, RefusedError } from '../errors';
 import type { FareClass } from '../fares/fare-table';
 import { type Holds, openHoldsFen } from '../ledger/holds';
@@ -15,7 +16,6 @@ import { accountKey, citizenKey, residentIdKey } from '../store/keys';
 import type { Store } from '../store/store';
 import { shanghaiDate } from '../time/shanghai';
 import { effectiveFareClass } from './fare-class';
-import { maskResidentId, residentIdHash } from './resident-id';
 
 export interface Card {
   cardId: string;

@@ -1,5 +1,5 @@
-import { grantInForce } from '../benefits/grants';
-import type { Grant } from '../benefits/model';
+import { grantInForce } from '../eligibility/grants';
+import type { Grant } from '../eligibility/model';
 import type { FareClass } from '../fares/fare-table';
 import { shanghaiDate } from '../time/shanghai';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { JWK } from 'jose';
-import type { Program } from '../benefits/model';
+import type { Program } from '../eligibility/model';
 import { ForbiddenError, NotFoundError } from '../errors';
 import { isConditionFailed } from '../store/conditions';
 import { clientKey } from '../store/keys';

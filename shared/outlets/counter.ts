@@ -1,8 +1,8 @@
 import { type CardItem, type CardRules, fareClassOf, verifiedIdentityAttributes } from '../cards/cards';
-import { residentIdHash } from '../cards/resident-id';
 import type { ScopeOf } from '../clients/clients';
 import { type PresentationDeps, requestHash, runPresented } from '../credentials/pipeline';
 import type { PresentationDeclineCode } from '../credentials/presented';
+import { residentIdHash } from '../eligibility/resident-id';
 import { RefusedError } from '../errors';
 import type { FareClass } from '../fares/fare-table';
 import { outletTill } from '../ledger/accounts';

@@ -28,13 +28,3 @@ export function settlementLine(
     carriedFen: Math.min(netFen, 0),
   };
 }
-
-/** RFC 4180: a field is quoted only when it needs it (a comma, a quote, a line break). */
-export function csvField(value: string | number): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-export function csvOf(header: readonly string[], rows: (string | number)[][]): string {
-  return `${[header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
-}

@@ -1,4 +1,4 @@
-import { csvOf } from './lines';
+import { csvOf } from '../text/csv';
 import { CSV_HEADER, type SettlementRun } from './model';
 
 /** The run's CSV: the header, then one row per line, as the API answers them. */

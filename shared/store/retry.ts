@@ -41,4 +41,4 @@ export function backoffMs(attempt: number, baseMs = 5, capMs = 200, random = Mat
   return Math.floor(random() * Math.min(capMs, baseMs * 2 ** attempt));
 }
 
-export { type CancellationCode, cancellationCodes } from '../store/conditions';
+export { type CancellationCode, cancellationCodes } from './conditions';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { residentIdProblem } from '../../shared/cards/resident-id';
+import { residentIdProblem } from '../../shared/eligibility/resident-id';
 import { useTestBackend } from '../support/backend';
 import { login } from '../support/citizen';
 import { body } from '../support/http';

@@ -1,9 +1,9 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { putRecord } from '../../../shared/benefits/record-grants';
 import { upsertBill } from '../../../shared/bills/bills';
 import { payBill } from '../../../shared/bills/payments';
-import { residentIdHash } from '../../../shared/cards/resident-id';
+import { putRecord } from '../../../shared/eligibility/record-grants';
+import { residentIdHash } from '../../../shared/eligibility/resident-id';
 import { readWallet } from '../../../shared/ledger/wallet-head';
 import type { Store } from '../../../shared/store/store';
 import { useTestBackend } from '../../support/backend';

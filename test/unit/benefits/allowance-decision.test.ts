@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readSeeds } from '../../../infra/read-seeds';
 import { cardTakes, recordOwes } from '../../../shared/benefits/allowance';
-import type { EligibilityRecord } from '../../../shared/benefits/model';
 import type { CardItem } from '../../../shared/cards/cards';
+import type { EligibilityRecord } from '../../../shared/eligibility/model';
 
 const rules = readSeeds('seeds').allowance;
 const firstDay = '2026-12-01';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readSeeds } from '../../../infra/read-seeds';
 import { allowanceFen } from '../../../shared/benefits/allowance-rules';
-import { recordProblem } from '../../../shared/benefits/eligibility';
-import type { Group } from '../../../shared/benefits/model';
+import type { Group } from '../../../shared/eligibility/model';
+import { recordProblem } from '../../../shared/eligibility/records';
 
 const rules = readSeeds('seeds').allowance;
 const FIRST = '2026-12-01';

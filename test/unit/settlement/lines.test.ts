@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dailyRun } from '../../../shared/settlement/daily';
-import { csvField, csvOf, feeFen, settlementLine } from '../../../shared/settlement/lines';
+import { feeFen, settlementLine } from '../../../shared/settlement/lines';
+import { csvField, csvOf } from '../../../shared/text/csv';
 
 const tea = { payeeKind: 'merchant' as const, payeeId: 'm-tea', feeBasisPoints: 60 };
 

@@ -1,19 +1,20 @@
 /**
- * `npm run bench -- shape`: the code's shape, counted from the TypeScript syntax of every source file
- * outside test/ (and bench/ where said): type assertions (`as`, not `as const`), non-null assertions
- * (`!`), functions over 70 lines, and the import cycles between shared/ domain folders.
+ * The code's shape, counted from the TypeScript syntax of every source file outside test/ (and bench/
+ * where said): type assertions (`as`, not `as const`), non-null assertions (`!`), functions over 70
+ * lines, and the imports between shared/ domain folders. `npm run bench -- shape` prints it; the layers
+ * test checks the imports.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 // TypeScript 7 (the compiler) has no JavaScript API; its version 5 parses the same syntax.
 import ts from 'typescript5';
 
-const ROOT = resolve(import.meta.dirname, '..');
+const ROOT = resolve(import.meta.dirname, '../..');
 const SOURCE_DIRS = ['shared', 'functions', 'infra'];
 /** TIGER_STYLE's limit: a function fits on a screen. */
 export const MAX_FUNCTION_LINES = 70;
 
-function sourceFiles(dir: string): string[] {
+export function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return name === 'node_modules' ? [] : sourceFiles(path);
@@ -27,13 +28,22 @@ export interface FileShape {
   nonNull: number;
   longFunctions: { name: string; lines: number }[];
   imports: string[];
+  /** Packages it imports (bare specifiers). */
+  packages: string[];
 }
 
 /** One file's assertions, long functions and relative imports (resolved to project paths). */
 export function shapeOf(path: string): FileShape {
   const text = readFileSync(path, 'utf8');
   const source = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true);
-  const shape: FileShape = { file: relative(ROOT, path), casts: 0, nonNull: 0, longFunctions: [], imports: [] };
+  const shape: FileShape = {
+    file: relative(ROOT, path),
+    casts: 0,
+    nonNull: 0,
+    longFunctions: [],
+    imports: [],
+    packages: [],
+  };
   const visit = (node: ts.Node) => {
     if (ts.isAsExpression(node) && !(ts.isTypeReferenceNode(node.type) && node.type.getText() === 'const')) {
       shape.casts += 1;
@@ -49,6 +59,7 @@ export function shapeOf(path: string): FileShape {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier) {
       const spec = (node.moduleSpecifier as ts.StringLiteral).text;
       if (spec.startsWith('.')) shape.imports.push(relative(ROOT, resolve(dirname(path), spec)));
+      else shape.packages.push(spec);
     }
     ts.forEachChild(node, visit);
   };
@@ -121,9 +132,12 @@ export function cycles(edges: Map<string, Set<string>>): string[][] {
   return found;
 }
 
+/** Every source file's shape (shared/, functions/, infra/). */
+export const projectShapes = () => SOURCE_DIRS.flatMap((d) => sourceFiles(join(ROOT, d))).map(shapeOf);
+
 /** The whole project's counts. */
 export function codeShape() {
-  const shapes = SOURCE_DIRS.flatMap((d) => sourceFiles(join(ROOT, d))).map(shapeOf);
+  const shapes = projectShapes();
   const benchShapes = sourceFiles(join(ROOT, 'bench')).map(shapeOf);
   const sum = (key: 'casts' | 'nonNull', list = shapes) => list.reduce((n, s) => n + s[key], 0);
   const long = shapes.flatMap((s) => s.longFunctions.map((f) => `${s.file} ${f.name} (${f.lines})`));
@@ -138,9 +152,4 @@ export function codeShape() {
     longFunctions: long,
     domainCycles: cycles(domainEdges(shapes)),
   };
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const shape = codeShape();
-  console.log(JSON.stringify(shape, null, 2));
 }

@@ -4,10 +4,10 @@ import { type PayeeKind, payeeOf, SYSTEM } from '../ledger/accounts';
 import { activeBuckets, bucketTotals } from '../ledger/buckets';
 import type { AuditResult } from '../ledger-audit/audit-result';
 import { cityCashOn } from '../outlets/till';
+import { runLines } from '../settlement/run';
 import { minuteOf, settlementRunsIndex } from '../store/keys';
 import type { Store } from '../store/store';
 import { BUSINESS_DAY_START_HOUR } from '../time/shanghai';
-import { runLines } from './run';
 
 /** How the report names what each kind of payee sold. */
 const SPENDING: Record<PayeeKind, 'fares' | 'bills' | 'purchases' | 'facilities'> = {

@@ -1,4 +1,3 @@
-import { maskResidentId, residentIdHash, residentIdProblem } from '../cards/resident-id';
 import { ForbiddenError } from '../errors';
 import type { Store } from '../store/store';
 import {
@@ -12,6 +11,7 @@ import {
   type UploadedRecord,
 } from './model';
 import { putRecord } from './record-grants';
+import { maskResidentId, residentIdHash, residentIdProblem } from './resident-id';
 
 export interface RecordResult {
   recordId: string;
