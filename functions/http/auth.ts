@@ -12,6 +12,9 @@ export function bearerToken(c: Context<AppEnv>): string {
   return match[1]!;
 }
 
+/** What `citizenAuth` may answer before the route runs: no or a bad token. */
+export const CITIZEN_AUTH_STATUSES = [401] as const;
+
 /** The citizen's access token, verified against the issuer's published keys. */
 export function citizenAuth(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -26,6 +29,9 @@ export function citizenAuth(deps: AppDeps): MiddlewareHandler<AppEnv> {
 export const LOCAL_OPERATOR = 'local-operator';
 
 type IamContext = { userArn?: string; callerId?: string };
+
+/** What `operatorAuth` may answer before the route runs: no token (locally), no IAM authorization (cloud). */
+export const OPERATOR_AUTH_STATUSES = [401, 403] as const;
 
 /**
  * Operators: locally the admin token, compared in constant time; in the cloud API Gateway has

@@ -1,11 +1,10 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
-import { type ErrorCode, type FieldIssue, OneCardError, RateLimitedError } from '../../shared/errors';
+import { type ErrorCode, type FieldIssue, OneCardError, RateLimitedError, statusOf } from '../../shared/errors';
 import { errorFields } from '../../shared/log/logger';
 import { classifyFailure } from '../../shared/store/retry';
 import type { AppEnv } from './env';
-import { ERROR_STATUS } from './error-status';
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: Record<string, unknown>; requestId: string };
@@ -14,7 +13,7 @@ export interface ErrorBody {
 export function errorJson(c: Context<AppEnv>, code: ErrorCode, message: string, details?: Record<string, unknown>) {
   const body: ErrorBody = { error: { code, message, requestId: c.get('requestId') ?? 'unknown' } };
   if (details !== undefined) body.error.details = details;
-  return c.json(body, ERROR_STATUS[code]);
+  return c.json(body, statusOf(code));
 }
 
 export function zodIssues(error: ZodError, prefix?: string): FieldIssue[] {

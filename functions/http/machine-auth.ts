@@ -41,6 +41,12 @@ const routeHandsAssertionOn = (c: Context<AppEnv>) =>
   matchedRoutes(c).some((route) => route.handler === handsAssertionToPipeline);
 
 /**
+ * What `machineAuth` may answer before the route runs: a bad or replayed assertion (401), a client of
+ * another kind (403), the client's request limit (429), its single-use write outlasting our retries (503).
+ */
+export const MACHINE_AUTH_STATUSES = [401, 403, 429, 503] as const;
+
+/**
  * Terminals, POS and billers: the signed assertion, then the kind of client the route is for, then
  * the client's own request limit (counted only once the assertion verified, so nobody can spend
  * another client's allowance).

@@ -18,7 +18,9 @@ export const ErrorSchema = z
 const errorContent = { 'application/json': { schema: ErrorSchema } };
 
 /** The error responses a route documents, by status. */
-export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503)[]) {
+export type ErrorResponseStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503;
+
+export function errorResponses(...statuses: ErrorResponseStatus[]) {
   const text: Record<number, string> = {
     400: 'VALIDATION_FAILED or MALFORMED_JSON; details name each bad field',
     401: 'UNAUTHENTICATED',

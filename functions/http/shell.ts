@@ -2,7 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
-import { OneCardError } from '../../shared/errors';
+import { RequestFormError } from '../../shared/errors';
 import type { Logger } from '../../shared/log/logger';
 import { type BusinessMetrics, noMetrics } from '../../shared/observe/metrics';
 import type { AppEnv } from './env';
@@ -61,7 +61,7 @@ export function createShell(
     bodyLimit({
       maxSize: maxBodyBytes,
       onError: () => {
-        throw new OneCardError('PAYLOAD_TOO_LARGE', `The body is larger than ${maxBodyBytes} bytes`);
+        throw new RequestFormError('PAYLOAD_TOO_LARGE', `The body is larger than ${maxBodyBytes} bytes`);
       },
     }),
   );

@@ -1,6 +1,8 @@
 import { type OpenAPIHono, z } from '@hono/zod-openapi';
+import { CITIZEN_AUTH_STATUSES, OPERATOR_AUTH_STATUSES } from '../http/auth';
 import type { AppEnv } from '../http/env';
-import { errorResponses } from '../http/schemas';
+import { MACHINE_AUTH_STATUSES } from '../http/machine-auth';
+import { type ErrorResponseStatus, errorResponses } from '../http/schemas';
 import { mountDocsPage } from './docs-page';
 
 /** `post /v1/admin/cards/{cardId}/freeze` -> `postAdminCardsByCardIdFreeze`: unique as method and path are. */
@@ -41,22 +43,27 @@ const REPLAYED = header('true when this is the first answer to this Idempotency-
   enum: ['true'],
 });
 
+/** What each security scheme's middleware answers before any route under it runs. */
+const AUTH_STATUSES: Record<string, readonly ErrorResponseStatus[]> = {
+  citizen: CITIZEN_AUTH_STATUSES,
+  machine: MACHINE_AUTH_STATUSES,
+  operator: OPERATOR_AUTH_STATUSES,
+  iam: OPERATOR_AUTH_STATUSES,
+};
+
 /**
  * What every operation answers besides its own schemas, said in the document as the shell does it:
  * `x-request-id` on every response, `Retry-After` on 429 and 503, `Idempotent-Replayed` where an
- * Idempotency-Key is taken, a 400 wherever a parameter or body can be refused, and a 429 wherever the
- * per-client request limit applies (every machine route).
+ * Idempotency-Key is taken, a 400 wherever a parameter or body can be refused, and what its security's
+ * middleware answers (a machine route's 401, 403, 429 and 503, from machine-auth.ts).
  */
 function completeResponses(route: RouteConfig) {
   const request = route.request ?? {};
   const refusable = request.params || request.query || request.body || request.headers;
-  const limited = route.security?.some((s) => 'machine' in s) ?? false;
+  const fromAuth = (route.security ?? []).flatMap((s) => Object.keys(s).flatMap((name) => AUTH_STATUSES[name] ?? []));
   const takesKey = request.headers instanceof z.ZodObject && 'idempotency-key' in request.headers.shape;
-  route.responses = {
-    ...(refusable && !route.responses[400] ? errorResponses(400) : {}),
-    ...(limited && !route.responses[429] ? errorResponses(429) : {}),
-    ...route.responses,
-  };
+  const missing = [...(refusable ? [400 as const] : []), ...fromAuth].filter((s) => !route.responses[s]);
+  route.responses = { ...errorResponses(...new Set(missing)), ...route.responses };
   for (const [status, response] of Object.entries(route.responses)) {
     if ('$ref' in response) continue;
     response.headers = {

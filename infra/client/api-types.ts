@@ -1292,7 +1292,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "ALREADY_PAID" | "ALREADY_EXISTS" | "ID_NUMBER_IN_USE" | "CARD_EXISTS" | "FROZEN_BY_OPERATOR" | "CUTOFF_NOT_AFTER_PREVIOUS" | "SETTLEMENT_RUNNING" | "ALLOWANCE_RUN_IN_PROGRESS" | "SCOPE_STRANDED" | "FUND_INSUFFICIENT" | "INSUFFICIENT_FUNDS" | "CARD_FROZEN" | "BALANCE_LIMIT" | "AMOUNT_MISMATCH" | "TOPUP_NOT_PENDING" | "PARTIAL_NOT_ALLOWED" | "AMOUNT_EXCEEDS_DUE" | "REFUND_EXCEEDS_CHARGE" | "CREDENTIAL_EXPIRED" | "PROOF_INVALID" | "REPLAYED" | "DEVICE_REVOKED" | "DEVICE_LIMIT" | "TAP_TIME_INVALID" | "ID_MISMATCH" | "IDENTITY_NOT_VERIFIED" | "OUTLET_LIMIT" | "CUTOFF_IN_FUTURE" | "MONTH_IN_FUTURE" | "OTP_INVALID" | "RATE_LIMITED" | "RETRY_LATER" | "INTERNAL";
+                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "OTP_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "IDEMPOTENCY_KEY_REUSED" | "ALREADY_PAID" | "ALREADY_EXISTS" | "ID_NUMBER_IN_USE" | "FROZEN_BY_OPERATOR" | "CUTOFF_NOT_AFTER_PREVIOUS" | "SETTLEMENT_RUNNING" | "ALLOWANCE_RUN_IN_PROGRESS" | "SCOPE_STRANDED" | "FUND_INSUFFICIENT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INSUFFICIENT_FUNDS" | "CARD_FROZEN" | "BALANCE_LIMIT" | "AMOUNT_MISMATCH" | "PARTIAL_NOT_ALLOWED" | "AMOUNT_EXCEEDS_DUE" | "REFUND_EXCEEDS_CHARGE" | "CREDENTIAL_EXPIRED" | "PROOF_INVALID" | "REPLAYED" | "DEVICE_REVOKED" | "DEVICE_LIMIT" | "TAP_TIME_INVALID" | "ID_MISMATCH" | "IDENTITY_NOT_VERIFIED" | "OUTLET_LIMIT" | "CUTOFF_IN_FUTURE" | "MONTH_IN_FUTURE" | "RATE_LIMITED" | "INTERNAL" | "RETRY_LATER";
                 message: string;
                 details?: {
                     [key: string]: unknown;
@@ -3456,6 +3456,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description RETRY_LATER: nothing changed; retry with the same request */
+            503: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getTerminalConfig: {
@@ -3502,6 +3515,19 @@ export interface operations {
             };
             /** @description RATE_LIMITED */
             429: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RETRY_LATER: nothing changed; retry with the same request */
+            503: {
                 headers: {
                     /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
                     "x-request-id"?: string;
@@ -4224,6 +4250,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description RETRY_LATER: nothing changed; retry with the same request */
+            503: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     putBillerBills: {
@@ -4326,6 +4365,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description RETRY_LATER: nothing changed; retry with the same request */
+            503: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getBillerPayments: {
@@ -4404,6 +4456,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description RETRY_LATER: nothing changed; retry with the same request */
+            503: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listBillerSettlements: {
@@ -4469,6 +4534,19 @@ export interface operations {
             };
             /** @description RATE_LIMITED */
             429: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RETRY_LATER: nothing changed; retry with the same request */
+            503: {
                 headers: {
                     /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
                     "x-request-id"?: string;
@@ -4754,6 +4832,19 @@ export interface operations {
             };
             /** @description RATE_LIMITED */
             429: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RETRY_LATER: nothing changed; retry with the same request */
+            503: {
                 headers: {
                     /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
                     "x-request-id"?: string;

@@ -1,13 +1,16 @@
-import type { ErrorCode } from './codes';
+import type { CodeOf, ErrorCode } from './codes';
 
 export type ErrorDetails = Record<string, unknown>;
 
-/** Root of every error the domain raises on purpose. Anything else reaching the edge is a defect. */
-export class OneCardError extends Error {
+/**
+ * Root of every error the domain raises on purpose; anything else reaching the edge is a defect. Each
+ * subclass takes only the codes of its own status (codes.ts).
+ */
+export abstract class OneCardError extends Error {
   readonly code: ErrorCode;
   readonly details: ErrorDetails | undefined;
 
-  constructor(code: ErrorCode, message: string, details?: ErrorDetails) {
+  protected constructor(code: ErrorCode, message: string, details?: ErrorDetails) {
     super(message);
     this.name = new.target.name;
     this.code = code;
@@ -27,9 +30,20 @@ export class ValidationError extends OneCardError {
   }
 }
 
+/** The HTTP request as such: not JSON, too large, of another media type, a method the path has not. */
+export class RequestFormError extends OneCardError {
+  constructor(
+    code: Exclude<CodeOf<400>, 'VALIDATION_FAILED'> | CodeOf<405 | 413 | 415>,
+    message: string,
+    details?: ErrorDetails,
+  ) {
+    super(code, message, details);
+  }
+}
+
 export class UnauthenticatedError extends OneCardError {
-  constructor(message = 'Missing or invalid credentials') {
-    super('UNAUTHENTICATED', message);
+  constructor(message = 'Missing or invalid credentials', code: CodeOf<401> = 'UNAUTHENTICATED') {
+    super(code, message);
   }
 }
 
@@ -46,10 +60,18 @@ export class NotFoundError extends OneCardError {
 }
 
 /** 409: the request conflicts with what already exists. */
-export class ConflictError extends OneCardError {}
+export class ConflictError extends OneCardError {
+  constructor(code: CodeOf<409>, message: string, details?: ErrorDetails) {
+    super(code, message, details);
+  }
+}
 
 /** 422: well-formed, but the business rules refuse it. */
-export class RefusedError extends OneCardError {}
+export class RefusedError extends OneCardError {
+  constructor(code: CodeOf<422>, message: string, details?: ErrorDetails) {
+    super(code, message, details);
+  }
+}
 
 export class RateLimitedError extends OneCardError {
   readonly retryAfterSeconds: number;

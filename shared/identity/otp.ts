@@ -1,6 +1,6 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { OneCardError } from '../errors';
+import { UnauthenticatedError } from '../errors';
 import { isConditionFailed } from '../store/conditions';
 import { otpKey } from '../store/keys';
 import type { Store } from '../store/store';
@@ -39,7 +39,7 @@ export async function createOtp(store: Store, key: string, hashedPhone: string, 
  * racing logins cannot both use it); a wrong one counts, and the fifth wrong one ends the code.
  */
 export async function checkOtp(store: Store, key: string, hashedPhone: string, code: string, now: Date): Promise<void> {
-  const invalid = () => new OneCardError('OTP_INVALID', 'The code is wrong or expired; ask for a new one');
+  const invalid = () => new UnauthenticatedError('The code is wrong or expired; ask for a new one', 'OTP_INVALID');
   const { Item } = await store.doc.send(
     new GetCommand({ TableName: store.tableName, Key: otpKey(hashedPhone), ConsistentRead: true }),
   );
