@@ -1,4 +1,4 @@
-import type { CardItem } from '../cards/cards';
+import { type CardItem, cardOf } from '../cards/cards';
 import { ConflictError } from '../errors';
 import { allowanceReserve, SYSTEM } from '../ledger/accounts';
 import { runCommand } from '../ledger/command';
@@ -91,7 +91,7 @@ export async function payCard(
   const answer = await runCommand<{ transferId: string; paidRow?: string }>(store, {
     reads: { wallet: accountKey(cardId) },
     plan: ({ wallet }) => {
-      const shown = (wallet as CardItem | undefined)?.lastAllowance;
+      const shown = cardOf(wallet)?.lastAllowance;
       const latest = !shown || shown.month <= run.month;
       return {
         transfer: {

@@ -1,11 +1,12 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { CardItem } from '../cards/cards';
+import { type CardItem, cardOf } from '../cards/cards';
 import { grantInForce } from '../eligibility/grants';
 import type { EligibilityRecord } from '../eligibility/model';
 import { SYSTEM } from '../ledger/accounts';
 import { creditCeilingFen } from '../ledger/postings';
 import { postTransfer } from '../ledger/transfers';
 import { readWallet } from '../ledger/wallet-head';
+import { attributes } from '../store/attributes';
 import {
   ALLOWANCE_ROW_SK,
   ALLOWANCE_RULES_PK,
@@ -100,7 +101,7 @@ export async function cardOfHolder(store: Store, ridHash: string): Promise<CardI
     new GetCommand({ TableName: store.tableName, Key: residentIdKey(ridHash), ConsistentRead: true }),
   );
   if (!rid.Item) return undefined;
-  return (await readWallet(store, rid.Item.cardId as string)) as CardItem | undefined;
+  return cardOf(await readWallet(store, attributes(rid.Item, 'resident id').str('cardId')));
 }
 
 /** A card's payment for a month: its transfer id, so that it is made once, whatever runs there are. */

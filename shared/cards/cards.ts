@@ -2,16 +2,18 @@ import { createHash } from 'node:crypto';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CityConfig } from '../city/model';
 import { changeDenyList } from '../denylist/denylist';
-import type { Grant } from '../eligibility/model';
+import { type Grant, grantOf } from '../eligibility/model';
 import { applyRecordsToNewCard } from '../eligibility/record-grants';
 import { maskResidentId, residentIdHash } from '../eligibility/resident-id';
-import { ConflictError, NotFoundError, RefusedError } from '../errors';
-import type { FareClass } from '../fares/fare-table';
-import { type Holds, openHoldsFen } from '../ledger/holds';
+import { ConflictError, InvariantError, NotFoundError, RefusedError } from '../errors';
+import { FARE_CLASSES, type FareClass } from '../fares/fare-table';
+import { type Holds, openHoldsFen, parseHolds } from '../ledger/holds';
 import type { WalletItem } from '../ledger/model';
-import { changeWalletItem, readWallet, walletItemSet } from '../ledger/wallet-head';
+import { changeWalletItem, readWallet, walletItemOf, walletItemSet } from '../ledger/wallet-head';
 import { newWalletPut } from '../ledger/wallets';
+import { attributes, isMap } from '../store/attributes';
 import { cancellationCodes, isCancelled } from '../store/conditions';
+import type { Item } from '../store/items';
 import { accountKey, citizenKey, residentIdKey } from '../store/keys';
 import type { Store } from '../store/store';
 import { shanghaiDate } from '../time/shanghai';
@@ -57,6 +59,54 @@ export type CardItem = WalletItem & {
   /** How often the card used each alliance campaign, per fare day. */
   campaignUses?: Record<string, { day: string; count: number }>;
 };
+
+const FROZEN_BY = ['citizen', 'operator'] as const;
+
+const required = (card: CardItem | undefined): CardItem => {
+  if (!card) throw new InvariantError('a card read back is there');
+  return card;
+};
+
+/**
+ * A card as read (a wallet whose own item holds the card's attributes), parsed: a wallet that is not a
+ * card's is a defect where a card was asked for.
+ */
+export function cardOf(wallet: Item | undefined): CardItem | undefined {
+  if (!wallet) return undefined;
+  const a = attributes(wallet, 'card');
+  const read = <T>(name: string, parse: () => T) => (a.has(name) ? { [name]: parse() } : {});
+  return {
+    ...walletItemOf(wallet),
+    cardId: a.str('cardId'),
+    cardNumber: a.str('cardNumber'),
+    citizenId: a.str('citizenId'),
+    negativeLimitFen: a.int('negativeLimitFen'),
+    ...read('birthDate', () => a.str('birthDate')),
+    ...read('identityVerified', () => a.bool('identityVerified')),
+    ...(a.has('concession') ? { concession: a.oneOf('concession', FARE_CLASSES) } : {}),
+    ...read('lastAllowance', () => {
+      const last = a.nested('lastAllowance');
+      return { month: last.str('month'), amountFen: last.int('amountFen') };
+    }),
+    ...read('grants', () => a.record('grants', (g, program) => grantOf(g, `card.grants.${program}`))),
+    ...read('residentIdHash', () => a.str('residentIdHash')),
+    ...read('pendingTopups', () => parseHolds(wallet.pendingTopups, 'card.pendingTopups')),
+    ...(a.has('frozenBy') ? { frozenBy: a.oneOf('frozenBy', FROZEN_BY) } : {}),
+    ...read('revokedDevices', () => stringSet(wallet.revokedDevices, 'card.revokedDevices')),
+    ...read('campaignUses', () =>
+      a.record('campaignUses', (use, id) => {
+        const u = attributes(isMap(use) ? use : {}, `card.campaignUses.${id}`);
+        return { day: u.str('day'), count: u.int('count') };
+      }),
+    ),
+  };
+}
+
+/** A DynamoDB string set as the document client reads it (a Set), or the defect it is. */
+function stringSet(value: unknown, what: string): Set<string> {
+  if (value instanceof Set && [...value].every((v) => typeof v === 'string')) return new Set<string>(value);
+  throw new InvariantError(`${what} is not a set of strings`);
+}
 
 /** The city's rule a card's class follows from; passed in, so pricing stays a function of plain data. */
 export interface CardRules {
@@ -159,7 +209,7 @@ export async function openCard(
     );
     // Records an agency uploaded before the holder opened the card apply from now on.
     await applyRecordsToNewCard(store, ridHash, now);
-    return { card: { ...wallet.Item, balanceFen: 0, version: 0, carried: {} } as CardItem, created: true };
+    return { card: required(cardOf({ ...wallet.Item, balanceFen: 0, version: 0, carried: {} })), created: true };
   } catch (err) {
     if (!isCancelled(err)) throw err;
     const raced = await cardOfCitizen(store, input.citizenId);
@@ -176,7 +226,7 @@ export async function openCard(
 
 /** The card with its balance: its own item and its newest entry, read consistently in one query. */
 export async function cardItem(store: Store, cardId: string): Promise<CardItem | undefined> {
-  return (await readWallet(store, cardId)) as CardItem | undefined;
+  return cardOf(await readWallet(store, cardId));
 }
 
 export async function cardOfCitizen(store: Store, citizenId: string): Promise<CardItem | undefined> {
@@ -184,7 +234,7 @@ export async function cardOfCitizen(store: Store, citizenId: string): Promise<Ca
     new GetCommand({ TableName: store.tableName, Key: citizenKey(citizenId), ConsistentRead: true }),
   );
   if (!Item?.cardId) return undefined;
-  return cardItem(store, Item.cardId as string);
+  return cardItem(store, attributes(Item, 'citizen').str('cardId'));
 }
 
 export async function requireCard(store: Store, citizenId: string): Promise<CardItem> {
@@ -220,8 +270,8 @@ export async function setCardStatus(
     now,
     frozen ? 'frozen' : 'unfrozen',
     (wallet) => {
-      const card = wallet as CardItem;
-      if (card.kind !== 'wallet') throw new NotFoundError('Card', { cardId });
+      if (wallet.kind !== 'wallet') throw new NotFoundError('Card', { cardId });
+      const card = required(cardOf(wallet));
       if (!frozen && card.status === 'frozen' && card.frozenBy === 'operator' && actor.by !== 'operator') {
         throw new ConflictError('FROZEN_BY_OPERATOR', 'The hotline froze this card: only an operator can unfreeze it');
       }
@@ -257,7 +307,7 @@ export async function setCardStatus(
         : changeDenyList(store, { kind: 'card', id: cardId }, frozen ? 'add' : 'remove', now, items),
   );
   if (after?.kind !== 'wallet') throw new NotFoundError('Card', { cardId });
-  return after as CardItem;
+  return required(cardOf(after));
 }
 
 /** The write that sets attributes on a card's own item (what a card is, not what it holds). */
@@ -267,7 +317,7 @@ async function updateCard(store: Store, cardId: string, sets: Record<string, unk
     card.kind !== 'wallet' || Object.keys(sets).length === 0 ? null : [walletItemSet(store.tableName, cardId, sets)],
   );
   if (after?.kind !== 'wallet') throw new NotFoundError('Card', { cardId });
-  return after as CardItem;
+  return required(cardOf(after));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { CardItem } from '../cards/cards';
+import { type CardItem, cardOf } from '../cards/cards';
 import { ConflictError } from '../errors';
 import type { KeyRing } from '../keys/keyring';
 import { type CommandPlan, type GuardedWrite, type PlanContext, runCommand } from '../ledger/command';
@@ -162,7 +162,7 @@ export function runPresented<R, D extends string>(deps: PresentationDeps, req: P
       reads: (ctx) => presentationReads(claimed, ctx, req.reads?.(ctx)),
       optimisticReplay: true,
       plan: async (items, ctx): Promise<CommandPlan<R>> => {
-        const card = items.wallet as CardItem | undefined;
+        const card = cardOf(items.wallet);
         await req.assertionSpent;
         const verdict = await verifying;
         if (!verdict.ok) return refuse(verdict.declineCode, undefined);

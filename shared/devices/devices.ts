@@ -137,7 +137,7 @@ export async function revokeDevice(store: Store, cardId: string, deviceId: strin
       now,
       'device revoked',
       (card): TransactItem[] | null =>
-        (card.revokedDevices as Set<string> | undefined)?.has(deviceId)
+        card.revokedDevices instanceof Set && card.revokedDevices.has(deviceId)
           ? null
           : [
               {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attributes, isMap } from '../store/attributes';
 
 /** What agencies vouch for: the senior living allowance, and the student and disabled concessions. */
 export const PROGRAMS = ['senior-allowance', 'student', 'disabled'] as const;
@@ -57,4 +58,19 @@ export interface Grant {
   status: RecordStatus;
   /** The record it came from (`<agencyId>/<recordId>`): a record that moves takes back only its own grant. */
   source?: string;
+}
+
+const GRANT_PROGRAMS = ['student', 'disabled'] as const;
+
+/** A grant as a card keeps it, read back. */
+export function grantOf(value: unknown, what: string): Grant {
+  const a = attributes(isMap(value) ? value : {}, what);
+  const source = a.optStr('source');
+  return {
+    program: a.oneOf('program', GRANT_PROGRAMS),
+    validFrom: a.str('validFrom'),
+    validTo: a.has('validTo') ? a.str('validTo') : null,
+    status: a.oneOf('status', RECORD_STATUSES),
+    ...(source === undefined ? {} : { source }),
+  };
 }

@@ -1,3 +1,5 @@
+import { InvariantError } from '../errors';
+import { attributes, isMap } from '../store/attributes';
 /**
  * Holds: money taken from a card that may come back (a zone entry's maximum fare until the exit, a
  * bicycle's deposit until it is returned). The amount has already left the balance; the hold only
@@ -15,6 +17,18 @@ export interface Hold {
 }
 
 export type Holds = Record<string, Hold>;
+
+/** Holds as stored (a map of id to amount and lapse time), read back. */
+export function parseHolds(value: unknown, what: string): Holds {
+  if (value === undefined || value === null) return {};
+  if (!isMap(value)) throw new InvariantError(`${what} is not a map of holds`);
+  return Object.fromEntries(
+    Object.entries(value).map(([id, hold]) => {
+      const a = attributes(isMap(hold) ? hold : {}, `${what}.${id}`);
+      return [id, { amountFen: a.int('amountFen'), until: a.str('until') }];
+    }),
+  );
+}
 
 /** Bounded like everything kept on a card: a card has few things open at once. */
 export const MAX_OPEN_HOLDS = 16;

@@ -17,7 +17,7 @@ import type { CommandPlan, EntryHeader } from './command';
 import type { Holds } from './holds';
 import type { Posting, TransferSpec, WalletItem } from './model';
 import { assertBalanced, creditCeilingFen, netPostings, type WalletRefusal, walletOutcome } from './postings';
-import { type HeadPut, headPut, walletItemSet } from './wallet-head';
+import { type HeadPut, headPut, walletItemOf, walletItemSet } from './wallet-head';
 
 export type Meaning = ({ kind: 'replay' } | { kind: 'replan' } | { kind: 'shard-floor'; shard: string }) & {
   name?: string;
@@ -84,7 +84,7 @@ function walletsRead(items: Record<string, Item | undefined>, reads: Record<stri
   for (const [name, key] of Object.entries(reads)) {
     const item = items[name];
     if (key.sk === 'A' && typeof item?.accountId === 'string' && accountLayout(item.accountId).kind === 'wallet') {
-      wallets.set(item.accountId, item as WalletItem);
+      wallets.set(item.accountId, walletItemOf(item));
     }
   }
   return wallets;

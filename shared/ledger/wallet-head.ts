@@ -1,10 +1,12 @@
 import { QueryCommand, type QueryCommandInput, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { invariant, RetryLaterError } from '../errors';
+import { attributes } from '../store/attributes';
 import { cancellationCodes, isCancelled } from '../store/conditions';
 import type { Item, TransactItem } from '../store/items';
 import { accountKey, ENTRY_PREFIX, ENTRY_SK_END, entryKey, entrySeqOf } from '../store/keys';
 import { backoffMs } from '../store/retry';
 import type { Store } from '../store/store';
+import { parseHolds } from './holds';
 import type { WalletItem } from './model';
 
 /**
@@ -36,15 +38,34 @@ export function walletHeadQuery(tableName: string, accountId: string): QueryComm
 export function walletFromItems(items: Item[]): WalletItem | undefined {
   const [own, head] = items;
   if (own?.sk !== accountKey('').sk) return undefined;
-  if (!head) return { ...(own as WalletItem), balanceFen: 0, version: 0, carried: {} };
-  invariant(String(head.sk).startsWith(ENTRY_PREFIX), 'a wallet item is followed by its entries');
-  const carried = (head.carried as Item | undefined) ?? {};
-  return {
-    ...(own as WalletItem),
+  if (!head) return walletItemOf({ ...own, balanceFen: 0, version: 0, carried: {} });
+  const h = attributes(head, 'wallet head');
+  invariant(h.str('sk').startsWith(ENTRY_PREFIX), 'a wallet item is followed by its entries');
+  const carried = h.has('carried') ? h.nested('carried').item : {};
+  return walletItemOf({
+    ...own,
     ...carried,
     carried,
-    balanceFen: head.balanceAfterFen as number,
-    version: entrySeqOf(head.sk as string),
+    balanceFen: h.int('balanceAfterFen'),
+    version: entrySeqOf(h.str('sk')),
+  });
+}
+
+const WALLET_STATUSES = ['active', 'frozen'] as const;
+
+/** A wallet as its commands see it, parsed from what was read (its own item and its head's balance). */
+export function walletItemOf(item: Item): WalletItem {
+  const a = attributes(item, 'wallet');
+  const maxBalanceFen = a.optInt('maxBalanceFen');
+  return {
+    ...item,
+    accountId: a.str('accountId'),
+    balanceFen: a.int('balanceFen'),
+    version: a.int('version'),
+    carried: a.has('carried') ? a.nested('carried').item : {},
+    status: a.oneOf('status', WALLET_STATUSES),
+    ...(maxBalanceFen === undefined ? {} : { maxBalanceFen }),
+    ...(a.has('holds') ? { holds: parseHolds(item.holds, 'wallet.holds') } : {}),
   };
 }
 

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { CardItem } from '../cards/cards';
+import { type CardItem, cardOf } from '../cards/cards';
 import { NotFoundError, RefusedError } from '../errors';
 import { answeredMeanwhile, keptAnswerAttributes, type StoredResponse } from '../idempotency/store';
 import { SYSTEM } from '../ledger/accounts';
 import { type Command, runCommand } from '../ledger/command';
 import { openHoldsFen, withHold, withoutHold } from '../ledger/holds';
+import { attributes } from '../store/attributes';
+import type { Item } from '../store/items';
 import { accountKey, topupKey, topupTransferId } from '../store/keys';
 import type { Store } from '../store/store';
 
@@ -31,18 +33,23 @@ export interface Topup {
 }
 
 /** The top-up as stored, and as it stands at `now`: a pending one past its day is expired. */
-const toTopup = (item: Record<string, unknown>, now?: Date): Topup => ({
-  topupId: item.topupId as string,
-  cardId: item.cardId as string,
-  amountFen: item.amountFen as number,
-  status:
-    now && item.status === 'pending' && Date.parse(item.createdAt as string) + TOPUP_PENDING_MS <= now.getTime()
-      ? 'expired'
-      : (item.status as TopupStatus),
-  createdAt: item.createdAt as string,
-  ...(item.settledAt ? { settledAt: item.settledAt as string } : {}),
-  ...(item.providerRef ? { providerRef: item.providerRef as string } : {}),
-});
+const toTopup = (item: Item, now?: Date): Topup => {
+  const a = attributes(item, 'topup');
+  const createdAt = a.str('createdAt');
+  const stored = a.oneOf('status', TOPUP_STATUSES);
+  const lapsed = now !== undefined && stored === 'pending' && Date.parse(createdAt) + TOPUP_PENDING_MS <= now.getTime();
+  const settledAt = a.optStr('settledAt');
+  const providerRef = a.optStr('providerRef');
+  return {
+    topupId: a.str('topupId'),
+    cardId: a.str('cardId'),
+    amountFen: a.int('amountFen'),
+    status: lapsed ? 'expired' : stored,
+    createdAt,
+    ...(settledAt ? { settledAt } : {}),
+    ...(providerRef ? { providerRef } : {}),
+  };
+};
 
 /** The top-up of one idempotency key: a retry that reaches us again names the same top-up. */
 export function topupIdFor(citizenId: string, idempotencyKey: string): string {
@@ -78,7 +85,7 @@ export function createTopup(
   const command: Command<Topup> = {
     reads: { wallet: accountKey(input.cardId) },
     plan: (items) => {
-      const wallet = items.wallet as CardItem | undefined;
+      const wallet = cardOf(items.wallet);
       if (!wallet) throw new NotFoundError('Card');
       const pending = openHoldsFen(wallet.pendingTopups, input.now);
       const heldFen = openHoldsFen(wallet.holds, input.now);
@@ -170,7 +177,8 @@ export async function settleTopup(
       // word; a settled one is not settled again.
       const topup = toTopup(items.topup!);
       if (topup.status !== 'pending') return { result: topup };
-      const wallet = items.wallet as CardItem;
+      const wallet = cardOf(items.wallet);
+      if (!wallet) throw new NotFoundError('Card');
       const overLimit =
         outcome.status === 'succeeded' &&
         wallet.balanceFen + openHoldsFen(wallet.holds, now) + topup.amountFen > maxBalanceFen;

@@ -19,10 +19,16 @@ export async function freshStore(): Promise<Store & { destroy(): void }> {
 }
 
 let walletSeq = 0;
-/** An empty wallet, optionally funded from top-up clearing. */
+/** An empty card's wallet (its own attributes as cards.ts opens one), optionally funded from top-up clearing. */
 export async function walletWith(store: Store, balanceFen = 0): Promise<string> {
   const accountId = `card_test${process.pid}x${walletSeq++}x${randomUUID().slice(0, 8)}`;
-  await store.doc.send(new PutCommand(newWalletPut(store.tableName, accountId, {})));
+  const card = {
+    cardId: accountId,
+    cardNumber: '3101000000000001',
+    citizenId: `cit_${accountId}`,
+    negativeLimitFen: 0,
+  };
+  await store.doc.send(new PutCommand(newWalletPut(store.tableName, accountId, card)));
   if (balanceFen > 0) {
     await postTransfer(store, {
       transferId: `fund-${accountId}`,

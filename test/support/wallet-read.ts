@@ -9,7 +9,18 @@ import { accountKey, entryKey } from '../../shared/store/keys';
 export function walletQueryAnswer(accountId: string, balanceFen: number, version: number, own: object = {}) {
   return {
     Items: [
-      { ...accountKey(accountId), accountId, kind: 'wallet', status: 'active', ...own },
+      {
+        ...accountKey(accountId),
+        accountId,
+        kind: 'wallet',
+        status: 'active',
+        // A card's own attributes, as cards.ts opens one.
+        cardId: accountId,
+        cardNumber: '3101000000000001',
+        citizenId: 'cit_test',
+        negativeLimitFen: 0,
+        ...own,
+      },
       ...(version > 0 ? [{ ...entryKey(accountId, version), amountFen: 0, balanceAfterFen: balanceFen }] : []),
     ],
   };

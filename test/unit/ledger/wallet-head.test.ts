@@ -8,12 +8,17 @@ const own = { ...accountKey(CARD), accountId: CARD, kind: 'wallet', status: 'act
 describe('a wallet read with its newest entry', () => {
   it('is empty before its first entry, and takes balance, number and carried attributes from the newest', () => {
     expect(walletFromItems([own])).toMatchObject({ balanceFen: 0, version: 0, carried: {}, cardNumber: '3101' });
-    const head = { ...entryKey(CARD, 7), amountFen: -200, balanceAfterFen: 1300, carried: { holds: { h: 1 } } };
+    const head = {
+      ...entryKey(CARD, 7),
+      amountFen: -200,
+      balanceAfterFen: 1300,
+      carried: { holds: { h: { amountFen: 1, until: '2026-12-04T10:00:00.000Z' } } },
+    };
     expect(walletFromItems([own, head])).toMatchObject({
       balanceFen: 1300,
       version: 7,
-      holds: { h: 1 },
-      carried: { holds: { h: 1 } },
+      holds: { h: { amountFen: 1, until: '2026-12-04T10:00:00.000Z' } },
+      carried: { holds: { h: { amountFen: 1, until: '2026-12-04T10:00:00.000Z' } } },
       status: 'active',
     });
     // No wallet item first: no wallet (a query of another partition's items is not one).
