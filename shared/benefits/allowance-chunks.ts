@@ -1,11 +1,4 @@
-import {
-  BatchWriteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandOutput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type QueryCommandOutput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CardItem } from '../cards/cards';
 import type { EligibilityRecord } from '../eligibility/model';
 import { InvariantError, invariant } from '../errors';
@@ -19,6 +12,7 @@ import {
   eligibilityProgramKey,
   residentRecordsIndex,
 } from '../store/keys';
+import { putAll } from '../store/put-all';
 import type { Store } from '../store/store';
 import { type AllowanceRow, cardOfHolder, cardTakes, paymentId, recordOwes, type SkipReason } from './allowance';
 import { payCard, type RunMoney } from './allowance-money';
@@ -324,16 +318,11 @@ async function setChunk(
   }
 }
 
-/** Rows in batches of 25 (DynamoDB's limit), each batch retried until DynamoDB took every item. */
+/** A chunk's report rows, each at its place in the run's report. */
 export async function putRows(store: Store, runId: string, chunk: number, rows: { n: number; row: AllowanceRow }[]) {
-  for (let i = 0; i < rows.length; i += 25) {
-    let requests = rows.slice(i, i + 25).map(({ n, row }) => ({
-      PutRequest: { Item: { ...allowanceRowKey(runId, chunk, n), ...row } },
-    }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt > 20) throw new InvariantError('allowance report rows could not be written');
-      const out = await store.doc.send(new BatchWriteCommand({ RequestItems: { [store.tableName]: requests } }));
-      requests = (out.UnprocessedItems?.[store.tableName] ?? []) as typeof requests;
-    }
-  }
+  await putAll(
+    store,
+    rows.map(({ n, row }) => ({ ...allowanceRowKey(runId, chunk, n), ...row })),
+    'allowance report rows',
+  );
 }

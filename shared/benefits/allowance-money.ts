@@ -1,4 +1,4 @@
-import { type CardItem, cardOf } from '../cards/cards';
+import { cardOf } from '../cards/cards';
 import { ConflictError } from '../errors';
 import { allowanceReserve, SYSTEM } from '../ledger/accounts';
 import { runCommand } from '../ledger/command';

@@ -1,8 +1,9 @@
-import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { pooled } from '../async/pool';
 import { ConflictError, InvariantError, RefusedError, RetryLaterError } from '../errors';
 import { isConditionFailed } from '../store/conditions';
 import { allowanceChunkKey, allowanceMonthKey, allowanceRunKey } from '../store/keys';
+import { putAll } from '../store/put-all';
 import type { Store } from '../store/store';
 import { shanghaiDate } from '../time/shanghai';
 import { type AllowanceRun, type allowanceRules, allowanceRun, type SkipReason } from './allowance';
@@ -180,14 +181,7 @@ export async function readRunRecord(store: Store, runId: string): Promise<RunRec
 
 async function putChunks(store: Store, runId: string, ranges: { fromSk: string | null; toSk: string | null }[]) {
   const items = ranges.map((r, chunk) => ({ ...allowanceChunkKey(runId, chunk), chunk, ...r, state: 'new' }));
-  for (let i = 0; i < items.length; i += 25) {
-    let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt > 20) throw new InvariantError('allowance chunks could not be written');
-      const out = await store.doc.send(new BatchWriteCommand({ RequestItems: { [store.tableName]: requests } }));
-      requests = (out.UnprocessedItems?.[store.tableName] ?? []) as typeof requests;
-    }
-  }
+  await putAll(store, items, 'allowance chunks');
 }
 
 /**

@@ -1,12 +1,14 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { type CardItem, cardOf } from '../cards/cards';
 import { grantInForce } from '../eligibility/grants';
-import type { EligibilityRecord } from '../eligibility/model';
+import { ELIGIBILITY_RECORD, type EligibilityRecord } from '../eligibility/model';
 import { SYSTEM } from '../ledger/accounts';
 import { creditCeilingFen } from '../ledger/postings';
 import { postTransfer } from '../ledger/transfers';
 import { readWallet } from '../ledger/wallet-head';
-import { attributes } from '../store/attributes';
+import { attributes, wholeNumber } from '../store/attributes';
+import { type ItemKind, itemKind } from '../store/items';
 import {
   ALLOWANCE_ROW_SK,
   ALLOWANCE_RULES_PK,
@@ -46,6 +48,28 @@ export interface AllowanceRow {
   amountFen: number;
 }
 
+/** A report row as the run keeps it. */
+export const ALLOWANCE_ROW: ItemKind<AllowanceRow> = itemKind(
+  'allowance row',
+  z.object({
+    recordId: z.string(),
+    agencyId: z.string(),
+    residentIdMasked: z.string(),
+    group: z.string(),
+    cardId: z.string().nullable(),
+    status: z.enum(['paid', 'skipped', 'due']),
+    reason: z.enum(SKIP_REASONS).nullable(),
+    amountFen: z.number().int(),
+  }),
+);
+
+/** The skipped counts by reason, of the reasons there are. */
+function skippedCounts(counts: Record<string, number>): AllowanceRun['skipped'] {
+  return Object.fromEntries(
+    SKIP_REASONS.flatMap((reason) => (counts[reason] === undefined ? [] : [[reason, counts[reason]]])),
+  );
+}
+
 export interface AllowanceRun {
   runId: string;
   month: string;
@@ -68,7 +92,7 @@ export async function fundBalanceFen(store: Store): Promise<number> {
   const { Item } = await store.doc.send(
     new GetCommand({ TableName: store.tableName, Key: accountKey(SYSTEM.allowanceFund, 0), ConsistentRead: true }),
   );
-  return (Item?.balanceFen as number | undefined) ?? 0;
+  return Item ? attributes(Item, 'allowance fund').intOr0('balanceFen') : 0;
 }
 
 /** The city funds the allowance: from the treasury to the fund, once per transfer id. */
@@ -91,7 +115,7 @@ export async function fundAllowance(store: Store, transferId: string, amountFen:
 export async function seniorRecords(store: Store): Promise<EligibilityRecord[]> {
   const out: EligibilityRecord[] = [];
   const pk = eligibilityProgramKey('senior-allowance', '', '').pk;
-  for await (const item of partitionItems(store, pk)) out.push(item as unknown as EligibilityRecord);
+  for await (const record of partitionItems(store, pk, { kind: ELIGIBILITY_RECORD })) out.push(record);
   return out;
 }
 
@@ -145,23 +169,22 @@ export async function allowanceRun(store: Store, runId: string): Promise<Allowan
     new GetCommand({ TableName: store.tableName, Key: allowanceRunKey(runId), ConsistentRead: true }),
   );
   if (!Item) return undefined;
+  const a = attributes(Item, 'allowance run');
   return {
-    runId: Item.runId as string,
-    month: Item.month as string,
+    runId: a.str('runId'),
+    month: a.str('month'),
     // A run that reserved and stopped paying part-way, or is giving back what it did not pay, still runs.
     status: Item.status === 'done' || Item.status === 'failed' ? Item.status : 'running',
-    paidCount: (Item.paidCount as number | undefined) ?? 0,
-    paidFen: (Item.paidFen as number | undefined) ?? 0,
-    skipped: (Item.skipped as AllowanceRun['skipped'] | undefined) ?? {},
+    paidCount: a.intOr0('paidCount'),
+    paidFen: a.intOr0('paidFen'),
+    skipped: skippedCounts(a.record('skipped', (n, reason) => wholeNumber(n, `skipped.${reason}`))),
   };
 }
 
 export async function allowanceRows(store: Store, runId: string): Promise<AllowanceRow[]> {
   const rows: AllowanceRow[] = [];
-  for await (const { pk: _pk, sk: _sk, ...row } of partitionItems(store, allowanceRunKey(runId).pk, {
-    prefix: 'row#',
-  })) {
-    rows.push(row as unknown as AllowanceRow);
+  for await (const row of partitionItems(store, allowanceRunKey(runId).pk, { prefix: 'row#', kind: ALLOWANCE_ROW })) {
+    rows.push(row);
   }
   return rows;
 }
@@ -178,9 +201,10 @@ export async function allowanceRowsPage(
     prefix: 'row#',
     skShape: ALLOWANCE_ROW_SK,
     consistent: true,
+    kind: ALLOWANCE_ROW,
     ...page,
   });
-  return { rows: read.items as unknown as AllowanceRow[], nextCursor: read.nextCursor };
+  return { rows: read.items, nextCursor: read.nextCursor };
 }
 
 export const ALLOWANCE_CSV_HEADER = [
@@ -206,5 +230,5 @@ export async function allowancesPaidOn(store: Store, date: string): Promise<numb
   const { Item } = await store.doc.send(
     new GetCommand({ TableName: store.tableName, Key: allowanceDayKey(date), ConsistentRead: true }),
   );
-  return (Item?.paidFen as number | undefined) ?? 0;
+  return Item ? attributes(Item, 'allowance day').intOr0('paidFen') : 0;
 }

@@ -1,6 +1,6 @@
-import { BatchGetCommand, BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { InvariantError } from '../errors';
+import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { clientKey, type ScopeTarget, scopeMemberKey, scopeMembersPk } from '../store/keys';
+import { putAll } from '../store/put-all';
 import type { Store } from '../store/store';
 import type { MachineIdentity } from './clients';
 
@@ -22,14 +22,11 @@ export function scopeTargets(identity: MachineIdentity): ScopeTarget[] {
  * crash in between leaves a listing of no client, which the check below skips, never a client unlisted.
  */
 export async function listScopeMembers(store: Store, clientId: string, targets: ScopeTarget[]): Promise<void> {
-  for (let i = 0; i < targets.length; i += 25) {
-    let requests = targets.slice(i, i + 25).map((t) => ({ PutRequest: { Item: { ...scopeMemberKey(t, clientId) } } }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt > 20) throw new InvariantError('scope listings could not be written');
-      const out = await store.doc.send(new BatchWriteCommand({ RequestItems: { [store.tableName]: requests } }));
-      requests = (out.UnprocessedItems?.[store.tableName] ?? []) as typeof requests;
-    }
-  }
+  await putAll(
+    store,
+    targets.map((t) => ({ ...scopeMemberKey(t, clientId) })),
+    'scope listings',
+  );
 }
 
 /**

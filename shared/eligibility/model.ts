@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { attributes, isMap } from '../store/attributes';
+import { type ItemKind, itemKind } from '../store/items';
 
 /** What agencies vouch for: the senior living allowance, and the student and disabled concessions. */
 export const PROGRAMS = ['senior-allowance', 'student', 'disabled'] as const;
@@ -49,6 +50,24 @@ export interface EligibilityRecord {
   status: RecordStatus;
   updatedAt: string;
 }
+
+/** A record as read back from its item (the program's list, the record's own item). */
+export const ELIGIBILITY_RECORD: ItemKind<EligibilityRecord> = itemKind(
+  'eligibility record',
+  z.object({
+    agencyId: z.string(),
+    recordId: z.string(),
+    residentIdHash: z.string(),
+    residentIdMasked: z.string(),
+    birthDate: z.string(),
+    program: z.enum(PROGRAMS),
+    group: z.enum(GROUPS),
+    validFrom: z.string(),
+    validTo: z.string().nullable(),
+    status: z.enum(RECORD_STATUSES),
+    updatedAt: z.string(),
+  }),
+);
 
 /** A concession an agency's record grants a card: kept on the card, priced only on a verified identity. */
 export interface Grant {

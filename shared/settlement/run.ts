@@ -1,9 +1,11 @@
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { pooled } from '../async/pool';
-import { ConflictError, InvariantError, RefusedError } from '../errors';
-import { payeeAccount, SYSTEM } from '../ledger/accounts';
+import { ConflictError, RefusedError } from '../errors';
+import { PAYEE_KINDS, payeeAccount, SYSTEM } from '../ledger/accounts';
 import { postTransfer } from '../ledger/transfers';
+import { attributes, isMap } from '../store/attributes';
 import { isConditionFailed } from '../store/conditions';
+import type { Item } from '../store/items';
 import {
   minuteOf,
   payeeLinesIndex,
@@ -15,6 +17,7 @@ import {
   settlementRunsIndex,
 } from '../store/keys';
 import { partitionItems } from '../store/partition';
+import { putAll } from '../store/put-all';
 import type { Store } from '../store/store';
 import { collectShard, LATE_MINUTES } from './collect';
 import { settlementLine } from './lines';
@@ -40,11 +43,13 @@ interface Head {
   running?: { runId: string; cutoff: string; startedAt: string };
 }
 
+const RUN_STATUSES = ['collecting', 'lines', 'completed'] as const;
+
 interface RunRecord {
   runId: string;
   cutoff: string;
   previousCutoff: string | null;
-  status: 'collecting' | 'lines' | 'completed';
+  status: (typeof RUN_STATUSES)[number];
   payoutFen?: number;
 }
 
@@ -65,14 +70,34 @@ async function readHead(store: Store): Promise<Head> {
   const { Item } = await store.doc.send(
     new GetCommand({ TableName: store.tableName, Key: SETTLEMENT_HEAD, ConsistentRead: true }),
   );
-  return (Item ?? {}) as Head;
+  if (!Item) return {};
+  const a = attributes(Item, 'settlement head');
+  const lastCutoff = a.optStr('lastCutoff');
+  const lastRunId = a.optStr('lastRunId');
+  const running = a.has('running') ? a.nested('running') : undefined;
+  return {
+    ...(lastCutoff ? { lastCutoff } : {}),
+    ...(lastRunId ? { lastRunId } : {}),
+    ...(running
+      ? { running: { runId: running.str('runId'), cutoff: running.str('cutoff'), startedAt: running.str('startedAt') } }
+      : {}),
+  };
 }
 
 async function readRun(store: Store, runId: string): Promise<RunRecord | undefined> {
   const { Item } = await store.doc.send(
     new GetCommand({ TableName: store.tableName, Key: settlementRunKey(runId), ConsistentRead: true }),
   );
-  return Item as RunRecord | undefined;
+  if (!Item) return undefined;
+  const a = attributes(Item, 'settlement run');
+  const payoutFen = a.optInt('payoutFen');
+  return {
+    runId: a.str('runId'),
+    cutoff: a.str('cutoff'),
+    previousCutoff: a.has('previousCutoff') ? a.str('previousCutoff') : null,
+    status: a.oneOf('status', RUN_STATUSES),
+    ...(payoutFen === undefined ? {} : { payoutFen }),
+  };
 }
 
 /**
@@ -140,10 +165,9 @@ async function previousLine(store: Store, payee: Payee, cutoff: Date) {
     }),
   );
   const item = page.Items?.[0];
-  return {
-    carriedFen: (item?.carriedFen as number | undefined) ?? 0,
-    boundaries: (item?.boundaries as Record<string, Boundary> | undefined) ?? {},
-  };
+  if (!item) return { carriedFen: 0, boundaries: {} };
+  const a = attributes(item, 'settlement line');
+  return { carriedFen: a.intOr0('carriedFen'), boundaries: a.record('boundaries', boundaryOf) };
 }
 
 async function collectPayee(
@@ -184,27 +208,16 @@ async function writeLines(
   run: RunRecord,
   collected: { line: SettlementLine; boundaries: Record<string, Boundary> }[],
 ) {
-  for (let i = 0; i < collected.length; i += 25) {
-    const chunk = collected.slice(i, i + 25);
-    let requests = chunk.map(({ line, boundaries }) => ({
-      PutRequest: {
-        Item: {
-          ...settlementLineKey(run.runId, line.payeeKind, line.payeeId),
-          gsi1pk: payeeLinesIndex(line.payeeKind, line.payeeId),
-          gsi1sk: `${run.cutoff}#${run.runId}`,
-          runId: run.runId,
-          cutoff: run.cutoff,
-          ...line,
-          boundaries,
-        },
-      },
-    }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt > 20) throw new InvariantError('settlement lines could not be written');
-      const out = await store.doc.send(new BatchWriteCommand({ RequestItems: { [store.tableName]: requests } }));
-      requests = (out.UnprocessedItems?.[store.tableName] ?? []) as typeof requests;
-    }
-  }
+  const items = collected.map(({ line, boundaries }) => ({
+    ...settlementLineKey(run.runId, line.payeeKind, line.payeeId),
+    gsi1pk: payeeLinesIndex(line.payeeKind, line.payeeId),
+    gsi1sk: `${run.cutoff}#${run.runId}`,
+    runId: run.runId,
+    cutoff: run.cutoff,
+    ...line,
+    boundaries,
+  }));
+  await putAll(store, items, 'settlement lines');
 }
 
 export async function runLines(store: Store, runId: string): Promise<SettlementLine[]> {
@@ -216,16 +229,25 @@ export async function runLines(store: Store, runId: string): Promise<SettlementL
   return lines.sort((a, b) => a.payeeKind.localeCompare(b.payeeKind) || a.payeeId.localeCompare(b.payeeId));
 }
 
-export const toLine = (i: Record<string, unknown>): SettlementLine => ({
-  payeeKind: i.payeeKind as SettlementLine['payeeKind'],
-  payeeId: i.payeeId as string,
-  salesFen: i.salesFen as number,
-  refundsFen: i.refundsFen as number,
-  feeFen: i.feeFen as number,
-  netFen: i.netFen as number,
-  payoutFen: i.payoutFen as number,
-  carriedFen: i.carriedFen as number,
-});
+export const toLine = (i: Item): SettlementLine => {
+  const a = attributes(i, 'settlement line');
+  return {
+    payeeKind: a.oneOf('payeeKind', Object.values(PAYEE_KINDS)),
+    payeeId: a.str('payeeId'),
+    salesFen: a.int('salesFen'),
+    refundsFen: a.int('refundsFen'),
+    feeFen: a.int('feeFen'),
+    netFen: a.int('netFen'),
+    payoutFen: a.int('payoutFen'),
+    carriedFen: a.int('carriedFen'),
+  };
+};
+
+/** What a line kept of one shard's cutoff minute. */
+const boundaryOf = (value: unknown, shard: string): Boundary => {
+  const a = attributes(isMap(value) ? value : {}, `settlement boundary ${shard}`);
+  return { minute: a.int('minute'), salesFen: a.int('salesFen'), refundsFen: a.int('refundsFen') };
+};
 
 /** The payout and the fee of one line, out of the payee's account, once (its id is the run's and the payee's). */
 async function postLine(store: Store, run: RunRecord, line: SettlementLine, at: Date) {

@@ -1,4 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Item, ItemKind } from './items';
 import type { Store } from './store';
 
 /**
@@ -6,11 +7,20 @@ import type { Store } from './store';
  * in sort-key order: catalogues, a run's lines or report rows, a program's records. Lists that may
  * grow past a page stop at `max` items.
  */
-export async function* partitionItems(
+type PartitionOptions = { prefix?: string; consistent?: boolean; max?: number };
+
+export function partitionItems(store: Store, pk: string, options?: PartitionOptions): AsyncGenerator<Item>;
+/** The same, each item parsed as `kind`. */
+export function partitionItems<T>(
   store: Store,
   pk: string,
-  options: { prefix?: string; consistent?: boolean; max?: number } = {},
-): AsyncGenerator<Record<string, unknown>> {
+  options: PartitionOptions & { kind: ItemKind<T> },
+): AsyncGenerator<T>;
+export async function* partitionItems<T>(
+  store: Store,
+  pk: string,
+  options: PartitionOptions & { kind?: ItemKind<T> } = {},
+): AsyncGenerator<Item | T> {
   let start: Record<string, unknown> | undefined;
   let count = 0;
   do {
@@ -24,7 +34,7 @@ export async function* partitionItems(
       }),
     );
     for (const item of page.Items ?? []) {
-      yield item;
+      yield options.kind ? options.kind.parse(item) : item;
       if (options.max !== undefined && ++count >= options.max) return;
     }
     start = page.LastEvaluatedKey;

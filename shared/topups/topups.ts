@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { type CardItem, cardOf } from '../cards/cards';
+import { cardOf } from '../cards/cards';
 import { NotFoundError, RefusedError } from '../errors';
 import { answeredMeanwhile, keptAnswerAttributes, type StoredResponse } from '../idempotency/store';
 import { SYSTEM } from '../ledger/accounts';
