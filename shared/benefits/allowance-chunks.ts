@@ -1,9 +1,12 @@
 import { GetCommand, PutCommand, QueryCommand, type QueryCommandOutput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import type { CardItem } from '../cards/cards';
-import type { EligibilityRecord } from '../eligibility/model';
+import { ELIGIBILITY_RECORD, type EligibilityRecord } from '../eligibility/model';
 import { InvariantError, invariant } from '../errors';
 import { storedTransfer } from '../ledger/transfers';
+import { attributes } from '../store/attributes';
 import { isConditionFailed } from '../store/conditions';
+import { itemKind } from '../store/items';
 import {
   allowanceCardClaimKey,
   allowanceChunkKey,
@@ -12,9 +15,19 @@ import {
   eligibilityProgramKey,
   residentRecordsIndex,
 } from '../store/keys';
+import { partitionItems } from '../store/partition';
 import { putAll } from '../store/put-all';
 import type { Store } from '../store/store';
-import { type AllowanceRow, cardOfHolder, cardTakes, paymentId, recordOwes, type SkipReason } from './allowance';
+import {
+  ALLOWANCE_ROW,
+  type AllowanceRow,
+  cardOfHolder,
+  cardTakes,
+  paymentId,
+  recordOwes,
+  SKIPPED_COUNTS,
+  type SkipReason,
+} from './allowance';
 import { payCard, type RunMoney } from './allowance-money';
 import type { AllowanceRules } from './allowance-rules';
 
@@ -26,16 +39,22 @@ export const CHUNK_RECORDS = 500;
  * the start) up to `toSk` (none: to the end). Ranges, not counts: a record uploaded during the run
  * falls in exactly one chunk. `new` -> `planned` (its rows kept, what it owes summed) -> `paid`.
  */
-export interface ChunkRecord {
-  chunk: number;
-  fromSk: string | null;
-  toSk: string | null;
-  state: 'new' | 'planned' | 'paid';
-  dueFen?: number;
-  paidFen?: number;
-  paidCount?: number;
-  skipped?: Partial<Record<SkipReason, number>>;
-}
+const CHUNK_RECORD = itemKind(
+  'allowance chunk',
+  z.object({
+    chunk: z.number().int().min(0),
+    fromSk: z.string().nullable(),
+    toSk: z.string().nullable(),
+    state: z.enum(['new', 'planned', 'paid']),
+    dueFen: z.number().int().optional(),
+    paidFen: z.number().int().optional(),
+    paidCount: z.number().int().optional(),
+    skipped: SKIPPED_COUNTS.optional(),
+  }),
+);
+
+/** A chunk of a run: its range of the senior list, how far it got, and what it paid and skipped. */
+export type ChunkRecord = z.infer<typeof CHUNK_RECORD.schema>;
 
 const SENIOR_LIST_PK = eligibilityProgramKey('senior-allowance', '', '').pk;
 
@@ -70,12 +89,17 @@ export async function readChunk(store: Store, runId: string, chunk: number): Pro
     new GetCommand({ TableName: store.tableName, Key: allowanceChunkKey(runId, chunk), ConsistentRead: true }),
   );
   if (!Item) throw new InvariantError(`run ${runId} has no chunk ${chunk}`);
-  return Item as unknown as ChunkRecord;
+  return CHUNK_RECORD.parse(Item);
 }
 
 /** Every chunk of a run, in order (a run has at most a few hundred). */
 export async function readChunks(store: Store, runId: string): Promise<ChunkRecord[]> {
-  return (await queryAll(store, allowanceRunKey(runId).pk, 'chunk#')) as unknown as ChunkRecord[];
+  const chunks: ChunkRecord[] = [];
+  const pk = allowanceRunKey(runId).pk;
+  for await (const c of partitionItems(store, pk, { prefix: 'chunk#', consistent: true, kind: CHUNK_RECORD })) {
+    chunks.push(c);
+  }
+  return chunks;
 }
 
 /**
@@ -253,7 +277,7 @@ async function recordsIn(store: Store, c: ChunkRecord): Promise<EligibilityRecor
         ExclusiveStartKey: start ?? (c.fromSk === null ? undefined : { pk: SENIOR_LIST_PK, sk: c.fromSk }),
       }),
     );
-    out.push(...((page.Items ?? []) as unknown as EligibilityRecord[]));
+    out.push(...(page.Items ?? []).map((item) => ELIGIBILITY_RECORD.parse(item)));
     start = page.LastEvaluatedKey;
   } while (start);
   return out;
@@ -261,31 +285,14 @@ async function recordsIn(store: Store, c: ChunkRecord): Promise<EligibilityRecor
 
 async function chunkRows(store: Store, runId: string, chunk: number) {
   const prefix = allowanceRowKey(runId, chunk, 0).sk.slice(0, -6);
-  return (await queryAll(store, allowanceRunKey(runId).pk, prefix)).map((i) => ({
-    n: Number(String(i.sk).slice(prefix.length)),
-    row: stripKeys(i) as unknown as AllowanceRow,
-  }));
-}
-
-const stripKeys = ({ pk: _pk, sk: _sk, ...rest }: Record<string, unknown>) => rest;
-
-async function queryAll(store: Store, pk: string, prefix: string) {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page: QueryCommandOutput = await store.doc.send(
-      new QueryCommand({
-        TableName: store.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
+  const rows: { n: number; row: AllowanceRow }[] = [];
+  for await (const item of partitionItems(store, allowanceRunKey(runId).pk, { prefix, consistent: true })) {
+    rows.push({
+      n: Number(attributes(item, 'allowance row').str('sk').slice(prefix.length)),
+      row: ALLOWANCE_ROW.parse(item),
+    });
+  }
+  return rows;
 }
 
 /** Moves a chunk on, only from the state it was read in (a second worker on the same chunk changes nothing). */

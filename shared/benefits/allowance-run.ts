@@ -1,12 +1,15 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { pooled } from '../async/pool';
 import { ConflictError, InvariantError, RefusedError, RetryLaterError } from '../errors';
+import { attributes } from '../store/attributes';
 import { isConditionFailed } from '../store/conditions';
+import { itemKind } from '../store/items';
 import { allowanceChunkKey, allowanceMonthKey, allowanceRunKey } from '../store/keys';
 import { putAll } from '../store/put-all';
 import type { Store } from '../store/store';
 import { shanghaiDate } from '../time/shanghai';
-import { type AllowanceRun, type allowanceRules, allowanceRun, type SkipReason } from './allowance';
+import { type AllowanceRun, type allowanceRules, allowanceRun, SKIP_REASONS, type SkipReason } from './allowance';
 import { CHUNK_RECORDS, chunkRanges, payChunk, planChunk, readChunks } from './allowance-chunks';
 import { fundInsufficient, type RunMoney, releaseRun, reserveRun } from './allowance-money';
 
@@ -37,12 +40,20 @@ const LOCAL_CONCURRENCY = 8;
  * payments are counted and what was not paid goes back; `done`; `failed`: the fund could not cover
  * it, nothing was paid.
  */
-export interface RunRecord extends Omit<RunMoney, 'totalFen'> {
-  status: 'planning' | 'paying' | 'releasing' | 'done' | 'failed';
-  chunks: number;
-  totalFen?: number;
-  fundBalanceFen?: number;
-}
+const RUN_RECORD = itemKind(
+  'allowance run',
+  z.object({
+    runId: z.string(),
+    month: z.string(),
+    status: z.enum(['planning', 'paying', 'releasing', 'done', 'failed']),
+    chunks: z.number().int().min(0),
+    totalFen: z.number().int().optional(),
+    fundBalanceFen: z.number().int().optional(),
+  }),
+);
+
+/** A run as it keeps itself: where it is, its chunks, the total it reserved. */
+export type RunRecord = z.infer<typeof RUN_RECORD.schema>;
 
 /**
  * The monthly allowance run: every card whose holder has an active senior-allowance record valid on
@@ -156,9 +167,7 @@ export async function finishRun(store: Store, runId: string, now: Date): Promise
   if (chunks.some((c) => c.state !== 'paid')) throw new RetryLaterError('The run’s chunks are still being paid');
   const skipped: Partial<Record<SkipReason, number>> = {};
   for (const c of chunks) {
-    for (const [reason, n] of Object.entries(c.skipped ?? {})) {
-      skipped[reason as SkipReason] = (skipped[reason as SkipReason] ?? 0) + (n ?? 0);
-    }
+    for (const reason of SKIP_REASONS) skipped[reason] = (skipped[reason] ?? 0) + (c.skipped?.[reason] ?? 0);
   }
   const counts = {
     paidCount: chunks.reduce((s, c) => s + (c.paidCount ?? 0), 0),
@@ -176,7 +185,7 @@ export async function readRunRecord(store: Store, runId: string): Promise<RunRec
   const { Item } = await store.doc.send(
     new GetCommand({ TableName: store.tableName, Key: allowanceRunKey(runId), ConsistentRead: true }),
   );
-  return Item as RunRecord | undefined;
+  return Item ? RUN_RECORD.parse(Item) : undefined;
 }
 
 async function putChunks(store: Store, runId: string, ranges: { fromSk: string | null; toSk: string | null }[]) {
@@ -212,14 +221,16 @@ async function claimMonth(
     const { Item } = await store.doc.send(
       new GetCommand({ TableName: store.tableName, Key: allowanceMonthKey(input.month), ConsistentRead: true }),
     );
-    const holder = Item?.runId as string | undefined;
-    if (!holder) continue;
-    if (Date.parse(Item?.claimedAt as string) > now.getTime() - STALE_ALLOWANCE_RUN_MS || !deps.rules) {
+    const claim = Item ? attributes(Item, 'allowance month') : undefined;
+    const holder = claim?.optStr('runId');
+    if (!holder || !claim) continue;
+    const rules = deps.rules;
+    if (Date.parse(claim.str('claimedAt')) > now.getTime() - STALE_ALLOWANCE_RUN_MS || !rules) {
       throw new ConflictError('ALLOWANCE_RUN_IN_PROGRESS', `Run ${holder} of ${input.month} is still paying`, {
         runningRunId: holder,
       });
     }
-    await runAllowance(store, deps as AllowanceDeps, { runId: holder, month: input.month });
+    await runAllowance(store, { ...deps, rules }, { runId: holder, month: input.month });
   }
   throw new RetryLaterError();
 }

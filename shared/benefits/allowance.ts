@@ -7,7 +7,7 @@ import { SYSTEM } from '../ledger/accounts';
 import { creditCeilingFen } from '../ledger/postings';
 import { postTransfer } from '../ledger/transfers';
 import { readWallet } from '../ledger/wallet-head';
-import { attributes, wholeNumber } from '../store/attributes';
+import { attributes } from '../store/attributes';
 import { type ItemKind, itemKind } from '../store/items';
 import {
   ALLOWANCE_ROW_SK,
@@ -63,12 +63,8 @@ export const ALLOWANCE_ROW: ItemKind<AllowanceRow> = itemKind(
   }),
 );
 
-/** The skipped counts by reason, of the reasons there are. */
-function skippedCounts(counts: Record<string, number>): AllowanceRun['skipped'] {
-  return Object.fromEntries(
-    SKIP_REASONS.flatMap((reason) => (counts[reason] === undefined ? [] : [[reason, counts[reason]]])),
-  );
-}
+/** Counts by skip reason as a run or chunk keeps them, read back (reasons it does not know are a defect). */
+export const SKIPPED_COUNTS = z.partialRecord(z.enum(SKIP_REASONS), z.number().int().min(0));
 
 export interface AllowanceRun {
   runId: string;
@@ -177,7 +173,7 @@ export async function allowanceRun(store: Store, runId: string): Promise<Allowan
     status: Item.status === 'done' || Item.status === 'failed' ? Item.status : 'running',
     paidCount: a.intOr0('paidCount'),
     paidFen: a.intOr0('paidFen'),
-    skipped: skippedCounts(a.record('skipped', (n, reason) => wholeNumber(n, `skipped.${reason}`))),
+    skipped: a.has('skipped') ? SKIPPED_COUNTS.parse(Item.skipped) : {},
   };
 }
 

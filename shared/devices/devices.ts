@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { JWK } from 'jose';
+import { z } from 'zod';
 import { changeDenyList } from '../denylist/denylist';
 import { NotFoundError, RefusedError } from '../errors';
 import { changeWalletItem } from '../ledger/wallet-head';
+import { attributes } from '../store/attributes';
 import { cancellationCodes, isCancelled } from '../store/conditions';
 import { ownerIndexPage } from '../store/index-page';
-import type { TransactItem } from '../store/items';
+import type { Item, TransactItem } from '../store/items';
 import { accountKey, cardDevicesIndex, deviceKey } from '../store/keys';
 import type { Store } from '../store/store';
 
@@ -23,15 +25,23 @@ export interface Device {
 /** A card's active devices at most: a phone, a watch, a spare. */
 export const MAX_ACTIVE_DEVICES = 5;
 
-const toDevice = (i: Record<string, unknown>): Device => ({
-  deviceId: i.deviceId as string,
-  cardId: i.cardId as string,
-  name: i.name as string,
-  publicKeyJwk: i.publicKeyJwk as JWK,
-  status: i.status as Device['status'],
-  createdAt: i.createdAt as string,
-  ...(i.revokedAt ? { revokedAt: i.revokedAt as string } : {}),
-});
+const toDevice = (i: Item): Device => {
+  const a = attributes(i, 'device');
+  const revokedAt = a.optStr('revokedAt');
+  return {
+    deviceId: a.str('deviceId'),
+    cardId: a.str('cardId'),
+    name: a.str('name'),
+    publicKeyJwk: STORED_JWK.parse(i.publicKeyJwk),
+    status: a.oneOf('status', DEVICE_STATUSES),
+    createdAt: a.str('createdAt'),
+    ...(revokedAt ? { revokedAt } : {}),
+  };
+};
+
+const DEVICE_STATUSES = ['active', 'revoked'] as const;
+/** A device's public key as stored: a P-256 JWK's public half (checked when it was registered). */
+const STORED_JWK = z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string() });
 
 /** One page of the card's devices, newest first (revoked ones stay listed). */
 export async function devicesPage(store: Store, cardId: string, page: { limit: number; cursor?: string | undefined }) {

@@ -1,8 +1,9 @@
 import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { attributes } from '../store/attributes';
 import { decodeCursor, encodeCursor } from '../store/cursor';
 import { ENTRY_PREFIX } from '../store/keys';
 import type { Store } from '../store/store';
-import type { StatementEntry } from './model';
+import { ENTRY_KINDS, type StatementEntry } from './model';
 
 export const STATEMENT_MAX_PAGE = 100;
 export const ENTRY_SK = /^E#\d{12}$/;
@@ -39,7 +40,7 @@ export async function* entriesNewestFirst(
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
     );
-    for (const item of page.Items ?? []) yield item as EntryItem;
+    for (const item of page.Items ?? []) yield { ...item, sk: attributes(item, 'entry').str('sk') };
     if (!page.LastEvaluatedKey) return 'end';
     start = page.LastEvaluatedKey;
   }
@@ -91,6 +92,20 @@ export async function entryListPage<T>(
  * The wallet's money entries, newest first, with the balance after each. A tap that moved no money
  * (a free transfer) keeps its journey on a 0-fen entry: that is the journey list's, not the statement's.
  */
+/** A money entry's statement line, read by its attributes. */
+function statementEntryOf(e: EntryItem): StatementEntry {
+  const a = attributes(e, 'statement entry');
+  return {
+    entryId: a.str('entryId'),
+    at: a.str('at'),
+    amountFen: a.int('amountFen'),
+    balanceAfterFen: a.int('balanceAfterFen'),
+    kind: a.oneOf('kind', ENTRY_KINDS),
+    description: a.str('description'),
+    ref: a.str('ref'),
+  };
+}
+
 export function statementPage(
   store: Store,
   accountId: string,
@@ -101,13 +116,7 @@ export function statementPage(
     e.amountFen === 0
       ? undefined
       : {
-          entryId: e.entryId as string,
-          at: e.at as string,
-          amountFen: e.amountFen as number,
-          balanceAfterFen: e.balanceAfterFen as number,
-          kind: e.kind as StatementEntry['kind'],
-          description: e.description as string,
-          ref: e.ref as string,
+          ...statementEntryOf(e),
         },
   );
 }

@@ -20,9 +20,10 @@ export interface ItemKind<T> {
 }
 
 /** An item kind from a zod schema; the schema keeps the attributes it names and drops the rest. */
-export function itemKind<S extends z.ZodType>(name: string, schema: S): ItemKind<z.output<S>> {
+export function itemKind<S extends z.ZodType>(name: string, schema: S): ItemKind<z.output<S>> & { schema: S } {
   return {
     name,
+    schema,
     parse(item) {
       const parsed = schema.safeParse(item);
       if (!parsed.success) {
