@@ -1,6 +1,8 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { isConditionFailed } from '../store/conditions';
 import { ownerIndexPage } from '../store/index-page';
+import { itemKind, parsedOrNone } from '../store/items';
 import { billAccountIndex, billKey } from '../store/keys';
 import type { Store } from '../store/store';
 import { billIdFor } from './ids';
@@ -19,18 +21,22 @@ export interface Bill {
 }
 
 /** As stored: the billed amount and what has been paid of it; what is due follows. */
-export interface BillItem {
-  billId: string;
-  billerId: string;
-  externalRef: string;
-  accountNo: string;
-  period: string;
-  billedFen: number;
-  paidFen: number;
-  dueDate: string;
-  allowPartial: boolean;
-  status: 'open' | 'paid';
-}
+export const BILL_ITEM = itemKind(
+  'bill',
+  z.object({
+    billId: z.string(),
+    billerId: z.string(),
+    externalRef: z.string(),
+    accountNo: z.string(),
+    period: z.string(),
+    billedFen: z.number().int(),
+    paidFen: z.number().int(),
+    dueDate: z.string(),
+    allowPartial: z.boolean(),
+    status: z.enum(['open', 'paid']),
+  }),
+);
+export type BillItem = z.infer<typeof BILL_ITEM.schema>;
 
 export const toBill = (b: BillItem): Bill => ({
   billId: b.billId,
@@ -71,7 +77,7 @@ export async function getBill(store: Store, billId: string): Promise<BillItem | 
   const { Item } = await store.doc.send(
     new GetCommand({ TableName: store.tableName, Key: billKey(billId), ConsistentRead: true }),
   );
-  return Item as BillItem | undefined;
+  return parsedOrNone(BILL_ITEM, Item);
 }
 
 /** One page of an account's open bills, newest period first (a page may hold fewer than it asked for). */
@@ -90,7 +96,7 @@ export async function openBillsPage(
     tableKeyOf: (sk) => billKey(sk.slice(sk.lastIndexOf('#') + 1)),
     status: 'open',
   });
-  return { items: read.items.map((i) => toBill(i as unknown as BillItem)), nextCursor: read.nextCursor };
+  return { items: read.items.map((i) => toBill(BILL_ITEM.parse(i))), nextCursor: read.nextCursor };
 }
 const BILL_SK = /^[^#]{1,32}#bill_[\w-]{1,64}$/;
 

@@ -4,11 +4,13 @@ import { ConflictError, NotFoundError, RefusedError } from '../errors';
 import { answeredMeanwhile, keptAnswerAttributes, type StoredResponse } from '../idempotency/store';
 import { billerPayable } from '../ledger/accounts';
 import { type Command, runCommand } from '../ledger/command';
+import { attributes } from '../store/attributes';
 import { decodeCursor, nextCursor } from '../store/cursor';
+import { parsedOrNone } from '../store/items';
 import { keptJson } from '../store/kept-text';
 import { accountKey, billerPaymentsIndex, billKey, billPaymentKey, billTransferId } from '../store/keys';
 import type { Store } from '../store/store';
-import type { BillItem } from './bills';
+import { BILL_ITEM } from './bills';
 
 export interface BillPayment {
   paymentId: string;
@@ -69,7 +71,7 @@ export function payBill(
   const command: Command<BillPayment> = {
     reads: { wallet: accountKey(input.cardId), bill: billKey(input.billId) },
     plan: (items) => {
-      const bill = items.bill as BillItem | undefined;
+      const bill = parsedOrNone(BILL_ITEM, items.bill);
       if (!bill) throw new NotFoundError('Bill', { billId: input.billId });
       const dueFen = bill.billedFen - bill.paidFen;
       if (bill.status === 'paid' || dueFen <= 0) throw new ConflictError('ALREADY_PAID', 'This bill is paid');
@@ -176,15 +178,16 @@ export async function billerPaymentsPage(
     }),
   );
   // Each payment's transfer record: its answer (`result`), the bill's terms, the time it was paid.
-  const items = (page.Items ?? []).map(
-    (i): BillerPayment => ({
+  const items = (page.Items ?? []).map((i): BillerPayment => {
+    const a = attributes(i, 'bill payment');
+    return {
       ...toAnswer(keptJson<BillPayment>(i.result)),
-      externalRef: i.externalRef as string,
-      accountNo: i.accountNo as string,
-      period: i.period as string,
-      paidAt: i.at as string,
-    }),
-  );
+      externalRef: a.str('externalRef'),
+      accountNo: a.str('accountNo'),
+      period: a.str('period'),
+      paidAt: a.str('at'),
+    };
+  });
   const last = page.LastEvaluatedKey;
   return { items, nextCursor: nextCursor('biller-payments', last ? { sk: last.gsi2sk } : undefined) };
 }

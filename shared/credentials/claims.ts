@@ -1,5 +1,5 @@
-import type { JWK } from 'jose';
-import type { FareClass } from '../fares/fare-table';
+import type { JWK, JWTPayload } from 'jose';
+import { FARE_CLASSES, type FareClass } from '../fares/fare-table';
 
 export const CREDENTIAL_TYP = 'onecard-credential+jwt';
 export const PROOF_TYP = 'onecard-proof+jwt';
@@ -33,4 +33,35 @@ export interface ProofClaims {
   iat: number;
   jti: string;
   amt?: number;
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+// The verifier runs on terminals: only jose and node:crypto, so no store helper here.
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isWhole = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
+
+/** A P-256 public JWK's parts, or undefined if the value is not one. */
+export function p256JwkOf(value: unknown): JWK | undefined {
+  if (!isMap(value)) return undefined;
+  const { kty, crv, x, y } = value;
+  if (kty !== 'EC' || crv !== 'P-256' || !isString(x) || !isString(y)) return undefined;
+  return { kty, crv, x, y };
+}
+
+/** A verified credential's claims, each of its type; undefined if one is missing or of another. */
+export function credentialClaimsOf(p: JWTPayload): CredentialClaims | undefined {
+  const { iss, sub, iat, exp, jti, did, olim, cnf } = p;
+  const fcl = FARE_CLASSES.find((c) => c === p.fcl);
+  const jwk = isMap(cnf) ? p256JwkOf(cnf.jwk) : undefined;
+  if (!isString(iss) || !isString(sub) || !isString(did) || !isString(jti)) return undefined;
+  if (!isWhole(iat) || !isWhole(exp) || !isWhole(olim) || !fcl || !jwk) return undefined;
+  return { iss, sub, did, iat, exp, jti, cnf: { jwk }, fcl, olim };
+}
+
+/** A verified proof's claims, each of its type; undefined if one is missing or of another. */
+export function proofClaimsOf(p: JWTPayload): ProofClaims | undefined {
+  const { ath, chl, tid, iat, jti, amt } = p;
+  if (!isString(ath) || !isString(chl) || !isString(tid) || !isWhole(iat) || !isString(jti)) return undefined;
+  if (amt !== undefined && !isWhole(amt)) return undefined;
+  return { ath, chl, tid, iat, jti, ...(amt === undefined ? {} : { amt }) };
 }

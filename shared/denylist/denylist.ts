@@ -1,12 +1,14 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { RetryLaterError } from '../errors';
+import { attributes } from '../store/attributes';
 import { cancellationCodes, isCancelled } from '../store/conditions';
-import type { TransactItem } from '../store/items';
+import type { Item, TransactItem } from '../store/items';
 import { DENY_HEAD, denyChangeKey, denyStateKey } from '../store/keys';
 import { backoffMs } from '../store/retry';
 import type { Store } from '../store/store';
 
-export type DenyKind = 'card' | 'device';
+export const DENY_KINDS = ['card', 'device'] as const;
+export type DenyKind = (typeof DENY_KINDS)[number];
 export interface DenyEntry {
   kind: DenyKind;
   id: string;
@@ -39,7 +41,7 @@ export async function changeDenyList(
     const { Item } = await store.doc.send(
       new GetCommand({ TableName: store.tableName, Key: DENY_HEAD, ConsistentRead: true }),
     );
-    const head = (Item?.version as number | undefined) ?? 0;
+    const head = versionOf(Item);
     const version = head + 1;
     const state = denyStateKey(entry.kind, entry.id);
     try {
@@ -103,11 +105,10 @@ export async function denyListSince(
   let version = since;
   for (const change of page.Items ?? []) {
     if (change.sk === DENY_HEAD.sk) continue;
-    version = change.version as number;
-    last.set(`${change.kind}:${change.id}`, {
-      entry: { kind: change.kind as DenyKind, id: change.id as string },
-      action: change.action as string,
-    });
+    const a = attributes(change, 'deny list change');
+    version = a.int('version');
+    const entry = { kind: a.oneOf('kind', DENY_KINDS), id: a.str('id') };
+    last.set(`${entry.kind}:${entry.id}`, { entry, action: a.str('action') });
   }
   const added: DenyEntry[] = [];
   const removed: DenyEntry[] = [];
@@ -123,5 +124,8 @@ export async function denyListVersion(store: Store): Promise<number> {
   const { Item } = await store.doc.send(
     new GetCommand({ TableName: store.tableName, Key: DENY_HEAD, ConsistentRead: true }),
   );
-  return (Item?.version as number | undefined) ?? 0;
+  return versionOf(Item);
 }
+
+/** The list's version its head keeps (0 before any change). */
+const versionOf = (head: Item | undefined) => (head ? attributes(head, 'deny list head').intOr0('version') : 0);

@@ -1,5 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError, RefusedError, ValidationError } from '../errors';
+import { attributes } from '../store/attributes';
 import type { Item, ItemKey } from '../store/items';
 import { keptJson } from '../store/kept-text';
 import { accountKey, transferKey } from '../store/keys';
@@ -9,6 +10,7 @@ import { type Command, type CommandPlan, type RunOptions, runCommand } from './c
 import type { TransferSpec } from './model';
 import { netPostings } from './postings';
 import { transferContentHash } from './transaction';
+import { walletItemOf } from './wallet-head';
 
 export interface TransferResult {
   transferId: string;
@@ -17,13 +19,13 @@ export interface TransferResult {
 }
 
 /** The stored transfer, if any (money moved); the same id with other content is a conflict, never a second transfer. */
-export async function storedTransfer(store: Store, spec: Pick<TransferSpec, 'transferId'> & Partial<TransferSpec>) {
+export async function storedTransfer(store: Store, spec: Pick<TransferSpec, 'transferId'> | TransferSpec) {
   const { Item } = await store.doc.send(
     new GetCommand({ TableName: store.tableName, Key: transferKey(spec.transferId), ConsistentRead: true }),
   );
   // A declined tap's answer is kept at its transfer's key (store/keys tapKey), without postings: no transfer.
   if (!Item || !Array.isArray(Item.postings)) return undefined;
-  if (spec.postings && Item.contentHash !== transferContentHash(spec as TransferSpec)) {
+  if ('postings' in spec && Item.contentHash !== transferContentHash(spec)) {
     throw new ConflictError('IDEMPOTENCY_KEY_REUSED', `Transfer ${spec.transferId} exists with other content`);
   }
   return Item;
@@ -48,7 +50,7 @@ function walletBalancesAfter(spec: TransferSpec, items: Record<string, Item | un
     if (accountLayout(p.accountId).kind !== 'wallet') continue;
     const wallet = items[p.accountId];
     if (!wallet) throw new NotFoundError('Card', { accountId: p.accountId });
-    out[p.accountId] = (wallet.balanceFen as number) + p.amountFen;
+    out[p.accountId] = walletItemOf(wallet).balanceFen + p.amountFen;
   }
   return out;
 }
@@ -138,7 +140,7 @@ export async function postRefund(
   const command: Command<TransferResult> = {
     reads: { ...walletReads(refund), original: transferKey(refund.reverses) },
     plan: (items) => {
-      const refunded = (items.original?.refundedFen as number | undefined) ?? 0;
+      const refunded = items.original ? attributes(items.original, 'transfer').intOr0('refundedFen') : 0;
       if (refunded + amountFen > limitFen) {
         throw new RefusedError('REFUND_EXCEEDS_CHARGE', 'The refunds would exceed what was charged', {
           chargedFen: limitFen,

@@ -1,6 +1,7 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { invariant } from '../errors';
 import { minuteBuckets } from '../ledger/buckets';
+import { attributes } from '../store/attributes';
 import { minuteOf, payeeMovementsIndex } from '../store/keys';
 import type { Store } from '../store/store';
 import type { Boundary } from './model';
@@ -104,10 +105,8 @@ async function seal(store: Store, pk: string, sk: string, runId: string, at: Dat
     }),
   );
   // Into a payee is a sale, out of it a refund (settlement's own payouts count neither: see the ledger).
-  return {
-    salesFen: (Attributes?.inFen as number | undefined) ?? 0,
-    refundsFen: (Attributes?.outFen as number | undefined) ?? 0,
-  };
+  const a = attributes(Attributes ?? {}, 'payee bucket');
+  return { salesFen: a.intOr0('inFen'), refundsFen: a.intOr0('outFen') };
 }
 
 /** The movements of the cutoff's minute recorded before the cutoff, from the index of the transfers. */
@@ -129,8 +128,9 @@ async function movementsBefore(store: Store, indexPk: string, cutoff: Date) {
     );
     for (const m of page.Items ?? []) {
       movements++;
-      salesFen += (m.settleSalesFen as number | undefined) ?? 0;
-      refundsFen += (m.settleRefundsFen as number | undefined) ?? 0;
+      const a = attributes(m, 'settlement movement');
+      salesFen += a.intOr0('settleSalesFen');
+      refundsFen += a.intOr0('settleRefundsFen');
     }
     start = page.LastEvaluatedKey;
   } while (start);

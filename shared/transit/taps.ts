@@ -8,6 +8,7 @@ import type { FareTables } from '../fares/store';
 import type { KeyRing } from '../keys/keyring';
 import { REFUND_GUARD } from '../ledger/transfers';
 import type { WalletMemo } from '../ledger/wallet-memo';
+import { attributes } from '../store/attributes';
 import type { ItemKey } from '../store/items';
 import { keptJson } from '../store/kept-text';
 import { tapKey, transferKey } from '../store/keys';
@@ -30,14 +31,15 @@ export const tapRequestHash = (req: TapRequest) => requestHash(req);
 export async function recordedTap(store: Store, tapId: string) {
   const { Item } = await store.doc.send(new GetCommand({ TableName: store.tableName, Key: tapKey(tapId) }));
   if (!Item) return undefined;
+  const a = attributes(Item, 'tap');
   return {
     tapId,
-    terminalId: Item.terminalId as string,
-    cardId: (Item.cardId as string | null) ?? null,
-    routeId: Item.routeId as string,
-    stopId: Item.stopId as string,
-    kind: Item.tapKind as string,
-    at: Item.at as string,
+    terminalId: a.str('terminalId'),
+    cardId: a.optStr('cardId') ?? null,
+    routeId: a.str('routeId'),
+    stopId: a.str('stopId'),
+    kind: a.str('tapKind'),
+    at: a.str('at'),
     result: keptJson<TapResult>(Item.result),
   };
 }
