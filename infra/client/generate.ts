@@ -3,6 +3,8 @@
  * that document (openapi-typescript). `--check` writes nothing and exits 1 when either is stale, so
  * a test keeps the published document and the typed client from drifting from the routes.
  */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
 import { readFileSync, writeFileSync } from 'node:fs';
 import { register } from 'node:module';
 import { resolve } from 'node:path';

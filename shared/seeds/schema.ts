@@ -39,26 +39,30 @@ export class SeedError extends Error {
   }
 }
 
-/** Validates the parsed JSON of every seed file; the first bad field fails with its file and path. */
-export function parseSeeds(files: Record<keyof typeof SEED_FILES, unknown>): SeedData {
-  const parsed: Record<string, unknown> = {};
-  for (const [file, schema] of Object.entries(SEED_FILES)) {
-    const result = schema.safeParse(files[file as keyof typeof SEED_FILES]);
-    if (!result.success) {
-      const issue = result.error.issues[0]!;
-      throw new SeedError(file, issue.path.map(String).join('.'), issue.message);
-    }
-    parsed[file] = result.data;
+export type SeedFile = keyof typeof SEED_FILES;
+
+/** One seed file's JSON against its schema; the first bad field fails with its file and path. */
+function parseFile<S extends z.ZodType>(file: SeedFile, schema: S, json: unknown): z.output<S> {
+  const result = schema.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new SeedError(file, issue?.path.map(String).join('.') ?? '', issue?.message ?? 'invalid');
   }
-  const merchants = parsed['merchants.json'] as { merchants: SeedData['merchants']; campaigns: SeedData['campaigns'] };
+  return result.data;
+}
+
+/** Validates the parsed JSON of every seed file (`json` reads one); the first bad field fails with its file and path. */
+export function parseSeeds(json: (file: SeedFile) => unknown): SeedData {
+  const file = <S extends z.ZodType>(name: SeedFile, schema: S) => parseFile(name, schema, json(name));
+  const merchants = file('merchants.json', SEED_FILES['merchants.json']);
   return {
-    city: parsed['city.json'] as SeedData['city'],
-    fares: parsed['fares.json'] as SeedData['fares'],
-    billers: (parsed['billers.json'] as { billers: SeedData['billers'] }).billers,
+    city: file('city.json', SEED_FILES['city.json']),
+    fares: file('fares.json', SEED_FILES['fares.json']),
+    billers: file('billers.json', SEED_FILES['billers.json']).billers,
     merchants: merchants.merchants,
     campaigns: merchants.campaigns,
-    facilities: parsed['facilities.json'] as SeedData['facilities'],
-    outlets: parsed['outlets.json'] as SeedData['outlets'],
-    allowance: parsed['allowance.json'] as SeedData['allowance'],
+    facilities: file('facilities.json', SEED_FILES['facilities.json']),
+    outlets: file('outlets.json', SEED_FILES['outlets.json']),
+    allowance: file('allowance.json', SEED_FILES['allowance.json']),
   };
 }
