@@ -31,6 +31,64 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
 /** What a Lambda's module scope gets: the area's dependencies, and the wrapper of its handler. */
 export type CloudDeps = AppDeps & { instrument: ReturnType<typeof cloudObservability>['instrument'] };
 
+type CloudEnv = ReturnType<typeof cloudEnv>;
+
+/** The SDK clients beside DynamoDB's, each made on first use. */
+function lazyClients() {
+  return {
+    sns: once(async () => new (await import('@aws-sdk/client-sns')).SNSClient({})),
+    secretsManager: once(async () => new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient({})),
+    kms: once(async () => new (await import('@aws-sdk/client-kms')).KMSClient({})),
+    s3: once(async () => new (await import('@aws-sdk/client-s3')).S3Client({})),
+    sfn: once(async () => new (await import('@aws-sdk/client-sfn')).SFNClient({})),
+  };
+}
+type LazyClients = ReturnType<typeof lazyClients>;
+
+/**
+ * Starts a named execution of a state machine this function was given. A name already started (a
+ * retried request) is not an error when `alreadyStartedIsFine`: the execution goes on by itself.
+ */
+function executionStarter(clients: LazyClients, arn: string | undefined, what: string) {
+  return async (name: string, input: object, alreadyStartedIsFine = false) => {
+    if (!arn) throw new InvariantError(`this function may not start ${what}`);
+    const { StartExecutionCommand } = await import('@aws-sdk/client-sfn');
+    try {
+      await (await clients.sfn()).send(
+        new StartExecutionCommand({ stateMachineArn: arn, name, input: JSON.stringify(input) }),
+      );
+    } catch (err) {
+      if (!(alreadyStartedIsFine && err instanceof Error && err.name === 'ExecutionAlreadyExists')) throw err;
+    }
+  };
+}
+
+/** Secrets by name from Secrets Manager; an area that was not given a secret must never act as if it had one. */
+function cloudSecrets(env: CloudEnv, clients: LazyClients, clock: () => Date) {
+  const secretIds: Record<SecretName, string | undefined> = {
+    topupWebhook: env.ONECARD_TOPUP_WEBHOOK_SECRET_ARN,
+    residentIdPepper: env.ONECARD_RESIDENT_ID_PEPPER_ARN,
+    loginKey: env.ONECARD_LOGIN_KEY_ARN,
+  };
+  return cachedSecrets(async (name) => {
+    const secretId = secretIds[name];
+    if (!secretId) throw new InvariantError(`this function was not given the ${name} secret`);
+    const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+    return (await (await clients.secretsManager()).send(new GetSecretValueCommand({ SecretId: secretId })))
+      .SecretString;
+  }, clock);
+}
+
+function reportsOf(env: CloudEnv, clients: LazyClients): AppDeps['reports'] {
+  if (env.REPORTS_BUCKET) return s3Sink(clients.s3, env.REPORTS_BUCKET);
+  return {
+    put: async () => {
+      throw new InvariantError('this function was not given the reports bucket');
+    },
+    link: async () => undefined,
+  };
+}
+
 /** The cloud composition root: called once at module scope by each Lambda handler. */
 export function cloudDeps(service: string): CloudDeps {
   const env = cloudEnv(process.env);
@@ -43,18 +101,9 @@ export function cloudDeps(service: string): CloudDeps {
   };
   const clock = () => new Date();
   const store = { doc: documentClient(dynamoClient()), tableName: env.TABLE_NAME, clock };
-  const sns = once(async () => new (await import('@aws-sdk/client-sns')).SNSClient({}));
-  const secretsManager = once(
-    async () => new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient({}),
-  );
-  const kms = once(async () => new (await import('@aws-sdk/client-kms')).KMSClient({}));
-  const s3 = once(async () => new (await import('@aws-sdk/client-s3')).S3Client({}));
-  const sfn = once(async () => new (await import('@aws-sdk/client-sfn')).SFNClient({}));
-  const secretIds: Record<SecretName, string | undefined> = {
-    topupWebhook: env.ONECARD_TOPUP_WEBHOOK_SECRET_ARN,
-    residentIdPepper: env.ONECARD_RESIDENT_ID_PEPPER_ARN,
-    loginKey: env.ONECARD_LOGIN_KEY_ARN,
-  };
+  const clients = lazyClients();
+  const startAllowance = executionStarter(clients, env.ALLOWANCE_STATE_MACHINE_ARN, 'allowance runs');
+  const startAudit = executionStarter(clients, env.LEDGER_AUDIT_STATE_MACHINE_ARN, 'audits');
   const observed = cloudObservability(service, env.LOG_LEVEL);
   return {
     instrument: observed.instrument,
@@ -63,7 +112,7 @@ export function cloudDeps(service: string): CloudDeps {
     clock,
     logger: observed.logger,
     config,
-    keyRing: new KeyRing(store, new KmsKeyMaterial(kms, env.SIGNING_KEY_IDS.split(',')), clock),
+    keyRing: new KeyRing(store, new KmsKeyMaterial(clients.kms, env.SIGNING_KEY_IDS.split(',')), clock),
     city: cityConfigLoader(store, clock),
     fares: fareTables(store, clock),
     campaigns: campaignsLoader(store, clock),
@@ -71,54 +120,19 @@ export function cloudDeps(service: string): CloudDeps {
     outlets: outletsConfigLoader(store, clock),
     sms: async (phone, text) => {
       const { PublishCommand } = await import('@aws-sdk/client-sns');
-      await (await sns()).send(new PublishCommand({ PhoneNumber: `+86${phone}`, Message: text }));
+      await (await clients.sns()).send(new PublishCommand({ PhoneNumber: `+86${phone}`, Message: text }));
     },
-    reports: env.REPORTS_BUCKET
-      ? s3Sink(s3, env.REPORTS_BUCKET)
-      : {
-          put: async () => {
-            throw new InvariantError('this function was not given the reports bucket');
-          },
-          link: async () => undefined,
-        },
-    allowanceRuns: machineAllowanceRuns(store, clock, async (name, input) => {
-      if (!env.ALLOWANCE_STATE_MACHINE_ARN) throw new InvariantError('this function may not start allowance runs');
-      const { StartExecutionCommand } = await import('@aws-sdk/client-sfn');
-      try {
-        await (await sfn()).send(
-          new StartExecutionCommand({
-            stateMachineArn: env.ALLOWANCE_STATE_MACHINE_ARN,
-            name,
-            input: JSON.stringify(input),
-          }),
-        );
-      } catch (err) {
-        // The run's execution started before (a retried request): it goes on by itself.
-        if ((err as Error).name !== 'ExecutionAlreadyExists') throw err;
-      }
-    }),
+    reports: reportsOf(env, clients),
+    // A retried request's run started before: its execution goes on by itself.
+    allowanceRuns: machineAllowanceRuns(store, clock, (name, input) => startAllowance(name, input, true)),
     audits: {
       current: () => latestAuditResult(store),
       async start() {
-        if (!env.LEDGER_AUDIT_STATE_MACHINE_ARN) throw new InvariantError('this function may not start audits');
-        const { StartExecutionCommand } = await import('@aws-sdk/client-sfn');
         const auditId = `audit_${randomUUID()}`;
-        await (await sfn()).send(
-          new StartExecutionCommand({
-            stateMachineArn: env.LEDGER_AUDIT_STATE_MACHINE_ARN,
-            name: auditId,
-            input: JSON.stringify({ auditId }),
-          }),
-        );
+        await startAudit(auditId, { auditId });
         return { auditId, status: 'running' };
       },
     },
-    secrets: cachedSecrets(async (name) => {
-      const secretId = secretIds[name];
-      // An area that was not given a secret must never act as if it had one.
-      if (!secretId) throw new InvariantError(`this function was not given the ${name} secret`);
-      const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
-      return (await (await secretsManager()).send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
-    }, clock),
+    secrets: cloudSecrets(env, clients, clock),
   };
 }

@@ -41,15 +41,49 @@ export class AllowanceMachine extends Construct {
 
   constructor(scope: Construct, id: string, props: AllowanceMachineProps) {
     super(scope, id);
+    const definition = this.definition(props.steps);
+    const logs = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      definitionBody: DefinitionBody.fromChainable(definition),
+      timeout: Duration.hours(6),
+      tracingEnabled: true,
+      logs: { destination: logs, level: LogLevel.ALL },
+    });
+    const role = new Role(this, 'SchedulerRole', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com') });
+    new SchedulerSchedule(this, 'Monthly', {
+      schedule: ScheduleExpression.expression(props.shanghaiCron, TimeZone.ASIA_SHANGHAI),
+      target: new StepFunctionsStartExecution(this.stateMachine, {
+        role,
+        retryAttempts: 2,
+        ...(props.deadLetters ? { deadLetterQueue: props.deadLetters } : {}),
+      }),
+      description: 'OneCard monthly senior living allowance',
+    });
+    const stack = Stack.of(this);
+    const fnArn = `<${stack.getLogicalId(props.steps.node.defaultChild as CfnElement)}.Arn>`;
+    Validations.of(this).acknowledge(
+      {
+        id: `AwsSolutions-IAM5[Resource::${fnArn}:*]`,
+        reason: 'The state machine and its schedule invoke the run’s one steps function, any of its versions',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'Step Functions delivers its logs and X-Ray traces through actions IAM grants on * only',
+      },
+    );
+  }
+
+  /** Open unless opened, plan every chunk, reserve the total, then pay every chunk and finish, or end uncovered. */
+  private definition(steps: IFunction) {
     const step = (name: string, payload: Record<string, unknown>, resultPath: string | null = null) =>
       new LambdaInvoke(this, name, {
-        lambdaFunction: props.steps,
+        lambdaFunction: steps,
         payload: TaskInput.fromObject(payload),
         payloadResponseOnly: true,
         resultPath: resultPath === null ? JsonPath.DISCARD : resultPath,
       }).addRetry({ maxAttempts: 6, interval: Duration.seconds(5), backoffRate: 2 });
     const open = new LambdaInvoke(this, 'Open', {
-      lambdaFunction: props.steps,
+      lambdaFunction: steps,
       payload: TaskInput.fromObject({ step: 'open' }),
       payloadResponseOnly: true,
     }).addRetry({ maxAttempts: 6, interval: Duration.seconds(5), backoffRate: 2 });
@@ -87,34 +121,6 @@ export class AllowanceMachine extends Construct {
           .otherwise(pay.next(finish)),
       );
     const definition = new Choice(this, 'Opened?').when(Condition.isPresent('$.chunks'), run).otherwise(open.next(run));
-    const logs = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
-    this.stateMachine = new StateMachine(this, 'StateMachine', {
-      definitionBody: DefinitionBody.fromChainable(definition),
-      timeout: Duration.hours(6),
-      tracingEnabled: true,
-      logs: { destination: logs, level: LogLevel.ALL },
-    });
-    const role = new Role(this, 'SchedulerRole', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com') });
-    new SchedulerSchedule(this, 'Monthly', {
-      schedule: ScheduleExpression.expression(props.shanghaiCron, TimeZone.ASIA_SHANGHAI),
-      target: new StepFunctionsStartExecution(this.stateMachine, {
-        role,
-        retryAttempts: 2,
-        ...(props.deadLetters ? { deadLetterQueue: props.deadLetters } : {}),
-      }),
-      description: 'OneCard monthly senior living allowance',
-    });
-    const stack = Stack.of(this);
-    const fnArn = `<${stack.getLogicalId(props.steps.node.defaultChild as CfnElement)}.Arn>`;
-    Validations.of(this).acknowledge(
-      {
-        id: `AwsSolutions-IAM5[Resource::${fnArn}:*]`,
-        reason: 'The state machine and its schedule invoke the run’s one steps function, any of its versions',
-      },
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'Step Functions delivers its logs and X-Ray traces through actions IAM grants on * only',
-      },
-    );
+    return definition;
   }
 }

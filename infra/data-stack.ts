@@ -41,72 +41,72 @@ export class DataStack extends Stack {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: 'The citizen area function: signs access tokens and device credentials',
     });
-    this.signingKeys = ['SigningKeyA', 'SigningKeyB', 'SigningKeyC'].map((keyId) => {
-      const key = new Key(this, keyId, {
-        keySpec: KeySpec.ECC_NIST_P256,
-        keyUsage: KeyUsage.SIGN_VERIFY,
-        description: 'OneCard credential and token signing (ES256)',
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
-      // Whatever IAM policies say, only the signer role signs: a key that signs credentials every
-      // terminal trusts must not be usable by an operator's or another function's role.
-      key.addToResourcePolicy(
-        new PolicyStatement({
-          sid: 'OnlyTheSignerSigns',
-          effect: Effect.DENY,
-          principals: [new AnyPrincipal()],
-          actions: ['kms:Sign'],
-          resources: ['*'],
-          conditions: { ArnNotEquals: { 'aws:PrincipalArn': this.signerRole.roleArn } },
-        }),
-      );
-      key.addToResourcePolicy(
-        new PolicyStatement({
-          sid: 'TheSignerSigns',
-          principals: [this.signerRole],
-          actions: ['kms:Sign', 'kms:GetPublicKey'],
-          resources: ['*'],
-        }),
-      );
-      return key;
-    });
-    this.topupWebhookSecret = new Secret(this, 'TopupWebhookSecret', {
-      description: 'HMAC secret shared with the top-up provider',
-      generateSecretString: { passwordLength: 48, excludePunctuation: true },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.topupWebhookSecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'Shared with the top-up provider, who must change it at the same moment: rotated by hand with the provider (runbook in docs/operations.md), not on a schedule.',
-    });
+    this.signingKeys = ['SigningKeyA', 'SigningKeyB', 'SigningKeyC'].map((keyId) => this.signingKey(keyId));
+    this.topupWebhookSecret = this.keptSecret(
+      'TopupWebhookSecret',
+      'HMAC secret shared with the top-up provider',
+      'Shared with the top-up provider, who must change it at the same moment: rotated by hand with the provider (runbook in docs/operations.md), not on a schedule.',
+    );
     // Losing the pepper would orphan every card's resident-id uniqueness record: retained like the table.
-    this.residentIdPepper = new Secret(this, 'ResidentIdPepper', {
-      description: 'Key of the resident id number hashes',
-      generateSecretString: { passwordLength: 48, excludePunctuation: true },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.residentIdPepper = this.keptSecret(
+      'ResidentIdPepper',
+      'Key of the resident id number hashes',
+      'The key of every stored resident id hash: rotating it would orphan them all (one id, one card; eligibility matching). It is never rotated, only read at run time by the functions that hash.',
+    );
     // Phone numbers are kept only as hashes under it: losing it orphans every citizen's login.
-    this.loginKey = new Secret(this, 'LoginKey', {
-      description: 'Key of the phone number hashes and the login code hashes',
-      generateSecretString: { passwordLength: 48, excludePunctuation: true },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.loginKey = this.keptSecret(
+      'LoginKey',
+      'Key of the phone number hashes and the login code hashes',
+      'The key of every stored phone number hash (a citizen finds their account by it): rotating it would orphan every login. It is never rotated, only read at run time by the citizen function.',
+    );
     this.reports = this.reportsBucket();
     // Exported under a name of our own: the API stack grants against it, and cdk-nag names the grant by it.
     new CfnOutput(this, 'ReportsBucketArn', { value: this.reports.bucketArn, exportName: this.reportsArnExport });
     new CfnOutput(this, 'MainTableArn', { value: this.table.tableArn, exportName: this.tableArnExport });
-    Validations.of(this.residentIdPepper).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'The key of every stored resident id hash: rotating it would orphan them all (one id, one card; eligibility matching). It is never rotated, only read at run time by the functions that hash.',
-    });
-    Validations.of(this.loginKey).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'The key of every stored phone number hash (a citizen finds their account by it): rotating it would orphan every login. It is never rotated, only read at run time by the citizen function.',
-    });
   }
+
+  /** A signing key (ES256) only the signer role may use, whatever IAM policies say. */
+  private signingKey(keyId: string) {
+    const key = new Key(this, keyId, {
+      keySpec: KeySpec.ECC_NIST_P256,
+      keyUsage: KeyUsage.SIGN_VERIFY,
+      description: 'OneCard credential and token signing (ES256)',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Whatever IAM policies say, only the signer role signs: a key that signs credentials every
+    // terminal trusts must not be usable by an operator's or another function's role.
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'OnlyTheSignerSigns',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['kms:Sign'],
+        resources: ['*'],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': this.signerRole.roleArn } },
+      }),
+    );
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'TheSignerSigns',
+        principals: [this.signerRole],
+        actions: ['kms:Sign', 'kms:GetPublicKey'],
+        resources: ['*'],
+      }),
+    );
+    return key;
+  }
+
+  /** A generated secret kept with the data (retained), and why it is not rotated on a schedule. */
+  private keptSecret(id: string, description: string, whyNotRotated: string) {
+    const secret = new Secret(this, id, {
+      description,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: whyNotRotated });
+    return secret;
+  }
+
   /**
    * Settlement and allowance reports: payout files, kept as financial records (ten years, the
    * accounting archives rule for statements and reconciliations), every read and write in a server

@@ -62,7 +62,6 @@ export class LedgerAudit extends Construct {
 
   constructor(scope: Construct, id: string, props: LedgerAuditProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     const bucket = new Bucket(this, 'Exports', {
       encryption: BucketEncryption.S3_MANAGED,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -75,57 +74,7 @@ export class LedgerAudit extends Construct {
       reason:
         'Written only by DynamoDB’s export (ExportTableToPointInTime) and Athena under the audit state machine’s role, read by Athena: CloudTrail’s management events record every export and query; its objects are copies the next audit makes again.',
     });
-    const database = `${stack.stackName.toLowerCase().replace(/[^a-z0-9]/g, '_')}_audit`;
-    const glueDb = new CfnDatabase(this, 'Database', {
-      catalogId: Aws.ACCOUNT_ID,
-      databaseInput: { name: database, description: 'OneCard ledger exports, for the full audit' },
-    });
-    const exportsRoot = `s3://${bucket.bucketName}/exports/AWSDynamoDB`;
-    const table = new CfnTable(this, 'ExportTable', {
-      catalogId: Aws.ACCOUNT_ID,
-      databaseName: database,
-      tableInput: {
-        name: 'ledger_export',
-        tableType: 'EXTERNAL_TABLE',
-        partitionKeys: [{ name: 'export_id', type: 'string' }],
-        parameters: {
-          'projection.enabled': 'true',
-          'projection.export_id.type': 'injected',
-          'storage.location.template': `${exportsRoot}/\${export_id}/data/`,
-          classification: 'json',
-        },
-        storageDescriptor: {
-          location: `${exportsRoot}/`,
-          columns: [{ name: 'item', type: ITEM_COLUMN }],
-          inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
-          outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
-          serdeInfo: { serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
-        },
-      },
-    });
-    table.addResourceDependency(glueDb);
-    const workGroup = new CfnWorkGroup(this, 'WorkGroup', {
-      name: `${database}_wg`,
-      description: 'The ledger audit’s queries',
-      workGroupConfiguration: {
-        enforceWorkGroupConfiguration: true,
-        bytesScannedCutoffPerQuery: MAX_BYTES_SCANNED,
-        publishCloudWatchMetricsEnabled: true,
-        resultConfiguration: {
-          outputLocation: `s3://${bucket.bucketName}/athena-results/`,
-          encryptionConfiguration: { encryptionOption: 'SSE_S3' },
-        },
-      },
-      recursiveDeleteOption: true,
-    });
-    const query = auditSql(`SELECT item AS i FROM "${database}"."ledger_export" WHERE export_id = ?`);
-    new CfnNamedQuery(this, 'AuditQuery', {
-      database,
-      workGroup: workGroup.name,
-      name: 'ledger-audit',
-      description: 'The full audit of the ledger over one export: run it with the export id as its parameter',
-      queryString: query,
-    }).addResourceDependency(workGroup);
+    const { database, workGroup, query } = this.catalog(bucket);
 
     const record = new AreaFunction(this, 'Record', {
       entry: 'functions/jobs/audit-record.ts',
@@ -184,21 +133,7 @@ export class LedgerAudit extends Construct {
       parameters: { 'id.$': "States.ArrayGetItem(States.StringSplit($.export.exportArn, '/'), 3)" },
       resultPath: '$.exportId',
     });
-    // The optimized Athena integration, run to its end (.sync), with the export's id as the query's
-    // parameter: written as JSON, since the task construct takes no JSONPath inside its parameter list.
-    const audit = new CustomState(this, 'Audit', {
-      stateJson: {
-        Type: 'Task',
-        Resource: `arn:${Aws.PARTITION}:states:::athena:startQueryExecution.sync`,
-        Parameters: {
-          QueryString: query,
-          WorkGroup: workGroup,
-          'ExecutionParameters.$': 'States.Array($.exportId.id)',
-        },
-        ResultPath: '$.query',
-        Retry: [{ ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 60, MaxAttempts: 2, BackoffRate: 2 }],
-      },
-    });
+    const audit = this.auditState(query, workGroup);
     const keep = new LambdaInvoke(this, 'Keep', {
       lambdaFunction: record,
       payload: TaskInput.fromObject({
@@ -228,6 +163,91 @@ export class LedgerAudit extends Construct {
       tracingEnabled: true,
       logs: { destination: logs, level: LogLevel.ALL },
     });
+    this.grantMachine(machine, bucket, glue);
+    return machine;
+  }
+
+  /** The Glue table over the exports (one partition per export id), the work group and the audit's named query. */
+  private catalog(bucket: Bucket) {
+    const stack = Stack.of(this);
+    const database = `${stack.stackName.toLowerCase().replace(/[^a-z0-9]/g, '_')}_audit`;
+    const glueDb = new CfnDatabase(this, 'Database', {
+      catalogId: Aws.ACCOUNT_ID,
+      databaseInput: { name: database, description: 'OneCard ledger exports, for the full audit' },
+    });
+    const exportsRoot = `s3://${bucket.bucketName}/exports/AWSDynamoDB`;
+    const table = new CfnTable(this, 'ExportTable', {
+      catalogId: Aws.ACCOUNT_ID,
+      databaseName: database,
+      tableInput: {
+        name: 'ledger_export',
+        tableType: 'EXTERNAL_TABLE',
+        partitionKeys: [{ name: 'export_id', type: 'string' }],
+        parameters: {
+          'projection.enabled': 'true',
+          'projection.export_id.type': 'injected',
+          'storage.location.template': `${exportsRoot}/\${export_id}/data/`,
+          classification: 'json',
+        },
+        storageDescriptor: {
+          location: `${exportsRoot}/`,
+          columns: [{ name: 'item', type: ITEM_COLUMN }],
+          inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+          outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+          serdeInfo: { serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
+        },
+      },
+    });
+    table.addResourceDependency(glueDb);
+    const workGroup = new CfnWorkGroup(this, 'WorkGroup', {
+      name: `${database}_wg`,
+      description: 'The ledger audit’s queries',
+      workGroupConfiguration: {
+        enforceWorkGroupConfiguration: true,
+        bytesScannedCutoffPerQuery: MAX_BYTES_SCANNED,
+        publishCloudWatchMetricsEnabled: true,
+        resultConfiguration: {
+          outputLocation: `s3://${bucket.bucketName}/athena-results/`,
+          encryptionConfiguration: { encryptionOption: 'SSE_S3' },
+        },
+      },
+      recursiveDeleteOption: true,
+    });
+    const query = auditSql(`SELECT item AS i FROM "${database}"."ledger_export" WHERE export_id = ?`);
+    new CfnNamedQuery(this, 'AuditQuery', {
+      database,
+      workGroup: workGroup.name,
+      name: 'ledger-audit',
+      description: 'The full audit of the ledger over one export: run it with the export id as its parameter',
+      queryString: query,
+    }).addResourceDependency(workGroup);
+
+    return { database, workGroup, query };
+  }
+
+  /**
+   * The optimized Athena integration, run to its end (.sync), with the export's id as the query's
+   * parameter: written as JSON, since the task construct takes no JSONPath inside its parameter list.
+   */
+  private auditState(query: string, workGroup: string) {
+    return new CustomState(this, 'Audit', {
+      stateJson: {
+        Type: 'Task',
+        Resource: `arn:${Aws.PARTITION}:states:::athena:startQueryExecution.sync`,
+        Parameters: {
+          QueryString: query,
+          WorkGroup: workGroup,
+          'ExecutionParameters.$': 'States.Array($.exportId.id)',
+        },
+        ResultPath: '$.query',
+        Retry: [{ ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 60, MaxAttempts: 2, BackoffRate: 2 }],
+      },
+    });
+  }
+
+  /** What the state machine's own role may do: the bucket's two prefixes, its work group, its Glue table. */
+  private grantMachine(machine: StateMachine, bucket: Bucket, glue: { database: string; workGroup: string }) {
+    const { workGroup } = glue;
     bucket.grantReadWrite(machine, 'exports/*');
     bucket.grantReadWrite(machine, 'athena-results/*');
     machine.addToRolePolicy(
@@ -255,7 +275,6 @@ export class LedgerAudit extends Construct {
         ],
       }),
     );
-    return machine;
   }
 
   /** An audit that finds a mismatch, or that fails, wakes someone. */

@@ -59,6 +59,16 @@ const list = <T extends z.ZodType>(schema: T) => ({
   ...errorResponses(400, 401, 403),
 });
 
+const getCampaignsRoute = createRoute({
+  method: 'get',
+  path: '/v1/admin/campaigns',
+  tags: ['operator'],
+  security,
+  summary: 'The campaigns, a page at a time',
+  request: { query: LongPageQuery },
+  responses: list(CampaignListed),
+});
+
 /** The alliance's merchants and campaigns, and the city's billers. */
 export function catalogRoutes(app: Router, deps: AppDeps) {
   for (const [kind, path, schema, idField] of [
@@ -120,19 +130,8 @@ export function catalogRoutes(app: Router, deps: AppDeps) {
     }),
     async (c) => c.json(await createCampaign(deps.store, c.req.valid('json'), deps.clock()), 201),
   );
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/admin/campaigns',
-      tags: ['operator'],
-      security,
-      summary: 'The campaigns, a page at a time',
-      request: { query: LongPageQuery },
-      responses: list(CampaignListed),
-    }),
-    async (c) => {
-      const page = await catalogPage(deps.store, 'campaign', c.req.valid('query'));
-      return c.json(page as { items: never[]; nextCursor: string | null }, 200);
-    },
-  );
+  app.openapi(getCampaignsRoute, async (c) => {
+    const page = await catalogPage(deps.store, 'campaign', c.req.valid('query'));
+    return c.json(page as { items: never[]; nextCursor: string | null }, 200);
+  });
 }

@@ -1,8 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { cardItem } from '../../shared/cards/cards';
 import { NotFoundError } from '../../shared/errors';
 import { adjustCard, operatorTransferId, reverseTransfer } from '../../shared/ledger/corrections';
 import type { AppDeps } from '../deps';
+import type { AppEnv } from '../http/env';
 import { idempotent } from '../http/idempotency';
 import type { Router } from '../http/router';
 import { errorResponses, IdempotencyKeyHeader, jsonBody, OPERATOR_SECURITY, printableText } from '../http/schemas';
@@ -13,96 +15,96 @@ const TransferResultSchema = z
 
 const security = OPERATOR_SECURITY;
 
+const postAdjustmentsRoute = (once: MiddlewareHandler<AppEnv>) =>
+  createRoute({
+    method: 'post',
+    path: '/v1/admin/adjustments',
+    tags: ['operator'],
+    security,
+    middleware: [once] as const,
+    summary: 'Correct a card’s balance against the adjustments account (positive credits, negative debits)',
+    request: {
+      headers: IdempotencyKeyHeader,
+      body: jsonBody(
+        z.strictObject({
+          cardId: z.string().max(64).openapi({ description: 'The card to correct' }),
+          amountFen: z
+            .number()
+            .int()
+            .min(-500_000)
+            .max(500_000)
+            .refine((v) => v !== 0, 'must not be 0')
+            .openapi({
+              description: 'Fen to credit (positive) or debit (negative) against the city’s corrections account',
+            }),
+          reason: printableText(3, 200).openapi({
+            description: 'Why: recorded with the operator’s principal and on the statement',
+          }),
+        }),
+      ),
+    },
+    responses: {
+      201: { description: 'Booked', content: { 'application/json': { schema: TransferResultSchema } } },
+      ...errorResponses(400, 401, 403, 404, 409, 422, 503),
+    },
+  });
+
+const postTransfersReversalsRoute = (once: MiddlewareHandler<AppEnv>) =>
+  createRoute({
+    method: 'post',
+    path: '/v1/admin/transfers/{transferId}/reversals',
+    tags: ['operator'],
+    security,
+    middleware: [once] as const,
+    summary: 'Reverse (part of) a transfer with a new transfer that references it',
+    description:
+      'amountFen defaults to what is left of it; all reversals of one transfer never exceed what it moved (422 REFUND_EXCEEDS_CHARGE).',
+    request: {
+      headers: IdempotencyKeyHeader,
+      params: z.object({
+        transferId: z
+          .string()
+          .min(1)
+          .max(128)
+          .openapi({ description: 'The transfer to reverse (from the audit or a statement’s ref)' }),
+      }),
+      body: jsonBody(
+        z.strictObject({
+          amountFen: z
+            .number()
+            .int()
+            .min(1)
+            .max(100_000_000)
+            .optional()
+            .openapi({ description: 'Fen to give back; the whole refundable rest if absent' }),
+          reason: printableText(3, 200).openapi({ description: 'Why: recorded with the operator’s principal' }),
+        }),
+      ),
+    },
+    responses: {
+      201: { description: 'Reversed', content: { 'application/json': { schema: TransferResultSchema } } },
+      ...errorResponses(400, 401, 403, 404, 409, 422, 503),
+    },
+  });
+
 /** Corrections by operators: new transfers, never edits; each needs an Idempotency-Key. */
 export function correctionRoutes(app: Router, deps: AppDeps) {
   const once = idempotent(deps.store, deps.clock, () => 'operator');
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/admin/adjustments',
-      tags: ['operator'],
-      security,
-      middleware: [once] as const,
-      summary: 'Correct a card’s balance against the adjustments account (positive credits, negative debits)',
-      request: {
-        headers: IdempotencyKeyHeader,
-        body: jsonBody(
-          z.strictObject({
-            cardId: z.string().max(64).openapi({ description: 'The card to correct' }),
-            amountFen: z
-              .number()
-              .int()
-              .min(-500_000)
-              .max(500_000)
-              .refine((v) => v !== 0, 'must not be 0')
-              .openapi({
-                description: 'Fen to credit (positive) or debit (negative) against the city’s corrections account',
-              }),
-            reason: printableText(3, 200).openapi({
-              description: 'Why: recorded with the operator’s principal and on the statement',
-            }),
-          }),
-        ),
-      },
-      responses: {
-        201: { description: 'Booked', content: { 'application/json': { schema: TransferResultSchema } } },
-        ...errorResponses(400, 401, 403, 404, 409, 422, 503),
-      },
-    }),
-    async (c) => {
-      const { cardId, amountFen, reason } = c.req.valid('json');
-      if (!(await cardItem(deps.store, cardId))) throw new NotFoundError('Card', { cardId });
-      const transferId = operatorTransferId('adj', c.get('idempotencyKey'));
-      return c.json(await adjustCard(deps.store, { transferId, cardId, amountFen, reason, at: deps.clock() }), 201);
-    },
-  );
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/admin/transfers/{transferId}/reversals',
-      tags: ['operator'],
-      security,
-      middleware: [once] as const,
-      summary: 'Reverse (part of) a transfer with a new transfer that references it',
-      description:
-        'amountFen defaults to what is left of it; all reversals of one transfer never exceed what it moved (422 REFUND_EXCEEDS_CHARGE).',
-      request: {
-        headers: IdempotencyKeyHeader,
-        params: z.object({
-          transferId: z
-            .string()
-            .min(1)
-            .max(128)
-            .openapi({ description: 'The transfer to reverse (from the audit or a statement’s ref)' }),
-        }),
-        body: jsonBody(
-          z.strictObject({
-            amountFen: z
-              .number()
-              .int()
-              .min(1)
-              .max(100_000_000)
-              .optional()
-              .openapi({ description: 'Fen to give back; the whole refundable rest if absent' }),
-            reason: printableText(3, 200).openapi({ description: 'Why: recorded with the operator’s principal' }),
-          }),
-        ),
-      },
-      responses: {
-        201: { description: 'Reversed', content: { 'application/json': { schema: TransferResultSchema } } },
-        ...errorResponses(400, 401, 403, 404, 409, 422, 503),
-      },
-    }),
-    async (c) => {
-      const { amountFen, reason } = c.req.valid('json');
-      const result = await reverseTransfer(deps.store, {
-        transferId: operatorTransferId('rev', c.get('idempotencyKey')),
-        originalId: c.req.valid('param').transferId,
-        ...(amountFen !== undefined ? { amountFen } : {}),
-        reason,
-        at: deps.clock(),
-      });
-      return c.json(result, 201);
-    },
-  );
+  app.openapi(postAdjustmentsRoute(once), async (c) => {
+    const { cardId, amountFen, reason } = c.req.valid('json');
+    if (!(await cardItem(deps.store, cardId))) throw new NotFoundError('Card', { cardId });
+    const transferId = operatorTransferId('adj', c.get('idempotencyKey'));
+    return c.json(await adjustCard(deps.store, { transferId, cardId, amountFen, reason, at: deps.clock() }), 201);
+  });
+  app.openapi(postTransfersReversalsRoute(once), async (c) => {
+    const { amountFen, reason } = c.req.valid('json');
+    const result = await reverseTransfer(deps.store, {
+      transferId: operatorTransferId('rev', c.get('idempotencyKey')),
+      originalId: c.req.valid('param').transferId,
+      ...(amountFen !== undefined ? { amountFen } : {}),
+      reason,
+      at: deps.clock(),
+    });
+    return c.json(result, 201);
+  });
 }

@@ -13,6 +13,35 @@ import { type StrandedScope, versionedRoutes } from './versioned-routes';
 
 const security = OPERATOR_SECURITY;
 
+const putCardsFareClassRoute = createRoute({
+  method: 'put',
+  path: '/v1/admin/cards/{cardId}/fare-class',
+  tags: ['operator'],
+  security,
+  summary: 'Grant a concession (student, disabled) on evidence the operator checked; adult takes it away',
+  description:
+    'Needs the holder’s identity verified in person first (422 IDENTITY_NOT_VERIFIED). senior follows from the birth date by itself. Takes effect for taps processed from now on; credentials issued later carry the new class.',
+  request: {
+    params: z.object({ cardId: z.string().max(64).openapi({ description: 'The card’s id' }) }),
+    body: jsonBody(
+      z.strictObject({
+        fareClass: z
+          .enum(FARE_CLASSES)
+          .openapi({ description: 'The concession an operator grants after checking documents in person' }),
+      }),
+    ),
+  },
+  responses: {
+    200: {
+      description: 'Set',
+      content: {
+        'application/json': { schema: z.object({ cardId: z.string(), fareClass: z.enum(FARE_CLASSES) }) },
+      },
+    },
+    ...errorResponses(400, 401, 403, 404, 422),
+  },
+});
+
 /** Fares and facility products are operator business: publish new versions, grant a card's concession. */
 export function fareRoutes(app: Router, deps: AppDeps) {
   versionedRoutes(app, {
@@ -52,42 +81,12 @@ export function fareRoutes(app: Router, deps: AppDeps) {
         doc.facilities.map((f) => f.facilityId),
       ),
   });
-  app.openapi(
-    createRoute({
-      method: 'put',
-      path: '/v1/admin/cards/{cardId}/fare-class',
-      tags: ['operator'],
-      security,
-      summary: 'Grant a concession (student, disabled) on evidence the operator checked; adult takes it away',
-      description:
-        'Needs the holder’s identity verified in person first (422 IDENTITY_NOT_VERIFIED). senior follows from the birth date by itself. Takes effect for taps processed from now on; credentials issued later carry the new class.',
-      request: {
-        params: z.object({ cardId: z.string().max(64).openapi({ description: 'The card’s id' }) }),
-        body: jsonBody(
-          z.strictObject({
-            fareClass: z
-              .enum(FARE_CLASSES)
-              .openapi({ description: 'The concession an operator grants after checking documents in person' }),
-          }),
-        ),
-      },
-      responses: {
-        200: {
-          description: 'Set',
-          content: {
-            'application/json': { schema: z.object({ cardId: z.string(), fareClass: z.enum(FARE_CLASSES) }) },
-          },
-        },
-        ...errorResponses(400, 401, 403, 404, 422),
-      },
-    }),
-    async (c) => {
-      const { cardId } = c.req.valid('param');
-      const now = deps.clock();
-      const card = await setConcession(deps.store, cardId, c.req.valid('json').fareClass, now);
-      return c.json({ cardId, fareClass: fareClassOf(card, now, (await deps.city()).card) }, 200);
-    },
-  );
+  app.openapi(putCardsFareClassRoute, async (c) => {
+    const { cardId } = c.req.valid('param');
+    const now = deps.clock();
+    const card = await setConcession(deps.store, cardId, c.req.valid('json').fareClass, now);
+    return c.json({ cardId, fareClass: fareClassOf(card, now, (await deps.city()).card) }, 200);
+  });
 }
 
 /** What a new version drops of the latest one that active clients are scoped to (costs the dropped ones' clients). */

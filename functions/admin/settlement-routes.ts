@@ -41,6 +41,38 @@ export function settlementDeps(deps: AppDeps): SettlementDeps {
 export const operatorRunId = (idempotencyKey: string) =>
   `run_${createHash('sha256').update(idempotencyKey).digest('base64url').slice(0, 24)}`;
 
+const getSettlementRunsRoute = createRoute({
+  method: 'get',
+  path: '/v1/admin/settlement-runs/{runId}',
+  operationId: 'getSettlementRun',
+  tags: ['operator'],
+  security,
+  summary: 'A settlement run, as its POST answered it',
+  request: { params: RunParams },
+  responses: {
+    200: { description: 'The run', content: { 'application/json': { schema: RunSchema } } },
+    ...errorResponses(401, 403, 404),
+  },
+});
+
+const getSettlementRunsReportCsvRoute = createRoute({
+  method: 'get',
+  path: '/v1/admin/settlement-runs/{runId}/report.csv',
+  operationId: 'getSettlementReport',
+  tags: ['operator'],
+  security,
+  summary: 'A settlement run’s lines as CSV (RFC 4180)',
+  request: { params: RunParams },
+  responses: {
+    200: {
+      description: 'payeeKind,payeeId,salesFen,refundsFen,feeFen,netFen,payoutFen,carriedFen',
+      content: { 'text/csv': { schema: z.string() } },
+    },
+    303: { description: 'In the cloud: a download link to the report in the reports bucket (15 minutes)' },
+    ...errorResponses(401, 403, 404),
+  },
+});
+
 /** Settlement runs: start one (or resume it), read it, and its CSV report. */
 export function settlementRoutes(app: Router, deps: AppDeps) {
   const once = idempotent(deps.store, deps.clock, () => 'operator');
@@ -85,50 +117,16 @@ export function settlementRoutes(app: Router, deps: AppDeps) {
       return c.json(answer, 201);
     },
   );
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/admin/settlement-runs/{runId}',
-      operationId: 'getSettlementRun',
-      tags: ['operator'],
-      security,
-      summary: 'A settlement run, as its POST answered it',
-      request: { params: RunParams },
-      responses: {
-        200: { description: 'The run', content: { 'application/json': { schema: RunSchema } } },
-        ...errorResponses(401, 403, 404),
-      },
-    }),
-    async (c) => {
-      const run = await settlementRun(deps.store, c.req.valid('param').runId);
-      if (!run) throw new NotFoundError('Settlement run');
-      return c.json(run, 200);
-    },
-  );
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/admin/settlement-runs/{runId}/report.csv',
-      operationId: 'getSettlementReport',
-      tags: ['operator'],
-      security,
-      summary: 'A settlement run’s lines as CSV (RFC 4180)',
-      request: { params: RunParams },
-      responses: {
-        200: {
-          description: 'payeeKind,payeeId,salesFen,refundsFen,feeFen,netFen,payoutFen,carriedFen',
-          content: { 'text/csv': { schema: z.string() } },
-        },
-        303: { description: 'In the cloud: a download link to the report in the reports bucket (15 minutes)' },
-        ...errorResponses(401, 403, 404),
-      },
-    }),
-    async (c) => {
-      const run = await settlementRun(deps.store, c.req.valid('param').runId);
-      if (!run) throw new NotFoundError('Settlement run');
-      return reportDownload(c, deps.reports, `settlement/${run.runId}.csv`, async () => settlementCsv(run));
-    },
-  );
+  app.openapi(getSettlementRunsRoute, async (c) => {
+    const run = await settlementRun(deps.store, c.req.valid('param').runId);
+    if (!run) throw new NotFoundError('Settlement run');
+    return c.json(run, 200);
+  });
+  app.openapi(getSettlementRunsReportCsvRoute, async (c) => {
+    const run = await settlementRun(deps.store, c.req.valid('param').runId);
+    if (!run) throw new NotFoundError('Settlement run');
+    return reportDownload(c, deps.reports, `settlement/${run.runId}.csv`, async () => settlementCsv(run));
+  });
 }
 
 const Flows = z.object({

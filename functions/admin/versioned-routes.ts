@@ -36,7 +36,13 @@ export interface StrandedScope {
  * them newest first, publish a new one in force from its effectiveFrom. Versions are immutable.
  */
 export function versionedRoutes<T extends Versioned>(app: Router, kind: VersionedKind<T>) {
-  const security = OPERATOR_SECURITY;
+  listVersionsRoute(app, kind);
+  publishVersionRoute(app, kind);
+}
+
+const security = OPERATOR_SECURITY;
+
+function listVersionsRoute<T extends Versioned>(app: Router, kind: VersionedKind<T>) {
   const { schema } = kind;
   app.openapi(
     createRoute({
@@ -59,6 +65,10 @@ export function versionedRoutes<T extends Versioned>(app: Router, kind: Versione
     async (c) =>
       c.json((await kind.store.page(c.req.valid('query'))) as { items: never[]; nextCursor: string | null }, 200),
   );
+}
+
+function publishVersionRoute<T extends Versioned>(app: Router, kind: VersionedKind<T>) {
+  const { schema } = kind;
   app.openapi(
     createRoute({
       method: 'post',

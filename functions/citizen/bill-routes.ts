@@ -34,38 +34,37 @@ const BillPaymentSchema = z
 
 const security = [{ citizen: [] }];
 
+const getBillsRoute = createRoute({
+  method: 'get',
+  path: '/v1/me/bills',
+  tags: ['citizen'],
+  security,
+  summary: 'The open bills of a biller account, newest period first',
+  request: {
+    query: PageQuery.extend({
+      billerId: z.string().min(1).max(32).openapi({ description: 'The biller, e.g. water' }),
+      accountNo: z.string().min(1).max(64).openapi({ description: 'The account number on the bill, e.g. W-0001' }),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'Open bills',
+      content: {
+        'application/json': { schema: z.object({ items: z.array(BillSchema), nextCursor: z.string().nullable() }) },
+      },
+    },
+    ...errorResponses(400, 401, 429),
+  },
+});
+
 /** Utility bills paid from the card: look them up by biller and account, pay them whole or in part. */
 export function billRoutes(app: Router, deps: AppDeps) {
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/me/bills',
-      tags: ['citizen'],
-      security,
-      summary: 'The open bills of a biller account, newest period first',
-      request: {
-        query: PageQuery.extend({
-          billerId: z.string().min(1).max(32).openapi({ description: 'The biller, e.g. water' }),
-          accountNo: z.string().min(1).max(64).openapi({ description: 'The account number on the bill, e.g. W-0001' }),
-        }),
-      },
-      responses: {
-        200: {
-          description: 'Open bills',
-          content: {
-            'application/json': { schema: z.object({ items: z.array(BillSchema), nextCursor: z.string().nullable() }) },
-          },
-        },
-        ...errorResponses(400, 401, 429),
-      },
-    }),
-    async (c) => {
-      const { billerId, accountNo, limit, cursor } = c.req.valid('query');
-      const { citizenId } = c.get('citizen');
-      await takeToken(deps.store, `bills:${citizenId}`, deps.config.limits.billLookupsPerMinute, 60, deps.clock());
-      return c.json(await openBillsPage(deps.store, { billerId, accountNo }, { limit, cursor }), 200);
-    },
-  );
+  app.openapi(getBillsRoute, async (c) => {
+    const { billerId, accountNo, limit, cursor } = c.req.valid('query');
+    const { citizenId } = c.get('citizen');
+    await takeToken(deps.store, `bills:${citizenId}`, deps.config.limits.billLookupsPerMinute, 60, deps.clock());
+    return c.json(await openBillsPage(deps.store, { billerId, accountNo }, { limit, cursor }), 200);
+  });
   app.openapi(
     createRoute({
       method: 'post',

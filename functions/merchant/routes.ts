@@ -47,98 +47,96 @@ const RefundResultSchema = z
   })
   .openapi('RefundResult');
 
+const postMerchantPaymentsRoute = createRoute({
+  method: 'post',
+  path: '/v1/merchant/payments',
+  middleware: [handsAssertionToPipeline] as const,
+  tags: ['merchant'],
+  security: [{ machine: [] }],
+  summary: 'A purchase paid by the phone, with the best alliance discount that applies',
+  description:
+    'A refusal is an answer: 200 with status declined and a declineCode, and no money moves. The whole charge must be in the balance. Campaigns do not stack; when a campaign’s budget cannot cover its discount the purchase goes through without it.',
+  request: { body: jsonBody(PurchaseSchema) },
+  responses: {
+    200: { description: 'Accepted or declined', content: { 'application/json': { schema: PurchaseResultSchema } } },
+    ...errorResponses(400, 401, 403, 409, 503),
+  },
+});
+
+const postMerchantPaymentsRefundsRoute = createRoute({
+  method: 'post',
+  path: '/v1/merchant/payments/{paymentId}/refunds',
+  tags: ['merchant'],
+  security: [{ machine: [] }],
+  summary: 'Give back (part of) a purchase: at most what the card was charged, over all refunds',
+  description:
+    'The discount’s share goes back to the campaign budget in proportion. 422 REFUND_EXCEEDS_CHARGE beyond the charge; 403 for another merchant’s payment.',
+  request: {
+    params: z.object({ paymentId: z.uuid().openapi({ description: 'The purchase to refund (this merchant’s)' }) }),
+    body: jsonBody(
+      z.strictObject({
+        refundId: z
+          .uuid()
+          .openapi({ description: 'Made by the POS; a retry sends the same id and gets the same answer' }),
+        amountFen: z
+          .number()
+          .int()
+          .min(1)
+          .max(500_000)
+          .openapi({ description: 'Fen to give back; with earlier refunds at most what the card was charged' }),
+      }),
+    ),
+  },
+  responses: {
+    201: { description: 'Refunded', content: { 'application/json': { schema: RefundResultSchema } } },
+    ...errorResponses(400, 401, 403, 404, 409, 422, 503),
+  },
+});
+
 /** Alliance merchants' POS: purchases paid by the phone, and refunds of them. */
 export function merchantRoutes(app: Router, deps: AppDeps) {
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/merchant/payments',
-      middleware: [handsAssertionToPipeline] as const,
-      tags: ['merchant'],
-      security: [{ machine: [] }],
-      summary: 'A purchase paid by the phone, with the best alliance discount that applies',
-      description:
-        'A refusal is an answer: 200 with status declined and a declineCode, and no money moves. The whole charge must be in the balance. Campaigns do not stack; when a campaign’s budget cannot cover its discount the purchase goes through without it.',
-      request: { body: jsonBody(PurchaseSchema) },
-      responses: {
-        200: { description: 'Accepted or declined', content: { 'application/json': { schema: PurchaseResultSchema } } },
-        ...errorResponses(400, 401, 403, 409, 503),
+  app.openapi(postMerchantPaymentsRoute, async (c) => {
+    const machine = c.get('machine');
+    const pos = {
+      clientId: machine.clientId,
+      scope: scopeFor(machine, 'merchant-pos'),
+      assertionSpent: c.get('assertionSpent'),
+    };
+    const now = deps.clock();
+    const result = await processPurchase(
+      {
+        store: deps.store,
+        clock: () => now,
+        keyRing: deps.keyRing,
+        issuer: deps.config.issuer,
+        campaigns: deps.campaigns,
+        dayStartHour: (await deps.fares.at(now)).fareDayStartHour,
       },
-    }),
-    async (c) => {
-      const machine = c.get('machine');
-      const pos = {
-        clientId: machine.clientId,
-        scope: scopeFor(machine, 'merchant-pos'),
-        assertionSpent: c.get('assertionSpent'),
-      };
-      const now = deps.clock();
-      const result = await processPurchase(
-        {
-          store: deps.store,
-          clock: () => now,
-          keyRing: deps.keyRing,
-          issuer: deps.config.issuer,
-          campaigns: deps.campaigns,
-          dayStartHour: (await deps.fares.at(now)).fareDayStartHour,
-        },
-        pos,
-        c.req.valid('json'),
-      );
-      c.get('logger').info('purchase', {
-        pos: pos.clientId,
-        paymentId: result.paymentId,
-        status: result.status,
-        declineCode: result.declineCode,
-        chargedFen: result.chargedFen,
-      });
-      countMovement(deps.metrics, PURCHASE, { merchant: pos.scope.merchantId }, result, result.chargedFen);
-      return c.json(result, 200);
-    },
-  );
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/merchant/payments/{paymentId}/refunds',
-      tags: ['merchant'],
-      security: [{ machine: [] }],
-      summary: 'Give back (part of) a purchase: at most what the card was charged, over all refunds',
-      description:
-        'The discount’s share goes back to the campaign budget in proportion. 422 REFUND_EXCEEDS_CHARGE beyond the charge; 403 for another merchant’s payment.',
-      request: {
-        params: z.object({ paymentId: z.uuid().openapi({ description: 'The purchase to refund (this merchant’s)' }) }),
-        body: jsonBody(
-          z.strictObject({
-            refundId: z
-              .uuid()
-              .openapi({ description: 'Made by the POS; a retry sends the same id and gets the same answer' }),
-            amountFen: z
-              .number()
-              .int()
-              .min(1)
-              .max(500_000)
-              .openapi({ description: 'Fen to give back; with earlier refunds at most what the card was charged' }),
-          }),
-        ),
+      pos,
+      c.req.valid('json'),
+    );
+    c.get('logger').info('purchase', {
+      pos: pos.clientId,
+      paymentId: result.paymentId,
+      status: result.status,
+      declineCode: result.declineCode,
+      chargedFen: result.chargedFen,
+    });
+    countMovement(deps.metrics, PURCHASE, { merchant: pos.scope.merchantId }, result, result.chargedFen);
+    return c.json(result, 200);
+  });
+  app.openapi(postMerchantPaymentsRefundsRoute, async (c) => {
+    const { refundId, amountFen } = c.req.valid('json');
+    const result = await refundPurchase(
+      deps.store,
+      { scope: scopeFor(c.get('machine'), 'merchant-pos') },
+      {
+        paymentId: c.req.valid('param').paymentId,
+        refundId,
+        amountFen,
+        now: deps.clock(),
       },
-      responses: {
-        201: { description: 'Refunded', content: { 'application/json': { schema: RefundResultSchema } } },
-        ...errorResponses(400, 401, 403, 404, 409, 422, 503),
-      },
-    }),
-    async (c) => {
-      const { refundId, amountFen } = c.req.valid('json');
-      const result = await refundPurchase(
-        deps.store,
-        { scope: scopeFor(c.get('machine'), 'merchant-pos') },
-        {
-          paymentId: c.req.valid('param').paymentId,
-          refundId,
-          amountFen,
-          now: deps.clock(),
-        },
-      );
-      return c.json(result, 201);
-    },
-  );
+    );
+    return c.json(result, 201);
+  });
 }

@@ -74,6 +74,56 @@ export function outletDeps(deps: AppDeps): OutletDeps {
 
 const security = [{ machine: [] }];
 
+const postOutletTopupsRoute = createRoute({
+  method: 'post',
+  path: '/v1/outlet/topups',
+  operationId: 'cashTopup',
+  tags: ['service outlet'],
+  security,
+  summary: 'Top up a card with cash at the counter: the citizen shows the phone',
+  description:
+    'Credits the card from the outlet’s till. Idempotent by topupId (another body: 409). Refused with 422: BALANCE_LIMIT (past 500000 fen, open holds counted), CARD_FROZEN and the other presentation refusals, OUTLET_LIMIT (past the outlet’s limit for one top-up or a day’s cash).',
+  request: { body: jsonBody(CashTopupBody) },
+  responses: {
+    201: { description: 'Credited', content: { 'application/json': { schema: CashTopupAnswer } } },
+    ...errorResponses(400, 401, 403, 409, 422, 429, 503),
+  },
+});
+
+const postOutletIdentityChecksRoute = createRoute({
+  method: 'post',
+  path: '/v1/outlet/identity-checks',
+  operationId: 'checkIdentity',
+  tags: ['service outlet'],
+  security,
+  summary: 'Verify the card holder’s identity in person against the resident id card shown',
+  description:
+    'An idNumber that is not the card holder’s is 422 ID_MISMATCH and changes nothing. From a verified identity on, concessions apply (senior from the birth date). Idempotent by checkId.',
+  request: { body: jsonBody(IdentityCheckBody) },
+  responses: {
+    200: { description: 'Verified', content: { 'application/json': { schema: IdentityCheckAnswer } } },
+    ...errorResponses(400, 401, 403, 409, 422, 429, 503),
+  },
+});
+
+const getOutletTillRoute = createRoute({
+  method: 'get',
+  path: '/v1/outlet/till',
+  operationId: 'readTill',
+  tags: ['service outlet'],
+  security,
+  summary: 'The cash this outlet took in a business day (04:00 to 04:00 Asia/Shanghai), for the handover',
+  request: {
+    query: z.strictObject({
+      businessDate: calendarDate().optional().openapi({ description: 'YYYY-MM-DD; today’s business day if absent' }),
+    }),
+  },
+  responses: {
+    200: { description: 'The till', content: { 'application/json': { schema: TillAnswer } } },
+    ...errorResponses(400, 401, 403, 429),
+  },
+});
+
 /** Service outlets (服务网点): cash top-ups, in-person identity checks, the day's till. */
 export function outletRoutes(app: Router, deps: AppDeps) {
   const outlet = outletDeps(deps);
@@ -81,75 +131,20 @@ export function outletRoutes(app: Router, deps: AppDeps) {
     clientId: machine.clientId,
     scope: scopeFor(machine, 'service-outlet'),
   });
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/outlet/topups',
-      operationId: 'cashTopup',
-      tags: ['service outlet'],
-      security,
-      summary: 'Top up a card with cash at the counter: the citizen shows the phone',
-      description:
-        'Credits the card from the outlet’s till. Idempotent by topupId (another body: 409). Refused with 422: BALANCE_LIMIT (past 500000 fen, open holds counted), CARD_FROZEN and the other presentation refusals, OUTLET_LIMIT (past the outlet’s limit for one top-up or a day’s cash).',
-      request: { body: jsonBody(CashTopupBody) },
-      responses: {
-        201: { description: 'Credited', content: { 'application/json': { schema: CashTopupAnswer } } },
-        ...errorResponses(400, 401, 403, 409, 422, 429, 503),
-      },
-    }),
-    async (c) => {
-      const counter = counterOf(c.get('machine'));
-      const topup = await cashTopup(outlet, counter, c.req.valid('json'));
-      deps.metrics.add('CashTopups', 1, { outlet: counter.scope.outletId });
-      deps.metrics.add('CashTopupsFen', topup.amountFen);
-      return c.json(topup, 201);
-    },
-  );
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/outlet/identity-checks',
-      operationId: 'checkIdentity',
-      tags: ['service outlet'],
-      security,
-      summary: 'Verify the card holder’s identity in person against the resident id card shown',
-      description:
-        'An idNumber that is not the card holder’s is 422 ID_MISMATCH and changes nothing. From a verified identity on, concessions apply (senior from the birth date). Idempotent by checkId.',
-      request: { body: jsonBody(IdentityCheckBody) },
-      responses: {
-        200: { description: 'Verified', content: { 'application/json': { schema: IdentityCheckAnswer } } },
-        ...errorResponses(400, 401, 403, 409, 422, 429, 503),
-      },
-    }),
-    async (c) => {
-      const pepper = await deps.secrets.get('residentIdPepper');
-      return c.json(await identityCheck(outlet, counterOf(c.get('machine')), c.req.valid('json'), pepper), 200);
-    },
-  );
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/outlet/till',
-      operationId: 'readTill',
-      tags: ['service outlet'],
-      security,
-      summary: 'The cash this outlet took in a business day (04:00 to 04:00 Asia/Shanghai), for the handover',
-      request: {
-        query: z.strictObject({
-          businessDate: calendarDate()
-            .optional()
-            .openapi({ description: 'YYYY-MM-DD; today’s business day if absent' }),
-        }),
-      },
-      responses: {
-        200: { description: 'The till', content: { 'application/json': { schema: TillAnswer } } },
-        ...errorResponses(400, 401, 403, 429),
-      },
-    }),
-    async (c) => {
-      const { outletId } = scopeFor(c.get('machine'), 'service-outlet');
-      const date = c.req.valid('query').businessDate ?? businessDate(deps.clock());
-      return c.json(await tillOf(deps.store, outletId, date), 200);
-    },
-  );
+  app.openapi(postOutletTopupsRoute, async (c) => {
+    const counter = counterOf(c.get('machine'));
+    const topup = await cashTopup(outlet, counter, c.req.valid('json'));
+    deps.metrics.add('CashTopups', 1, { outlet: counter.scope.outletId });
+    deps.metrics.add('CashTopupsFen', topup.amountFen);
+    return c.json(topup, 201);
+  });
+  app.openapi(postOutletIdentityChecksRoute, async (c) => {
+    const pepper = await deps.secrets.get('residentIdPepper');
+    return c.json(await identityCheck(outlet, counterOf(c.get('machine')), c.req.valid('json'), pepper), 200);
+  });
+  app.openapi(getOutletTillRoute, async (c) => {
+    const { outletId } = scopeFor(c.get('machine'), 'service-outlet');
+    const date = c.req.valid('query').businessDate ?? businessDate(deps.clock());
+    return c.json(await tillOf(deps.store, outletId, date), 200);
+  });
 }

@@ -53,6 +53,48 @@ export function facilityDeps(deps: AppDeps): FacilityDeps {
   };
 }
 
+const postFacilitiesVisitsRoute = createRoute({
+  method: 'post',
+  path: '/v1/facilities/visits',
+  middleware: [handsAssertionToPipeline] as const,
+  operationId: 'reportVisit',
+  tags: ['facility gate'],
+  security: [{ machine: [] }],
+  summary: 'Report a visit: an entry, or a rental’s start or end; verified again, priced, charged once',
+  description:
+    'Declines are answers (status declined): the presentation refusals of taps, IDENTITY_NOT_VERIFIED (an entry that needs a verified identity), NO_OPEN_RENTAL (an end with no rental open), RENTAL_OPEN (a second start while one runs), INSUFFICIENT_FUNDS (fees need the whole amount in the balance).',
+  request: { body: jsonBody(VisitSchema) },
+  responses: {
+    200: { description: 'Accepted or declined', content: { 'application/json': { schema: VisitResultSchema } } },
+    ...errorResponses(400, 401, 403, 409, 429, 503),
+  },
+});
+
+const postFacilitiesVisitsBatchRoute = createRoute({
+  method: 'post',
+  path: '/v1/facilities/visits/batch',
+  operationId: 'uploadVisits',
+  tags: ['facility gate'],
+  security: [{ machine: [] }],
+  summary: `Upload up to ${MAX_BATCH_ITEMS} visits made offline; one result per visit, in order`,
+  description:
+    'Each visit stands alone; one card’s visits are processed in the order of their `at`, so a rental’s start comes before its end however the gate queued them.',
+  request: {
+    body: batchBody('visits', VisitSchema, MAX_BATCH_ITEMS, 'each as POST /v1/facilities/visits takes it'),
+  },
+  responses: {
+    200: {
+      description: 'Results in order',
+      content: {
+        'application/json': {
+          schema: z.object({ results: z.array(z.union([VisitResultSchema, batchErrorOf('visitId')])) }),
+        },
+      },
+    },
+    ...errorResponses(400, 401, 403, 413, 429, 503),
+  },
+});
+
 /** Facility gates (parks, libraries, sports centres, public bicycles): visits, online and offline. */
 export function facilityRoutes(app: Router, deps: AppDeps) {
   const facility = facilityDeps(deps);
@@ -60,68 +102,24 @@ export function facilityRoutes(app: Router, deps: AppDeps) {
     clientId: machine.clientId,
     scope: scopeFor(machine, 'facility-gate'),
   });
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/facilities/visits',
-      middleware: [handsAssertionToPipeline] as const,
-      operationId: 'reportVisit',
-      tags: ['facility gate'],
-      security: [{ machine: [] }],
-      summary: 'Report a visit: an entry, or a rental’s start or end; verified again, priced, charged once',
-      description:
-        'Declines are answers (status declined): the presentation refusals of taps, IDENTITY_NOT_VERIFIED (an entry that needs a verified identity), NO_OPEN_RENTAL (an end with no rental open), RENTAL_OPEN (a second start while one runs), INSUFFICIENT_FUNDS (fees need the whole amount in the balance).',
-      request: { body: jsonBody(VisitSchema) },
-      responses: {
-        200: { description: 'Accepted or declined', content: { 'application/json': { schema: VisitResultSchema } } },
-        ...errorResponses(400, 401, 403, 409, 429, 503),
-      },
-    }),
-    async (c) => {
-      const visit = c.req.valid('json');
-      const gate = { ...gateOf(c.get('machine')), assertionSpent: c.get('assertionSpent') };
-      const result = await processVisit(facility, gate, visit);
-      countMovement(deps.metrics, VISIT, { facility: visit.facilityId }, result, result.feeFen);
-      return c.json(result, 200);
-    },
-  );
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/facilities/visits/batch',
-      operationId: 'uploadVisits',
-      tags: ['facility gate'],
-      security: [{ machine: [] }],
-      summary: `Upload up to ${MAX_BATCH_ITEMS} visits made offline; one result per visit, in order`,
-      description:
-        'Each visit stands alone; one card’s visits are processed in the order of their `at`, so a rental’s start comes before its end however the gate queued them.',
-      request: {
-        body: batchBody('visits', VisitSchema, MAX_BATCH_ITEMS, 'each as POST /v1/facilities/visits takes it'),
-      },
-      responses: {
-        200: {
-          description: 'Results in order',
-          content: {
-            'application/json': {
-              schema: z.object({ results: z.array(z.union([VisitResultSchema, batchErrorOf('visitId')])) }),
-            },
-          },
-        },
-        ...errorResponses(400, 401, 403, 413, 429, 503),
-      },
-    }),
-    async (c) => {
-      const gate = gateOf(c.get('machine'));
-      const { visits } = c.req.valid('json');
-      const results = await processInCardOrder(
-        visits,
-        (visit, memo) => processVisit(facility, gate, visit, memo),
-        (visit, error) => ({ visitId: visit.visitId, status: 'error' as const, error }),
-      );
-      results.forEach((r, i) => {
-        if (r.status !== 'error') countMovement(deps.metrics, VISIT, { facility: visits[i]!.facilityId }, r, r.feeFen);
-      });
-      return c.json({ results }, 200);
-    },
-  );
+  app.openapi(postFacilitiesVisitsRoute, async (c) => {
+    const visit = c.req.valid('json');
+    const gate = { ...gateOf(c.get('machine')), assertionSpent: c.get('assertionSpent') };
+    const result = await processVisit(facility, gate, visit);
+    countMovement(deps.metrics, VISIT, { facility: visit.facilityId }, result, result.feeFen);
+    return c.json(result, 200);
+  });
+  app.openapi(postFacilitiesVisitsBatchRoute, async (c) => {
+    const gate = gateOf(c.get('machine'));
+    const { visits } = c.req.valid('json');
+    const results = await processInCardOrder(
+      visits,
+      (visit, memo) => processVisit(facility, gate, visit, memo),
+      (visit, error) => ({ visitId: visit.visitId, status: 'error' as const, error }),
+    );
+    results.forEach((r, i) => {
+      if (r.status !== 'error') countMovement(deps.metrics, VISIT, { facility: visits[i]!.facilityId }, r, r.feeFen);
+    });
+    return c.json({ results }, 200);
+  });
 }

@@ -6,11 +6,11 @@ import { billerPayable } from '../ledger/accounts';
 import { type Command, runCommand } from '../ledger/command';
 import { attributes } from '../store/attributes';
 import { decodeCursor, nextCursor } from '../store/cursor';
-import { parsedOrNone } from '../store/items';
+import { parsedOrNone, type TransactItem } from '../store/items';
 import { keptJson } from '../store/kept-text';
 import { accountKey, billerPaymentsIndex, billKey, billPaymentKey, billTransferId } from '../store/keys';
 import type { Store } from '../store/store';
-import { BILL_ITEM } from './bills';
+import { BILL_ITEM, type BillItem } from './bills';
 
 export interface BillPayment {
   paymentId: string;
@@ -48,6 +48,38 @@ const toAnswer = (p: BillPayment): BillPayment => ({
   receiptNo: p.receiptNo,
 });
 
+/** Refuses an amount the bill does not take: nothing due, more than due, or part of a bill paid whole. */
+function assertPayable(bill: BillItem, amountFen: number): void {
+  const dueFen = bill.billedFen - bill.paidFen;
+  if (bill.status === 'paid' || dueFen <= 0) throw new ConflictError('ALREADY_PAID', 'This bill is paid');
+  if (amountFen > dueFen) {
+    throw new RefusedError('AMOUNT_EXCEEDS_DUE', `At most ${dueFen} fen is due`, { amountDueFen: dueFen });
+  }
+  if (amountFen < dueFen && !bill.allowPartial) {
+    throw new RefusedError('PARTIAL_NOT_ALLOWED', `This bill is paid whole: ${dueFen} fen`, { amountDueFen: dueFen });
+  }
+}
+
+/** The bill's paid amount raised, on the terms it was priced on: a biller's re-upload between read and write replans. */
+function billPaidUpdate(tableName: string, bill: BillItem, paidAfterFen: number): TransactItem {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: billKey(bill.billId),
+      UpdateExpression: 'SET paidFen = :after, #status = :status',
+      ConditionExpression: 'paidFen = :before AND billedFen = :billed AND allowPartial = :partial',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':after': paidAfterFen,
+        ':before': bill.paidFen,
+        ':billed': bill.billedFen,
+        ':partial': bill.allowPartial,
+        ':status': paidAfterFen >= bill.billedFen ? 'paid' : 'open',
+      },
+    },
+  };
+}
+
 /**
  * Pays (part of) a bill from the card, once: the wallet to the biller's payable account, the bill's
  * paid amount raised under the condition that it still holds what was read, and the payment record
@@ -73,16 +105,7 @@ export function payBill(
     plan: (items) => {
       const bill = parsedOrNone(BILL_ITEM, items.bill);
       if (!bill) throw new NotFoundError('Bill', { billId: input.billId });
-      const dueFen = bill.billedFen - bill.paidFen;
-      if (bill.status === 'paid' || dueFen <= 0) throw new ConflictError('ALREADY_PAID', 'This bill is paid');
-      if (input.amountFen > dueFen) {
-        throw new RefusedError('AMOUNT_EXCEEDS_DUE', `At most ${dueFen} fen is due`, { amountDueFen: dueFen });
-      }
-      if (input.amountFen < dueFen && !bill.allowPartial) {
-        throw new RefusedError('PARTIAL_NOT_ALLOWED', `This bill is paid whole: ${dueFen} fen`, {
-          amountDueFen: dueFen,
-        });
-      }
+      assertPayable(bill, input.amountFen);
       if (!items.wallet) throw new NotFoundError('Card');
       const paidAt = input.now.toISOString();
       const paidAfter = bill.paidFen + input.amountFen;
@@ -105,28 +128,7 @@ export function payBill(
             { accountId: billerPayable(bill.billerId), amountFen: input.amountFen },
           ],
         },
-        writes: [
-          {
-            item: {
-              Update: {
-                TableName: store.tableName,
-                Key: billKey(bill.billId),
-                UpdateExpression: 'SET paidFen = :after, #status = :status',
-                // The terms it was priced on, too: a biller's re-upload between read and write replans.
-                ConditionExpression: 'paidFen = :before AND billedFen = :billed AND allowPartial = :partial',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: {
-                  ':after': paidAfter,
-                  ':before': bill.paidFen,
-                  ':billed': bill.billedFen,
-                  ':partial': bill.allowPartial,
-                  ':status': paidAfter >= bill.billedFen ? 'paid' : 'open',
-                },
-              },
-            },
-            onConditionFailed: 'replan',
-          },
-        ],
+        writes: [{ item: billPaidUpdate(store.tableName, bill, paidAfter), onConditionFailed: 'replan' }],
         // The payment's record rides on its transfer's (one put, the anchor of both), listed for its
         // biller by the second index: the first is settlement's.
         // Only what the transfer does not say already (the answer is its `result`, the time its `at`).

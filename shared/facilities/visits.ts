@@ -32,6 +32,42 @@ function kindProblem(facility: Facility, kind: VisitRequest['kind']): string | n
   return null;
 }
 
+/** The facility the gate reports on, as in force at the visit; a gate reports only its own facility. */
+async function gatesFacility(deps: FacilityDeps, gate: Gate, req: VisitRequest, at: Date) {
+  if (gate.scope.facilityId !== req.facilityId) {
+    throw new ForbiddenError(`This gate may not report visits to ${req.facilityId}`, {
+      facilityId: gate.scope.facilityId,
+    });
+  }
+  const facility = await deps.facilities.facility(req.facilityId, at);
+  if (!facility) throw new ValidationError([{ path: 'facilityId', message: `unknown facility ${req.facilityId}` }]);
+  const problem = kindProblem(facility, req.kind);
+  if (problem) throw new ValidationError([{ path: 'kind', message: problem }]);
+  return facility;
+}
+
+/**
+ * Kept at its transfer's key, as a tap's is: an accepted visit's record rides on its transfer, a
+ * declined or free one is an item there without postings. The card's list reads its entries.
+ */
+function visitRecord(gate: Gate, req: VisitRequest) {
+  return {
+    key: transferKey(visitTransferId(req.visitId)),
+    idName: 'visitId',
+    id: req.visitId,
+    requestHash: requestHash(req),
+    attributes: (_result: unknown, card: CardItem | undefined) => ({
+      visitId: req.visitId,
+      gateId: gate.clientId,
+      facilityId: req.facilityId,
+      // Not `kind`: on an accepted visit's transfer record, `kind` is the movement's (facility).
+      visitKind: req.kind,
+      at: req.at,
+      cardId: card?.cardId ?? null,
+    }),
+  };
+}
+
 /**
  * One visit at a facility gate, through the same presentation pipeline as taps: an entry pays its fee
  * (or needs a verified identity, the library's rule); a rental's start holds the most it can cost;
@@ -44,16 +80,8 @@ export async function processVisit(
   req: VisitRequest,
   memo?: WalletMemo,
 ): Promise<VisitResult> {
-  if (gate.scope.facilityId !== req.facilityId) {
-    throw new ForbiddenError(`This gate may not report visits to ${req.facilityId}`, {
-      facilityId: gate.scope.facilityId,
-    });
-  }
   const at = new Date(req.at);
-  const facility = await deps.facilities.facility(req.facilityId, at);
-  if (!facility) throw new ValidationError([{ path: 'facilityId', message: `unknown facility ${req.facilityId}` }]);
-  const problem = kindProblem(facility, req.kind);
-  if (problem) throw new ValidationError([{ path: 'kind', message: problem }]);
+  const facility = await gatesFacility(deps, gate, req, at);
   const table = await deps.fares.at(at);
   const rules = await deps.cardRules();
   const processedAt = deps.clock();
@@ -66,23 +94,7 @@ export async function processVisit(
     assertionSpent: gate.assertionSpent,
     memo,
     card: { credential: req.credential, proof: req.proof, challenge: req.challenge, at },
-    // Kept at its transfer's key, as a tap's is: an accepted visit's record rides on its transfer, a
-    // declined or free one is an item there without postings. The card's list reads its entries.
-    record: {
-      key: transferKey(visitTransferId(req.visitId)),
-      idName: 'visitId',
-      id: req.visitId,
-      requestHash: requestHash(req),
-      attributes: (_result, card) => ({
-        visitId: req.visitId,
-        gateId: gate.clientId,
-        facilityId: req.facilityId,
-        // Not `kind`: on an accepted visit's transfer record, `kind` is the movement's (facility).
-        visitKind: req.kind,
-        at: req.at,
-        cardId: card?.cardId ?? null,
-      }),
-    },
+    record: visitRecord(gate, req),
     decline: (declineCode, card) => ({
       visitId: req.visitId,
       status: 'declined',

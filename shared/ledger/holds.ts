@@ -1,4 +1,4 @@
-import { InvariantError } from '../errors';
+import { InvariantError, RefusedError } from '../errors';
 import { attributes, isMap } from '../store/attributes';
 /**
  * Holds: money taken from a card that may come back (a zone entry's maximum fare until the exit, a
@@ -37,6 +37,26 @@ const isOpen = (hold: Hold, now: Date) => Date.parse(hold.until) > now.getTime()
 
 export function openHoldsFen(holds: Holds | undefined, now: Date): number {
   return Object.values(holds ?? {}).reduce((sum, h) => sum + (isOpen(h, now) ? h.amountFen : 0), 0);
+}
+
+/**
+ * Refuses a credit (a top-up, cash at a counter) that would take balance, open holds and pending
+ * top-ups past the card's limit, so that every hold's give-back and every pending top-up stays possible.
+ */
+export function assertRoomForCredit(
+  card: { balanceFen: number; holds?: Holds; pendingTopups?: Holds },
+  amountFen: number,
+  maxBalanceFen: number,
+  now: Date,
+): void {
+  const heldFen = openHoldsFen(card.holds, now);
+  const pendingTopupFen = openHoldsFen(card.pendingTopups, now);
+  if (card.balanceFen + heldFen + pendingTopupFen + amountFen <= maxBalanceFen) return;
+  throw new RefusedError(
+    'BALANCE_LIMIT',
+    `A card holds at most ${maxBalanceFen} fen, pending top-ups and open holds included`,
+    { balanceFen: card.balanceFen, pendingTopupFen, heldFen, maxBalanceFen },
+  );
 }
 
 function pruned(holds: Holds | undefined, now: Date): Holds {

@@ -6,7 +6,8 @@ import { residentIdHash } from '../eligibility/resident-id';
 import { RefusedError } from '../errors';
 import type { FareClass } from '../fares/fare-table';
 import { outletTill } from '../ledger/accounts';
-import { openHoldsFen } from '../ledger/holds';
+import { assertRoomForCredit } from '../ledger/holds';
+import { attributes } from '../store/attributes';
 import type { ItemKey } from '../store/items';
 import { cashTopupKey, identityCheckKey, tillKey } from '../store/keys';
 import { businessDate } from '../time/shanghai';
@@ -35,6 +36,25 @@ const refuseAtCounter = (code: PresentationDeclineCode): never => {
   throw new RefusedError(code, `The phone's presentation is refused: ${code}`);
 };
 
+/** The cash top-up's record: the outlet's till feed, and the anchor of its retries. */
+function cashTopupRecord(outlet: Outlet, req: CashTopupRequest, now: Date) {
+  return {
+    key: cashTopupKey(req.topupId),
+    idName: 'topupId',
+    id: req.topupId,
+    requestHash: requestHash(req),
+    attributes: (result: CashTopupResult) => ({
+      topupId: req.topupId,
+      outletId: outlet.scope.outletId,
+      clientId: outlet.clientId,
+      cardId: result.cardId,
+      amountFen: req.amountFen,
+      businessDate: businessDate(now),
+      at: now.toISOString(),
+    }),
+  };
+}
+
 /**
  * A cash top-up at a service outlet: the citizen shows the phone and hands over cash; the card is
  * credited from the outlet's till account (what the outlet owes the city), the day's till counted
@@ -53,41 +73,19 @@ export async function cashTopup(deps: OutletDeps, outlet: Outlet, req: CashTopup
   return runPresented<CashTopupResult, never>(deps, {
     terminalId: outlet.clientId,
     card: { credential: req.credential, proof: req.proof, challenge: req.challenge, at: now },
-    record: {
-      key: cashTopupKey(req.topupId),
-      idName: 'topupId',
-      id: req.topupId,
-      requestHash: requestHash(req),
-      attributes: (result) => ({
-        topupId: req.topupId,
-        outletId: outlet.scope.outletId,
-        clientId: outlet.clientId,
-        cardId: result.cardId,
-        amountFen: req.amountFen,
-        businessDate: date,
-        at: now.toISOString(),
-      }),
-    },
+    record: cashTopupRecord(outlet, req, now),
     decline: refuseAtCounter,
     reads: (ctx): Record<string, ItemKey> =>
       ctx.conflicts.has(TILL_GUARD) ? { till: tillKey(outlet.scope.outletId, date) } : {},
     accept: ({ card, items }) => {
-      const tillCashFen = (items.till?.cashFen as number | undefined) ?? 0;
+      const tillCashFen = attributes(items.till ?? {}, 'till').intOr0('cashFen');
       if (tillCashFen + req.amountFen > limits.maxDailyCashFen) {
         throw new RefusedError('OUTLET_LIMIT', 'This outlet took all the cash it may take today', {
           maxDailyCashFen: limits.maxDailyCashFen,
           cashFen: tillCashFen,
         });
       }
-      const heldFen = openHoldsFen(card.holds, now);
-      const pendingFen = openHoldsFen(card.pendingTopups, now);
-      if (card.balanceFen + heldFen + pendingFen + req.amountFen > maxBalanceFen) {
-        throw new RefusedError('BALANCE_LIMIT', `A card holds at most ${maxBalanceFen} fen, open holds included`, {
-          balanceFen: card.balanceFen,
-          heldFen,
-          pendingTopupFen: pendingFen,
-        });
-      }
+      assertRoomForCredit(card, req.amountFen, maxBalanceFen, now);
       return {
         transfer: {
           transferId: `cash:${req.topupId}`,

@@ -269,6 +269,68 @@ async function postLine(store: Store, run: RunRecord, line: SettlementLine, at: 
 }
 
 /**
+ * A new run: refused with a cutoff ahead of the clock; a run that died halfway is finished first, as it
+ * would have finished; then this one claims the head and its record is written once.
+ */
+async function openRun(deps: SettlementDeps, input: { runId: string; cutoff: Date }): Promise<RunRecord> {
+  const { store } = deps;
+  const now = deps.clock();
+  if (input.cutoff.getTime() > now.getTime() + CUTOFF_AHEAD_MS) {
+    throw new RefusedError('CUTOFF_IN_FUTURE', 'A cutoff may be at most 5 seconds ahead of the server’s clock', {
+      serverTime: now.toISOString(),
+    });
+  }
+  const { running } = await readHead(store);
+  if (running && running.runId !== input.runId && Date.parse(running.startedAt) < now.getTime() - STALE_RUN_MS) {
+    await runSettlement(deps, { runId: running.runId, cutoff: new Date(running.cutoff) });
+  }
+  await claim(deps, input.runId, input.cutoff);
+  const run: RunRecord = {
+    runId: input.runId,
+    cutoff: input.cutoff.toISOString(),
+    previousCutoff: (await readHead(store)).lastCutoff ?? null,
+    status: 'collecting',
+  };
+  await store.doc.send(
+    new PutCommand({
+      TableName: store.tableName,
+      Item: {
+        ...settlementRunKey(run.runId),
+        ...run,
+        gsi1pk: settlementRunsIndex,
+        gsi1sk: `${run.cutoff}#${run.runId}`,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+  return run;
+}
+
+/** The cycle's lines, one per payee that moved money in it, written once; the run then holds its total. */
+async function collectLines(deps: SettlementDeps, run: RunRecord, cost: RunCost): Promise<SettlementLine[]> {
+  const { store } = deps;
+  const { payees, bucketsListed } = await payeesMoved(
+    store,
+    await cycleStartMinute(store, run),
+    minuteOf(new Date(run.cutoff)),
+  );
+  cost.bucketsListed = bucketsListed;
+  cost.payees = payees.length;
+  const collected = (await pooled(payees, PAYEE_CONCURRENCY, (p) => collectPayee(deps, run, p, cost))).filter(
+    (c) => c !== null,
+  );
+  await writeLines(store, run, collected);
+  const lines = collected.map((c) => c.line);
+  await setStatus(
+    store,
+    run.runId,
+    'lines',
+    lines.reduce((s, l) => s + l.payoutFen, 0),
+  );
+  return lines;
+}
+
+/**
  * A settlement run: every movement into a payee account recorded before `cutoff` and not settled by an
  * earlier run, once. In steps that each survive a crash, so the same run started again (same runId)
  * finishes the same lines: claim the head; count each payee's shards (sealing the minutes counted);
@@ -285,69 +347,12 @@ export async function runSettlement(
   if (known && known.cutoff !== input.cutoff.toISOString()) {
     throw new ConflictError('IDEMPOTENCY_KEY_REUSED', `Run ${input.runId} has another cutoff (${known.cutoff})`);
   }
-  const now = deps.clock();
-  if (input.cutoff.getTime() > now.getTime() + CUTOFF_AHEAD_MS) {
-    throw new RefusedError('CUTOFF_IN_FUTURE', 'A cutoff may be at most 5 seconds ahead of the server’s clock', {
-      serverTime: now.toISOString(),
-    });
-  }
-  const head = await readHead(store);
-  if (
-    head.running &&
-    head.running.runId !== input.runId &&
-    Date.parse(head.running.startedAt) < now.getTime() - STALE_RUN_MS
-  ) {
-    // A run that died halfway is finished first, as it would have finished: then this one.
-    await runSettlement(deps, { runId: head.running.runId, cutoff: new Date(head.running.cutoff) });
-  }
-  if (!known) await claim(deps, input.runId, input.cutoff);
-  const run: RunRecord = known ?? {
-    runId: input.runId,
-    cutoff: input.cutoff.toISOString(),
-    previousCutoff: (await readHead(store)).lastCutoff ?? null,
-    status: 'collecting',
-  };
-  if (!known) {
-    await store.doc.send(
-      new PutCommand({
-        TableName: store.tableName,
-        Item: {
-          ...settlementRunKey(run.runId),
-          ...run,
-          gsi1pk: settlementRunsIndex,
-          gsi1sk: `${run.cutoff}#${run.runId}`,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  }
+  const run = known ?? (await openRun(deps, input));
   // A cutoff a little ahead: let it pass, so that every minute before it is complete.
   const waitMs = input.cutoff.getTime() - deps.clock().getTime() + 1;
   if (waitMs > 0) await (deps.sleep ?? defaultSleep)(waitMs);
 
-  let lines: SettlementLine[];
-  if (run.status === 'collecting') {
-    const { payees, bucketsListed } = await payeesMoved(
-      store,
-      await cycleStartMinute(store, run),
-      minuteOf(input.cutoff),
-    );
-    cost.bucketsListed = bucketsListed;
-    cost.payees = payees.length;
-    const collected = (await pooled(payees, PAYEE_CONCURRENCY, (p) => collectPayee(deps, run, p, cost))).filter(
-      (c) => c !== null,
-    );
-    await writeLines(store, run, collected);
-    lines = collected.map((c) => c.line);
-    await setStatus(
-      store,
-      run.runId,
-      'lines',
-      lines.reduce((s, l) => s + l.payoutFen, 0),
-    );
-  } else {
-    lines = await runLines(store, run.runId);
-  }
+  const lines = run.status === 'collecting' ? await collectLines(deps, run, cost) : await runLines(store, run.runId);
   const at = deps.clock();
   await pooled(lines, PAYEE_CONCURRENCY, (l) => postLine(store, run, l, at));
   await setStatus(store, run.runId, 'completed');

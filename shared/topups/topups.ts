@@ -5,7 +5,7 @@ import { NotFoundError, RefusedError } from '../errors';
 import { answeredMeanwhile, keptAnswerAttributes, type StoredResponse } from '../idempotency/store';
 import { SYSTEM } from '../ledger/accounts';
 import { type Command, runCommand } from '../ledger/command';
-import { openHoldsFen, withHold, withoutHold } from '../ledger/holds';
+import { assertRoomForCredit, openHoldsFen, withHold, withoutHold } from '../ledger/holds';
 import { attributes } from '../store/attributes';
 import type { Item } from '../store/items';
 import { accountKey, topupKey, topupTransferId } from '../store/keys';
@@ -87,20 +87,7 @@ export function createTopup(
     plan: (items) => {
       const wallet = cardOf(items.wallet);
       if (!wallet) throw new NotFoundError('Card');
-      const pending = openHoldsFen(wallet.pendingTopups, input.now);
-      const heldFen = openHoldsFen(wallet.holds, input.now);
-      if (wallet.balanceFen + pending + heldFen + input.amountFen > input.maxBalanceFen) {
-        throw new RefusedError(
-          'BALANCE_LIMIT',
-          `A card holds at most ${input.maxBalanceFen} fen, pending top-ups and open holds included`,
-          {
-            balanceFen: wallet.balanceFen,
-            pendingTopupFen: pending,
-            heldFen,
-            maxBalanceFen: input.maxBalanceFen,
-          },
-        );
-      }
+      assertRoomForCredit(wallet, input.amountFen, input.maxBalanceFen, input.now);
       const topup: Topup = {
         topupId: input.topupId,
         cardId: input.cardId,

@@ -58,6 +58,30 @@ function journeyRecord(change: JourneyChange): JourneyRecord {
 
 const journeyIdOf = (change: JourneyChange) => (change.kind === 'flat' ? change.journeyId : change.open.journeyId);
 
+/** The fare's transfer from the card to its operator (or back, a give-back), under the card's floor. */
+function fareMovement(
+  movement: { transferId: string; at: string; description: string; ref: string },
+  cardId: string,
+  operatorId: string,
+  money: ReturnType<typeof journeyMoney>,
+  floorFen: number,
+) {
+  const { giveBack } = money;
+  return {
+    transfer: {
+      ...movement,
+      kind: 'fare' as const,
+      ...(giveBack ? { reverses: giveBack.originalId } : {}),
+      postings: [
+        { accountId: cardId, amountFen: -money.chargeFen },
+        { accountId: operatorPayable(operatorId), amountFen: money.chargeFen },
+      ],
+    },
+    floors: { [cardId]: floorFen },
+    giveBack: giveBack !== undefined,
+  };
+}
+
 /**
  * An accepted presentation's tap: priced from the card's transit state; refused for want of money
  * (a fare needs the balance down to the card's negative limit); otherwise the fare moves from the card
@@ -99,21 +123,7 @@ export function planTap(
     explanation: priced.explanation,
   };
   const plan: Acceptance<TapResult, TapDeclineCode> = {
-    ...(money.chargeFen !== 0
-      ? {
-          transfer: {
-            ...movement,
-            kind: 'fare' as const,
-            ...(giveBack ? { reverses: giveBack.originalId } : {}),
-            postings: [
-              { accountId: cardId, amountFen: -money.chargeFen },
-              { accountId: operatorPayable(route.operatorId), amountFen: money.chargeFen },
-            ],
-          },
-          floors: { [cardId]: floorFen },
-          giveBack: giveBack !== undefined,
-        }
-      : {}),
+    ...(money.chargeFen !== 0 ? fareMovement(movement, cardId, route.operatorId, money, floorFen) : {}),
     walletAttributes: {
       [cardId]: { transit: storedTransitState(priced.state), ...(money.holds ? { holds: money.holds } : {}) },
     },
