@@ -1,13 +1,11 @@
 import { resolve } from 'node:path';
 import {
-  DynamoDBClient,
+  type DynamoDBClient,
   GetItemCommand,
-  PutItemCommand,
   QueryCommand,
   TransactWriteItemsCommand,
   type TransactWriteItemsCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { LOCAL_AWS } from '../infra/dynamo-local';
 import { startLocalBackend } from '../infra/local-backend';
 import { createLogger } from '../shared/log/logger';
 import { transitStateOf } from '../shared/transit/stored-state';
@@ -20,6 +18,7 @@ import { assertionFor } from '../test/support/jose-kit';
 import { purchaseBody, registerPos } from '../test/support/pos';
 import { postTap, registerTerminal, rider, tapBody } from '../test/support/rider';
 import { summary } from './stats';
+import { bareTransaction, bareWallets, bestBareRate, inFlight, plainClient } from './through-http';
 
 type Backend = Awaited<ReturnType<typeof startLocalBackend>>;
 type Items = NonNullable<TransactWriteItemsCommandInput['TransactItems']>;
@@ -108,68 +107,6 @@ async function writeUnits(raw: DynamoDBClient, w: Captured) {
   return { units, items, roundTrips: w.transactions.length + w.puts.length + w.updates.length };
 }
 
-/** The least any money movement needs: transfer record, payer's conditional update, payee's update, one statement entry. */
-function bareTransaction(tableName: string, i: number, payer: string, version: number): Items {
-  const id = `bare-${i}-${Math.random().toString(36).slice(2)}`;
-  const at = new Date().toISOString();
-  return [
-    {
-      Put: {
-        TableName: tableName,
-        Item: {
-          pk: { S: `BARE#T#${id}` },
-          sk: { S: 'T' },
-          kind: { S: 'fare' },
-          at: { S: at },
-          postings: {
-            L: [
-              { M: { accountId: { S: payer }, amountFen: { N: '-200' } } },
-              { M: { accountId: { S: 'operator:bus-co:payable' }, amountFen: { N: '200' } } },
-            ],
-          },
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-    {
-      Update: {
-        TableName: tableName,
-        Key: { pk: { S: `BARE#W#${payer}` }, sk: { S: 'A' } },
-        UpdateExpression: 'SET #v = :next, #b = #b - :amt',
-        ConditionExpression: '#v = :read AND #b >= :amt',
-        ExpressionAttributeNames: { '#v': 'version', '#b': 'balanceFen' },
-        ExpressionAttributeValues: {
-          ':read': { N: String(version) },
-          ':next': { N: String(version + 1) },
-          ':amt': { N: '200' },
-        },
-      },
-    },
-    {
-      Update: {
-        TableName: tableName,
-        Key: { pk: { S: 'BARE#PAYEE' }, sk: { S: `S${i % 16}` } },
-        UpdateExpression: 'ADD #b :amt',
-        ExpressionAttributeNames: { '#b': 'balanceFen' },
-        ExpressionAttributeValues: { ':amt': { N: '200' } },
-      },
-    },
-    {
-      Put: {
-        TableName: tableName,
-        Item: {
-          pk: { S: `BARE#E#${payer}` },
-          sk: { S: `E${String(version + 1).padStart(10, '0')}` },
-          transferId: { S: id },
-          amountFen: { N: '-200' },
-          balanceAfterFen: { N: '0' },
-          at: { S: at },
-        },
-      },
-    },
-  ];
-}
-
 /**
  * What a tap of this design needs of DynamoDB at the least, sent raw: one consistent query of the
  * card with its newest entry, then the transfer record, the card's next entry (put where none is),
@@ -207,31 +144,6 @@ async function tapFloor(raw: DynamoDBClient, tableName: string, i: number, payer
   );
 }
 
-/** Bare wallets for the baseline, each at version 0 with plenty of money. */
-async function bareWallets(raw: DynamoDBClient, tableName: string, n: number) {
-  const wallets = Array.from({ length: n }, (_, i) => ({ id: `bare-card-${i}-${Date.now()}`, version: 0 }));
-  for (const w of wallets) {
-    await raw.send(
-      new PutItemCommand({
-        TableName: tableName,
-        Item: { pk: { S: `BARE#W#${w.id}` }, sk: { S: 'A' }, version: { N: '0' }, balanceFen: { N: '100000000' } },
-      }),
-    );
-  }
-  return wallets;
-}
-
-async function inFlight<T>(total: number, width: number, fn: (i: number) => Promise<T>) {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < total) await fn(next++);
-    }),
-  );
-  return total / ((performance.now() - started) / 1000);
-}
-
 /**
  * Issue 13's figures: a tap's and a purchase's latency through HTTP against the bare 4-item
  * transaction (interleaved, same DynamoDB Local), 32 taps in flight against 32 bare transactions in
@@ -240,7 +152,7 @@ async function inFlight<T>(total: number, width: number, fn: (i: number) => Prom
 export async function benchFlows(backend: Backend) {
   const { app } = backend;
   const tableName = backend.deps.store.tableName;
-  const raw = new DynamoDBClient({ endpoint: backend.endpoint, ...LOCAL_AWS });
+  const raw = plainClient(backend.endpoint!);
   const measure = capture(backend);
   const terminal = await registerTerminal(app, ['B1']);
   const pos = await registerPos(app, 'm-tea');
@@ -372,13 +284,7 @@ export async function benchFlows(backend: Backend) {
     );
     if (res.status !== 200) throw new Error(`bench concurrent tap: ${res.status}`);
   });
-  const bareCards = await bareWallets(raw, tableName, CARDS);
-  const barePerSecond = await inFlight(CONCURRENT_TOTAL, IN_FLIGHT, async (i) => {
-    // Each lane keeps to its own wallets: a lost version race would measure retries, not the transaction.
-    const w = bareCards[i % CARDS]!;
-    const version = w.version++;
-    await raw.send(new TransactWriteItemsCommand({ TransactItems: bareTransaction(tableName, i, w.id, version) }));
-  });
+  const barePerSecond = (await bestBareRate(raw, tableName)).perSecond;
   const commuterFigures = await benchCommuter(backend, raw);
 
   // A 500-tap offline batch through HTTP: 100 cards, five boardings each, as a validator uploads it.

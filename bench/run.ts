@@ -11,9 +11,12 @@ import { TEST_ADMIN_TOKEN, TEST_WEBHOOK_SECRET } from '../test/support/backend';
 import { benchBundles } from './bundles';
 import { benchFlows } from './flows';
 import { benchHttp } from './http';
+import { withNpmStart } from './npm-start';
 import { benchScale } from './scale';
+import { serveOnAPort } from './serve';
 import { benchSettlement } from './settlement';
 import { benchTaps } from './taps';
+import { benchThroughHttp } from './through-http';
 import { benchVerifier } from './verifier';
 
 const started = Date.now();
@@ -47,11 +50,20 @@ const backend = await startLocalBackend({
 });
 try {
   const flows = await benchFlows(backend);
+  // The same tap and purchase through a socket: to this process's server, then to `npm start`'s own.
+  const served = await serveOnAPort(backend.app, (baseUrl) =>
+    benchThroughHttp({ baseUrl, dynamoEndpoint: backend.endpoint!, tableName: backend.deps.store.tableName }),
+  );
+  const npmStart = await withNpmStart(backend.endpoint!, benchThroughHttp);
   const bundles = await benchBundles();
+  console.log(
+    throughHttpMarkdown({ 'this process, served on a port': served, '`npm start`, its own process': npmStart }),
+  );
   console.log(flowsMarkdown(flows, bundles));
   // One line a script (or a closing note) can keep: every figure of this run.
   const { tapItems: _items, itemsOf: _itemsOf, zoneExitItems: _exitItems, ...figures } = flows;
-  console.log(`BENCH ${JSON.stringify({ at: new Date().toISOString(), ...figures, bundles })}\n`);
+  const line = { at: new Date().toISOString(), http: served, npmStart, inProcess: figures, bundles };
+  console.log(`BENCH ${JSON.stringify(line)}\n`);
   if (only !== 'flows') {
     console.log(await benchHttp(backend));
     console.log(await benchTaps(backend));
@@ -62,9 +74,28 @@ try {
 }
 console.log(`(${((Date.now() - started) / 1000).toFixed(0)} s)`);
 
+type ThroughHttp = Awaited<ReturnType<typeof benchThroughHttp>>;
+
+function throughHttpMarkdown(runs: Record<string, ThroughHttp>) {
+  const rows = Object.entries(runs).map(
+    ([where, f]) =>
+      `| ${where} | ${f.bareP50Ms} ms | ${f.tapP50Ms} ms (${f.tapP50Ratio}x) | ${f.purchaseP50Ms} ms (${f.purchaseP50Ratio}x) | ${f.tapsPerSecond}/s against ${f.bareTransactionsPerSecond}/s at ${f.bareBestWidth} (${f.inFlightRatio}x) |`,
+  );
+  return [
+    '## A tap and a purchase through HTTP against the bare 4-item transaction',
+    '',
+    "Each request over a keep-alive socket with its signatures made before the timer, interleaved with the bare transaction (transfer record, payer's conditional update, payee's update, statement entry) sent by the plain DynamoDB client on a keep-alive agent, on the same DynamoDB Local. In flight: 32 taps at once (each lane its own cards) against the bare transaction at its best concurrency of 8, 16, 32 and 64 (each lane its own wallet).",
+    '',
+    '| server | bare p50 | tap p50 | purchase p50 | 32 taps in flight |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
 function flowsMarkdown(f: Awaited<ReturnType<typeof benchFlows>>, bundles: Awaited<ReturnType<typeof benchBundles>>) {
   return [
-    '## A tap and a purchase against the bare 4-item transaction',
+    '## A tap and a purchase in process (`app.request`, no socket) against the bare 4-item transaction',
     '',
     "Interleaved in one loop on the same DynamoDB Local: a tap through HTTP, the bare transaction (transfer record, payer's conditional update, payee's update, statement entry), the tap's floor (sent raw: one consistent query of the card with its newest entry, then the transfer record, the card's next entry, the payee's update and a replay guard), a purchase through HTTP.",
     '',

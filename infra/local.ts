@@ -1,5 +1,5 @@
 /**
- * `npm start`: the whole backend on one machine. DynamoDB Local (or DYNAMODB_ENDPOINT), the tables,
+ * `npm start`: the whole backend on one machine. DynamoDB Local (or DYNAMODB_ENDPOINT, and ONECARD_TABLE_NAME), the tables,
  * the seed city on a fresh store, every area app on one @hono/node-server.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -31,6 +31,8 @@ const backend = await startLocalBackend({
   configOverrides: limitsFromEnv(process.env, 'local'),
   dataDir,
   dynamoEndpoint: process.env.DYNAMODB_ENDPOINT,
+  // Another table on a shared DynamoDB Local (DYNAMODB_ENDPOINT): the bench's `npm start` beside its own.
+  ...(process.env.ONECARD_TABLE_NAME ? { tableName: process.env.ONECARD_TABLE_NAME } : {}),
   seedsDir: resolve(import.meta.dirname, '../seeds'),
   adminToken,
   topupWebhookSecret,

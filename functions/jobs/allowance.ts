@@ -1,7 +1,7 @@
 import { allowanceCsv, allowanceRows, allowanceRules, allowanceRun } from '../../shared/benefits/allowance';
 import { payChunk, planChunk } from '../../shared/benefits/allowance-chunks';
 import { finishRun, openRun, readRunRecord, reserveAll } from '../../shared/benefits/allowance-run';
-import { InvariantError } from '../../shared/errors';
+import { InvariantError, codeOf, intDetailOf } from '../../shared/errors';
 import { shanghaiDate } from '../../shared/time/shanghai';
 import type { AllowanceExecution } from '../allowance-machine';
 import { cloudDeps } from '../cloud-deps';
@@ -74,8 +74,12 @@ async function reserve(runId: string, now: Date) {
     await reserveAll(deps.store, run, now);
     return { failed: false };
   } catch (err) {
-    if ((err as { code?: string }).code !== 'FUND_INSUFFICIENT') throw err;
-    deps.logger.warn('allowance run not covered by the fund', { runId, ...(err as { details?: object }).details });
+    if (codeOf(err) !== 'FUND_INSUFFICIENT') throw err;
+    deps.logger.warn('allowance run not covered by the fund', {
+      runId,
+      fundBalanceFen: intDetailOf(err, 'fundBalanceFen'),
+      neededFen: intDetailOf(err, 'neededFen'),
+    });
     return { failed: true };
   }
 }

@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, QueryCommand, type QueryCommandOutput, UpdateCo
 import { z } from 'zod';
 import type { CardItem } from '../cards/cards';
 import { ELIGIBILITY_RECORD, type EligibilityRecord } from '../eligibility/model';
-import { InvariantError, invariant } from '../errors';
+import { codeOf, InvariantError, invariant } from '../errors';
 import { storedTransfer } from '../ledger/transfers';
 import { attributes } from '../store/attributes';
 import { isConditionFailed } from '../store/conditions';
@@ -253,7 +253,7 @@ async function payRow(
     const paidRow = await payCard(store, run, row.cardId!, row.amountFen, now, place);
     return paidRow === place ? 'paid' : 'ALREADY_PAID';
   } catch (err) {
-    if ((err as { code?: string }).code === 'BALANCE_LIMIT') return 'BALANCE_LIMIT';
+    if (codeOf(err) === 'BALANCE_LIMIT') return 'BALANCE_LIMIT';
     throw err;
   }
 }

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { pooled } from '../async/pool';
-import { ConflictError, InvariantError, RefusedError, RetryLaterError } from '../errors';
+import { ConflictError, codeOf, InvariantError, intDetailOf, RefusedError, RetryLaterError } from '../errors';
 import { attributes } from '../store/attributes';
 import { isConditionFailed } from '../store/conditions';
 import { itemKind } from '../store/items';
@@ -86,7 +86,7 @@ export async function runAllowance(
     }
     await finishRun(store, run.runId, deps.clock());
   } catch (err) {
-    if ((err as { code?: string }).code !== 'RETRY_LATER') throw err;
+    if (codeOf(err) !== 'RETRY_LATER') throw err;
   }
   return (await allowanceRun(store, run.runId))!;
 }
@@ -148,7 +148,7 @@ export async function reserveAll(store: Store, run: RunRecord, now: Date): Promi
   try {
     await reserveRun(store, { ...run, totalFen }, now);
   } catch (err) {
-    if ((err as { code?: string }).code === 'FUND_INSUFFICIENT') await failRun(store, run, err);
+    if (codeOf(err) === 'FUND_INSUFFICIENT') await failRun(store, run, err);
     throw err;
   }
   await setRunStatus(store, run.runId, ['planning', 'paying'], 'paying', { totalFen });
@@ -285,8 +285,8 @@ async function setRunStatus(
 
 /** The fund could not cover the run: it ends failed with nothing paid, and the month is free again. */
 async function failRun(store: Store, run: RunRecord, err: unknown) {
-  const fundBalanceFen = (err as { details?: { fundBalanceFen?: number } }).details?.fundBalanceFen ?? 0;
-  const neededFen = (err as { details?: { neededFen?: number } }).details?.neededFen ?? 0;
+  const fundBalanceFen = intDetailOf(err, 'fundBalanceFen');
+  const neededFen = intDetailOf(err, 'neededFen');
   await store.doc.send(
     new UpdateCommand({
       TableName: store.tableName,

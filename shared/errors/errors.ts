@@ -102,3 +102,12 @@ export function invariant(condition: unknown, message: string): asserts conditio
 
 /** What an error says, whatever was thrown. */
 export const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** The code an error of ours carries; undefined for anything else (a defect, a driver's error). */
+export const codeOf = (err: unknown): ErrorCode | undefined => (err instanceof OneCardError ? err.code : undefined);
+
+/** A whole-number detail of an error of ours (`fundBalanceFen`), or 0 when it has none. */
+export function intDetailOf(err: unknown, name: string): number {
+  const value = err instanceof OneCardError ? err.details?.[name] : undefined;
+  return typeof value === 'number' && Number.isInteger(value) ? value : 0;
+}

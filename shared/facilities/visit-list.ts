@@ -1,6 +1,12 @@
+import { z } from 'zod';
+import { invariant } from '../errors';
+import { FareRuleSchema } from '../fares/engine';
+import { FareClassSchema } from '../fares/fare-table';
 import { entryListPage } from '../ledger/statement';
+import { attributes, isMap } from '../store/attributes';
+import { itemKind } from '../store/items';
 import type { Store } from '../store/store';
-import type { VisitKind, VisitRequest, VisitResult } from './model';
+import { VISIT_KINDS, type VisitKind, type VisitRequest, type VisitResult } from './model';
 
 export const VISITS_MAX_PAGE = 100;
 
@@ -15,6 +21,18 @@ type StoredVisit = Pick<VisitResult, 'feeFen' | 'fareClass' | 'explanation' | 'r
   facilityId: string;
   kind: VisitKind;
 };
+
+const STORED_VISIT = itemKind(
+  'visit',
+  z.object({
+    facilityId: z.string(),
+    kind: z.enum(VISIT_KINDS),
+    feeFen: z.number().int(),
+    fareClass: FareClassSchema.nullable(),
+    explanation: z.array(FareRuleSchema),
+    rentalId: z.string().optional(),
+  }),
+);
 
 export function storedVisit(req: Pick<VisitRequest, 'facilityId' | 'kind'>, result: VisitResult): StoredVisit {
   return {
@@ -37,17 +55,18 @@ export function visitsOf(store: Store, cardId: string, limit: number, cursor?: s
     cardId,
     { list: 'visits', limit, maxPage: VISITS_MAX_PAGE, cursor },
     (entry): VisitListItem | undefined => {
-      const visit = entry.visit as StoredVisit | undefined;
-      if (!visit) return undefined;
-      const { facilityId, kind, ...result } = visit;
+      if (entry.visit === undefined) return undefined;
+      invariant(isMap(entry.visit), 'a statement entry’s visit is a map');
+      const { facilityId, kind, ...result } = STORED_VISIT.parse(entry.visit);
+      const a = attributes(entry, 'statement entry');
       return {
-        visitId: entry.ref as string,
+        visitId: a.str('ref'),
         status: 'accepted',
         ...result,
-        balanceFen: entry.balanceAfterFen as number,
+        balanceFen: a.int('balanceAfterFen'),
         facilityId,
         kind,
-        at: entry.at as string,
+        at: a.str('at'),
       };
     },
   );

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { fareDay } from '../time/shanghai';
 import type { FareClass, FareTable, FlatRoute, Route, ZonalRoute } from './fare-table';
 
@@ -8,6 +9,13 @@ export interface FareRule {
   /** The fen this rule added (positive) or took off (negative), where it has an amount. */
   fen?: number;
 }
+
+/** A fare rule as an entry or an answer keeps it, read back. */
+export const FareRuleSchema: z.ZodType<FareRule> = z.object({
+  rule: z.enum(['base', 'zones', 'transfer', 'concession', 'cap', 'entry-hold', 'exit-refund', 'incomplete']),
+  text: z.string(),
+  fen: z.number().int().optional(),
+});
 
 export interface BoardRecord {
   at: string;

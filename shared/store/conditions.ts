@@ -1,10 +1,14 @@
 /** Reading DynamoDB's refusals, in one place: what a failed condition and a cancelled transaction say. */
 
+/** A field of whatever was thrown (the SDK's errors are objects with a name and more), unknown otherwise. */
+export const fieldOf = (err: unknown, name: string): unknown =>
+  typeof err === 'object' && err !== null ? Reflect.get(err, name) : undefined;
+
 /** A single write's condition did not hold. */
-export const isConditionFailed = (err: unknown) => (err as Error)?.name === 'ConditionalCheckFailedException';
+export const isConditionFailed = (err: unknown) => fieldOf(err, 'name') === 'ConditionalCheckFailedException';
 
 /** A transaction was cancelled; `cancellationCodes` says which item did it. */
-export const isCancelled = (err: unknown) => (err as Error)?.name === 'TransactionCanceledException';
+export const isCancelled = (err: unknown) => fieldOf(err, 'name') === 'TransactionCanceledException';
 
 export type CancellationCode =
   | 'None'
@@ -17,6 +21,10 @@ export type CancellationCode =
 
 /** One code per item of the cancelled transaction, in the order the items were sent. */
 export function cancellationCodes(err: unknown): CancellationCode[] {
-  const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  return reasons.map((r) => r.Code ?? 'None');
+  const reasons = fieldOf(err, 'CancellationReasons');
+  if (!Array.isArray(reasons)) return [];
+  return reasons.map((r: unknown) => {
+    const code = fieldOf(r, 'Code');
+    return typeof code === 'string' ? code : 'None';
+  });
 }

@@ -1,3 +1,4 @@
+import { fieldOf } from './conditions';
 /** How a failed DynamoDB call is handled by the command runner. */
 export type FailureClass =
   /** The transaction was cancelled; its reasons say which item's condition or conflict did it. */
@@ -26,13 +27,16 @@ const UNKNOWN_OUTCOME = new Set([
 ]);
 
 export function classifyFailure(err: unknown): FailureClass {
-  const e = err as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
-  const name = e?.name ?? '';
+  const name = String(fieldOf(err, 'name') ?? '');
+  const code = fieldOf(err, 'code');
+  const httpStatus = fieldOf(fieldOf(err, '$metadata'), 'httpStatusCode');
   if (name === 'TransactionCanceledException') return 'cancelled';
   if (TRANSIENT.has(name)) return 'transient';
   if (UNKNOWN_OUTCOME.has(name)) return 'unknown-outcome';
-  if (e?.code && ['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED'].includes(e.code)) return 'unknown-outcome';
-  if ((e?.$metadata?.httpStatusCode ?? 0) >= 500) return 'unknown-outcome';
+  if (typeof code === 'string' && ['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED'].includes(code)) {
+    return 'unknown-outcome';
+  }
+  if (typeof httpStatus === 'number' && httpStatus >= 500) return 'unknown-outcome';
   return 'fatal';
 }
 

@@ -1,8 +1,11 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { invariant, RetryLaterError } from '../errors';
-import type { FareRule } from '../fares/engine';
+import { type FareRule, FareRuleSchema } from '../fares/engine';
 import { ENTRY_SK, entriesNewestFirst, pageOfEntries } from '../ledger/statement';
+import { attributes, isMap } from '../store/attributes';
 import { decodeCursor, encodeCursor } from '../store/cursor';
+import { type Item, itemKind } from '../store/items';
 import { keptJson } from '../store/kept-text';
 import { tapKey } from '../store/keys';
 import { backoffMs } from '../store/retry';
@@ -46,17 +49,37 @@ export function storedJourney(journey: JourneyRecord, entry: { at: string; ref: 
 }
 
 /** The journey an entry keeps, whole but for its explanation (see storedJourney). */
-export function journeyOfEntry(entry: Record<string, unknown>): EntryJourney | undefined {
-  const stored = entry.journey as Partial<EntryJourney> | undefined;
-  if (!stored) return undefined;
-  const at = entry.at as string;
+export function journeyOfEntry(entry: Item): EntryJourney | undefined {
+  if (entry.journey === undefined) return undefined;
+  invariant(isMap(entry.journey), 'a statement entry’s journey is a map');
+  const { journeyId, startedAt, endedAt, ...stored } = STORED_JOURNEY.parse(entry.journey);
+  const a = attributes(entry, 'statement entry');
+  const at = a.str('at');
   return {
     ...stored,
-    journeyId: stored.journeyId ?? journeyIdFor(entry.ref as string),
-    startedAt: stored.startedAt ?? at,
-    endedAt: stored.endedAt === undefined ? at : stored.endedAt,
-  } as EntryJourney;
+    journeyId: journeyId ?? journeyIdFor(a.str('ref')),
+    startedAt: startedAt ?? at,
+    endedAt: endedAt === undefined ? at : endedAt,
+  };
 }
+
+/** A journey as `storedJourney` leaves it on its entry. */
+const STORED_JOURNEY = itemKind(
+  'journey',
+  z.object({
+    journeyId: z.string().optional(),
+    routeId: z.string(),
+    kind: z.enum(['flat', 'zonal']),
+    status: z.enum(['complete', 'open']),
+    startedAt: z.string().optional(),
+    endedAt: z.string().nullable().optional(),
+    boardStopId: z.string().optional(),
+    entryStopId: z.string().optional(),
+    exitStopId: z.string().optional(),
+    fareFen: z.number().int(),
+    explanation: z.array(FareRuleSchema).optional(),
+  }),
+);
 
 /** A journey is named after the tap that began it. */
 export const journeyIdFor = (tapId: string) => `jny_${tapId}`;
@@ -105,7 +128,7 @@ export async function journeysPage(
       if (journey.status === 'open' && pending.delete(journey.journeyId)) return undefined;
       const incomplete =
         journey.status === 'open' && now.getTime() - Date.parse(journey.startedAt) > zoneJourneyMaxMinutes * 60_000;
-      return { journey, tapId: entry.ref as string, incomplete };
+      return { journey, tapId: attributes(entry, 'statement entry').str('ref'), incomplete };
     },
   );
   const explanations = await tapExplanations(
@@ -157,7 +180,9 @@ async function tapExplanations(store: Store, tapIds: string[]): Promise<Map<stri
       }),
     );
     for (const item of read.Responses?.[store.tableName] ?? []) {
-      out.set(tapOf.get(item.pk as string)!, keptJson<TapResult>(item.result).explanation);
+      const tapId = tapOf.get(attributes(item, 'tap answer').str('pk'));
+      invariant(tapId !== undefined, 'a batch read answered a key it was not asked for');
+      out.set(tapId, keptJson<TapResult>(item.result).explanation);
     }
     keys = read.UnprocessedKeys?.[store.tableName]?.Keys ?? [];
   }
