@@ -1,7 +1,7 @@
 import { allowanceCsv, allowanceRows, allowanceRules, allowanceRun } from '../../shared/benefits/allowance';
 import { payChunk, planChunk } from '../../shared/benefits/allowance-chunks';
 import { finishRun, openRun, readRunRecord, reserveAll } from '../../shared/benefits/allowance-run';
-import { InvariantError, codeOf, intDetailOf } from '../../shared/errors';
+import { codeOf, InvariantError, intDetailOf } from '../../shared/errors';
 import { shanghaiDate } from '../../shared/time/shanghai';
 import type { AllowanceExecution } from '../allowance-machine';
 import { cloudDeps } from '../cloud-deps';
