@@ -4,25 +4,25 @@
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { limitsFromEnv } from '../functions/config';
 import { createLogger, type LogLevel } from '../shared/log/logger';
+import { keptToken } from './kept-tokens';
 import { startLocalBackend } from './local-backend';
 
 const log = createLogger('local', (process.env.LOG_LEVEL as LogLevel) ?? 'warn');
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.ONECARD_DATA_DIR ?? '.data/';
 const printed: string[] = [];
-const adminToken = process.env.ONECARD_ADMIN_TOKEN ?? made('ONECARD_ADMIN_TOKEN');
-const topupWebhookSecret = process.env.ONECARD_TOPUP_WEBHOOK_SECRET ?? made('ONECARD_TOPUP_WEBHOOK_SECRET');
-
-function made(name: string) {
-  const value = randomBytes(24).toString('base64url');
-  printed.push(`${name}=${value}`);
+const token = (name: string) => {
+  const { value, source } = keptToken(name, process.env[name], dataDir);
+  if (source === 'made') printed.push(`made up ${name}=${value}`);
+  if (source === 'kept') printed.push(`${name}=${value} (kept in ${dataDir})`);
   return value;
-}
+};
+const adminToken = token('ONECARD_ADMIN_TOKEN');
+const topupWebhookSecret = token('ONECARD_TOPUP_WEBHOOK_SECRET');
 
 // The local stage answers login codes in the response (devCode): only this machine may ask, unless told.
 const hostname = process.env.HOST ?? '127.0.0.1';
@@ -44,7 +44,7 @@ const backend = await startLocalBackend({
 });
 
 const server = serve({ fetch: backend.app.fetch, port, hostname }, (info) => {
-  for (const line of printed) console.log(`made up ${line}`);
+  for (const line of printed) console.log(line);
   if (backend.seeded) console.log('loaded the seed city into a fresh store');
   const shown = hostname === '0.0.0.0' || hostname === '::' ? '127.0.0.1' : hostname;
   console.log(`onecard listening on http://${shown}:${info.port}`);

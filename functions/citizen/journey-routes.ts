@@ -1,7 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireCard } from '../../shared/cards/cards';
+import { presenterFor } from '../../shared/i18n/i18n';
 import { journeysPage } from '../../shared/transit/journeys';
 import type { AppDeps } from '../deps';
+import { callerLanguage } from '../http/language';
 import type { Router } from '../http/router';
 import { errorResponses, PageQuery } from '../http/schemas';
 
@@ -52,7 +54,9 @@ export function journeyRoutes(app: Router, deps: AppDeps) {
       const card = await requireCard(deps.store, c.get('citizen').citizenId);
       const now = deps.clock();
       const table = await deps.fares.at(now);
-      return c.json(await journeysPage(deps.store, card.cardId, now, table.zoneJourneyMaxMinutes, limit, cursor), 200);
+      const page = await journeysPage(deps.store, card.cardId, now, table.zoneJourneyMaxMinutes, limit, cursor);
+      const present = presenterFor(callerLanguage(c));
+      return c.json({ ...page, items: page.items.map(present.explained) }, 200);
     },
   );
 }

@@ -1,7 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireCard } from '../../shared/cards/cards';
+import { presenterFor } from '../../shared/i18n/i18n';
 import { statementPage } from '../../shared/ledger/statement';
 import type { AppDeps } from '../deps';
+import { callerLanguage } from '../http/language';
 import type { Router } from '../http/router';
 import { errorResponses, PageQuery } from '../http/schemas';
 import { StatementEntrySchema } from './schemas';
@@ -29,7 +31,9 @@ export function statementRoutes(app: Router, deps: AppDeps) {
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
       const card = await requireCard(deps.store, c.get('citizen').citizenId);
-      return c.json(await statementPage(deps.store, card.cardId, limit, cursor), 200);
+      const page = await statementPage(deps.store, card.cardId, limit, cursor);
+      const present = presenterFor(callerLanguage(c));
+      return c.json({ ...page, items: page.items.map(present.entry) }, 200);
     },
   );
 }

@@ -1,28 +1,55 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { ZodError } from 'zod';
+import { type ZodError, locales as zodLocales } from 'zod';
 import { type ErrorCode, type FieldIssue, OneCardError, RateLimitedError, statusOf } from '../../shared/errors';
+import { translator } from '../../shared/i18n/i18n';
+import type { Language } from '../../shared/i18n/languages';
 import { errorFields } from '../../shared/log/logger';
 import { classifyFailure } from '../../shared/store/retry';
 import type { AppEnv } from './env';
+import { callerLanguage } from './language';
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: Record<string, unknown>; requestId: string };
 }
 
+/**
+ * The error answer. A caller who reads Chinese gets the code's message from the catalogue; English
+ * keeps the throw site's own message, which names the figures of the case. Codes and details never change.
+ */
 export function errorJson(c: Context<AppEnv>, code: ErrorCode, message: string, details?: Record<string, unknown>) {
-  const body: ErrorBody = { error: { code, message, requestId: c.get('requestId') ?? 'unknown' } };
+  const said = translator(callerLanguage(c)).errorMessage(code) ?? message;
+  const body: ErrorBody = { error: { code, message: said, requestId: c.get('requestId') ?? 'unknown' } };
   if (details !== undefined) body.error.details = details;
   return c.json(body, statusOf(code));
 }
 
-export function zodIssues(error: ZodError, prefix?: string): FieldIssue[] {
+const zhCN = zodLocales.zhCN().localeError;
+const ZH_TYPES: Record<string, string> = {
+  string: '字符串',
+  number: '数字',
+  int: '整数',
+  boolean: '布尔值',
+  object: '对象',
+  array: '数组',
+};
+
+/** Zod's message of an issue in `language`: its own English, or its Chinese locale's. */
+function issueMessage(issue: ZodError['issues'][number], language: Language): string {
+  if (language === 'en') return issue.message;
+  // A finished issue no longer holds the input, which the locale would name as "received": say what was expected.
+  if (issue.code === 'invalid_type') return `无效输入：期望 ${ZH_TYPES[issue.expected] ?? issue.expected}`;
+  const said = zhCN({ ...issue, input: undefined });
+  return typeof said === 'string' ? said : (said?.message ?? issue.message);
+}
+
+export function zodIssues(error: ZodError, prefix?: string, language: Language = 'en'): FieldIssue[] {
   return error.issues.map((issue) => {
     const path = issue.path.map(String).join('.');
     const unknownKeys = issue.code === 'unrecognized_keys' ? issue.keys : undefined;
     return {
       path: [prefix, path, unknownKeys?.join(',')].filter((p) => p !== undefined && p !== '').join('.') || '(root)',
-      message: issue.message,
+      message: issueMessage(issue, language),
     };
   });
 }
