@@ -19,10 +19,11 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
-    message: string,
+    /** The API's own message, as it said it. */
+    readonly apiMessage: string,
     readonly details?: unknown,
   ) {
-    super(`${status} ${code}: ${message}`);
+    super(`${status} ${code}: ${apiMessage}`);
     this.name = 'ApiError';
   }
 }

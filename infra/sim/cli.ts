@@ -4,8 +4,9 @@
  * program without the process: the tests call it in-process.
  */
 import { parseArgs } from 'node:util';
+import { fieldOf } from '../../shared/store/conditions';
 import { ApiError, oneCardClient } from '../client/client';
-import { COMMANDS, SimUsageError } from './commands';
+import { COMMANDS, ROLES, SimRefusedError, SimUsageError } from './commands';
 import { readState, writeState } from './state';
 
 const DEFAULT_URL = 'http://127.0.0.1:3000';
@@ -35,6 +36,19 @@ const OPTION_NAMES = [
   'at',
   'count',
   'qr',
+  'file',
+  'since',
+  'cutoff',
+  'month',
+  'run',
+  'card',
+  'reason',
+  'reference',
+  'bill',
+  'account',
+  'date',
+  'limit',
+  'cursor',
 ] as const;
 
 export function simHelp(): string {
@@ -44,15 +58,20 @@ export function simHelp(): string {
     'A phone and a terminal against a OneCard stack, signing as they do. State (tokens, keys,',
     `credential, terminals) is kept in --state (default ./${DEFAULT_STATE}) between commands.`,
     '',
-    'commands:',
-    ...Object.values(COMMANDS).flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]),
+    ...ROLES.flatMap((role) => [
+      `${role.title}:`,
+      ...Object.values(role.commands).flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]),
+      '',
+    ]),
     '',
     'options for every command:',
     `  --url <stack>     default ONECARD_URL or ${DEFAULT_URL}`,
     `  --state <file>    default ./${DEFAULT_STATE}`,
     '',
-    'environment: ONECARD_ADMIN_TOKEN (register-terminal), ONECARD_TOPUP_WEBHOOK_SECRET (topup);',
-    'npm start prints both.',
+    'environment: ONECARD_ADMIN_TOKEN (the operator), ONECARD_TOPUP_WEBHOOK_SECRET (topup);',
+    'npm start prints both, and keeps them with its data dir.',
+    '',
+    'exit codes: 0 done, 1 the stack said no (its code, message and each field it named), 2 a usage mistake.',
     '',
     'a first tap on the seed city:',
     '  npm run sim -- login --phone 13900000001',
@@ -77,7 +96,7 @@ export async function runSim(argv: string[], io: SimIo): Promise<number> {
   try {
     parsed = parse(argv);
   } catch (err) {
-    io.err(`${(err as Error).message}\n\n${simHelp()}`);
+    io.err(`${err instanceof Error ? err.message : String(err)}\n\n${simHelp()}`);
     return 2;
   }
   const [name, ...extra] = parsed.positionals;
@@ -108,17 +127,28 @@ export async function runSim(argv: string[], io: SimIo): Promise<number> {
       io.err(`${name}: ${err.message}\nusage: npm run sim -- ${command.usage}`);
       return 2;
     }
-    if (err instanceof ApiError) {
-      io.err(`${name}: the stack answered ${err.status} ${err.code}: ${err.message}`);
+    if (err instanceof SimRefusedError) {
+      io.out(err.message);
       return 1;
     }
-    const cause = (err as { cause?: { code?: string } }).cause;
-    if (cause?.code === 'ECONNREFUSED') {
+    if (err instanceof ApiError) {
+      io.err(`${name}: the stack answered ${err.status} ${err.code}: ${err.apiMessage}${issuesOf(err.details)}`);
+      return 1;
+    }
+    if (err instanceof Error && fieldOf(err.cause, 'code') === 'ECONNREFUSED') {
       io.err(`${name}: nothing answers at ${url}: start the stack with npm start, or pass --url`);
       return 1;
     }
     throw err;
   }
+}
+
+/** The fields an answer's `details.issues` names, one a line; other details as JSON. */
+function issuesOf(details: unknown): string {
+  if (details === undefined) return '';
+  const issues = fieldOf(details, 'issues');
+  if (!Array.isArray(issues)) return `\n  details: ${JSON.stringify(details)}`;
+  return issues.map((issue) => `\n  ${fieldOf(issue, 'path')}: ${fieldOf(issue, 'message')}`).join('');
 }
 
 function parse(argv: string[]) {

@@ -21,9 +21,11 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-function job(name: string, env: Record<string, string>) {
+function job(name: string, env: Record<string, string>, options: string[] = []) {
   return new Promise<{ code: number | null; out: string }>((ok) => {
-    const child = spawn('node', ['--import', 'tsx', 'infra/job.ts', name], { env: { ...process.env, ...env } });
+    const child = spawn('node', ['--import', 'tsx', 'infra/job.ts', name, ...options], {
+      env: { ...process.env, ...env },
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -34,11 +36,25 @@ function job(name: string, env: Record<string, string>) {
 describe('npm run job -- settlement', () => {
   it('runs the daily settlement against the local stack, once', async () => {
     const first = await job('settlement', { ONECARD_URL: url, ONECARD_ADMIN_TOKEN: TEST_ADMIN_TOKEN });
-    expect([first.code, first.out]).toEqual([0, expect.stringMatching(/^settled up to \S+: run run_\S+, \d+ lines/)]);
+    expect([first.code, first.out]).toEqual([
+      0,
+      expect.stringMatching(/^settled up to \d{4}-\d\d-\d\d 04:00 Asia\/Shanghai \(\S+Z\): run run_\S+, \d+ lines/),
+    ]);
     // Run again, it is the same run (its Idempotency-Key names the day): the same answer, nothing settled twice.
     const again = await job('settlement', { ONECARD_URL: url, ONECARD_ADMIN_TOKEN: TEST_ADMIN_TOKEN });
     expect([again.code, again.out]).toEqual([0, first.out]);
-  }, 30_000);
+    // Right after a day's activity, up to now: then the daily run's earlier cutoff has nothing left.
+    const now = await job('settlement', { ONECARD_URL: url, ONECARD_ADMIN_TOKEN: TEST_ADMIN_TOKEN }, [
+      '--cutoff',
+      'now',
+    ]);
+    expect([now.code, now.out]).toEqual([0, expect.stringMatching(/^settled up to .+ Asia\/Shanghai .+: run run_/)]);
+    const bad = await job('settlement', { ONECARD_URL: url, ONECARD_ADMIN_TOKEN: TEST_ADMIN_TOKEN }, [
+      '--cutoff',
+      'soon',
+    ]);
+    expect([bad.code, bad.out]).toEqual([2, expect.stringContaining('--cutoff is now or an ISO 8601 time')]);
+  }, 60_000);
 
   it('says what is wrong: an unknown job, no admin token', async () => {
     expect((await job('nope', { ONECARD_URL: url })).code).toBe(2);
@@ -76,7 +92,7 @@ describe('npm run job -- allowance', () => {
     const run = await job('allowance', { ONECARD_URL: url, ONECARD_ADMIN_TOKEN: TEST_ADMIN_TOKEN });
     expect([run.code, run.out]).toEqual([
       0,
-      expect.stringMatching(/^allowance for \d{4}-\d{2} \(run alw_[\w-]+, done\): 0 cards paid, 0 fen/),
+      expect.stringMatching(/^allowance for \d{4}-\d{2}: run alw_[\w-]+, done: 0 cards paid, 0 fen; skipped: /),
     ]);
   }, 30_000);
 });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -70,9 +70,58 @@ describe('npm run sim', () => {
     const qr = await sim(['qr', '--terminal-id', busId]);
     expect(json(qr).challenge).toBe('qr');
     expect(json(await sim(['verify', '--qr', qr.out, '--terminal-id', busId]))).toMatchObject({ ok: true });
-    expect(json(await sim(['verify', '--qr', qr.out, '--terminal-id', 'another-terminal']))).toMatchObject({
-      ok: false,
-      declineCode: 'PROOF_INVALID',
-    });
+    const refused = await sim(['verify', '--qr', qr.out, '--terminal-id', 'another-terminal']);
+    expect(refused.code).toBe(1);
+    expect(json(refused)).toMatchObject({ ok: false, declineCode: 'PROOF_INVALID' });
+  });
+
+  it('plays a gate, an outlet, a biller, an agency and the operator, and shows each field the stack refused', async () => {
+    const admin = { ONECARD_ADMIN_TOKEN: TEST_ADMIN_TOKEN };
+    const register = (name: string, kind: string, scope: string[]) =>
+      sim(['register-terminal', '--terminal', name, '--kind', kind, ...scope], admin);
+    expect((await register('park', 'facility-gate', ['--facility', 'f-park'])).code).toBe(0);
+    expect((await register('counter', 'service-outlet', ['--outlet', 'o-station'])).code).toBe(0);
+    expect((await register('water', 'biller', ['--biller', 'water'])).code).toBe(0);
+    expect((await register('edu', 'agency', ['--programs', 'student'])).code).toBe(0);
+
+    const cash = await sim(['cash-topup', '--terminal', 'counter', '--amount', '5000']);
+    expect(json(cash)).toMatchObject({ amountFen: 5000 });
+    expect(json(await sim(['till', '--terminal', 'counter'])).cashFen).toBeGreaterThanOrEqual(5000);
+    const visit = await sim(['visit', '--terminal', 'park', '--facility', 'f-park']);
+    expect(visit.code, visit.err).toBe(0);
+    expect(json(visit)).toMatchObject({ status: 'accepted' });
+    expect(json(await sim(['visits'])).items[0]).toMatchObject({ facilityId: 'f-park', kind: 'enter' });
+
+    const bills = join(dir, 'bills.json');
+    const bill = { externalRef: 'SIM-1', accountNo: 'W-SIM', period: '2026-11', amountDueFen: 1200 };
+    writeFileSync(bills, JSON.stringify({ bills: [{ ...bill, dueDate: '2027-01-31', allowPartial: false }] }));
+    const uploaded = await sim(['upload-bills', '--terminal', 'water', '--file', bills]);
+    expect(json(uploaded).results[0]).toMatchObject({ outcome: 'created' });
+    const found = json(await sim(['bills', '--biller', 'water', '--account', 'W-SIM']));
+    const billId = found.items[0].billId;
+    expect(json(await sim(['pay-bill', '--bill', billId, '--amount', '1200']))).toMatchObject({ status: 'completed' });
+    expect(json(await sim(['bill-payments', '--terminal', 'water'])).items[0]).toMatchObject({ billId });
+    expect(json(await sim(['statement'])).items[0]).toMatchObject({ kind: 'bill', amountFen: -1200 });
+
+    const records = join(dir, 'records.json');
+    writeFileSync(records, JSON.stringify({ records: [{ recordId: 'sim-r1', program: 'student' }] }));
+    const refused = await sim(['upload-records', '--terminal', 'edu', '--file', records]);
+    expect(refused.code).toBe(1);
+    // The answer's details name each field, and the simulator prints them once, not its own message twice.
+    expect(refused.err).toMatch(/the stack answered 400 VALIDATION_FAILED: [^\n]+\n {2}records\.0\.\w+: /);
+    expect(refused.err).not.toMatch(/400 VALIDATION_FAILED: 400/);
+
+    const settled = await sim(['settle', '--cutoff', 'now'], admin);
+    expect(settled.out).toMatch(/^settled up to .+ Asia\/Shanghai .+: run \S+, [1-9]\d* lines/);
+    const runId = /run (\S+),/.exec(settled.out)?.[1] ?? '';
+    expect(json(await sim(['settlement-run', '--run', runId], admin)).runId).toBe(runId);
+    expect(json(await sim(['settlements', '--terminal', 'water'])).items.length).toBeGreaterThan(0);
+    const cardId = json(await sim(['card'])).cardId;
+    expect(json(await sim(['freeze-card', '--card', cardId], admin))).toMatchObject({ status: 'frozen' });
+    expect(json(await sim(['lookup-card', '--card', cardId], admin))).toMatchObject({ card: { status: 'frozen' } });
+    expect(json(await sim(['unfreeze-card', '--card', cardId], admin))).toMatchObject({ status: 'active' });
+    expect(json(await sim(['reconciliation'], admin))).toMatchObject({ balanced: true });
+    const allowance = await sim(['allowance', '--month', '2026-11'], admin);
+    expect(allowance.out).toMatch(/^allowance for 2026-11: run \S+, (done|failed)/);
   });
 });
