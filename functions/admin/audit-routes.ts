@@ -28,6 +28,7 @@ export function auditRoutes(app: Router, deps: AppDeps) {
     createRoute({
       method: 'get',
       path: '/v1/admin/taps/{tapId}',
+      operationId: 'getTap',
       tags: ['operator'],
       security,
       summary: 'A tap as recorded, accepted or declined, with the answer the terminal got',
@@ -48,6 +49,7 @@ export function auditRoutes(app: Router, deps: AppDeps) {
     createRoute({
       method: 'get',
       path: '/v1/admin/cards/{cardId}',
+      operationId: 'lookUpCard',
       tags: ['operator'],
       security,
       summary: 'A card, its holder’s masked id and its latest 20 movements',

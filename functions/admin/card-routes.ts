@@ -28,6 +28,7 @@ const cardJson = { 'application/json': { schema: CardSchema } };
 const postCardsIdentityVerificationRoute = createRoute({
   method: 'post',
   path: '/v1/admin/cards/{cardId}/identity-verification',
+  operationId: 'verifyIdentity',
   tags: ['operator'],
   security,
   summary: 'Record an in-person identity check of the card holder',
@@ -49,6 +50,7 @@ const postCardsIdentityVerificationRoute = createRoute({
 const postResidentIdsReleaseRoute = createRoute({
   method: 'post',
   path: '/v1/admin/resident-ids/release',
+  operationId: 'releaseResidentId',
   tags: ['operator'],
   security,
   summary: 'Give a resident id number back to its real holder',
@@ -80,6 +82,7 @@ const postResidentIdsReleaseRoute = createRoute({
 const postDevicesRevokeRoute = createRoute({
   method: 'post',
   path: '/v1/admin/devices/{deviceId}/revoke',
+  operationId: 'revokeDevice',
   tags: ['operator'],
   security,
   summary: 'Revoke a device for good (a stolen phone): its credentials are refused and it joins the deny list',
@@ -109,6 +112,7 @@ export function operatorCardRoutes(app: Router, deps: AppDeps) {
       createRoute({
         method: 'post',
         path: `/v1/admin/cards/{cardId}/${action}`,
+        operationId: action === 'freeze' ? 'freezeCard' : 'unfreezeCard',
         tags: ['operator'],
         security,
         summary:

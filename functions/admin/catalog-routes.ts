@@ -62,6 +62,7 @@ const list = <T extends z.ZodType>(schema: T) => ({
 const getCampaignsRoute = createRoute({
   method: 'get',
   path: '/v1/admin/campaigns',
+  operationId: 'listCampaigns',
   tags: ['operator'],
   security,
   summary: 'The campaigns, a page at a time',
@@ -79,6 +80,7 @@ export function catalogRoutes(app: Router, deps: AppDeps) {
       createRoute({
         method: 'post',
         path,
+        operationId: kind === 'merchant' ? 'addMerchant' : 'addBiller',
         tags: ['operator'],
         security,
         summary: `Add a ${kind} (its id is what POS scopes, bills and campaigns name)`,
@@ -98,6 +100,7 @@ export function catalogRoutes(app: Router, deps: AppDeps) {
       createRoute({
         method: 'get',
         path,
+        operationId: kind === 'merchant' ? 'listMerchants' : 'listBillers',
         tags: ['operator'],
         security,
         summary: `The ${kind}s, a page at a time`,
@@ -114,6 +117,7 @@ export function catalogRoutes(app: Router, deps: AppDeps) {
     createRoute({
       method: 'post',
       path: '/v1/admin/campaigns',
+      operationId: 'startCampaign',
       tags: ['operator'],
       security,
       middleware: [idempotent(deps.store, deps.clock, () => 'operator')] as const,

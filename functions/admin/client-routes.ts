@@ -112,6 +112,7 @@ export function clientRoutes(app: Router, deps: AppDeps) {
     createRoute({
       method: 'post',
       path: '/v1/admin/clients',
+      operationId: 'registerClient',
       tags: ['operator'],
       security,
       summary: 'Register a machine client',
@@ -139,6 +140,7 @@ export function clientRoutes(app: Router, deps: AppDeps) {
     createRoute({
       method: 'get',
       path: '/v1/admin/clients/{clientId}',
+      operationId: 'getClient',
       tags: ['operator'],
       security,
       summary: 'One machine client',
@@ -174,6 +176,7 @@ export function clientKeyRoutes(app: Router, deps: AppDeps) {
     createRoute({
       method: 'post',
       path: '/v1/admin/clients/{clientId}/disable',
+      operationId: 'disableClient',
       tags: ['operator'],
       security,
       summary: 'Disable a machine client (a stolen terminal): its assertions are refused with 401 within 10 seconds',
@@ -197,6 +200,7 @@ export function clientKeyRoutes(app: Router, deps: AppDeps) {
     createRoute({
       method: 'post',
       path: '/v1/admin/clients/{clientId}/keys',
+      operationId: 'rekeyClient',
       tags: ['operator'],
       security,
       summary: 'Give a machine client a new ES256 public key: the old one is refused within 10 seconds',

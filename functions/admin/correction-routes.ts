@@ -19,6 +19,7 @@ const postAdjustmentsRoute = (once: MiddlewareHandler<AppEnv>) =>
   createRoute({
     method: 'post',
     path: '/v1/admin/adjustments',
+    operationId: 'adjustCard',
     tags: ['operator'],
     security,
     middleware: [once] as const,
@@ -53,6 +54,7 @@ const postTransfersReversalsRoute = (once: MiddlewareHandler<AppEnv>) =>
   createRoute({
     method: 'post',
     path: '/v1/admin/transfers/{transferId}/reversals',
+    operationId: 'reverseTransfer',
     tags: ['operator'],
     security,
     middleware: [once] as const,

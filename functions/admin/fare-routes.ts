@@ -16,6 +16,7 @@ const security = OPERATOR_SECURITY;
 const putCardsFareClassRoute = createRoute({
   method: 'put',
   path: '/v1/admin/cards/{cardId}/fare-class',
+  operationId: 'setFareClass',
   tags: ['operator'],
   security,
   summary: 'Grant a concession (student, disabled) on evidence the operator checked; adult takes it away',
@@ -46,6 +47,7 @@ const putCardsFareClassRoute = createRoute({
 export function fareRoutes(app: Router, deps: AppDeps) {
   versionedRoutes(app, {
     path: 'fare-tables',
+    operations: { list: 'listFareTables', publish: 'publishFareTable' },
     what: 'fare table',
     schema: FareTableSchema,
     pricedBy:
@@ -61,6 +63,7 @@ export function fareRoutes(app: Router, deps: AppDeps) {
   });
   versionedRoutes(app, {
     path: 'allowance-rules',
+    operations: { list: 'listAllowanceRules', publish: 'publishAllowanceRules' },
     what: 'allowance rules',
     schema: AllowanceRulesSchema,
     pricedBy: 'A month’s allowance is paid by the version in force on its first day.',
@@ -68,6 +71,7 @@ export function fareRoutes(app: Router, deps: AppDeps) {
   });
   versionedRoutes(app, {
     path: 'facility-catalogs',
+    operations: { list: 'listFacilityCatalogs', publish: 'publishFacilityCatalog' },
     what: 'facility catalog',
     schema: FacilityCatalogSchema,
     pricedBy:

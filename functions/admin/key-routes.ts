@@ -12,6 +12,7 @@ export function keyRoutes(app: Router, deps: AppDeps) {
     createRoute({
       method: 'post',
       path: '/v1/admin/keys/rotate',
+      operationId: 'rotateSigningKeys',
       tags: ['operator'],
       security: OPERATOR_SECURITY,
       summary: 'Rotate the credential signing keys: next becomes current, current stays published as previous',

@@ -62,12 +62,16 @@ export function auditTrailRoutes(app: Router, deps: AppDeps) {
     createRoute({
       method: 'get',
       path: '/v1/admin/audit',
+      operationId: 'listAuditLog',
       tags: ['operator'],
       security: OPERATOR_SECURITY,
       summary: 'Operator writes of one business day (Asia/Shanghai), oldest first: who, what, why, and the outcome',
       request: {
         query: PageQuery.extend({
-          date: calendarDate().openapi({ description: 'YYYY-MM-DD (UTC): the day whose operator writes to list' }),
+          businessDate: calendarDate().openapi({
+            description:
+              'YYYY-MM-DD: the business day (from 04:00 Asia/Shanghai, as the daily report’s) whose operator writes to list',
+          }),
         }),
       },
       responses: {
@@ -83,8 +87,8 @@ export function auditTrailRoutes(app: Router, deps: AppDeps) {
       },
     }),
     async (c) => {
-      const { date, limit, cursor } = c.req.valid('query');
-      return c.json(await operatorActionsOn(deps.store, date, limit, cursor), 200);
+      const { businessDate, limit, cursor } = c.req.valid('query');
+      return c.json(await operatorActionsOn(deps.store, businessDate, limit, cursor), 200);
     },
   );
 }

@@ -58,7 +58,7 @@ const getSettlementRunsRoute = createRoute({
 const getSettlementRunsReportCsvRoute = createRoute({
   method: 'get',
   path: '/v1/admin/settlement-runs/{runId}/report.csv',
-  operationId: 'getSettlementReport',
+  operationId: 'getSettlementReportCsv',
   tags: ['operator'],
   security,
   summary: 'A settlement run’s lines as CSV (RFC 4180)',

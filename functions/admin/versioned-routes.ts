@@ -7,6 +7,8 @@ import { errorResponses, jsonBody, OPERATOR_SECURITY, PageQuery } from '../http/
 interface VersionedKind<T extends Versioned> {
   /** The collection's path under /v1/admin, e.g. fare-tables. */
   path: string;
+  /** The operations' names in the document (and a typed client's): listing and publishing. */
+  operations: { list: string; publish: string };
   what: string;
   schema: z.ZodType<T>;
   /** What the version decides, for the operator reading the docs. */
@@ -48,6 +50,7 @@ function listVersionsRoute<T extends Versioned>(app: Router, kind: VersionedKind
     createRoute({
       method: 'get',
       path: `/v1/admin/${kind.path}`,
+      operationId: kind.operations.list,
       tags: ['operator'],
       security,
       summary: `The ${kind.what} versions, newest first, a page at a time`,
@@ -73,6 +76,7 @@ function publishVersionRoute<T extends Versioned>(app: Router, kind: VersionedKi
     createRoute({
       method: 'post',
       path: `/v1/admin/${kind.path}`,
+      operationId: kind.operations.publish,
       tags: ['operator'],
       security,
       summary: `Publish a new ${kind.what} version, in force from its effectiveFrom`,

@@ -41,6 +41,7 @@ const BillerPaymentSchema = z
 const putBillerBillsRoute = createRoute({
   method: 'put',
   path: '/v1/biller/bills',
+  operationId: 'uploadBills',
   tags: ['biller'],
   security: [{ machine: [] }],
   summary: `Upload up to ${MAX_BILLS_PER_UPLOAD} bills, keyed by your externalRef (repeat freely)`,
@@ -69,6 +70,7 @@ const putBillerBillsRoute = createRoute({
 const getBillerPaymentsRoute = createRoute({
   method: 'get',
   path: '/v1/biller/payments',
+  operationId: 'listBillerPayments',
   tags: ['biller'],
   security: [{ machine: [] }],
   summary: 'Payments to your bills in the order they were made: after `since` (RFC 3339), then page with `cursor`',

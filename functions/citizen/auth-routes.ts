@@ -29,6 +29,7 @@ export function authRoutes(deps: AppDeps) {
     createRoute({
       method: 'post',
       path: '/v1/auth/otp',
+      operationId: 'requestOtp',
       tags: ['citizen'],
       summary: 'Send a 6-digit login code to the phone (5 minutes, 5 tries); rate limited per phone and address',
       request: {
@@ -58,6 +59,7 @@ export function authRoutes(deps: AppDeps) {
     createRoute({
       method: 'post',
       path: '/v1/auth/token',
+      operationId: 'issueToken',
       tags: ['citizen'],
       summary: 'Trade the phone and its code for an access token',
       description:

@@ -37,6 +37,7 @@ const security = [{ citizen: [] }];
 const getBillsRoute = createRoute({
   method: 'get',
   path: '/v1/me/bills',
+  operationId: 'findBills',
   tags: ['citizen'],
   security,
   summary: 'The open bills of a biller account, newest period first',
@@ -69,6 +70,7 @@ export function billRoutes(app: Router, deps: AppDeps) {
     createRoute({
       method: 'post',
       path: '/v1/me/bill-payments',
+      operationId: 'payBill',
       tags: ['citizen'],
       security,
       middleware: [

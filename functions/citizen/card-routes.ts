@@ -38,6 +38,7 @@ export function cardRoutes(app: Router, deps: AppDeps) {
     createRoute({
       method: 'post',
       path: '/v1/me/card',
+      operationId: 'openCard',
       tags: ['citizen'],
       security,
       summary: 'Open the card (idempotent per citizen: a repeat answers 201 with the same card)',
@@ -67,6 +68,7 @@ export function cardRoutes(app: Router, deps: AppDeps) {
     createRoute({
       method: 'get',
       path: '/v1/me/card',
+      operationId: 'getMyCard',
       tags: ['citizen'],
       security,
       summary: 'The card and its balance',
@@ -83,6 +85,7 @@ export function cardRoutes(app: Router, deps: AppDeps) {
       createRoute({
         method: 'post',
         path: `/v1/me/card/${action}`,
+        operationId: action === 'freeze' ? 'freezeMyCard' : 'unfreezeMyCard',
         tags: ['citizen'],
         security,
         summary:

@@ -29,6 +29,7 @@ const toAnswer = ({ cardId: _c, publicKeyJwk: _k, ...d }: Device) => d;
 const postDevicesRoute = createRoute({
   method: 'post',
   path: '/v1/me/devices',
+  operationId: 'registerDevice',
   tags: ['citizen'],
   security,
   summary: 'Register a device’s public key (at most 5 active per card)',
@@ -49,6 +50,7 @@ const postDevicesRoute = createRoute({
 const getDevicesRoute = createRoute({
   method: 'get',
   path: '/v1/me/devices',
+  operationId: 'listMyDevices',
   tags: ['citizen'],
   security,
   summary: 'The card’s devices, newest first (revoked ones too)',
@@ -69,6 +71,7 @@ const getDevicesRoute = createRoute({
 const deleteDevicesRoute = createRoute({
   method: 'delete',
   path: '/v1/me/devices/{deviceId}',
+  operationId: 'removeDevice',
   tags: ['citizen'],
   security,
   summary:
@@ -87,6 +90,7 @@ const deleteDevicesRoute = createRoute({
 const postCredentialsRoute = createRoute({
   method: 'post',
   path: '/v1/me/credentials',
+  operationId: 'issueCredential',
   tags: ['citizen'],
   security,
   summary: 'Issue the device-bound credential (ES256, typ onecard-credential+jwt, at most 24 h)',

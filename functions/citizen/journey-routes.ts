@@ -31,6 +31,7 @@ export function journeyRoutes(app: Router, deps: AppDeps) {
     createRoute({
       method: 'get',
       path: '/v1/me/journeys',
+      operationId: 'listMyJourneys',
       tags: ['citizen'],
       security: [{ citizen: [] }],
       summary: 'The card’s journeys, newest first, each with its fare and the rules that set it',

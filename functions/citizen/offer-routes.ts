@@ -28,6 +28,7 @@ export function offerRoutes(app: Router, deps: AppDeps) {
     createRoute({
       method: 'get',
       path: '/v1/me/offers',
+      operationId: 'listMyOffers',
       tags: ['citizen'],
       security: [{ citizen: [] }],
       summary: 'The merchant-alliance campaigns open to this card now, with the uses it has left today',

@@ -17,6 +17,7 @@ export function statementRoutes(app: Router, deps: AppDeps) {
     createRoute({
       method: 'get',
       path: '/v1/me/statement',
+      operationId: 'getMyStatement',
       tags: ['citizen'],
       security: [{ citizen: [] }],
       summary: 'Every movement of the card, newest first, with the balance after each',

@@ -21,6 +21,7 @@ export function topupRoutes(app: Router, deps: AppDeps) {
     createRoute({
       method: 'post',
       path: '/v1/me/topups',
+      operationId: 'startTopup',
       tags: ['citizen'],
       security,
       middleware: [
@@ -65,6 +66,7 @@ export function topupRoutes(app: Router, deps: AppDeps) {
     createRoute({
       method: 'get',
       path: '/v1/me/topups/{topupId}',
+      operationId: 'getMyTopup',
       tags: ['citizen'],
       security,
       summary: 'One top-up and where it stands',

@@ -50,6 +50,7 @@ const RefundResultSchema = z
 const postMerchantPaymentsRoute = createRoute({
   method: 'post',
   path: '/v1/merchant/payments',
+  operationId: 'takePayment',
   middleware: [handsAssertionToPipeline] as const,
   tags: ['merchant'],
   security: [{ machine: [] }],
@@ -66,6 +67,7 @@ const postMerchantPaymentsRoute = createRoute({
 const postMerchantPaymentsRefundsRoute = createRoute({
   method: 'post',
   path: '/v1/merchant/payments/{paymentId}/refunds',
+  operationId: 'refundPayment',
   tags: ['merchant'],
   security: [{ machine: [] }],
   summary: 'Give back (part of) a purchase: at most what the card was charged, over all refunds',

@@ -77,7 +77,7 @@ const security = [{ machine: [] }];
 const postOutletTopupsRoute = createRoute({
   method: 'post',
   path: '/v1/outlet/topups',
-  operationId: 'cashTopup',
+  operationId: 'takeCashTopup',
   tags: ['service outlet'],
   security,
   summary: 'Top up a card with cash at the counter: the citizen shows the phone',
@@ -109,7 +109,7 @@ const postOutletIdentityChecksRoute = createRoute({
 const getOutletTillRoute = createRoute({
   method: 'get',
   path: '/v1/outlet/till',
-  operationId: 'readTill',
+  operationId: 'getTill',
   tags: ['service outlet'],
   security,
   summary: 'The cash this outlet took in a business day (04:00 to 04:00 Asia/Shanghai), for the handover',

@@ -1,32 +1,58 @@
 import { type OpenAPIHono, z } from '@hono/zod-openapi';
+import { InvariantError } from '../../shared/errors';
 import { CITIZEN_AUTH_STATUSES, OPERATOR_AUTH_STATUSES } from '../http/auth';
 import type { AppEnv } from '../http/env';
 import { MACHINE_AUTH_STATUSES } from '../http/machine-auth';
 import { type ErrorResponseStatus, errorResponses } from '../http/schemas';
 import { mountDocsPage } from './docs-page';
 
-/** `post /v1/admin/cards/{cardId}/freeze` -> `postAdminCardsByCardIdFreeze`: unique as method and path are. */
-export function operationIdOf(method: string, path: string): string {
-  const words = path
-    .replace(/^\/v1\//, '/')
-    .split(/[/.\-_]/)
-    .filter(Boolean)
-    .map((part) => {
-      const param = /^\{(\w+)\}$/.exec(part);
-      const word = param ? `by-${param[1]}` : part;
-      return word
-        .split('-')
-        .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-        .join('');
-    });
-  return `${method.toLowerCase()}${words.join('')}`;
-}
+/**
+ * The verbs an operation's name starts with: a typed client's users read these names all day, so each
+ * says what the call does (`freezeCard`, `listMyJourneys`, `startSettlementRun`), never its path.
+ */
+export const OPERATION_VERBS = [
+  'get',
+  'list',
+  'find',
+  'look',
+  'start',
+  'open',
+  'issue',
+  'request',
+  'register',
+  'add',
+  'publish',
+  'upload',
+  'report',
+  'take',
+  'pay',
+  'fund',
+  'adjust',
+  'set',
+  'verify',
+  'check',
+  'freeze',
+  'unfreeze',
+  'disable',
+  'rekey',
+  'revoke',
+  'remove',
+  'rotate',
+  'release',
+  'reverse',
+  'refund',
+  'receive',
+] as const;
+const OPERATION_NAME = new RegExp(`^(${OPERATION_VERBS.join('|')})[A-Z][A-Za-z0-9]*$`);
 
-/** Every operation gets an operationId (generated clients name their functions by it): its own, or one made of method and path. */
-function fillOperationIds(app: OpenAPIHono<AppEnv>) {
+/** Every route names its own operation, verb first: a route without one fails the document (and every test of it). */
+function assertOperationIds(app: OpenAPIHono<AppEnv>) {
   for (const def of app.openAPIRegistry.definitions) {
     if (def.type !== 'route') continue;
-    def.route.operationId ??= operationIdOf(def.route.method, def.route.path);
+    const { method, path, operationId } = def.route;
+    if (!operationId || !OPERATION_NAME.test(operationId)) {
+      throw new InvariantError(`${method} ${path} needs an operationId that starts with a verb, not ${operationId}`);
+    }
   }
 }
 
@@ -78,7 +104,7 @@ function completeResponses(route: RouteConfig) {
 
 /** Serves the OpenAPI 3.1 document generated from every mounted route, and the page that renders it. */
 export function mountOpenApi(app: OpenAPIHono<AppEnv>, docsAssetsDir: string) {
-  fillOperationIds(app);
+  assertOperationIds(app);
   for (const def of app.openAPIRegistry.definitions) if (def.type === 'route') completeResponses(def.route);
   app.openAPIRegistry.registerComponent('securitySchemes', 'citizen', {
     type: 'http',

@@ -27,6 +27,7 @@ export function publicRoutes(clock: () => Date, keyRing: KeyRing) {
     createRoute({
       method: 'get',
       path: '/v1/health',
+      operationId: 'getHealth',
       tags: ['public'],
       summary: 'Liveness of the API',
       responses: { 200: { description: 'Up', content: { 'application/json': { schema: HealthSchema } } } },
@@ -37,6 +38,7 @@ export function publicRoutes(clock: () => Date, keyRing: KeyRing) {
     createRoute({
       method: 'get',
       path: '/.well-known/jwks.json',
+      operationId: 'getJwks',
       tags: ['public'],
       summary:
         'The issuer’s public keys: previous, current and next (cache them; rotation publishes a key a day before it signs)',

@@ -41,6 +41,7 @@ export function terminalConfigRoutes(app: Router, deps: AppDeps) {
     createRoute({
       method: 'get',
       path: '/v1/terminal/deny-list',
+      operationId: 'getDenyList',
       tags: ['terminal'],
       security: [{ machine: [] }],
       summary: 'Deny-list changes since a version (since=0: the whole list)',
@@ -62,6 +63,7 @@ export function terminalConfigRoutes(app: Router, deps: AppDeps) {
     createRoute({
       method: 'get',
       path: '/v1/terminal/config',
+      operationId: 'getTerminalConfig',
       tags: ['terminal'],
       security: [{ machine: [] }],
       summary:

@@ -80,6 +80,7 @@ export function transitRoutes(app: Router, deps: AppDeps) {
     createRoute({
       method: 'post',
       path: '/v1/transit/taps',
+      operationId: 'reportTap',
       middleware: [handsAssertionToPipeline] as const,
       tags: ['terminal'],
       security: [{ machine: [] }],
@@ -110,6 +111,7 @@ export function transitRoutes(app: Router, deps: AppDeps) {
     createRoute({
       method: 'post',
       path: '/v1/transit/taps/batch',
+      operationId: 'uploadTaps',
       tags: ['terminal'],
       security: [{ machine: [] }],
       summary: `Upload up to ${MAX_BATCH_TAPS} taps made offline; one result per tap, in order`,

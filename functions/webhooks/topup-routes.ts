@@ -34,6 +34,7 @@ export function webhookRoutes(deps: AppDeps) {
     createRoute({
       method: 'post',
       path: '/v1/webhooks/topups',
+      operationId: 'receiveTopupWebhook',
       tags: ['provider'],
       security: [{ webhookSignature: [] }],
       summary: 'Settle a top-up (Onecard-Signature: t=<unix s>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">)',

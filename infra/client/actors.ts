@@ -8,7 +8,7 @@ import type { operations } from './api-types';
 import { bearer, type OneCardClient, ok } from './client';
 import { type KeyPairJwk, machineAssertion, newKeyPair, webhookSignature } from './signing';
 
-export type MachineRegistration = operations['postAdminClients']['requestBody']['content']['application/json'];
+export type MachineRegistration = operations['registerClient']['requestBody']['content']['application/json'];
 export type MachineKind = MachineRegistration['kind'];
 
 /** A registered machine client and its key: everything a terminal keeps. */

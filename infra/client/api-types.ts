@@ -26,7 +26,7 @@ export interface paths {
             cookie?: never;
         };
         /** The issuer’s public keys: previous, current and next (cache them; rotation publishes a key a day before it signs) */
-        get: operations["getWellKnownJwksJson"];
+        get: operations["getJwks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -45,7 +45,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Send a 6-digit login code to the phone (5 minutes, 5 tries); rate limited per phone and address */
-        post: operations["postAuthOtp"];
+        post: operations["requestOtp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -65,7 +65,7 @@ export interface paths {
          * Trade the phone and its code for an access token
          * @description Every request that does not log in counts as a wrong code for the phone: after the 10th within 24 hours every request for it answers 429 RATE_LIMITED, the right code included, until a day after the first. Rate limited per source address too.
          */
-        post: operations["postAuthToken"];
+        post: operations["issueToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -80,13 +80,13 @@ export interface paths {
             cookie?: never;
         };
         /** The card and its balance */
-        get: operations["getMeCard"];
+        get: operations["getMyCard"];
         put?: never;
         /**
          * Open the card (idempotent per citizen: a repeat answers 201 with the same card)
          * @description The card opens adult with identityVerified false, whatever the birth date: a concession (senior from the birth date, student, disabled) needs an in-person identity check at a service outlet or by an operator. One resident id number holds one card (409 ID_NUMBER_IN_USE; its real holder gets it released after an in-person check).
          */
-        post: operations["postMeCard"];
+        post: operations["openCard"];
         delete?: never;
         options?: never;
         head?: never;
@@ -103,7 +103,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Freeze a lost phone’s card: taps and purchases are declined CARD_FROZEN; terminals learn it from the deny list */
-        post: operations["postMeCardFreeze"];
+        post: operations["freezeMyCard"];
         delete?: never;
         options?: never;
         head?: never;
@@ -120,7 +120,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Unfreeze: the card’s credentials work again (409 FROZEN_BY_OPERATOR when the hotline froze it) */
-        post: operations["postMeCardUnfreeze"];
+        post: operations["unfreezeMyCard"];
         delete?: never;
         options?: never;
         head?: never;
@@ -135,10 +135,10 @@ export interface paths {
             cookie?: never;
         };
         /** The card’s devices, newest first (revoked ones too) */
-        get: operations["getMeDevices"];
+        get: operations["listMyDevices"];
         put?: never;
         /** Register a device’s public key (at most 5 active per card) */
-        post: operations["postMeDevices"];
+        post: operations["registerDevice"];
         delete?: never;
         options?: never;
         head?: never;
@@ -156,7 +156,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Revoke a device for good: its credentials are declined DEVICE_REVOKED, terminals learn it from the deny list */
-        delete: operations["deleteMeDevicesByDeviceId"];
+        delete: operations["removeDevice"];
         options?: never;
         head?: never;
         patch?: never;
@@ -172,7 +172,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Issue the device-bound credential (ES256, typ onecard-credential+jwt, at most 24 h) */
-        post: operations["postMeCredentials"];
+        post: operations["issueCredential"];
         delete?: never;
         options?: never;
         head?: never;
@@ -192,7 +192,7 @@ export interface paths {
          * Open a pending top-up; the payment provider’s webhook settles it
          * @description amountFen is 1 to 500000. A top-up that would take the balance, with pending top-ups, over 500000 fen is refused 422 BALANCE_LIMIT.
          */
-        post: operations["postMeTopups"];
+        post: operations["startTopup"];
         delete?: never;
         options?: never;
         head?: never;
@@ -207,7 +207,7 @@ export interface paths {
             cookie?: never;
         };
         /** One top-up and where it stands */
-        get: operations["getMeTopupsByTopupId"];
+        get: operations["getMyTopup"];
         put?: never;
         post?: never;
         delete?: never;
@@ -227,7 +227,7 @@ export interface paths {
          * Every movement of the card, newest first, with the balance after each
          * @description Only what moved money: a ride that cost nothing (a free transfer, a day past its cap) is in the journeys, not here. A page may hold fewer entries than the limit while nextCursor is not null: follow it.
          */
-        get: operations["getMeStatement"];
+        get: operations["getMyStatement"];
         put?: never;
         post?: never;
         delete?: never;
@@ -247,7 +247,7 @@ export interface paths {
          * The card’s journeys, newest first, each with its fare and the rules that set it
          * @description Newest first by when the journey’s last tap was recorded: a zone journey appears once, at its exit (or as open, then incomplete, until one comes). Every accepted ride is a journey, a free one too (fareFen 0). A page may hold fewer journeys than the limit while nextCursor is not null: follow it.
          */
-        get: operations["getMeJourneys"];
+        get: operations["listMyJourneys"];
         put?: never;
         post?: never;
         delete?: never;
@@ -264,7 +264,7 @@ export interface paths {
             cookie?: never;
         };
         /** The open bills of a biller account, newest period first */
-        get: operations["getMeBills"];
+        get: operations["findBills"];
         put?: never;
         post?: never;
         delete?: never;
@@ -286,7 +286,7 @@ export interface paths {
          * Pay a bill from the card (the whole amount must be in the balance)
          * @description 409 ALREADY_PAID; 422 PARTIAL_NOT_ALLOWED (this bill is paid whole), AMOUNT_EXCEEDS_DUE, INSUFFICIENT_FUNDS, CARD_FROZEN.
          */
-        post: operations["postMeBillPayments"];
+        post: operations["payBill"];
         delete?: never;
         options?: never;
         head?: never;
@@ -301,7 +301,7 @@ export interface paths {
             cookie?: never;
         };
         /** The merchant-alliance campaigns open to this card now, with the uses it has left today */
-        get: operations["getMeOffers"];
+        get: operations["listMyOffers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -338,7 +338,7 @@ export interface paths {
             cookie?: never;
         };
         /** Deny-list changes since a version (since=0: the whole list) */
-        get: operations["getTerminalDenyList"];
+        get: operations["getDenyList"];
         put?: never;
         post?: never;
         delete?: never;
@@ -377,7 +377,7 @@ export interface paths {
          * Report a tap: verified again, priced, charged once
          * @description A refusal is an answer: 200 with status declined and a declineCode, and no money moves. A route outside the terminal’s scope is 403; an unknown route or stop, or a kind that does not fit the route, is 400.
          */
-        post: operations["postTransitTaps"];
+        post: operations["reportTap"];
         delete?: never;
         options?: never;
         head?: never;
@@ -397,7 +397,7 @@ export interface paths {
          * Upload up to 500 taps made offline; one result per tap, in order
          * @description Each tap stands alone. One card’s taps are processed in the order given. A tap refused outright (outside the terminal’s scope, a reused tapId) answers status error in its place.
          */
-        post: operations["postTransitTapsBatch"];
+        post: operations["uploadTaps"];
         delete?: never;
         options?: never;
         head?: never;
@@ -457,7 +457,7 @@ export interface paths {
          * A purchase paid by the phone, with the best alliance discount that applies
          * @description A refusal is an answer: 200 with status declined and a declineCode, and no money moves. The whole charge must be in the balance. Campaigns do not stack; when a campaign’s budget cannot cover its discount the purchase goes through without it.
          */
-        post: operations["postMerchantPayments"];
+        post: operations["takePayment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -477,7 +477,7 @@ export interface paths {
          * Give back (part of) a purchase: at most what the card was charged, over all refunds
          * @description The discount’s share goes back to the campaign budget in proportion. 422 REFUND_EXCEEDS_CHARGE beyond the charge; 403 for another merchant’s payment.
          */
-        post: operations["postMerchantPaymentsByPaymentIdRefunds"];
+        post: operations["refundPayment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -513,7 +513,7 @@ export interface paths {
          * Upload up to 500 bills, keyed by your externalRef (repeat freely)
          * @description A new externalRef creates a bill; an unpaid one is updated; one paid in part is locked and answered as such.
          */
-        put: operations["putBillerBills"];
+        put: operations["uploadBills"];
         post?: never;
         delete?: never;
         options?: never;
@@ -529,7 +529,7 @@ export interface paths {
             cookie?: never;
         };
         /** Payments to your bills in the order they were made: after `since` (RFC 3339), then page with `cursor` */
-        get: operations["getBillerPayments"];
+        get: operations["listBillerPayments"];
         put?: never;
         post?: never;
         delete?: never;
@@ -568,7 +568,7 @@ export interface paths {
          * Top up a card with cash at the counter: the citizen shows the phone
          * @description Credits the card from the outlet’s till. Idempotent by topupId (another body: 409). Refused with 422: BALANCE_LIMIT (past 500000 fen, open holds counted), CARD_FROZEN and the other presentation refusals, OUTLET_LIMIT (past the outlet’s limit for one top-up or a day’s cash).
          */
-        post: operations["cashTopup"];
+        post: operations["takeCashTopup"];
         delete?: never;
         options?: never;
         head?: never;
@@ -603,7 +603,7 @@ export interface paths {
             cookie?: never;
         };
         /** The cash this outlet took in a business day (04:00 to 04:00 Asia/Shanghai), for the handover */
-        get: operations["readTill"];
+        get: operations["getTill"];
         put?: never;
         post?: never;
         delete?: never;
@@ -645,7 +645,7 @@ export interface paths {
          * Settle a top-up (Onecard-Signature: t=<unix s>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">)
          * @description Older than 5 minutes or a wrong signature: 401. A repeat is harmless and answers the settled state. An amount other than the pending top-up’s: 422 AMOUNT_MISMATCH. A credit that would pass the card limit ends `refunded`.
          */
-        post: operations["postWebhooksTopups"];
+        post: operations["receiveTopupWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -665,7 +665,7 @@ export interface paths {
          * Register a machine client
          * @description scope by kind: transit-terminal {routeIds}, merchant-pos {merchantId}, biller {billerId}, facility-gate {facilityId}, service-outlet {outletId} (the operator’s own label, 1 to 64 of A-Z a-z 0-9 _ -), agency {programs} (senior-allowance, student, disabled); routes, merchants, billers and facilities must exist.
          */
-        post: operations["postAdminClients"];
+        post: operations["registerClient"];
         delete?: never;
         options?: never;
         head?: never;
@@ -680,7 +680,7 @@ export interface paths {
             cookie?: never;
         };
         /** One machine client */
-        get: operations["getAdminClientsByClientId"];
+        get: operations["getClient"];
         put?: never;
         post?: never;
         delete?: never;
@@ -699,7 +699,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Disable a machine client (a stolen terminal): its assertions are refused with 401 within 10 seconds */
-        post: operations["postAdminClientsByClientIdDisable"];
+        post: operations["disableClient"];
         delete?: never;
         options?: never;
         head?: never;
@@ -719,7 +719,7 @@ export interface paths {
          * Give a machine client a new ES256 public key: the old one is refused within 10 seconds
          * @description Also enables a disabled client again: re-keying is how a recovered or replaced device comes back.
          */
-        post: operations["postAdminClientsByClientIdKeys"];
+        post: operations["rekeyClient"];
         delete?: never;
         options?: never;
         head?: never;
@@ -739,7 +739,7 @@ export interface paths {
          * Rotate the credential signing keys: next becomes current, current stays published as previous
          * @description Credentials signed before keep verifying until they expire (24 h at most). A scheduled job does this daily in the cloud.
          */
-        post: operations["postAdminKeysRotate"];
+        post: operations["rotateSigningKeys"];
         delete?: never;
         options?: never;
         head?: never;
@@ -754,13 +754,13 @@ export interface paths {
             cookie?: never;
         };
         /** The fare table versions, newest first, a page at a time */
-        get: operations["getAdminFareTables"];
+        get: operations["listFareTables"];
         put?: never;
         /**
          * Publish a new fare table version, in force from its effectiveFrom
          * @description Versions are immutable: a version number is published once (409 otherwise). Taps are priced by the version in force at their own time, so offline uploads keep the fare of the day they rode. A version that drops a route or facility active machine clients are scoped to is 409 SCOPE_STRANDED, naming them (details.stranded), unless ?strand=true says the operator means it.
          */
-        post: operations["postAdminFareTables"];
+        post: operations["publishFareTable"];
         delete?: never;
         options?: never;
         head?: never;
@@ -775,13 +775,13 @@ export interface paths {
             cookie?: never;
         };
         /** The allowance rules versions, newest first, a page at a time */
-        get: operations["getAdminAllowanceRules"];
+        get: operations["listAllowanceRules"];
         put?: never;
         /**
          * Publish a new allowance rules version, in force from its effectiveFrom
          * @description Versions are immutable: a version number is published once (409 otherwise). A month’s allowance is paid by the version in force on its first day.
          */
-        post: operations["postAdminAllowanceRules"];
+        post: operations["publishAllowanceRules"];
         delete?: never;
         options?: never;
         head?: never;
@@ -796,13 +796,13 @@ export interface paths {
             cookie?: never;
         };
         /** The facility catalog versions, newest first, a page at a time */
-        get: operations["getAdminFacilityCatalogs"];
+        get: operations["listFacilityCatalogs"];
         put?: never;
         /**
          * Publish a new facility catalog version, in force from its effectiveFrom
          * @description Versions are immutable: a version number is published once (409 otherwise). Visits are priced by the version in force at their own time: an entry fee, a free entry on a verified identity, a rental’s hold and rates. A version that drops a route or facility active machine clients are scoped to is 409 SCOPE_STRANDED, naming them (details.stranded), unless ?strand=true says the operator means it.
          */
-        post: operations["postAdminFacilityCatalogs"];
+        post: operations["publishFacilityCatalog"];
         delete?: never;
         options?: never;
         head?: never;
@@ -821,7 +821,7 @@ export interface paths {
          * Grant a concession (student, disabled) on evidence the operator checked; adult takes it away
          * @description Needs the holder’s identity verified in person first (422 IDENTITY_NOT_VERIFIED). senior follows from the birth date by itself. Takes effect for taps processed from now on; credentials issued later carry the new class.
          */
-        put: operations["putAdminCardsByCardIdFareClass"];
+        put: operations["setFareClass"];
         post?: never;
         delete?: never;
         options?: never;
@@ -839,7 +839,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Correct a card’s balance against the adjustments account (positive credits, negative debits) */
-        post: operations["postAdminAdjustments"];
+        post: operations["adjustCard"];
         delete?: never;
         options?: never;
         head?: never;
@@ -859,7 +859,7 @@ export interface paths {
          * Reverse (part of) a transfer with a new transfer that references it
          * @description amountFen defaults to what is left of it; all reversals of one transfer never exceed what it moved (422 REFUND_EXCEEDS_CHARGE).
          */
-        post: operations["postAdminTransfersByTransferIdReversals"];
+        post: operations["reverseTransfer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -874,10 +874,10 @@ export interface paths {
             cookie?: never;
         };
         /** The merchants, a page at a time */
-        get: operations["getAdminMerchants"];
+        get: operations["listMerchants"];
         put?: never;
         /** Add a merchant (its id is what POS scopes, bills and campaigns name) */
-        post: operations["postAdminMerchants"];
+        post: operations["addMerchant"];
         delete?: never;
         options?: never;
         head?: never;
@@ -892,10 +892,10 @@ export interface paths {
             cookie?: never;
         };
         /** The billers, a page at a time */
-        get: operations["getAdminBillers"];
+        get: operations["listBillers"];
         put?: never;
         /** Add a biller (its id is what POS scopes, bills and campaigns name) */
-        post: operations["postAdminBillers"];
+        post: operations["addBiller"];
         delete?: never;
         options?: never;
         head?: never;
@@ -910,13 +910,13 @@ export interface paths {
             cookie?: never;
         };
         /** The campaigns, a page at a time */
-        get: operations["getAdminCampaigns"];
+        get: operations["listCampaigns"];
         put?: never;
         /**
          * Start an alliance campaign, funding its budget from the alliance account in the same transaction
          * @description Purchases see a new campaign within 30 seconds (each instance caches the list that long).
          */
-        post: operations["postAdminCampaigns"];
+        post: operations["startCampaign"];
         delete?: never;
         options?: never;
         head?: never;
@@ -931,7 +931,7 @@ export interface paths {
             cookie?: never;
         };
         /** A tap as recorded, accepted or declined, with the answer the terminal got */
-        get: operations["getAdminTapsByTapId"];
+        get: operations["getTap"];
         put?: never;
         post?: never;
         delete?: never;
@@ -948,7 +948,7 @@ export interface paths {
             cookie?: never;
         };
         /** A card, its holder’s masked id and its latest 20 movements */
-        get: operations["getAdminCardsByCardId"];
+        get: operations["lookUpCard"];
         put?: never;
         post?: never;
         delete?: never;
@@ -967,7 +967,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Freeze a card for a citizen who lost phone and SIM (the hotline): onto the deny list at once; only an operator lifts it */
-        post: operations["postAdminCardsByCardIdFreeze"];
+        post: operations["freezeCard"];
         delete?: never;
         options?: never;
         head?: never;
@@ -984,7 +984,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Unfreeze a card, whoever froze it */
-        post: operations["postAdminCardsByCardIdUnfreeze"];
+        post: operations["unfreezeCard"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1004,7 +1004,7 @@ export interface paths {
          * Record an in-person identity check of the card holder
          * @description The holder showed their resident id card to an operator. From then on concessions apply: senior from the birth date by itself, student and disabled when granted. A repeat changes nothing.
          */
-        post: operations["postAdminCardsByCardIdIdentityVerification"];
+        post: operations["verifyIdentity"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1024,7 +1024,7 @@ export interface paths {
          * Give a resident id number back to its real holder
          * @description When someone opened a card with another person’s id number, the real holder gets 409 ID_NUMBER_IN_USE. After checking the real holder in person, an operator releases the number: the other card is frozen by the operator and loses it, and the real holder opens their own card. A card whose holder was verified in person keeps its number (409).
          */
-        post: operations["postAdminResidentIdsRelease"];
+        post: operations["releaseResidentId"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1041,7 +1041,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Revoke a device for good (a stolen phone): its credentials are refused and it joins the deny list */
-        post: operations["postAdminDevicesByDeviceIdRevoke"];
+        post: operations["revokeDevice"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1096,7 +1096,7 @@ export interface paths {
             cookie?: never;
         };
         /** Operator writes of one business day (Asia/Shanghai), oldest first: who, what, why, and the outcome */
-        get: operations["getAdminAudit"];
+        get: operations["listAuditLog"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1150,7 +1150,7 @@ export interface paths {
             cookie?: never;
         };
         /** A settlement run’s lines as CSV (RFC 4180) */
-        get: operations["getSettlementReport"];
+        get: operations["getSettlementReportCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2014,7 +2014,7 @@ export interface operations {
             };
         };
     };
-    getWellKnownJwksJson: {
+    getJwks: {
         parameters: {
             query?: never;
             header?: never;
@@ -2036,7 +2036,7 @@ export interface operations {
             };
         };
     };
-    postAuthOtp: {
+    requestOtp: {
         parameters: {
             query?: never;
             header?: never;
@@ -2092,7 +2092,7 @@ export interface operations {
             };
         };
     };
-    postAuthToken: {
+    issueToken: {
         parameters: {
             query?: never;
             header?: never;
@@ -2161,7 +2161,7 @@ export interface operations {
             };
         };
     };
-    getMeCard: {
+    getMyCard: {
         parameters: {
             query?: never;
             header?: never;
@@ -2216,7 +2216,7 @@ export interface operations {
             };
         };
     };
-    postMeCard: {
+    openCard: {
         parameters: {
             query?: never;
             header?: never;
@@ -2302,7 +2302,7 @@ export interface operations {
             };
         };
     };
-    postMeCardFreeze: {
+    freezeMyCard: {
         parameters: {
             query?: never;
             header?: never;
@@ -2381,7 +2381,7 @@ export interface operations {
             };
         };
     };
-    postMeCardUnfreeze: {
+    unfreezeMyCard: {
         parameters: {
             query?: never;
             header?: never;
@@ -2460,7 +2460,7 @@ export interface operations {
             };
         };
     };
-    getMeDevices: {
+    listMyDevices: {
         parameters: {
             query?: {
                 /** @description Page size, 1 to 100 (20 if absent) */
@@ -2534,7 +2534,7 @@ export interface operations {
             };
         };
     };
-    postMeDevices: {
+    registerDevice: {
         parameters: {
             query?: never;
             header?: never;
@@ -2632,7 +2632,7 @@ export interface operations {
             };
         };
     };
-    deleteMeDevicesByDeviceId: {
+    removeDevice: {
         parameters: {
             query?: never;
             header?: never;
@@ -2690,7 +2690,7 @@ export interface operations {
             };
         };
     };
-    postMeCredentials: {
+    issueCredential: {
         parameters: {
             query?: never;
             header?: never;
@@ -2763,7 +2763,7 @@ export interface operations {
             };
         };
     };
-    postMeTopups: {
+    startTopup: {
         parameters: {
             query?: never;
             header: {
@@ -2875,7 +2875,7 @@ export interface operations {
             };
         };
     };
-    getMeTopupsByTopupId: {
+    getMyTopup: {
         parameters: {
             query?: never;
             header?: never;
@@ -2933,7 +2933,7 @@ export interface operations {
             };
         };
     };
-    getMeStatement: {
+    getMyStatement: {
         parameters: {
             query?: {
                 /** @description Page size, 1 to 100 (20 if absent) */
@@ -3004,7 +3004,7 @@ export interface operations {
             };
         };
     };
-    getMeJourneys: {
+    listMyJourneys: {
         parameters: {
             query?: {
                 /** @description Page size, 1 to 100 (20 if absent) */
@@ -3078,7 +3078,7 @@ export interface operations {
             };
         };
     };
-    getMeBills: {
+    findBills: {
         parameters: {
             query: {
                 /** @description Page size, 1 to 100 (20 if absent) */
@@ -3147,7 +3147,7 @@ export interface operations {
             };
         };
     };
-    postMeBillPayments: {
+    payBill: {
         parameters: {
             query?: never;
             header: {
@@ -3261,7 +3261,7 @@ export interface operations {
             };
         };
     };
-    getMeOffers: {
+    listMyOffers: {
         parameters: {
             query?: {
                 /** @description Page size, 1 to 100 (20 if absent) */
@@ -3387,7 +3387,7 @@ export interface operations {
             };
         };
     };
-    getTerminalDenyList: {
+    getDenyList: {
         parameters: {
             query?: {
                 /** @description The version this terminal holds (0: send the whole list) */
@@ -3541,7 +3541,7 @@ export interface operations {
             };
         };
     };
-    postTransitTaps: {
+    reportTap: {
         parameters: {
             query?: never;
             header?: never;
@@ -3637,7 +3637,7 @@ export interface operations {
             };
         };
     };
-    postTransitTapsBatch: {
+    uploadTaps: {
         parameters: {
             query?: never;
             header?: never;
@@ -3951,7 +3951,7 @@ export interface operations {
             };
         };
     };
-    postMerchantPayments: {
+    takePayment: {
         parameters: {
             query?: never;
             header?: never;
@@ -4047,7 +4047,7 @@ export interface operations {
             };
         };
     };
-    postMerchantPaymentsByPaymentIdRefunds: {
+    refundPayment: {
         parameters: {
             query?: never;
             header?: never;
@@ -4265,7 +4265,7 @@ export interface operations {
             };
         };
     };
-    putBillerBills: {
+    uploadBills: {
         parameters: {
             query?: never;
             header?: never;
@@ -4380,7 +4380,7 @@ export interface operations {
             };
         };
     };
-    getBillerPayments: {
+    listBillerPayments: {
         parameters: {
             query?: {
                 /** @description Only payments after this moment (RFC 3339) */
@@ -4560,7 +4560,7 @@ export interface operations {
             };
         };
     };
-    cashTopup: {
+    takeCashTopup: {
         parameters: {
             query?: never;
             header?: never;
@@ -4774,7 +4774,7 @@ export interface operations {
             };
         };
     };
-    readTill: {
+    getTill: {
         parameters: {
             query?: {
                 /** @description YYYY-MM-DD; today’s business day if absent */
@@ -4957,7 +4957,7 @@ export interface operations {
             };
         };
     };
-    postWebhooksTopups: {
+    receiveTopupWebhook: {
         parameters: {
             query?: never;
             header: {
@@ -5055,7 +5055,7 @@ export interface operations {
             };
         };
     };
-    postAdminClients: {
+    registerClient: {
         parameters: {
             query?: never;
             header?: never;
@@ -5342,7 +5342,7 @@ export interface operations {
             };
         };
     };
-    getAdminClientsByClientId: {
+    getClient: {
         parameters: {
             query?: never;
             header?: never;
@@ -5411,7 +5411,7 @@ export interface operations {
             };
         };
     };
-    postAdminClientsByClientIdDisable: {
+    disableClient: {
         parameters: {
             query?: never;
             header?: never;
@@ -5490,7 +5490,7 @@ export interface operations {
             };
         };
     };
-    postAdminClientsByClientIdKeys: {
+    rekeyClient: {
         parameters: {
             query?: never;
             header?: never;
@@ -5594,7 +5594,7 @@ export interface operations {
             };
         };
     };
-    postAdminKeysRotate: {
+    rotateSigningKeys: {
         parameters: {
             query?: never;
             header?: never;
@@ -5638,7 +5638,7 @@ export interface operations {
             };
         };
     };
-    getAdminFareTables: {
+    listFareTables: {
         parameters: {
             query?: {
                 /** @description Page size, 1 to 100 (20 if absent) */
@@ -5788,7 +5788,7 @@ export interface operations {
             };
         };
     };
-    postAdminFareTables: {
+    publishFareTable: {
         parameters: {
             query?: {
                 /** @description true: publish even though it strands the clients it names */
@@ -6035,7 +6035,7 @@ export interface operations {
             };
         };
     };
-    getAdminAllowanceRules: {
+    listAllowanceRules: {
         parameters: {
             query?: {
                 /** @description Page size, 1 to 100 (20 if absent) */
@@ -6117,7 +6117,7 @@ export interface operations {
             };
         };
     };
-    postAdminAllowanceRules: {
+    publishAllowanceRules: {
         parameters: {
             query?: never;
             header?: never;
@@ -6225,7 +6225,7 @@ export interface operations {
             };
         };
     };
-    getAdminFacilityCatalogs: {
+    listFacilityCatalogs: {
         parameters: {
             query?: {
                 /** @description Page size, 1 to 100 (20 if absent) */
@@ -6341,7 +6341,7 @@ export interface operations {
             };
         };
     };
-    postAdminFacilityCatalogs: {
+    publishFacilityCatalog: {
         parameters: {
             query?: {
                 /** @description true: publish even though it strands the clients it names */
@@ -6520,7 +6520,7 @@ export interface operations {
             };
         };
     };
-    putAdminCardsByCardIdFareClass: {
+    setFareClass: {
         parameters: {
             query?: never;
             header?: never;
@@ -6614,7 +6614,7 @@ export interface operations {
             };
         };
     };
-    postAdminAdjustments: {
+    adjustCard: {
         parameters: {
             query?: never;
             header: {
@@ -6743,7 +6743,7 @@ export interface operations {
             };
         };
     };
-    postAdminTransfersByTransferIdReversals: {
+    reverseTransfer: {
         parameters: {
             query?: never;
             header: {
@@ -6873,7 +6873,7 @@ export interface operations {
             };
         };
     };
-    getAdminMerchants: {
+    listMerchants: {
         parameters: {
             query?: {
                 /** @description Page size, 1 to 1000 (100 if absent) */
@@ -6936,7 +6936,7 @@ export interface operations {
             };
         };
     };
-    postAdminMerchants: {
+    addMerchant: {
         parameters: {
             query?: never;
             header?: never;
@@ -7006,7 +7006,7 @@ export interface operations {
             };
         };
     };
-    getAdminBillers: {
+    listBillers: {
         parameters: {
             query?: {
                 /** @description Page size, 1 to 1000 (100 if absent) */
@@ -7069,7 +7069,7 @@ export interface operations {
             };
         };
     };
-    postAdminBillers: {
+    addBiller: {
         parameters: {
             query?: never;
             header?: never;
@@ -7139,7 +7139,7 @@ export interface operations {
             };
         };
     };
-    getAdminCampaigns: {
+    listCampaigns: {
         parameters: {
             query?: {
                 /** @description Page size, 1 to 1000 (100 if absent) */
@@ -7202,7 +7202,7 @@ export interface operations {
             };
         };
     };
-    postAdminCampaigns: {
+    startCampaign: {
         parameters: {
             query?: never;
             header: {
@@ -7298,7 +7298,7 @@ export interface operations {
             };
         };
     };
-    getAdminTapsByTapId: {
+    getTap: {
         parameters: {
             query?: never;
             header?: never;
@@ -7367,7 +7367,7 @@ export interface operations {
             };
         };
     };
-    getAdminCardsByCardId: {
+    lookUpCard: {
         parameters: {
             query?: never;
             header?: never;
@@ -7448,7 +7448,7 @@ export interface operations {
             };
         };
     };
-    postAdminCardsByCardIdFreeze: {
+    freezeCard: {
         parameters: {
             query?: never;
             header?: never;
@@ -7527,7 +7527,7 @@ export interface operations {
             };
         };
     };
-    postAdminCardsByCardIdUnfreeze: {
+    unfreezeCard: {
         parameters: {
             query?: never;
             header?: never;
@@ -7606,7 +7606,7 @@ export interface operations {
             };
         };
     };
-    postAdminCardsByCardIdIdentityVerification: {
+    verifyIdentity: {
         parameters: {
             query?: never;
             header?: never;
@@ -7682,7 +7682,7 @@ export interface operations {
             };
         };
     };
-    postAdminResidentIdsRelease: {
+    releaseResidentId: {
         parameters: {
             query?: never;
             header?: never;
@@ -7778,7 +7778,7 @@ export interface operations {
             };
         };
     };
-    postAdminDevicesByDeviceIdRevoke: {
+    revokeDevice: {
         parameters: {
             query?: never;
             header?: never;
@@ -7972,15 +7972,15 @@ export interface operations {
             };
         };
     };
-    getAdminAudit: {
+    listAuditLog: {
         parameters: {
             query: {
                 /** @description Page size, 1 to 100 (20 if absent) */
                 limit?: number;
                 /** @description nextCursor of the previous page of this same list */
                 cursor?: string;
-                /** @description YYYY-MM-DD (UTC): the day whose operator writes to list */
-                date: string;
+                /** @description YYYY-MM-DD: the business day (from 04:00 Asia/Shanghai, as the daily report’s) whose operator writes to list */
+                businessDate: string;
             };
             header?: never;
             path?: never;
@@ -8222,7 +8222,7 @@ export interface operations {
             };
         };
     };
-    getSettlementReport: {
+    getSettlementReportCsv: {
         parameters: {
             query?: never;
             header?: never;

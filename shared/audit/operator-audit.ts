@@ -2,7 +2,7 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, nextCursor } from '../store/cursor';
 import { auditDayPk, auditKey } from '../store/keys';
 import type { Store } from '../store/store';
-import { shanghaiDate } from '../time/shanghai';
+import { businessDate } from '../time/shanghai';
 
 /** One operator write as recorded: who, what, why and how it ended. */
 export interface OperatorAction {
@@ -27,7 +27,7 @@ export async function recordOperatorAction(store: Store, action: OperatorAction)
     new PutCommand({
       TableName: store.tableName,
       Item: {
-        ...auditKey(shanghaiDate(at), action.at, action.requestId),
+        ...auditKey(businessDate(at), action.at, action.requestId),
         ...action,
         reason: action.reason?.slice(0, REASON_MAX) ?? null,
         ttl: Math.floor(at.getTime() / 1000) + AUDIT_KEEP_SECONDS,
@@ -36,16 +36,16 @@ export async function recordOperatorAction(store: Store, action: OperatorAction)
   );
 }
 
-/** A business day's operator writes (Asia/Shanghai date), oldest first. */
-export async function operatorActionsOn(store: Store, date: string, limit: number, cursor?: string) {
+/** A business day's operator writes (from 04:00 Asia/Shanghai, as every report's day), oldest first. */
+export async function operatorActionsOn(store: Store, businessDay: string, limit: number, cursor?: string) {
   const page = await store.doc.send(
     new QueryCommand({
       TableName: store.tableName,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': auditDayPk(date) },
+      ExpressionAttributeValues: { ':pk': auditDayPk(businessDay) },
       Limit: Math.min(limit, AUDIT_MAX_PAGE),
       ...(cursor
-        ? { ExclusiveStartKey: { pk: auditDayPk(date), sk: decodeCursor(cursor, 'audit', /^[\w:.+-]+#[\w-]+$/) } }
+        ? { ExclusiveStartKey: { pk: auditDayPk(businessDay), sk: decodeCursor(cursor, 'audit', /^[\w:.+-]+#[\w-]+$/) } }
         : {}),
     }),
   );

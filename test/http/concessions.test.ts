@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { shanghaiDate } from '../../shared/time/shanghai';
+import { businessDate, shanghaiDate } from '../../shared/time/shanghai';
 import { testClock, useTestBackend } from '../support/backend';
 import { adminAuth, jsonRequest, login, residentId } from '../support/citizen';
 import { body } from '../support/http';
@@ -152,7 +152,7 @@ describe('freezes say who made them', () => {
       headers: { ...adminAuth, 'onecard-reason': 'audit: a mistyped card' },
     });
     const day = await body(
-      await app.request(`/v1/admin/audit?date=${shanghaiDate(clock())}&limit=100`, { headers: adminAuth }),
+      await app.request(`/v1/admin/audit?businessDate=${businessDate(clock())}&limit=100`, { headers: adminAuth }),
     );
     const mine = day.items.filter((a: { reason: string | null }) => a.reason?.startsWith('audit:'));
     expect(mine).toEqual([
@@ -170,7 +170,7 @@ describe('freezes say who made them', () => {
       }),
     ]);
     // Reads are not writes, and a caller that is no operator leaves no record in their name.
-    expect((await app.request(`/v1/admin/audit?date=${shanghaiDate(clock())}`)).status).toBe(401);
+    expect((await app.request(`/v1/admin/audit?businessDate=${businessDate(clock())}`)).status).toBe(401);
   });
 
   it('lets an operator revoke a stolen phone’s device', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { OPERATION_VERBS } from '../../functions/public/openapi';
 import { residentIdProblem } from '../../shared/eligibility/resident-id';
 import { useTestBackend } from '../support/backend';
 import { login } from '../support/citizen';
@@ -55,10 +56,14 @@ describe('public routes', () => {
     const ids = Object.values(doc.paths as Record<string, Record<string, { operationId?: string }>>).flatMap((item) =>
       Object.values(item).map((op) => op.operationId),
     );
-    expect(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z0-9]+$/.test(id))).toBe(true);
+    // Each a verb and what it acts on, never its path (`postAdminCardsByCardIdFreeze` before).
+    const verbFirst = new RegExp(`^(${OPERATION_VERBS.join('|')})[A-Z][A-Za-z0-9]*$`);
+    expect(ids.filter((id) => typeof id !== 'string' || !verbFirst.test(id))).toEqual([]);
+    expect(ids.filter((id) => /ById|By[A-Z]\w*Id/.test(id ?? ''))).toEqual([]);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(doc.paths['/v1/admin/cards/{cardId}/freeze'].post.operationId).toBe('postAdminCardsByCardIdFreeze');
-    expect(doc.paths['/v1/outlet/topups'].post.operationId).toBe('cashTopup');
+    expect(doc.paths['/v1/admin/cards/{cardId}/freeze'].post.operationId).toBe('freezeCard');
+    expect(doc.paths['/v1/me/card/freeze'].post.operationId).toBe('freezeMyCard');
+    expect(doc.paths['/v1/outlet/topups'].post.operationId).toBe('takeCashTopup');
     expect(doc.servers).toEqual([{ url: '/', description: 'This stack' }]);
     const docs = await app.request('/docs');
     expect(docs.status).toBe(200);

@@ -206,7 +206,7 @@ describe('dates outside the ledger’s calendar', () => {
     };
     for (const date of ['1969-01-01', '0001-01-01', '1970-01-01', '2200-01-01']) {
       expect(await get(`/v1/admin/reports/daily?businessDate=${date}`)).toEqual([400, 'query.businessDate']);
-      expect(await get(`/v1/admin/audit?date=${date}`)).toEqual([400, 'query.date']);
+      expect(await get(`/v1/admin/audit?businessDate=${date}`)).toEqual([400, 'query.businessDate']);
     }
     const early = await runAt('1969-12-31T00:00:00Z');
     expect([early.status, early.json.error.details.issues[0].path]).toEqual([400, 'cutoff']);
