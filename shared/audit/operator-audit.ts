@@ -45,7 +45,9 @@ export async function operatorActionsOn(store: Store, businessDay: string, limit
       ExpressionAttributeValues: { ':pk': auditDayPk(businessDay) },
       Limit: Math.min(limit, AUDIT_MAX_PAGE),
       ...(cursor
-        ? { ExclusiveStartKey: { pk: auditDayPk(businessDay), sk: decodeCursor(cursor, 'audit', /^[\w:.+-]+#[\w-]+$/) } }
+        ? {
+            ExclusiveStartKey: { pk: auditDayPk(businessDay), sk: decodeCursor(cursor, 'audit', /^[\w:.+-]+#[\w-]+$/) },
+          }
         : {}),
     }),
   );
