@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { p256PublicKeyProblem } from '../../shared/devices/public-key';
-import { ERROR_CODES } from '../../shared/errors';
+import { ERROR_CODES, ERROR_CODES_BY_STATUS, type ErrorCode } from '../../shared/errors';
+import { EN } from '../../shared/i18n/en';
 import { isPrintable, NOT_PRINTABLE } from '../../shared/text/printable';
 
 /** The contract's error object, referenced by every route's error responses. */
@@ -14,8 +15,6 @@ export const ErrorSchema = z
     }),
   })
   .openapi('Error');
-
-const errorContent = { 'application/json': { schema: ErrorSchema } };
 
 /** The error responses a route documents, by status. */
 export type ErrorResponseStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503;
@@ -32,7 +31,36 @@ export function errorResponses(...statuses: ErrorResponseStatus[]) {
     429: 'RATE_LIMITED',
     503: 'RETRY_LATER: nothing changed; retry with the same request',
   };
-  return Object.fromEntries(statuses.map((s) => [s, { description: text[s]!, content: errorContent }]));
+  return Object.fromEntries(statuses.map((s) => [s, { description: text[s]!, content: errorContentOf(s) }]));
+}
+
+/** Codes one route answers, which its own description names rather than every route's examples. */
+const ONLY_WHERE_SAID = new Set<ErrorCode>(['OTP_INVALID']);
+
+/** What a field's problem looks like in `details.issues`: the example of every 400. */
+const EXAMPLE_ISSUES = { issues: [{ path: 'amountFen', message: 'Too small: expected number to be >=1' }] };
+
+/** An error response's body, with one example of each code its status carries (the document's "Examples" list). */
+function errorContentOf(status: ErrorResponseStatus) {
+  const examples = Object.fromEntries(
+    ERROR_CODES_BY_STATUS[status]
+      .filter((code) => !ONLY_WHERE_SAID.has(code))
+      .map((code) => [
+        code,
+        {
+          summary: code,
+          value: {
+            error: {
+              code,
+              message: EN.errors[code],
+              ...(code === 'VALIDATION_FAILED' ? { details: EXAMPLE_ISSUES } : {}),
+              requestId: 'req_3kq9x2w7',
+            },
+          },
+        },
+      ]),
+  );
+  return { 'application/json': { schema: ErrorSchema, examples } };
 }
 
 /** What an Idempotency-Key may be: 8 to 255 printable ASCII characters, no spaces. */
@@ -135,6 +163,15 @@ export const OperatorReason = printableText(3, 200).openapi({
  */
 export const OPERATOR_SECURITY: Record<string, string[]>[] = [{ operator: [] }, { iam: [] }];
 
+/** What a phone presents, as the document's examples show it: a credential and a proof of the right shape (not valid signatures). */
+export const EXAMPLE_PRESENTATION = {
+  challenge: 'qr',
+  credential:
+    'eyJhbGciOiJFUzI1NiIsInR5cCI6Im9uZWNhcmQtY3JlZGVudGlhbCtqd3QiLCJraWQiOiJrLTIwMjYtMTIifQ.eyJpc3MiOiJodHRwczovL29uZWNhcmQuamlleWFuZy5nb3YuY24iLCJzdWIiOiJjYXJkXzdIcTJtWCIsImRpZCI6ImRldl8zS3A5IiwiZmNsIjoiYWR1bHQiLCJjbmYiOnsiamt0IjoiMFpjT0NPUlpOWXktRFdwcXEzMGpaeUpHSFROMGQySGdsQlYzdWlndUE0SSJ9LCJpYXQiOjE3OTYzNzEyMDAsImV4cCI6MTc5NjQ1NzYwMH0.Q2zH0m4-1Vd9wK7rEt3YxB6nLp2sA8uFj5cGh0iJkM1oN4qR7tU0vW3xY6zA9bC2dE5fG8hI1jK4lM7nO0pQ3r',
+  proof:
+    'eyJhbGciOiJFUzI1NiIsInR5cCI6Im9uZWNhcmQtcHJvb2Yrand0In0.eyJhdGgiOiJmVUh5TzJyMlozRFo1M0VzTnJXQmIweFdYb2FOeTU5SWlLQ0Fxa3NtUUVvIiwiY2hsIjoicXIiLCJ0aWQiOiJjbGlfYnVzXzAwNDIiLCJpYXQiOjE3OTYzODAwMDAsImp0aSI6IjZmMWMyYjllLTJkMWEtNGQ3ZS05YTUxLTdjMGU1YjNmOGEyMSJ9.Q2zH0m4-1Vd9wK7rEt3YxB6nLp2sA8uFj5cGh0iJkM1oN4qR7tU0vW3xY6zA9bC2dE5fG8hI1jK4lM7nO0pQ3r',
+} as const;
+
 /**
  * What the phone presents to a terminal, the same in taps, visits, purchases and counter requests.
  * `challenge` is what the terminal showed (or "qr"), `credential` the phone's, `proof` its signature
@@ -148,10 +185,12 @@ export function presentedFields(terminal: string, proof: string) {
       .max(256)
       .openapi({
         description: `The challenge the ${terminal} showed the phone, or "qr" for a QR code shown without one`,
+        example: EXAMPLE_PRESENTATION.challenge,
       }),
     credential: z.string().min(16).max(8192).openapi({
       description:
         'The phone’s credential as it presented it: a JWS (typ onecard-credential+jwt, ES256) from POST /v1/me/credentials',
+      example: EXAMPLE_PRESENTATION.credential,
     }),
     proof: z
       .string()
@@ -159,6 +198,7 @@ export function presentedFields(terminal: string, proof: string) {
       .max(4096)
       .openapi({
         description: `The phone’s proof (typ onecard-proof+jwt, ES256 under the credential’s cnf key): ath = base64url(SHA-256(credential)), chl = challenge, tid = this client’s id, iat within 30 s of the event, a fresh jti${proof}`,
+        example: EXAMPLE_PRESENTATION.proof,
       }),
   };
 }

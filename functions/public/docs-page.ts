@@ -25,6 +25,8 @@ const DOCS_INIT_JS = `window.ui = SwaggerUIBundle({
   docExpansion: 'list',
   defaultModelsExpandDepth: 1,
   displayOperationId: true,
+  // A search box over tags and operations: the operator's routes alone are over forty.
+  filter: true,
   showExtensions: true,
   tryItOutEnabled: false,
 });`;

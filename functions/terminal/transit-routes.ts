@@ -12,9 +12,10 @@ import { batchBody, errorResponses, jsonBody, presentedFields } from '../http/sc
 
 export const TapSchema = z
   .strictObject({
-    tapId: z
-      .uuid()
-      .openapi({ description: 'Made by the terminal; a retry sends the same id and gets the same answer, forever' }),
+    tapId: z.uuid().openapi({
+      description: 'Made by the terminal; a retry sends the same id and gets the same answer, forever',
+      example: '0b6f3c1e-8a2d-4f5b-9c7e-2d4a6b8c0e1f',
+    }),
     routeId: z
       .string()
       .min(1)
@@ -23,10 +24,11 @@ export const TapSchema = z
     stopId: z.string().min(1).max(32).openapi({ description: 'The stop on that route', example: 'B1-S1' }),
     kind: z
       .enum(['board', 'entry', 'exit'])
-      .openapi({ description: 'board on flat routes; entry and exit on tap-on/tap-off routes' }),
-    at: z.iso
-      .datetime({ offset: true })
-      .openapi({ description: 'When the tap happened (terminal clock): at most 60 s ahead, at most 7 days old' }),
+      .openapi({ description: 'board on flat routes; entry and exit on tap-on/tap-off routes', example: 'board' }),
+    at: z.iso.datetime({ offset: true }).openapi({
+      description: 'When the tap happened (terminal clock): at most 60 s ahead, at most 7 days old',
+      example: '2026-12-04T07:42:10+08:00',
+    }),
     ...presentedFields('validator', '; no amt'),
   })
   .openapi('Tap');
@@ -46,7 +48,20 @@ export const TapResultSchema = z
     explanation: z.array(Rule),
     declineCode: z.enum(TAP_DECLINE_CODES).optional(),
   })
-  .openapi('TapResult');
+  .openapi('TapResult', {
+    example: {
+      tapId: '0b6f3c1e-8a2d-4f5b-9c7e-2d4a6b8c0e1f',
+      status: 'accepted',
+      fareFen: 100,
+      balanceFen: 1700,
+      fareClass: 'adult',
+      journeyId: 'jny_0b6f3c1e-8a2d-4f5b-9c7e-2d4a6b8c0e1f',
+      explanation: [
+        { rule: 'base', text: 'Base fare on route B1', fen: 200 },
+        { rule: 'transfer', text: 'Transfer within 60 minutes of a boarding on B2', fen: -100 },
+      ],
+    },
+  });
 
 /** A request of an offline upload that the domain refused outright, answered in its place. */
 export const batchErrorOf = (idName: string) =>

@@ -1486,6 +1486,28 @@ export interface components {
             /** @description The server’s clock: a terminal far from it should resynchronise */
             serverTime: string;
         };
+        /**
+         * @example {
+         *       "tapId": "0b6f3c1e-8a2d-4f5b-9c7e-2d4a6b8c0e1f",
+         *       "status": "accepted",
+         *       "fareFen": 100,
+         *       "balanceFen": 1700,
+         *       "fareClass": "adult",
+         *       "journeyId": "jny_0b6f3c1e-8a2d-4f5b-9c7e-2d4a6b8c0e1f",
+         *       "explanation": [
+         *         {
+         *           "rule": "base",
+         *           "text": "Base fare on route B1",
+         *           "fen": 200
+         *         },
+         *         {
+         *           "rule": "transfer",
+         *           "text": "Transfer within 60 minutes of a boarding on B2",
+         *           "fen": -100
+         *         }
+         *       ]
+         *     }
+         */
         TapResult: {
             tapId: string;
             /** @enum {string} */
@@ -1504,6 +1526,7 @@ export interface components {
             /**
              * Format: uuid
              * @description Made by the terminal; a retry sends the same id and gets the same answer, forever
+             * @example 0b6f3c1e-8a2d-4f5b-9c7e-2d4a6b8c0e1f
              */
             tapId: string;
             /**
@@ -1518,19 +1541,30 @@ export interface components {
             stopId: string;
             /**
              * @description board on flat routes; entry and exit on tap-on/tap-off routes
+             * @example board
              * @enum {string}
              */
             kind: "board" | "entry" | "exit";
             /**
              * Format: date-time
              * @description When the tap happened (terminal clock): at most 60 s ahead, at most 7 days old
+             * @example 2026-12-04T07:42:10+08:00
              */
             at: string;
-            /** @description The challenge the validator showed the phone, or "qr" for a QR code shown without one */
+            /**
+             * @description The challenge the validator showed the phone, or "qr" for a QR code shown without one
+             * @example qr
+             */
             challenge: string;
-            /** @description The phone’s credential as it presented it: a JWS (typ onecard-credential+jwt, ES256) from POST /v1/me/credentials */
+            /**
+             * @description The phone’s credential as it presented it: a JWS (typ onecard-credential+jwt, ES256) from POST /v1/me/credentials
+             * @example eyJhbGciOiJFUzI1NiIsInR5cCI6Im9uZWNhcmQtY3JlZGVudGlhbCtqd3QiLCJraWQiOiJrLTIwMjYtMTIifQ.eyJpc3MiOiJodHRwczovL29uZWNhcmQuamlleWFuZy5nb3YuY24iLCJzdWIiOiJjYXJkXzdIcTJtWCIsImRpZCI6ImRldl8zS3A5IiwiZmNsIjoiYWR1bHQiLCJjbmYiOnsiamt0IjoiMFpjT0NPUlpOWXktRFdwcXEzMGpaeUpHSFROMGQySGdsQlYzdWlndUE0SSJ9LCJpYXQiOjE3OTYzNzEyMDAsImV4cCI6MTc5NjQ1NzYwMH0.Q2zH0m4-1Vd9wK7rEt3YxB6nLp2sA8uFj5cGh0iJkM1oN4qR7tU0vW3xY6zA9bC2dE5fG8hI1jK4lM7nO0pQ3r
+             */
             credential: string;
-            /** @description The phone’s proof (typ onecard-proof+jwt, ES256 under the credential’s cnf key): ath = base64url(SHA-256(credential)), chl = challenge, tid = this client’s id, iat within 30 s of the event, a fresh jti; no amt */
+            /**
+             * @description The phone’s proof (typ onecard-proof+jwt, ES256 under the credential’s cnf key): ath = base64url(SHA-256(credential)), chl = challenge, tid = this client’s id, iat within 30 s of the event, a fresh jti; no amt
+             * @example eyJhbGciOiJFUzI1NiIsInR5cCI6Im9uZWNhcmQtcHJvb2Yrand0In0.eyJhdGgiOiJmVUh5TzJyMlozRFo1M0VzTnJXQmIweFdYb2FOeTU5SWlLQ0Fxa3NtUUVvIiwiY2hsIjoicXIiLCJ0aWQiOiJjbGlfYnVzXzAwNDIiLCJpYXQiOjE3OTYzODAwMDAsImp0aSI6IjZmMWMyYjllLTJkMWEtNGQ3ZS05YTUxLTdjMGU1YjNmOGEyMSJ9.Q2zH0m4-1Vd9wK7rEt3YxB6nLp2sA8uFj5cGh0iJkM1oN4qR7tU0vW3xY6zA9bC2dE5fG8hI1jK4lM7nO0pQ3r
+             */
             proof: string;
         };
         Visit: {
@@ -1554,11 +1588,20 @@ export interface components {
              * @description When it happened (gate clock): at most 60 s ahead, at most 7 days old
              */
             at: string;
-            /** @description The challenge the gate showed the phone, or "qr" for a QR code shown without one */
+            /**
+             * @description The challenge the gate showed the phone, or "qr" for a QR code shown without one
+             * @example qr
+             */
             challenge: string;
-            /** @description The phone’s credential as it presented it: a JWS (typ onecard-credential+jwt, ES256) from POST /v1/me/credentials */
+            /**
+             * @description The phone’s credential as it presented it: a JWS (typ onecard-credential+jwt, ES256) from POST /v1/me/credentials
+             * @example eyJhbGciOiJFUzI1NiIsInR5cCI6Im9uZWNhcmQtY3JlZGVudGlhbCtqd3QiLCJraWQiOiJrLTIwMjYtMTIifQ.eyJpc3MiOiJodHRwczovL29uZWNhcmQuamlleWFuZy5nb3YuY24iLCJzdWIiOiJjYXJkXzdIcTJtWCIsImRpZCI6ImRldl8zS3A5IiwiZmNsIjoiYWR1bHQiLCJjbmYiOnsiamt0IjoiMFpjT0NPUlpOWXktRFdwcXEzMGpaeUpHSFROMGQySGdsQlYzdWlndUE0SSJ9LCJpYXQiOjE3OTYzNzEyMDAsImV4cCI6MTc5NjQ1NzYwMH0.Q2zH0m4-1Vd9wK7rEt3YxB6nLp2sA8uFj5cGh0iJkM1oN4qR7tU0vW3xY6zA9bC2dE5fG8hI1jK4lM7nO0pQ3r
+             */
             credential: string;
-            /** @description The phone’s proof (typ onecard-proof+jwt, ES256 under the credential’s cnf key): ath = base64url(SHA-256(credential)), chl = challenge, tid = this client’s id, iat within 30 s of the event, a fresh jti; no amt */
+            /**
+             * @description The phone’s proof (typ onecard-proof+jwt, ES256 under the credential’s cnf key): ath = base64url(SHA-256(credential)), chl = challenge, tid = this client’s id, iat within 30 s of the event, a fresh jti; no amt
+             * @example eyJhbGciOiJFUzI1NiIsInR5cCI6Im9uZWNhcmQtcHJvb2Yrand0In0.eyJhdGgiOiJmVUh5TzJyMlozRFo1M0VzTnJXQmIweFdYb2FOeTU5SWlLQ0Fxa3NtUUVvIiwiY2hsIjoicXIiLCJ0aWQiOiJjbGlfYnVzXzAwNDIiLCJpYXQiOjE3OTYzODAwMDAsImp0aSI6IjZmMWMyYjllLTJkMWEtNGQ3ZS05YTUxLTdjMGU1YjNmOGEyMSJ9.Q2zH0m4-1Vd9wK7rEt3YxB6nLp2sA8uFj5cGh0iJkM1oN4qR7tU0vW3xY6zA9bC2dE5fG8hI1jK4lM7nO0pQ3r
+             */
             proof: string;
         };
         PurchaseResult: {
@@ -1581,11 +1624,20 @@ export interface components {
             paymentId: string;
             /** @description The purchase before any discount, 1 to 500000 fen */
             amountFen: number;
-            /** @description The challenge the POS showed the phone, or "qr" for a QR code shown without one */
+            /**
+             * @description The challenge the POS showed the phone, or "qr" for a QR code shown without one
+             * @example qr
+             */
             challenge: string;
-            /** @description The phone’s credential as it presented it: a JWS (typ onecard-credential+jwt, ES256) from POST /v1/me/credentials */
+            /**
+             * @description The phone’s credential as it presented it: a JWS (typ onecard-credential+jwt, ES256) from POST /v1/me/credentials
+             * @example eyJhbGciOiJFUzI1NiIsInR5cCI6Im9uZWNhcmQtY3JlZGVudGlhbCtqd3QiLCJraWQiOiJrLTIwMjYtMTIifQ.eyJpc3MiOiJodHRwczovL29uZWNhcmQuamlleWFuZy5nb3YuY24iLCJzdWIiOiJjYXJkXzdIcTJtWCIsImRpZCI6ImRldl8zS3A5IiwiZmNsIjoiYWR1bHQiLCJjbmYiOnsiamt0IjoiMFpjT0NPUlpOWXktRFdwcXEzMGpaeUpHSFROMGQySGdsQlYzdWlndUE0SSJ9LCJpYXQiOjE3OTYzNzEyMDAsImV4cCI6MTc5NjQ1NzYwMH0.Q2zH0m4-1Vd9wK7rEt3YxB6nLp2sA8uFj5cGh0iJkM1oN4qR7tU0vW3xY6zA9bC2dE5fG8hI1jK4lM7nO0pQ3r
+             */
             credential: string;
-            /** @description The phone’s proof (typ onecard-proof+jwt, ES256 under the credential’s cnf key): ath = base64url(SHA-256(credential)), chl = challenge, tid = this client’s id, iat within 30 s of the event, a fresh jti, and amt = amountFen */
+            /**
+             * @description The phone’s proof (typ onecard-proof+jwt, ES256 under the credential’s cnf key): ath = base64url(SHA-256(credential)), chl = challenge, tid = this client’s id, iat within 30 s of the event, a fresh jti, and amt = amountFen
+             * @example eyJhbGciOiJFUzI1NiIsInR5cCI6Im9uZWNhcmQtcHJvb2Yrand0In0.eyJhdGgiOiJmVUh5TzJyMlozRFo1M0VzTnJXQmIweFdYb2FOeTU5SWlLQ0Fxa3NtUUVvIiwiY2hsIjoicXIiLCJ0aWQiOiJjbGlfYnVzXzAwNDIiLCJpYXQiOjE3OTYzODAwMDAsImp0aSI6IjZmMWMyYjllLTJkMWEtNGQ3ZS05YTUxLTdjMGU1YjNmOGEyMSJ9.Q2zH0m4-1Vd9wK7rEt3YxB6nLp2sA8uFj5cGh0iJkM1oN4qR7tU0vW3xY6zA9bC2dE5fG8hI1jK4lM7nO0pQ3r
+             */
             proof: string;
         };
         RefundResult: {
@@ -1650,11 +1702,20 @@ export interface components {
             topupId: string;
             /** @description Cash received (integer fen) */
             amountFen: number;
-            /** @description The challenge the counter showed the phone, or "qr" for a QR code shown without one */
+            /**
+             * @description The challenge the counter showed the phone, or "qr" for a QR code shown without one
+             * @example qr
+             */
             challenge: string;
-            /** @description The phone’s credential as it presented it: a JWS (typ onecard-credential+jwt, ES256) from POST /v1/me/credentials */
+            /**
+             * @description The phone’s credential as it presented it: a JWS (typ onecard-credential+jwt, ES256) from POST /v1/me/credentials
+             * @example eyJhbGciOiJFUzI1NiIsInR5cCI6Im9uZWNhcmQtY3JlZGVudGlhbCtqd3QiLCJraWQiOiJrLTIwMjYtMTIifQ.eyJpc3MiOiJodHRwczovL29uZWNhcmQuamlleWFuZy5nb3YuY24iLCJzdWIiOiJjYXJkXzdIcTJtWCIsImRpZCI6ImRldl8zS3A5IiwiZmNsIjoiYWR1bHQiLCJjbmYiOnsiamt0IjoiMFpjT0NPUlpOWXktRFdwcXEzMGpaeUpHSFROMGQySGdsQlYzdWlndUE0SSJ9LCJpYXQiOjE3OTYzNzEyMDAsImV4cCI6MTc5NjQ1NzYwMH0.Q2zH0m4-1Vd9wK7rEt3YxB6nLp2sA8uFj5cGh0iJkM1oN4qR7tU0vW3xY6zA9bC2dE5fG8hI1jK4lM7nO0pQ3r
+             */
             credential: string;
-            /** @description The phone’s proof (typ onecard-proof+jwt, ES256 under the credential’s cnf key): ath = base64url(SHA-256(credential)), chl = challenge, tid = this client’s id, iat within 30 s of the event, a fresh jti; no amt; made now */
+            /**
+             * @description The phone’s proof (typ onecard-proof+jwt, ES256 under the credential’s cnf key): ath = base64url(SHA-256(credential)), chl = challenge, tid = this client’s id, iat within 30 s of the event, a fresh jti; no amt; made now
+             * @example eyJhbGciOiJFUzI1NiIsInR5cCI6Im9uZWNhcmQtcHJvb2Yrand0In0.eyJhdGgiOiJmVUh5TzJyMlozRFo1M0VzTnJXQmIweFdYb2FOeTU5SWlLQ0Fxa3NtUUVvIiwiY2hsIjoicXIiLCJ0aWQiOiJjbGlfYnVzXzAwNDIiLCJpYXQiOjE3OTYzODAwMDAsImp0aSI6IjZmMWMyYjllLTJkMWEtNGQ3ZS05YTUxLTdjMGU1YjNmOGEyMSJ9.Q2zH0m4-1Vd9wK7rEt3YxB6nLp2sA8uFj5cGh0iJkM1oN4qR7tU0vW3xY6zA9bC2dE5fG8hI1jK4lM7nO0pQ3r
+             */
             proof: string;
         };
         IdentityCheckResult: {
@@ -1673,11 +1734,20 @@ export interface components {
             checkId: string;
             /** @description Typed from the resident id card shown in person: 17 digits and a check character (ISO 7064 MOD 11-2), e.g. 11010519491231002X; never stored */
             idNumber: string;
-            /** @description The challenge the counter showed the phone, or "qr" for a QR code shown without one */
+            /**
+             * @description The challenge the counter showed the phone, or "qr" for a QR code shown without one
+             * @example qr
+             */
             challenge: string;
-            /** @description The phone’s credential as it presented it: a JWS (typ onecard-credential+jwt, ES256) from POST /v1/me/credentials */
+            /**
+             * @description The phone’s credential as it presented it: a JWS (typ onecard-credential+jwt, ES256) from POST /v1/me/credentials
+             * @example eyJhbGciOiJFUzI1NiIsInR5cCI6Im9uZWNhcmQtY3JlZGVudGlhbCtqd3QiLCJraWQiOiJrLTIwMjYtMTIifQ.eyJpc3MiOiJodHRwczovL29uZWNhcmQuamlleWFuZy5nb3YuY24iLCJzdWIiOiJjYXJkXzdIcTJtWCIsImRpZCI6ImRldl8zS3A5IiwiZmNsIjoiYWR1bHQiLCJjbmYiOnsiamt0IjoiMFpjT0NPUlpOWXktRFdwcXEzMGpaeUpHSFROMGQySGdsQlYzdWlndUE0SSJ9LCJpYXQiOjE3OTYzNzEyMDAsImV4cCI6MTc5NjQ1NzYwMH0.Q2zH0m4-1Vd9wK7rEt3YxB6nLp2sA8uFj5cGh0iJkM1oN4qR7tU0vW3xY6zA9bC2dE5fG8hI1jK4lM7nO0pQ3r
+             */
             credential: string;
-            /** @description The phone’s proof (typ onecard-proof+jwt, ES256 under the credential’s cnf key): ath = base64url(SHA-256(credential)), chl = challenge, tid = this client’s id, iat within 30 s of the event, a fresh jti; no amt; made now */
+            /**
+             * @description The phone’s proof (typ onecard-proof+jwt, ES256 under the credential’s cnf key): ath = base64url(SHA-256(credential)), chl = challenge, tid = this client’s id, iat within 30 s of the event, a fresh jti; no amt; made now
+             * @example eyJhbGciOiJFUzI1NiIsInR5cCI6Im9uZWNhcmQtcHJvb2Yrand0In0.eyJhdGgiOiJmVUh5TzJyMlozRFo1M0VzTnJXQmIweFdYb2FOeTU5SWlLQ0Fxa3NtUUVvIiwiY2hsIjoicXIiLCJ0aWQiOiJjbGlfYnVzXzAwNDIiLCJpYXQiOjE3OTYzODAwMDAsImp0aSI6IjZmMWMyYjllLTJkMWEtNGQ3ZS05YTUxLTdjMGU1YjNmOGEyMSJ9.Q2zH0m4-1Vd9wK7rEt3YxB6nLp2sA8uFj5cGh0iJkM1oN4qR7tU0vW3xY6zA9bC2dE5fG8hI1jK4lM7nO0pQ3r
+             */
             proof: string;
         };
         Till: {

@@ -1,12 +1,54 @@
+import type { ErrorCode } from '../errors';
 import type { EntryKind } from '../ledger/model';
 
 /**
- * The same messages in English, where OneCard's English is generic: an error's English message is the
- * one its throw site wrote (with the figures of the case), and an entry or rule keeps its own text.
- * These are the labels a view in English shows beside the Chinese ones (and the test's proof that
- * every Chinese message has its English).
+ * The same messages in English. An English caller reads the message an error's throw site wrote (with
+ * the figures of the case), and an entry or a rule keeps its own text: these are each code's message in
+ * general (the examples of the published document) and the labels a view in English shows.
  */
 export const EN = {
+  errors: {
+    VALIDATION_FAILED: 'The request is not valid: details.issues names each field',
+    MALFORMED_JSON: 'The body is not JSON',
+    UNAUTHENTICATED: 'Sign in again: the token is missing, expired or not ours',
+    OTP_INVALID: 'The SMS code is wrong or expired',
+    FORBIDDEN: 'Outside what this caller may do',
+    NOT_FOUND: 'Not found',
+    METHOD_NOT_ALLOWED: 'This path does not take that method (see Allow)',
+    IDEMPOTENCY_KEY_REUSED: 'This Idempotency-Key (or request id) was used for another request',
+    ALREADY_PAID: 'This bill is paid',
+    ALREADY_EXISTS: 'It exists already',
+    ID_NUMBER_IN_USE: 'Another card holds this id number: its real holder goes to an outlet',
+    FROZEN_BY_OPERATOR: 'The hotline froze this card: only an operator lifts it',
+    CUTOFF_NOT_AFTER_PREVIOUS: 'A cutoff must come after the previous run’s',
+    SETTLEMENT_RUNNING: 'Another settlement run is running',
+    ALLOWANCE_RUN_IN_PROGRESS: 'A run of this month is running',
+    SCOPE_STRANDED: 'This version drops what active clients are scoped to',
+    FUND_INSUFFICIENT: 'The fund cannot cover the run: nothing was paid',
+    PAYLOAD_TOO_LARGE: 'The body is too large',
+    UNSUPPORTED_MEDIA_TYPE: 'Send the body as application/json',
+    INSUFFICIENT_FUNDS: 'The balance is too low: top up first',
+    CARD_FROZEN: 'The card is frozen',
+    BALANCE_LIMIT: 'A card holds at most 500000 fen, pending top-ups and open holds included',
+    AMOUNT_MISMATCH: 'The amount differs from the request it repeats',
+    PARTIAL_NOT_ALLOWED: 'This bill is paid whole',
+    AMOUNT_EXCEEDS_DUE: 'More than is due',
+    REFUND_EXCEEDS_CHARGE: 'More than the purchase charged',
+    CREDENTIAL_EXPIRED: 'The credential expired: fetch a fresh one',
+    PROOF_INVALID: 'The phone’s proof does not verify',
+    REPLAYED: 'This proof was used already',
+    DEVICE_REVOKED: 'This phone was revoked',
+    DEVICE_LIMIT: 'The card has as many phones as it may',
+    TAP_TIME_INVALID: 'The tap’s time is outside what a terminal may report',
+    ID_MISMATCH: 'The id card does not match the card’s holder',
+    IDENTITY_NOT_VERIFIED: 'The holder’s identity is not verified yet: an outlet checks it',
+    OUTLET_LIMIT: 'Past the outlet’s cash limits',
+    CUTOFF_IN_FUTURE: 'A cutoff may be at most 5 seconds ahead of the server’s clock',
+    MONTH_IN_FUTURE: 'That month has not come yet',
+    RATE_LIMITED: 'Too many requests: wait Retry-After seconds',
+    INTERNAL: 'Internal error; it has been logged with this request id',
+    RETRY_LATER: 'The service is busy; retry later',
+  } satisfies Record<ErrorCode, string>,
   entries: {
     topup: 'Top-up',
     fare: 'Fare',

@@ -71,10 +71,20 @@ describe.skipIf(!executablePath)('/docs in headless Chromium', () => {
       expect(await model.textContent()).toContain('Made by the terminal');
 
       // An operation opened: its description and its security (the lock) are shown.
-      await page.locator('#operations-terminal-postTransitTaps .opblock-summary').click();
-      await page.waitForSelector('#operations-terminal-postTransitTaps .opblock-description-wrapper');
-      expect(await page.locator('#operations-terminal-postTransitTaps').textContent()).toMatch(/declined/i);
-      expect(await page.locator('#operations-terminal-postTransitTaps .authorization__btn').count()).toBeGreaterThan(0);
+      await page.locator('#operations-terminal-reportTap .opblock-summary').click();
+      await page.waitForSelector('#operations-terminal-reportTap .opblock-description-wrapper');
+      expect(await page.locator('#operations-terminal-reportTap').textContent()).toMatch(/declined/i);
+      expect(await page.locator('#operations-terminal-reportTap .authorization__btn').count()).toBeGreaterThan(0);
+
+      // Its example body is a tap, not "string": a real route, a kind, a credential of JWS shape.
+      const opened = page.locator('#operations-terminal-reportTap');
+      expect(await opened.textContent()).toContain('"kind": "board"');
+      expect(await opened.textContent()).toContain('"credential": "eyJ');
+
+      // The search box: filtering by a tag leaves that tag's operations only.
+      await page.fill('.operation-filter-input', 'operator');
+      await expect.poll(() => page.locator('#operations-terminal-reportTap').count(), { timeout: 10_000 }).toBe(0);
+      expect(await page.locator('.opblock-tag-section').count()).toBe(1);
 
       expect(failures).toEqual([]);
       expect(requested.length).toBeGreaterThan(3);

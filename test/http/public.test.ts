@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { OPERATION_VERBS } from '../../functions/public/openapi';
 import { residentIdProblem } from '../../shared/eligibility/resident-id';
+import { type ErrorCode, statusOf } from '../../shared/errors';
+
+type ExampleResponse = {
+  content?: Record<string, { examples?: Record<string, { value: { error: { code: ErrorCode } } }> }>;
+};
+
 import { useTestBackend } from '../support/backend';
 import { login } from '../support/citizen';
 import { body } from '../support/http';
@@ -65,6 +71,21 @@ describe('public routes', () => {
     expect(doc.paths['/v1/me/card/freeze'].post.operationId).toBe('freezeMyCard');
     expect(doc.paths['/v1/outlet/topups'].post.operationId).toBe('takeCashTopup');
     expect(doc.servers).toEqual([{ url: '/', description: 'This stack' }]);
+    // Each error response shows an example of each code of its status, never another status's code.
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, { responses: object }>>)) {
+      for (const [method, op] of Object.entries(item)) {
+        for (const [status, response] of Object.entries(op.responses as Record<string, ExampleResponse>)) {
+          if (!/^[45]/.test(status)) continue;
+          const examples = Object.values(response.content?.['application/json']?.examples ?? {});
+          expect(examples.length, `${method} ${path} ${status}`).toBeGreaterThan(0);
+          for (const { value } of examples)
+            expect(statusOf(value.error.code), `${method} ${path}`).toBe(Number(status));
+        }
+      }
+    }
+    const tap = doc.components.schemas.Tap.properties;
+    expect(tap.credential.example).toMatch(/^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]{86}$/);
+    expect(tap.kind.example).toBe('board');
     const docs = await app.request('/docs');
     expect(docs.status).toBe(200);
     expect(docs.headers.get('content-security-policy')).toContain("default-src 'none'");
