@@ -10,9 +10,11 @@ import {
   SKIP_REASONS,
 } from '../../shared/benefits/allowance';
 import { NotFoundError } from '../../shared/errors';
+import { translator } from '../../shared/i18n/i18n';
 import type { AppDeps } from '../deps';
 import type { AppEnv } from '../http/env';
 import { idempotent } from '../http/idempotency';
+import { callerLanguage } from '../http/language';
 import { reportDownload } from '../http/report-download';
 import type { Router } from '../http/router';
 import {
@@ -51,6 +53,9 @@ const RowSchema = z
       description: 'due: the run pays it (or a run that failed would have); final once the run is done',
     }),
     reason: z.enum(SKIP_REASONS).nullable(),
+    reasonText: z.string().nullable().openapi({
+      description: 'The reason in words, in the caller’s language (Accept-Language: zh-CN for Chinese)',
+    }),
     amountFen: z.number().int(),
   })
   .openapi('AllowanceReportRow');
@@ -207,7 +212,10 @@ export function allowanceRoutes(app: Router, deps: AppDeps) {
     const { runId } = c.req.valid('param');
     const run = await allowanceRun(deps.store, runId);
     if (!run) throw new NotFoundError('Allowance run');
-    return c.json({ ...run, ...(await allowanceRowsPage(deps.store, runId, c.req.valid('query'))) }, 200);
+    const { rows, nextCursor } = await allowanceRowsPage(deps.store, runId, c.req.valid('query'));
+    const t = translator(callerLanguage(c));
+    const said = rows.map((row) => ({ ...row, reasonText: row.reason ? t.skipReason(row.reason) : null }));
+    return c.json({ ...run, rows: said, nextCursor }, 200);
   });
   app.openapi(getAllowanceRunsReportCsvRoute, async (c) => {
     const { runId } = c.req.valid('param');

@@ -2051,6 +2051,8 @@ export interface components {
             status: "paid" | "skipped" | "due";
             /** @enum {string|null} */
             reason: "IDENTITY_NOT_VERIFIED" | "NO_CARD" | "DECEASED" | "BALANCE_LIMIT" | "NOT_IN_BAND" | "NOT_ACTIVE" | "ALREADY_PAID" | null;
+            /** @description The reason in words, in the caller’s language (Accept-Language: zh-CN for Chinese) */
+            reasonText: string | null;
             amountFen: number;
         };
     };

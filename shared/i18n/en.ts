@@ -1,3 +1,4 @@
+import type { SkipReason } from '../benefits/allowance';
 import type { ErrorCode } from '../errors';
 import type { EntryKind } from '../ledger/model';
 
@@ -72,5 +73,14 @@ export const EN = {
     'exit-refund': 'Hold given back at exit',
     incomplete: 'Incomplete journey: maximum fare',
   },
+  skipReasons: {
+    IDENTITY_NOT_VERIFIED: 'The holder’s identity is not verified',
+    NO_CARD: 'No card opened for this person',
+    DECEASED: 'The record says deceased',
+    BALANCE_LIMIT: 'The card is at its balance limit',
+    NOT_IN_BAND: 'The age is in no band of this month’s rules',
+    NOT_ACTIVE: 'The record is not in force this month',
+    ALREADY_PAID: 'Paid for this month already',
+  } satisfies Record<SkipReason, string>,
   amount: '{{label}} ({{yuan}} yuan)',
 } as const;

@@ -1,4 +1,5 @@
 import i18next from 'i18next';
+import type { SkipReason } from '../benefits/allowance';
 import type { ErrorCode } from '../errors';
 import type { FareRule } from '../fares/engine';
 import type { EntryKind } from '../ledger/model';
@@ -31,6 +32,7 @@ export function translator(language: Language) {
     /** The code's message, or undefined where the throw site's own (English) message is the one to keep. */
     errorMessage: (code: ErrorCode): string | undefined => (language === 'en' ? undefined : t(`errors.${code}`)),
     entryDescription: (kind: EntryKind): string => t(`entries.${kind}`),
+    skipReason: (reason: SkipReason): string => t(`skipReasons.${reason}`),
     /** A fare rule's line: its label, and the amount it added or took off where it has one. */
     fareRule: (rule: FareRule): string => {
       const label = t(`fareRules.${rule.rule}`);

@@ -1,3 +1,4 @@
+import type { SkipReason } from '../benefits/allowance';
 import type { ErrorCode } from '../errors';
 import type { EntryKind } from '../ledger/model';
 
@@ -71,5 +72,15 @@ export const ZH_CN = {
     'exit-refund': '出站退还预扣差额',
     incomplete: '行程未完成，按最高票价收取',
   },
+  /** Why an allowance run skipped a record, as civil affairs reads the run's report. */
+  skipReasons: {
+    IDENTITY_NOT_VERIFIED: '持卡人尚未实名核验',
+    NO_CARD: '此人尚未开卡',
+    DECEASED: '记录标注为已故',
+    BALANCE_LIMIT: '卡内余额已达上限',
+    NOT_IN_BAND: '年龄不在本期津贴标准范围内',
+    NOT_ACTIVE: '记录未生效或已过期',
+    ALREADY_PAID: '本月已发放',
+  } satisfies Record<SkipReason, string>,
   amount: '{{label}}（{{yuan}} 元）',
 } as const;

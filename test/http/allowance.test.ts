@@ -129,8 +129,24 @@ describe('the senior living allowance', () => {
     expect(report.rows.find((r: { recordId: string }) => r.recordId === 'ca-6')).toMatchObject({
       status: 'skipped',
       reason: 'NO_CARD',
+      reasonText: 'No card opened for this person',
       residentIdMasked: expect.stringMatching(/^\d\*{16}[\dX]$/),
     });
+    // Civil affairs reads it in Chinese: the words change, the codes do not.
+    const zh = await body(
+      await app.request(`/v1/admin/allowance-runs/${run.json.runId}/report`, {
+        headers: { ...adminAuth, 'accept-language': 'zh-CN' },
+      }),
+    );
+    expect(zh.rows.find((r: { recordId: string }) => r.recordId === 'ca-6')).toMatchObject({
+      reason: 'NO_CARD',
+      reasonText: '此人尚未开卡',
+    });
+    expect(
+      zh.rows
+        .filter((r: { reason: string | null }) => r.reason === null)
+        .map((r: { reasonText: unknown }) => r.reasonText),
+    ).toEqual(report.rows.filter((r: { reason: string | null }) => r.reason === null).map(() => null));
     const csv = await (
       await app.request(`/v1/admin/allowance-runs/${run.json.runId}/report.csv`, { headers: adminAuth })
     ).text();
