@@ -71,7 +71,7 @@ export class AreaFunction extends Construct {
         // The SDK ships inside the bundle (infra/bundle-area.ts says why).
         externalModules: [],
         forceDockerBundling: false,
-        // Rebuilt by infra/bundle-area.ts with the same settings plus the English-only zod locales
+        // Rebuilt by infra/bundle-area.ts with the same settings plus zod's English and Chinese locales only
         // plugin, which esbuild's CLI (what NodejsFunction drives) cannot load: 580 KB become 320 KB.
         commandHooks: {
           beforeBundling: () => [],

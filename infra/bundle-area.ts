@@ -1,6 +1,6 @@
 /**
  * Bundles one area's Lambda entry the way the API stack ships it: ESM for Node 22, minified, the
- * AWS SDK included, and zod's locales cut to English (infra/bundle-plugins.ts).
+ * AWS SDK included, and zod's locales cut to English and Simplified Chinese (infra/bundle-plugins.ts).
  * Used by the NodejsFunction's afterBundling hook: `node --import tsx infra/bundle-area.ts <entry> <outfile>`.
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { DOCS_ASSET_TYPES, swaggerUiDistDir } from '../functions/public/docs-assets';
 import { PUBLISHED_DOCUMENT } from '../functions/public/published';
-import { englishZodLocales } from './bundle-plugins';
+import { citysZodLocales } from './bundle-plugins';
 
 export const CREATE_REQUIRE_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
@@ -45,7 +45,7 @@ export async function bundleArea(entry: string, outfile: string) {
     sourcemap: true,
     mainFields: ['module', 'main'],
     banner: { js: CREATE_REQUIRE_BANNER },
-    plugins: [englishZodLocales],
+    plugins: [citysZodLocales],
     metafile: true,
     logLevel: 'warning',
   });

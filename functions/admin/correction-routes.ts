@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import { cardItem } from '../../shared/cards/cards';
 import { NotFoundError } from '../../shared/errors';
 import { adjustCard, operatorTransferId, reverseTransfer } from '../../shared/ledger/corrections';
+import { fareGivenBack } from '../../shared/transit/fare-reversal';
 import type { AppDeps } from '../deps';
 import type { AppEnv } from '../http/env';
 import { idempotent } from '../http/idempotency';
@@ -100,13 +101,15 @@ export function correctionRoutes(app: Router, deps: AppDeps) {
   });
   app.openapi(postTransfersReversalsRoute(once), async (c) => {
     const { amountFen, reason } = c.req.valid('json');
-    const result = await reverseTransfer(deps.store, {
+    const at = deps.clock();
+    const input = {
       transferId: operatorTransferId('rev', c.get('idempotencyKey')),
       originalId: c.req.valid('param').transferId,
       ...(amountFen !== undefined ? { amountFen } : {}),
       reason,
-      at: deps.clock(),
-    });
+      at,
+    };
+    const result = await reverseTransfer(deps.store, input, fareGivenBack(await deps.fares.at(at)));
     return c.json(result, 201);
   });
 }

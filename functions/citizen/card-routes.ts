@@ -3,6 +3,7 @@ import { CARD_STATUS_ACTIONS, openCard, requireCard, setCardStatus, toCard } fro
 import { residentIdProblem } from '../../shared/eligibility/resident-id';
 import { ValidationError } from '../../shared/errors';
 import { takeToken } from '../../shared/ratelimit/fixed-window';
+import { rideMonthOf } from '../../shared/transit/ride-month';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
 import { errorResponses, jsonBody, printableText } from '../http/schemas';
@@ -32,54 +33,53 @@ const OpenCardBody = z
 const json = { 'application/json': { schema: CardSchema } };
 const security = [{ citizen: [] }];
 
+const postCardRoute = createRoute({
+  method: 'post',
+  path: '/v1/me/card',
+  operationId: 'openCard',
+  tags: ['citizen'],
+  security,
+  summary: 'Open the card (idempotent per citizen: a repeat answers 201 with the same card)',
+  description:
+    'The card opens adult with identityVerified false, whatever the birth date: a concession (senior from the birth date, student, disabled) needs an in-person identity check at a service outlet or by an operator. One resident id number holds one card (409 ID_NUMBER_IN_USE; its real holder gets it released after an in-person check).',
+  request: { body: jsonBody(OpenCardBody) },
+  responses: { 201: { description: 'The card', content: json }, ...errorResponses(400, 401, 404, 409) },
+});
+
+const getCardRoute = createRoute({
+  method: 'get',
+  path: '/v1/me/card',
+  operationId: 'getMyCard',
+  tags: ['citizen'],
+  security,
+  summary: 'The card and its balance',
+  responses: { 200: { description: 'The card', content: json }, ...errorResponses(401, 404, 422) },
+});
+
 /** The citizen's one card: open, read, freeze, unfreeze. */
 export function cardRoutes(app: Router, deps: AppDeps) {
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/me/card',
-      operationId: 'openCard',
-      tags: ['citizen'],
-      security,
-      summary: 'Open the card (idempotent per citizen: a repeat answers 201 with the same card)',
-      description:
-        'The card opens adult with identityVerified false, whatever the birth date: a concession (senior from the birth date, student, disabled) needs an in-person identity check at a service outlet or by an operator. One resident id number holds one card (409 ID_NUMBER_IN_USE; its real holder gets it released after an in-person check).',
-      request: { body: jsonBody(OpenCardBody) },
-      responses: { 201: { description: 'The card', content: json }, ...errorResponses(400, 401, 404, 409) },
-    }),
-    async (c) => {
-      const body = c.req.valid('json');
-      const now = deps.clock();
-      if (body.birthDate > now.toISOString().slice(0, 10)) {
-        throw new ValidationError([{ path: 'birthDate', message: 'lies in the future' }]);
-      }
-      const city = await deps.city();
-      const { card } = await openCard(
-        deps.store,
-        { citizenId: c.get('citizen').citizenId, ...body },
-        city,
-        await deps.secrets.get('residentIdPepper'),
-        now,
-      );
-      return c.json(toCard(card, now, city.card), 201);
-    },
-  );
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/me/card',
-      operationId: 'getMyCard',
-      tags: ['citizen'],
-      security,
-      summary: 'The card and its balance',
-      responses: { 200: { description: 'The card', content: json }, ...errorResponses(401, 404, 422) },
-    }),
-    async (c) =>
-      c.json(
-        toCard(await requireCard(deps.store, c.get('citizen').citizenId), deps.clock(), (await deps.city()).card),
-        200,
-      ),
-  );
+  app.openapi(postCardRoute, async (c) => {
+    const body = c.req.valid('json');
+    const now = deps.clock();
+    if (body.birthDate > now.toISOString().slice(0, 10)) {
+      throw new ValidationError([{ path: 'birthDate', message: 'lies in the future' }]);
+    }
+    const city = await deps.city();
+    const { card } = await openCard(
+      deps.store,
+      { citizenId: c.get('citizen').citizenId, ...body },
+      city,
+      await deps.secrets.get('residentIdPepper'),
+      now,
+    );
+    return c.json(toCard(card, now, city.card), 201);
+  });
+  app.openapi(getCardRoute, async (c) => {
+    const card = await requireCard(deps.store, c.get('citizen').citizenId);
+    const now = deps.clock();
+    const rideMonth = rideMonthOf(card.transit, await deps.fares.at(now), now);
+    return c.json({ ...toCard(card, now, (await deps.city()).card), rideMonth }, 200);
+  });
   for (const [action, status] of CARD_STATUS_ACTIONS) {
     app.openapi(
       createRoute({

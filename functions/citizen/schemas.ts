@@ -26,6 +26,18 @@ export const CardSchema = z
     ),
     negativeLimitFen: fen('How far transit taps may take the balance below 0'),
     allowanceThisMonthFen: fen('This month’s senior living allowance paid into the card (0 if none)'),
+    rideMonth: z
+      .object({
+        month: z.string().openapi({ description: 'The month of the current fare day, YYYY-MM (Asia/Shanghai)' }),
+        paidFen: fen('Paid for rides this month, after every discount and the daily cap, give-backs taken back'),
+        percent: z.number().int().openapi({ description: 'What the next ride costs, in percent of its fare' }),
+        next: z
+          .object({ fromFen: z.number().int(), percent: z.number().int() })
+          .nullable()
+          .openapi({ description: 'Where the next tier of the monthly ride discount starts, if one follows' }),
+      })
+      .optional()
+      .openapi({ description: 'The monthly ride discount: where the month stands (GET /v1/me/card only)' }),
   })
   .openapi('Card');
 

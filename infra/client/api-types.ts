@@ -1325,6 +1325,20 @@ export interface components {
             negativeLimitFen: number;
             /** @description This month’s senior living allowance paid into the card (0 if none) (integer fen) */
             allowanceThisMonthFen: number;
+            /** @description The monthly ride discount: where the month stands (GET /v1/me/card only) */
+            rideMonth?: {
+                /** @description The month of the current fare day, YYYY-MM (Asia/Shanghai) */
+                month: string;
+                /** @description Paid for rides this month, after every discount and the daily cap, give-backs taken back (integer fen) */
+                paidFen: number;
+                /** @description What the next ride costs, in percent of its fare */
+                percent: number;
+                /** @description Where the next tier of the monthly ride discount starts, if one follows */
+                next: {
+                    fromFen: number;
+                    percent: number;
+                } | null;
+            };
         };
         Device: {
             deviceId: string;
@@ -5820,6 +5834,13 @@ export interface operations {
                                     zone: number;
                                 }[];
                             })[];
+                            /** @description The monthly ride discount, city-wide: what a card paid for rides in a month (Asia/Shanghai, by fare day) sets the percent of each later ride, after transfer and class and before the daily cap */
+                            monthlyTiers?: {
+                                /** @description Once a card has paid this much for rides in the month... */
+                                fromFen: number;
+                                /** @description ...each later ride costs this percent of its fare */
+                                percent: number;
+                            }[];
                         }[];
                         nextCursor: string | null;
                     };
@@ -5959,6 +5980,13 @@ export interface operations {
                             zone: number;
                         }[];
                     })[];
+                    /** @description The monthly ride discount, city-wide: what a card paid for rides in a month (Asia/Shanghai, by fare day) sets the percent of each later ride, after transfer and class and before the daily cap */
+                    monthlyTiers?: {
+                        /** @description Once a card has paid this much for rides in the month... */
+                        fromFen: number;
+                        /** @description ...each later ride costs this percent of its fare */
+                        percent: number;
+                    }[];
                 };
             };
         };
@@ -6058,6 +6086,13 @@ export interface operations {
                                 zone: number;
                             }[];
                         })[];
+                        /** @description The monthly ride discount, city-wide: what a card paid for rides in a month (Asia/Shanghai, by fare day) sets the percent of each later ride, after transfer and class and before the daily cap */
+                        monthlyTiers?: {
+                            /** @description Once a card has paid this much for rides in the month... */
+                            fromFen: number;
+                            /** @description ...each later ride costs this percent of its fare */
+                            percent: number;
+                        }[];
                     };
                 };
             };

@@ -4,7 +4,7 @@ import type { FareClass, FareTable, FlatRoute, Route, ZonalRoute } from './fare-
 
 /** One rule that set (part of) a fare, in the order it applied. */
 export interface FareRule {
-  rule: 'base' | 'zones' | 'transfer' | 'concession' | 'cap' | 'entry-hold' | 'exit-refund' | 'incomplete';
+  rule: 'base' | 'zones' | 'transfer' | 'concession' | 'monthly' | 'cap' | 'entry-hold' | 'exit-refund' | 'incomplete';
   text: string;
   /** The fen this rule added (positive) or took off (negative), where it has an amount. */
   fen?: number;
@@ -12,7 +12,17 @@ export interface FareRule {
 
 /** A fare rule as an entry or an answer keeps it, read back. */
 export const FareRuleSchema: z.ZodType<FareRule> = z.object({
-  rule: z.enum(['base', 'zones', 'transfer', 'concession', 'cap', 'entry-hold', 'exit-refund', 'incomplete']),
+  rule: z.enum([
+    'base',
+    'zones',
+    'transfer',
+    'concession',
+    'monthly',
+    'cap',
+    'entry-hold',
+    'exit-refund',
+    'incomplete',
+  ]),
   text: z.string(),
   fen: z.number().int().optional(),
 });
@@ -32,6 +42,8 @@ export interface OpenJourney {
   heldFen: number;
   transferDiscountAdultFen: number;
   fareDay: string;
+  /** The monthly ride discount's percent at the entry: the exit prices the journey at the same tier. */
+  tierPercent: number;
 }
 
 /** What the back office knows of a card's riding, kept on the card's wallet item. */
@@ -42,9 +54,14 @@ export interface TransitState {
   days: Record<string, number>;
   /** Zone journeys entered and not yet exited. */
   open: OpenJourney[];
+  /**
+   * Fen paid for rides per month of fare days (YYYY-MM, Asia/Shanghai), after every discount and the
+   * cap, entry holds included and exit refunds taken back: what the monthly ride discount reads.
+   */
+  months: Record<string, number>;
 }
 
-export const EMPTY_TRANSIT_STATE: TransitState = { boards: [], days: {}, open: [] };
+export const EMPTY_TRANSIT_STATE: TransitState = { boards: [], days: {}, open: [], months: {} };
 
 export interface Tap {
   tapId: string;
@@ -85,6 +102,8 @@ const KEEP_MS = 8 * 24 * 3600_000;
 const MAX_BOARDS = 32;
 const MAX_OPEN = 8;
 const MAX_DAYS = 9;
+/** This month and the last: a tap may arrive up to 7 days late, into the month before. */
+const MAX_MONTHS = 2;
 
 /** Class multipliers are whole percents; the fen rounds half up. */
 export function applyClass(adultFen: number, multiplierPercent: number): number {
@@ -161,12 +180,48 @@ function capped(
 
 function prune(state: TransitState, now: number): TransitState {
   const recent = (iso: string) => now - new Date(iso).getTime() <= KEEP_MS;
-  const days = Object.keys(state.days).sort().slice(-MAX_DAYS);
+  const newest = <V>(record: Record<string, V>, count: number) =>
+    Object.fromEntries(
+      Object.entries(record)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .slice(-count),
+    );
   return {
     boards: state.boards.filter((b) => recent(b.at)).slice(-MAX_BOARDS),
-    days: Object.fromEntries(days.map((d) => [d, state.days[d]!])),
+    days: newest(state.days, MAX_DAYS),
     open: state.open.filter((o) => recent(o.entryAt)).slice(-MAX_OPEN),
+    months: newest(state.months, MAX_MONTHS),
   };
+}
+
+/** The month a fare day counts towards: its own (a fare day is a date in Asia/Shanghai). */
+export const monthOfFareDay = (day: string) => day.slice(0, 7);
+
+/** The monthly tier for a month's spend so far: its percent, and the next threshold where one follows. */
+export function monthlyTier(table: FareTable, paidFen: number) {
+  const tiers = table.monthlyTiers ?? [];
+  const reached = tiers.filter((t) => t.fromFen <= paidFen).at(-1);
+  const next = tiers.find((t) => t.fromFen > paidFen);
+  return { percent: reached?.percent ?? 100, fromFen: reached?.fromFen ?? 0, next };
+}
+
+/**
+ * The monthly ride discount on a fare already past transfer and class: the tier the month's spend so
+ * far has reached. The rule is named even at 100% (no tier yet), so that every ride says where the
+ * month stands; `settle` completes its text with the month's spend after the ride, once the cap has spoken.
+ */
+function tiered(table: FareTable, fen: number, percent: number, month: string, paidFen: number, rules: FareRule[]) {
+  if (!table.monthlyTiers?.length) return { fen, settle: (_after: number) => undefined };
+  const out = applyClass(fen, percent);
+  const rule: FareRule = { rule: 'monthly', text: '', fen: out - fen };
+  rules.push(rule);
+  const settle = (afterFen: number) => {
+    const next = monthlyTier(table, afterFen).next;
+    rule.text =
+      `Monthly ride discount: ${percent}% for ${month} (${paidFen} fen paid for rides before this one, ${afterFen} after)` +
+      (next ? `; ${next.percent}% from ${next.fromFen} fen` : '');
+  };
+  return { fen: out, settle };
 }
 
 function withBoard(state: TransitState, board: BoardRecord): BoardRecord[] {
@@ -186,15 +241,21 @@ function boarding(
   at: Date,
   day: string,
   rules: FareRule[],
-): { fen: number; discount: number; next: TransitState } {
+): { fen: number; discount: number; tierPercent: number; next: TransitState } {
   const { fen: discount } = transferDiscount(table, state, routeId, at);
-  const fen = capped(table, fareClass, state, day, classFare(table, fareClass, adultFen, discount, rules), rules);
+  const month = monthOfFareDay(day);
+  const paidFen = state.months[month] ?? 0;
+  const { percent } = monthlyTier(table, paidFen);
+  const monthly = tiered(table, classFare(table, fareClass, adultFen, discount, rules), percent, month, paidFen, rules);
+  const fen = capped(table, fareClass, state, day, monthly.fen, rules);
+  monthly.settle(paidFen + fen);
   const next: TransitState = {
     ...state,
     boards: withBoard(state, { at: at.toISOString(), routeId }),
     days: { ...state.days, [day]: (state.days[day] ?? 0) + fen },
+    months: { ...state.months, [month]: paidFen + fen },
   };
-  return { fen, discount, next };
+  return { fen, discount, tierPercent: percent, next };
 }
 
 /**
@@ -261,6 +322,7 @@ function priceEntry({ table, fareClass, state, tap, at, day }: PricingInput, rou
   const {
     fen: held,
     discount,
+    tierPercent,
     next: boarded,
   } = boarding(table, fareClass, state, route.routeId, route.maxAdultFareFen, tap.at, day, rules);
   const open: OpenJourney = {
@@ -272,6 +334,7 @@ function priceEntry({ table, fareClass, state, tap, at, day }: PricingInput, rou
     heldFen: held,
     transferDiscountAdultFen: discount,
     fareDay: day,
+    tierPercent,
   };
   const next: TransitState = { ...boarded, open: [...boarded.open, open] };
   return {
@@ -312,16 +375,23 @@ function priceExit({ table, fareClass, state, tap, at }: PricingInput, route: Zo
     text: `Zones ${match.entryZone} to ${exitZone}: ${route.baseAdultFareFen} + ${route.perZoneAdultFen} x ${Math.abs(exitZone - match.entryZone)}, at most ${route.maxAdultFareFen}`,
     fen: adult,
   });
-  const journeyFare = classFare(table, fareClass, adult, match.transferDiscountAdultFen, rules);
-  // The refund only ever lowers the day's total: a journey capped at entry is never charged more at exit.
+  // The journey keeps the monthly tier it entered at: the month's rides since do not reprice it.
+  const month = monthOfFareDay(match.fareDay);
+  const heldInMonth = state.months[month] ?? 0;
+  const classed = classFare(table, fareClass, adult, match.transferDiscountAdultFen, rules);
+  const journeyFare = applyClass(classed, match.tierPercent);
   const fare = Math.min(match.heldFen, journeyFare);
+  const refund = match.heldFen - fare;
+  const afterFen = Math.max(0, heldInMonth - refund);
+  const monthly = tiered(table, classed, match.tierPercent, month, Math.max(0, afterFen - fare), rules);
+  monthly.settle(afterFen);
+  // The refund only ever lowers the day's total: a journey capped at entry is never charged more at exit.
   if (fare < journeyFare)
     rules.push({
       rule: 'cap',
       text: `Daily cap for fare day ${match.fareDay} reached at entry`,
       fen: fare - journeyFare,
     });
-  const refund = match.heldFen - fare;
   rules.push({
     rule: 'exit-refund',
     text: `Exit refunds ${refund} fen of the ${match.heldFen} fen held at entry`,
@@ -331,6 +401,7 @@ function priceExit({ table, fareClass, state, tap, at }: PricingInput, route: Zo
     ...state,
     days: { ...state.days, [match.fareDay]: Math.max(0, (state.days[match.fareDay] ?? 0) - refund) },
     open: state.open.filter((o) => o.journeyId !== match.journeyId),
+    months: { ...state.months, [month]: afterFen },
   };
   return {
     ok: true,

@@ -107,5 +107,20 @@ export const FareTableSchema = z.strictObject({
     })
     .describe('Each fare class as a percentage of the adult fare'),
   routes: z.array(RouteSchema).min(1).max(1000).describe('Every route and its fare rule'),
+  monthlyTiers: z
+    .array(
+      z.strictObject({
+        fromFen: fen.min(1).describe('Once a card has paid this much for rides in the month...'),
+        percent: z.number().int().min(0).max(100).describe('...each later ride costs this percent of its fare'),
+      }),
+    )
+    .max(8)
+    .refine((tiers) => tiers.every((t, i) => i === 0 || t.fromFen > tiers[i - 1]!.fromFen), {
+      message: 'tiers rise: each fromFen above the one before',
+    })
+    .optional()
+    .describe(
+      'The monthly ride discount, city-wide: what a card paid for rides in a month (Asia/Shanghai, by fare day) sets the percent of each later ride, after transfer and class and before the daily cap',
+    ),
 });
 export type FareTable = z.infer<typeof FareTableSchema>;

@@ -1,5 +1,6 @@
 import type { SkipReason } from '../benefits/allowance';
 import type { ErrorCode } from '../errors';
+import type { FareRule } from '../fares/engine';
 import type { EntryKind } from '../ledger/model';
 
 /**
@@ -68,11 +69,12 @@ export const EN = {
     zones: 'Zone fare',
     transfer: 'Transfer discount',
     concession: 'Concession',
+    monthly: 'Monthly ride discount',
     cap: 'Daily cap',
     'entry-hold': 'Maximum fare held at entry',
     'exit-refund': 'Hold given back at exit',
     incomplete: 'Incomplete journey: maximum fare',
-  },
+  } satisfies Record<FareRule['rule'], string>,
   skipReasons: {
     IDENTITY_NOT_VERIFIED: 'The holder’s identity is not verified',
     NO_CARD: 'No card opened for this person',

@@ -1,5 +1,6 @@
 import type { SkipReason } from '../benefits/allowance';
 import type { ErrorCode } from '../errors';
+import type { FareRule } from '../fares/engine';
 import type { EntryKind } from '../ledger/model';
 
 /** The messages a citizen or an agency reads, in Simplified Chinese. */
@@ -67,11 +68,12 @@ export const ZH_CN = {
     zones: '按区段计价',
     transfer: '换乘优惠',
     concession: '优惠票价',
+    monthly: '月度累计优惠',
     cap: '当日封顶',
     'entry-hold': '进站预扣最高票价',
     'exit-refund': '出站退还预扣差额',
     incomplete: '行程未完成，按最高票价收取',
-  },
+  } satisfies Record<FareRule['rule'], string>,
   /** Why an allowance run skipped a record, as civil affairs reads the run's report. */
   skipReasons: {
     IDENTITY_NOT_VERIFIED: '持卡人尚未实名核验',

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { NotFoundError, RefusedError } from '../errors';
 import { SYSTEM } from './accounts';
 import type { Posting } from './model';
-import { postRefund, postTransfer, refundableFen, storedTransfer, type TransferResult } from './transfers';
+import {
+  postRefund,
+  postTransfer,
+  type RefundCarry,
+  refundableFen,
+  storedTransfer,
+  type TransferResult,
+} from './transfers';
 
 /** An operator's transfer id follows from its Idempotency-Key, so a retried correction is the same correction. */
 export function operatorTransferId(prefix: 'adj' | 'rev', idempotencyKey: string): string {
@@ -38,6 +45,7 @@ export function adjustCard(
 export async function reverseTransfer(
   store: Parameters<typeof postTransfer>[0],
   input: { transferId: string; originalId: string; amountFen?: number; reason: string; at: Date },
+  carry?: RefundCarry,
 ): Promise<TransferResult> {
   const original = await storedTransfer(store, { transferId: input.originalId });
   if (!original) throw new NotFoundError('Transfer', { transferId: input.originalId });
@@ -55,13 +63,17 @@ export async function reverseTransfer(
       movedFen: moved,
     });
   }
-  return postRefund(store, {
-    transferId: input.transferId,
-    kind: original.kind === 'fare' || original.kind === 'purchase' ? 'refund' : 'adjustment',
-    at: input.at.toISOString(),
-    description: `Reversal of ${input.originalId}: ${input.reason}`,
-    ref: input.originalId,
-    reverses: input.originalId,
-    postings: postings.map((p) => ({ accountId: p.accountId, amountFen: p.amountFen > 0 ? -amountFen : amountFen })),
-  });
+  return postRefund(
+    store,
+    {
+      transferId: input.transferId,
+      kind: original.kind === 'fare' || original.kind === 'purchase' ? 'refund' : 'adjustment',
+      at: input.at.toISOString(),
+      description: `Reversal of ${input.originalId}: ${input.reason}`,
+      ref: input.originalId,
+      reverses: input.originalId,
+      postings: postings.map((p) => ({ accountId: p.accountId, amountFen: p.amountFen > 0 ? -amountFen : amountFen })),
+    },
+    { carry },
+  );
 }

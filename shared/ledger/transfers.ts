@@ -116,10 +116,20 @@ export function refundGuardWrite(tableName: string, originalId: string, amountFe
  * Each refund posting must undo a posting of the original, and the refunds of one original never add
  * up to more than it may give back (the refund guard on the original's record).
  */
+/**
+ * What a give-back also writes on the cards it credits, from the original transfer and the cards as
+ * read (a fare given back takes its fen off the month the monthly ride discount counts: transit/).
+ */
+export type RefundCarry = (
+  original: Item,
+  wallets: Record<string, Item | undefined>,
+  amountFen: number,
+) => Record<string, Item> | undefined;
+
 export async function postRefund(
   store: Store,
   refund: TransferSpec & { reverses: string },
-  options: RunOptions = {},
+  options: RunOptions & { carry?: RefundCarry | undefined } = {},
 ): Promise<TransferResult> {
   const original = await storedTransfer(store, { transferId: refund.reverses });
   if (!original) throw new NotFoundError('Transfer', { transferId: refund.reverses });
@@ -147,8 +157,11 @@ export async function postRefund(
           refundedFen: refunded,
         });
       }
+      const wallets = Object.fromEntries(Object.keys(walletReads(refund)).map((id) => [id, items[id]]));
+      const walletAttributes = options.carry?.(original, wallets, amountFen);
       return {
         transfer: refund,
+        ...(walletAttributes ? { walletAttributes } : {}),
         // A refund credits the citizen; any debited system account has no floor, so none is given.
         result: { transferId: refund.transferId, walletBalances: walletBalancesAfter(refund, items) },
         writes: [refundGuardWrite(store.tableName, refund.reverses, amountFen, limitFen)],

@@ -8,15 +8,18 @@ import { type BoardRecord, EMPTY_TRANSIT_STATE, type OpenJourney, type TransitSt
  * DynamoDB maps a commuter's zone entry came to 728 bytes of state (the entry 1186, 4 units); as this
  * string, about 430 (`test/unit/transit/stored-state.test.ts` and `npm run bench` measure it).
  *
- * `2|<routes>|<boards>|<days>|<open>`, every text field with its separators (and `%`) escaped as `%XX`:
+ * `3|<routes>|<boards>|<days>|<open>|<months>`, every text field with its separators (and `%`) escaped as `%XX`:
  * - routes: the boards' route ids, each once, `,`-separated; a board names its route by index;
  * - boards, oldest first: `<ms>:<route index>`, the first time in epoch milliseconds, each later one
  *   as milliseconds after the one before (base 36, exact to the millisecond);
  * - days: `<YYYY-MM-DD>=<fen>`, each later day as days after the one before (base 36);
- * - open: `<journeyId>:<routeId>:<entryStopId>:<entryZone>:<entryAt ms>:<heldFen>:<transfer fen>:<fareDay>`.
+ * - open: `<journeyId>:<routeId>:<entryStopId>:<entryZone>:<entryAt ms>:<heldFen>:<transfer fen>:<fareDay>:<tier %>`;
+ * - months: `<YYYY-MM>=<fen>` (this month and the last).
+ * Format 2 (no months, open journeys without their tier) still reads: its months paid nothing yet, at 100%.
  */
-const FORMAT = '2';
-const SECTIONS = 5;
+const FORMAT = '3';
+const SECTIONS = { '2': 5, '3': 6 } as const;
+const MONTH = /^\d{4}-\d{2}$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 24 * 3600_000;
 
@@ -108,12 +111,13 @@ const encodeOpen = (o: OpenJourney) =>
     o.heldFen,
     o.transferDiscountAdultFen,
     o.fareDay,
+    o.tierPercent,
   ].join(':');
 
 function decodeOpen(text: string): OpenJourney {
   const fields = text.split(':');
-  invariant(fields.length === 8, `an open journey has 8 fields: ${text}`);
-  const [journeyId, routeId, entryStopId, entryZone, entryAt, heldFen, transfer, fareDay] = fields as [
+  invariant(fields.length === 8 || fields.length === 9, `an open journey has 8 or 9 fields: ${text}`);
+  const [journeyId, routeId, entryStopId, entryZone, entryAt, heldFen, transfer, fareDay, tier = '100'] = fields as [
     string,
     string,
     string,
@@ -122,6 +126,7 @@ function decodeOpen(text: string): OpenJourney {
     string,
     string,
     string,
+    string?,
   ];
   invariant(DAY.test(fareDay), `a fare day is YYYY-MM-DD: ${fareDay}`);
   return {
@@ -133,12 +138,32 @@ function decodeOpen(text: string): OpenJourney {
     heldFen: int(heldFen),
     transferDiscountAdultFen: int(transfer),
     fareDay,
+    tierPercent: int(tier),
   };
+}
+
+function encodeMonths(months: Record<string, number>): string {
+  return Object.keys(months)
+    .sort()
+    .map((month) => `${month}=${months[month]}`)
+    .join(',');
+}
+
+function decodeMonths(text: string): Record<string, number> {
+  if (!text) return {};
+  return Object.fromEntries(
+    text.split(',').map((entry) => {
+      const [month = '', fen = ''] = entry.split('=');
+      invariant(MONTH.test(month), `a month is YYYY-MM: ${month}`);
+      return [month, int(fen)];
+    }),
+  );
 }
 
 export function storedTransitState(state: TransitState): string {
   const { routes, boards } = encodeBoards(state.boards);
-  return [FORMAT, routes, boards, encodeDays(state.days), state.open.map(encodeOpen).join(',')].join('|');
+  const open = state.open.map(encodeOpen).join(',');
+  return [FORMAT, routes, boards, encodeDays(state.days), open, encodeMonths(state.months)].join('|');
 }
 
 /**
@@ -150,16 +175,22 @@ export function transitStateOf(stored: unknown): TransitState {
   if (!stored) return EMPTY_TRANSIT_STATE;
   if (typeof stored === 'string') {
     const sections = stored.split('|');
-    invariant(sections.length === SECTIONS && sections[0] === FORMAT, 'a transit state of a known format');
-    const [, routes = '', boards = '', days = '', open = ''] = sections;
+    const format = sections[0];
+    invariant(
+      (format === '2' || format === '3') && sections.length === SECTIONS[format],
+      'a transit state of a known format',
+    );
+    const [, routes = '', boards = '', days = '', open = '', months = ''] = sections;
     return {
       boards: decodeBoards(routes, boards),
       days: decodeDays(days),
       open: open ? open.split(',').map(decodeOpen) : [],
+      months: decodeMonths(months),
     };
   }
   const s = stored as { boards?: (string | BoardRecord)[]; days?: TransitState['days']; open?: TransitState['open'] };
-  return { boards: (s.boards ?? []).map(boardOf), days: s.days ?? {}, open: s.open ?? [] };
+  const open = (s.open ?? []).map((o) => ({ ...o, tierPercent: o.tierPercent ?? 100 }));
+  return { boards: (s.boards ?? []).map(boardOf), days: s.days ?? {}, open, months: {} };
 }
 
 /** A board as entries kept it before the state was one string: a map, or `<ms base 36>~<routeId>`. */

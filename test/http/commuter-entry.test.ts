@@ -32,7 +32,7 @@ it('keeps a commuter’s newest entry under 1 KB, a zone journey with a hold, a 
 
   // Assess: each entry under 1 KB (2 write units in the tap's transaction, not 4), and the journey
   // list still tells the whole journey, explained as the exit's answer explained it.
-  expect(entry.explanation.map((e) => e.rule)).toEqual(['entry-hold', 'transfer']);
+  expect(entry.explanation.map((e) => e.rule)).toEqual(['entry-hold', 'transfer', 'monthly']);
   expect(afterEntry).toBeLessThan(1024);
   expect(afterExit).toBeLessThan(1024);
   const auth = await ride.morning();

@@ -11,12 +11,12 @@ let publicHandler: Handler;
 let citizenHandler: Handler;
 let publicInputs: string[];
 
-const event = (method: string, path: string, body?: object) => ({
+const event = (method: string, path: string, body?: object, headers: Record<string, string> = {}) => ({
   version: '2.0',
   routeKey: `${method} ${path}`,
   rawPath: path,
   rawQueryString: '',
-  headers: { 'content-type': 'application/json', host: 'api.example.cn' },
+  headers: { 'content-type': 'application/json', host: 'api.example.cn', ...headers },
   requestContext: {
     http: { method, path, sourceIp: '203.0.113.9' },
     requestId: 'r-1',
@@ -104,6 +104,14 @@ describe('the shipped Lambda bundle', () => {
       status: 400,
     });
     expect(request.cold_start).toBeTypeOf('boolean');
+  });
+
+  it('explains them in Chinese to a zh-CN caller: the bundle keeps zod’s Chinese locale too', async () => {
+    const res = await citizenHandler(event('POST', '/v1/auth/otp', { phone: 42 }, { 'accept-language': 'zh-CN' }));
+    const error = JSON.parse(res.body).error;
+    expect([res.statusCode, error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect(error.message).toMatch(/[\u4e00-\u9fff]/);
+    expect(error.details.issues[0]).toEqual({ path: 'phone', message: expect.stringMatching(/^无效输入/) });
   });
 
   it('still explains validation errors in English', async () => {

@@ -10,11 +10,11 @@ const LAYERS: string[][] = [
   ['errors', 'text', 'time', 'async', 'log', 'observe'],
   ['store', 'secrets'],
   ['ledger', 'keys', 'city', 'fares', 'catalog', 'denylist', 'idempotency', 'ratelimit', 'audit'],
-  ['eligibility', 'identity', 'bills', 'campaigns', 'devices', 'settlement', 'ledger-audit', 'i18n'],
+  ['eligibility', 'identity', 'bills', 'campaigns', 'devices', 'settlement', 'ledger-audit'],
   ['cards', 'clients'],
   ['credentials', 'topups', 'benefits'],
   ['transit', 'facilities', 'merchant', 'outlets'],
-  ['reports', 'seeds'],
+  ['reports', 'seeds', 'i18n'],
 ];
 
 const layerOf = new Map(LAYERS.flatMap((names, layer) => names.map((name) => [name, layer] as const)));

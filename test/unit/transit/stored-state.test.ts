@@ -21,8 +21,10 @@ const week: TransitState = {
       heldFen: 500,
       transferDiscountAdultFen: 100,
       fareDay: '2026-11-28',
+      tierPercent: 80,
     },
   ],
+  months: { '2026-10': 15_800, '2026-11': 10_350 },
 };
 
 /** Any text an operator could give a route or a stop, separators and lone surrogates included. */
@@ -73,8 +75,16 @@ const anyState = fc.record({
       heldFen: fc.integer({ min: 0, max: 100_000 }),
       transferDiscountAdultFen: fc.integer({ min: 0, max: 10_000 }),
       fareDay: fc.constant('2026-11-28'),
+      tierPercent: fc.integer({ min: 0, max: 100 }),
     }),
     { maxLength: 8 },
+  ),
+  months: fc.dictionary(
+    fc
+      .integer({ min: 2020, max: 2040 })
+      .chain((y) => fc.integer({ min: 1, max: 12 }).map((m) => `${y}-${String(m).padStart(2, '0')}`)),
+    fc.integer({ min: 0, max: 1_000_000 }),
+    { maxKeys: 2 },
   ),
 });
 
@@ -93,20 +103,40 @@ describe('the transit state on the card’s entry', () => {
 
   it('keeps a commuter’s week small: the state is one short string, not DynamoDB maps', () => {
     const stored = storedTransitState(week);
-    // 32 boards, 9 days and an open journey as maps: about 730 bytes in DynamoDB (bench/).
-    expect(stored.length).toBeLessThan(430);
+    // 32 boards, 9 days and an open journey as maps: about 730 bytes in DynamoDB (bench/); the two
+    // months the monthly discount keeps add about 30.
+    expect(stored.length).toBeLessThan(470);
     expect(JSON.stringify(week).length).toBeGreaterThan(3 * stored.length);
   });
 
   it('reads what entries kept before: maps, with boards as maps or packed, and a card that never rode', () => {
     const packed = (b: BoardRecord) => `${Date.parse(b.at).toString(36)}~${b.routeId}`;
-    expect(transitStateOf(week)).toEqual(week);
-    expect(transitStateOf({ ...week, boards: week.boards.map(packed) })).toEqual(week);
-    expect(transitStateOf(undefined)).toEqual({ boards: [], days: {}, open: [] });
+    // Maps were kept before the monthly discount: no months, each open journey at 100%.
+    const before = { ...week, months: {}, open: week.open.map((o) => ({ ...o, tierPercent: 100 })) };
+    const { months: _m, ...asMaps } = { ...week, open: week.open.map(({ tierPercent: _t, ...o }) => o) };
+    expect(transitStateOf(asMaps)).toEqual(before);
+    expect(transitStateOf({ ...asMaps, boards: week.boards.map(packed) })).toEqual(before);
+    expect(transitStateOf(undefined)).toEqual({ boards: [], days: {}, open: [], months: {} });
+  });
+
+  it('reads format 2, which an entry wrote before the monthly discount: no month paid yet, journeys at 100%', () => {
+    const v3 = storedTransitState({ ...week, months: {} });
+    const v2 = v3
+      .replace(/^3\|/, '2|')
+      .replace(/:80(?=\||,|$)/, '')
+      .replace(/\|$/, '');
+    expect(transitStateOf(v2)).toEqual({
+      ...week,
+      months: {},
+      open: week.open.map((o) => ({ ...o, tierPercent: 100 })),
+    });
   });
 
   it('refuses a state it cannot read rather than pricing on a wrong one', () => {
-    expect(() => transitStateOf('3|||||')).toThrow();
+    expect(() => transitStateOf('4||||||')).toThrow();
+    expect(() => transitStateOf('3|||||')).not.toThrow();
+    expect(() => transitStateOf('3||||')).toThrow(/format/);
     expect(() => transitStateOf('2|B1|zz:5||')).toThrow(/route/);
+    expect(() => transitStateOf('3||||| 2026-1=5')).toThrow(/month/);
   });
 });
