@@ -48,6 +48,24 @@ describe('operators change fares', () => {
     expect((await body(res)).error.details.issues[0].path).toBe('dailyCapAdultFen');
   });
 
+  it.each([
+    [
+      'thresholds that do not rise',
+      [
+        { fromFen: 15_000, percent: 50 },
+        { fromFen: 10_000, percent: 80 },
+      ],
+      'monthlyTiers',
+    ],
+    ['a percent past 100', [{ fromFen: 10_000, percent: 120 }], 'monthlyTiers.0.percent'],
+    ['a threshold of 0', [{ fromFen: 0, percent: 80 }], 'monthlyTiers.0.fromFen'],
+  ])('refuses monthly tiers with %s, naming the field', async (_what, monthlyTiers, path) => {
+    const bad = { ...readSeeds('seeds').fares, version: 98, monthlyTiers };
+    const res = await app.request('/v1/admin/fare-tables', jsonRequest('POST', bad, adminAuth));
+    expect(res.status).toBe(400);
+    expect((await body(res)).error.details.issues.map((i: { path: string }) => i.path)).toContain(path);
+  });
+
   it('grants a concession on a verified identity only: a student pays half from the next tap', async () => {
     const r = await rider(app, { balanceFen: 2000, now: clock() });
     const unverified = await app.request(
