@@ -202,8 +202,11 @@ export const AREAS: AreaDefinition[] = [
         'OUTLETS',
         'CASHTOP#*',
         'IDCHECK#*',
+        'CLOSURE#*',
         'TILL#*',
         'TILLS',
+        'DENY',
+        'DENYSTATE#*', // a closed card goes on the deny list
       ],
       indexes: [],
       why: 'cash top-ups into cards and the till’s day, in-person identity checks',

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { FARE_CLASSES } from '../../shared/fares/fare-table';
-import { ENTRY_KINDS } from '../../shared/ledger/model';
+import { ENTRY_KINDS, WALLET_STATUSES } from '../../shared/ledger/model';
 import { TOPUP_STATUSES } from '../../shared/topups/topups';
 import { fen } from '../http/schemas';
 
@@ -13,7 +13,9 @@ export const CardSchema = z
   .object({
     cardId: z.string(),
     cardNumber: z.string(),
-    status: z.enum(['active', 'frozen']),
+    status: z
+      .enum(WALLET_STATUSES)
+      .openapi({ description: 'closed: the holder took the balance back; nothing moves on it again' }),
     fareClass: z.enum(FARE_CLASSES).openapi({
       description: 'The class taps, visits and credentials are priced with now: adult until identityVerified',
     }),

@@ -1,6 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { scopeFor } from '../../shared/clients/clients';
+import { changeDenyList } from '../../shared/denylist/denylist';
 import { residentIdProblem } from '../../shared/eligibility/resident-id';
+import { closeAtCounter } from '../../shared/outlets/closure';
 import { cashTopup, identityCheck, type OutletDeps } from '../../shared/outlets/counter';
 import { tillOf } from '../../shared/outlets/till';
 import { businessDate } from '../../shared/time/shanghai';
@@ -24,23 +26,46 @@ const CashTopupAnswer = z
   .object({ topupId: z.string(), cardId: z.string(), amountFen: z.number().int(), balanceFen: z.number().int() })
   .openapi('CashTopupResult');
 
+const IdNumberTyped = z.string().length(18).openapi({
+  description:
+    'Typed from the resident id card shown in person: 17 digits and a check character (ISO 7064 MOD 11-2), e.g. 11010519491231002X; never stored',
+});
+
+/** An id number typed at the counter is well formed and its birth date is a date. */
+function idNumberWellFormed(v: { idNumber: string }, ctx: z.RefinementCtx) {
+  const birthDate = `${v.idNumber.slice(6, 10)}-${v.idNumber.slice(10, 12)}-${v.idNumber.slice(12, 14)}`;
+  const problem = residentIdProblem(v.idNumber, birthDate);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: problem });
+}
+
 const IdentityCheckBody = z
   .strictObject({
     checkId: z.uuid().openapi({ description: 'Made by the counter; a retry sends the same id' }),
-    idNumber: z.string().length(18).openapi({
-      description:
-        'Typed from the resident id card shown in person: 17 digits and a check character (ISO 7064 MOD 11-2), e.g. 11010519491231002X; never stored',
-    }),
+    idNumber: IdNumberTyped,
     ...presented,
   })
-  .superRefine((v, ctx) => {
-    const problem = residentIdProblem(
-      v.idNumber,
-      `${v.idNumber.slice(6, 10)}-${v.idNumber.slice(10, 12)}-${v.idNumber.slice(12, 14)}`,
-    );
-    if (problem) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: problem });
-  })
+  .superRefine(idNumberWellFormed)
   .openapi('IdentityCheck');
+
+const ClosureBody = z
+  .strictObject({
+    closureId: z
+      .uuid()
+      .openapi({ description: 'Made by the counter; a retry sends the same id and gets the same answer' }),
+    idNumber: IdNumberTyped,
+    ...presented,
+  })
+  .superRefine(idNumberWellFormed)
+  .openapi('Closure');
+
+const ClosureAnswer = z
+  .object({
+    closureId: z.string(),
+    cardId: z.string(),
+    status: z.literal('closed'),
+    paidOutFen: z.number().int().openapi({ description: 'The balance paid back in cash at the counter' }),
+  })
+  .openapi('ClosureResult');
 
 const IdentityCheckAnswer = z
   .object({
@@ -57,6 +82,8 @@ const TillAnswer = z
     businessDate: z.string(),
     topupsCount: z.number().int(),
     cashFen: z.number().int().openapi({ description: 'The cash this outlet took that business day, owed to the city' }),
+    closuresCount: z.number().int().openapi({ description: 'Cards closed at this outlet that business day' }),
+    paidOutFen: z.number().int().openapi({ description: 'The cash paid back to their holders' }),
   })
   .openapi('Till');
 
@@ -124,7 +151,24 @@ const getOutletTillRoute = createRoute({
   },
 });
 
-/** Service outlets (服务网点): cash top-ups, in-person identity checks, the day's till. */
+const postOutletClosuresRoute = createRoute({
+  method: 'post',
+  path: '/v1/outlet/closures',
+  operationId: 'closeCard',
+  tags: ['service outlet'],
+  security,
+  summary:
+    'Close a card and pay its balance back in cash (退卡退款): the holder shows the phone and the resident id card',
+  description:
+    'With nothing open on the card, in one transaction its balance goes to the outlet’s till (paid out in cash; the till’s day counts it) and the card closes: every later tap, purchase or top-up is refused CARD_CLOSED, and it joins the deny list. Refused: 422 ID_MISMATCH (the number typed is not the holder’s), 409 CLOSURE_BLOCKED with what is open (a hold, a pending top-up, a balance below 0: settle it first), 422 CARD_CLOSED (closed already, under another closureId) and the presentation’s refusals. Idempotent by closureId. The statement stays readable by its holder and operators; a citizen who closed a card may not open another with the same account yet.',
+  request: { body: jsonBody(ClosureBody) },
+  responses: {
+    200: { description: 'Closed', content: { 'application/json': { schema: ClosureAnswer } } },
+    ...errorResponses(400, 401, 403, 409, 422, 429, 503),
+  },
+});
+
+/** Service outlets (服务网点): cash top-ups, in-person identity checks, closures, the day's till. */
 export function outletRoutes(app: Router, deps: AppDeps) {
   const outlet = outletDeps(deps);
   const counterOf = (machine: Parameters<typeof scopeFor>[0]) => ({
@@ -141,6 +185,13 @@ export function outletRoutes(app: Router, deps: AppDeps) {
   app.openapi(postOutletIdentityChecksRoute, async (c) => {
     const pepper = await deps.secrets.get('residentIdPepper');
     return c.json(await identityCheck(outlet, counterOf(c.get('machine')), c.req.valid('json'), pepper), 200);
+  });
+  app.openapi(postOutletClosuresRoute, async (c) => {
+    const pepper = await deps.secrets.get('residentIdPepper');
+    const closed = await closeAtCounter(outlet, counterOf(c.get('machine')), c.req.valid('json'), pepper);
+    // After the closure commits, and again on a retry: on the deny list for offline terminals.
+    await changeDenyList(deps.store, { kind: 'card', id: closed.cardId }, 'add', deps.clock());
+    return c.json(closed, 200);
   });
   app.openapi(getOutletTillRoute, async (c) => {
     const { outletId } = scopeFor(c.get('machine'), 'service-outlet');

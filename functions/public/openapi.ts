@@ -17,6 +17,7 @@ export const OPERATION_VERBS = [
   'look',
   'start',
   'open',
+  'close',
   'issue',
   'request',
   'register',

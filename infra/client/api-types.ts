@@ -595,6 +595,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/outlet/closures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a card and pay its balance back in cash (退卡退款): the holder shows the phone and the resident id card
+         * @description With nothing open on the card, in one transaction its balance goes to the outlet’s till (paid out in cash; the till’s day counts it) and the card closes: every later tap, purchase or top-up is refused CARD_CLOSED, and it joins the deny list. Refused: 422 ID_MISMATCH (the number typed is not the holder’s), 409 CLOSURE_BLOCKED with what is open (a hold, a pending top-up, a balance below 0: settle it first), 422 CARD_CLOSED (closed already, under another closureId) and the presentation’s refusals. Idempotent by closureId. The statement stays readable by its holder and operators; a citizen who closed a card may not open another with the same account yet.
+         */
+        post: operations["closeCard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/outlet/till": {
         parameters: {
             query?: never;
@@ -1292,7 +1312,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "OTP_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "IDEMPOTENCY_KEY_REUSED" | "ALREADY_PAID" | "ALREADY_EXISTS" | "ID_NUMBER_IN_USE" | "FROZEN_BY_OPERATOR" | "CUTOFF_NOT_AFTER_PREVIOUS" | "SETTLEMENT_RUNNING" | "ALLOWANCE_RUN_IN_PROGRESS" | "SCOPE_STRANDED" | "FUND_INSUFFICIENT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INSUFFICIENT_FUNDS" | "CARD_FROZEN" | "BALANCE_LIMIT" | "AMOUNT_MISMATCH" | "PARTIAL_NOT_ALLOWED" | "AMOUNT_EXCEEDS_DUE" | "REFUND_EXCEEDS_CHARGE" | "CREDENTIAL_EXPIRED" | "PROOF_INVALID" | "REPLAYED" | "DEVICE_REVOKED" | "DEVICE_LIMIT" | "TAP_TIME_INVALID" | "ID_MISMATCH" | "IDENTITY_NOT_VERIFIED" | "OUTLET_LIMIT" | "CUTOFF_IN_FUTURE" | "MONTH_IN_FUTURE" | "RATE_LIMITED" | "INTERNAL" | "RETRY_LATER";
+                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "OTP_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "IDEMPOTENCY_KEY_REUSED" | "ALREADY_PAID" | "ALREADY_EXISTS" | "ID_NUMBER_IN_USE" | "FROZEN_BY_OPERATOR" | "CUTOFF_NOT_AFTER_PREVIOUS" | "SETTLEMENT_RUNNING" | "ALLOWANCE_RUN_IN_PROGRESS" | "SCOPE_STRANDED" | "FUND_INSUFFICIENT" | "CLOSURE_BLOCKED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INSUFFICIENT_FUNDS" | "CARD_FROZEN" | "CARD_CLOSED" | "BALANCE_LIMIT" | "AMOUNT_MISMATCH" | "PARTIAL_NOT_ALLOWED" | "AMOUNT_EXCEEDS_DUE" | "REFUND_EXCEEDS_CHARGE" | "CREDENTIAL_EXPIRED" | "PROOF_INVALID" | "REPLAYED" | "DEVICE_REVOKED" | "DEVICE_LIMIT" | "TAP_TIME_INVALID" | "ID_MISMATCH" | "IDENTITY_NOT_VERIFIED" | "OUTLET_LIMIT" | "CUTOFF_IN_FUTURE" | "MONTH_IN_FUTURE" | "RATE_LIMITED" | "INTERNAL" | "RETRY_LATER";
                 message: string;
                 details?: {
                     [key: string]: unknown;
@@ -1308,8 +1328,11 @@ export interface components {
         Card: {
             cardId: string;
             cardNumber: string;
-            /** @enum {string} */
-            status: "active" | "frozen";
+            /**
+             * @description closed: the holder took the balance back; nothing moves on it again
+             * @enum {string}
+             */
+            status: "active" | "frozen" | "closed";
             /**
              * @description The class taps, visits and credentials are priced with now: adult until identityVerified
              * @enum {string}
@@ -1376,7 +1399,7 @@ export interface components {
             /** @description The balance right after this entry (integer fen) */
             balanceAfterFen: number;
             /** @enum {string} */
-            kind: "topup" | "fare" | "bill" | "purchase" | "refund" | "allowance" | "adjustment" | "funding" | "settlement" | "facility" | "cash-topup";
+            kind: "topup" | "fare" | "bill" | "purchase" | "refund" | "allowance" | "adjustment" | "funding" | "settlement" | "facility" | "cash-topup" | "closure";
             description: string;
             ref: string;
         };
@@ -1454,7 +1477,7 @@ export interface components {
             explanation: components["schemas"]["FareRule"][];
             rentalId?: string;
             /** @enum {string} */
-            declineCode?: "PROOF_INVALID" | "CREDENTIAL_EXPIRED" | "TAP_TIME_INVALID" | "CARD_FROZEN" | "DEVICE_REVOKED" | "REPLAYED" | "INSUFFICIENT_FUNDS" | "IDENTITY_NOT_VERIFIED" | "NO_OPEN_RENTAL" | "RENTAL_OPEN";
+            declineCode?: "PROOF_INVALID" | "CREDENTIAL_EXPIRED" | "TAP_TIME_INVALID" | "CARD_FROZEN" | "CARD_CLOSED" | "DEVICE_REVOKED" | "REPLAYED" | "INSUFFICIENT_FUNDS" | "IDENTITY_NOT_VERIFIED" | "NO_OPEN_RENTAL" | "RENTAL_OPEN";
         };
         /** @description Apply added and removed to the cached list, then ask again with since=version */
         DenyListDelta: {
@@ -1534,7 +1557,7 @@ export interface components {
             journeyId: string | null;
             explanation: components["schemas"]["FareRule"][];
             /** @enum {string} */
-            declineCode?: "PROOF_INVALID" | "CREDENTIAL_EXPIRED" | "TAP_TIME_INVALID" | "CARD_FROZEN" | "DEVICE_REVOKED" | "REPLAYED" | "INSUFFICIENT_FUNDS" | "NO_OPEN_JOURNEY";
+            declineCode?: "PROOF_INVALID" | "CREDENTIAL_EXPIRED" | "TAP_TIME_INVALID" | "CARD_FROZEN" | "CARD_CLOSED" | "DEVICE_REVOKED" | "REPLAYED" | "INSUFFICIENT_FUNDS" | "NO_OPEN_JOURNEY";
         };
         Tap: {
             /**
@@ -1628,7 +1651,7 @@ export interface components {
             chargedFen: number;
             campaignId: string | null;
             /** @enum {string} */
-            declineCode?: "PROOF_INVALID" | "CREDENTIAL_EXPIRED" | "TAP_TIME_INVALID" | "CARD_FROZEN" | "DEVICE_REVOKED" | "REPLAYED" | "INSUFFICIENT_FUNDS";
+            declineCode?: "PROOF_INVALID" | "CREDENTIAL_EXPIRED" | "TAP_TIME_INVALID" | "CARD_FROZEN" | "CARD_CLOSED" | "DEVICE_REVOKED" | "REPLAYED" | "INSUFFICIENT_FUNDS";
         };
         Purchase: {
             /**
@@ -1764,12 +1787,48 @@ export interface components {
              */
             proof: string;
         };
+        ClosureResult: {
+            closureId: string;
+            cardId: string;
+            /** @enum {string} */
+            status: "closed";
+            /** @description The balance paid back in cash at the counter */
+            paidOutFen: number;
+        };
+        Closure: {
+            /**
+             * Format: uuid
+             * @description Made by the counter; a retry sends the same id and gets the same answer
+             */
+            closureId: string;
+            /** @description Typed from the resident id card shown in person: 17 digits and a check character (ISO 7064 MOD 11-2), e.g. 11010519491231002X; never stored */
+            idNumber: string;
+            /**
+             * @description The challenge the counter showed the phone, or "qr" for a QR code shown without one
+             * @example qr
+             */
+            challenge: string;
+            /**
+             * @description The phone’s credential as it presented it: a JWS (typ onecard-credential+jwt, ES256) from POST /v1/me/credentials
+             * @example eyJhbGciOiJFUzI1NiIsInR5cCI6Im9uZWNhcmQtY3JlZGVudGlhbCtqd3QiLCJraWQiOiJrLTIwMjYtMTIifQ.eyJpc3MiOiJodHRwczovL29uZWNhcmQuamlleWFuZy5nb3YuY24iLCJzdWIiOiJjYXJkXzdIcTJtWCIsImRpZCI6ImRldl8zS3A5IiwiZmNsIjoiYWR1bHQiLCJjbmYiOnsiamt0IjoiMFpjT0NPUlpOWXktRFdwcXEzMGpaeUpHSFROMGQySGdsQlYzdWlndUE0SSJ9LCJpYXQiOjE3OTYzNzEyMDAsImV4cCI6MTc5NjQ1NzYwMH0.Q2zH0m4-1Vd9wK7rEt3YxB6nLp2sA8uFj5cGh0iJkM1oN4qR7tU0vW3xY6zA9bC2dE5fG8hI1jK4lM7nO0pQ3r
+             */
+            credential: string;
+            /**
+             * @description The phone’s proof (typ onecard-proof+jwt, ES256 under the credential’s cnf key): ath = base64url(SHA-256(credential)), chl = challenge, tid = this client’s id, iat within 30 s of the event, a fresh jti; no amt; made now
+             * @example eyJhbGciOiJFUzI1NiIsInR5cCI6Im9uZWNhcmQtcHJvb2Yrand0In0.eyJhdGgiOiJmVUh5TzJyMlozRFo1M0VzTnJXQmIweFdYb2FOeTU5SWlLQ0Fxa3NtUUVvIiwiY2hsIjoicXIiLCJ0aWQiOiJjbGlfYnVzXzAwNDIiLCJpYXQiOjE3OTYzODAwMDAsImp0aSI6IjZmMWMyYjllLTJkMWEtNGQ3ZS05YTUxLTdjMGU1YjNmOGEyMSJ9.Q2zH0m4-1Vd9wK7rEt3YxB6nLp2sA8uFj5cGh0iJkM1oN4qR7tU0vW3xY6zA9bC2dE5fG8hI1jK4lM7nO0pQ3r
+             */
+            proof: string;
+        };
         Till: {
             outletId: string;
             businessDate: string;
             topupsCount: number;
             /** @description The cash this outlet took that business day, owed to the city */
             cashFen: number;
+            /** @description Cards closed at this outlet that business day */
+            closuresCount: number;
+            /** @description The cash paid back to their holders */
+            paidOutFen: number;
         };
         EligibilityUpload: {
             results: {
@@ -2045,6 +2104,7 @@ export interface components {
             skipped: {
                 IDENTITY_NOT_VERIFIED?: number;
                 NO_CARD?: number;
+                CARD_CLOSED?: number;
                 DECEASED?: number;
                 BALANCE_LIMIT?: number;
                 NOT_IN_BAND?: number;
@@ -2064,7 +2124,7 @@ export interface components {
              */
             status: "paid" | "skipped" | "due";
             /** @enum {string|null} */
-            reason: "IDENTITY_NOT_VERIFIED" | "NO_CARD" | "DECEASED" | "BALANCE_LIMIT" | "NOT_IN_BAND" | "NOT_ACTIVE" | "ALREADY_PAID" | null;
+            reason: "IDENTITY_NOT_VERIFIED" | "NO_CARD" | "CARD_CLOSED" | "DECEASED" | "BALANCE_LIMIT" | "NOT_IN_BAND" | "NOT_ACTIVE" | "ALREADY_PAID" | null;
             /** @description The reason in words, in the caller’s language (Accept-Language: zh-CN for Chinese) */
             reasonText: string | null;
             amountFen: number;
@@ -4775,6 +4835,113 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IdentityCheckResult"];
+                };
+            };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: outside the caller’s scope */
+            403: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
+            409: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A business refusal */
+            422: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RETRY_LATER: nothing changed; retry with the same request */
+            503: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    closeCard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Closure"];
+            };
+        };
+        responses: {
+            /** @description Closed */
+            200: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClosureResult"];
                 };
             };
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
@@ -8802,6 +8969,7 @@ export interface operations {
                         skipped: {
                             IDENTITY_NOT_VERIFIED?: number;
                             NO_CARD?: number;
+                            CARD_CLOSED?: number;
                             DECEASED?: number;
                             BALANCE_LIMIT?: number;
                             NOT_IN_BAND?: number;

@@ -161,6 +161,15 @@ export const TERMINAL_COMMANDS: Record<string, SimCommand> = {
       );
     },
   },
+  'close-card': {
+    usage: 'close-card --terminal <outlet> --id-number <18 characters, read from the id card>',
+    summary: 'an outlet closes the card the phone shows and pays its balance back in cash (退卡退款)',
+    async run(ctx) {
+      const outlet = terminalOf(ctx);
+      const body = { closureId: randomUUID(), idNumber: need(ctx, 'id-number'), ...(await presented(ctx, outlet)) };
+      return json(await ok(ctx.api.POST('/v1/outlet/closures', { body, headers: await machineHeaders(outlet) })));
+    },
+  },
   till: {
     usage: 'till --terminal <outlet> [--date <YYYY-MM-DD>]',
     summary: "the outlet's cash of a business day (today by default)",

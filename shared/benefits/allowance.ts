@@ -28,6 +28,7 @@ import { type AllowanceRules, allowanceFen } from './allowance-rules';
 export const SKIP_REASONS = [
   'IDENTITY_NOT_VERIFIED',
   'NO_CARD',
+  'CARD_CLOSED',
   'DECEASED',
   'BALANCE_LIMIT',
   'NOT_IN_BAND',
@@ -152,6 +153,7 @@ export function cardTakes(
   context: { paid: boolean; now: Date },
 ): SkipReason | null {
   if (!card) return 'NO_CARD';
+  if (card.status === 'closed') return 'CARD_CLOSED';
   if (!card.identityVerified) return 'IDENTITY_NOT_VERIFIED';
   if (context.paid) return 'ALREADY_PAID';
   // The ledger's own ceiling for a credit: the card's limit less its open holds.

@@ -8,7 +8,7 @@ import { maskResidentId, residentIdHash } from '../eligibility/resident-id';
 import { ConflictError, InvariantError, NotFoundError, RefusedError } from '../errors';
 import { FARE_CLASSES, type FareClass } from '../fares/fare-table';
 import { type Holds, openHoldsFen, parseHolds } from '../ledger/holds';
-import type { WalletItem } from '../ledger/model';
+import type { WalletItem, WalletStatus } from '../ledger/model';
 import { changeWalletItem, readWallet, walletItemOf, walletItemSet } from '../ledger/wallet-head';
 import { newWalletPut } from '../ledger/wallets';
 import { attributes, isMap } from '../store/attributes';
@@ -22,7 +22,7 @@ import { effectiveFareClass } from './fare-class';
 export interface Card {
   cardId: string;
   cardNumber: string;
-  status: 'active' | 'frozen';
+  status: WalletStatus;
   fareClass: FareClass;
   identityVerified: boolean;
   balanceFen: number;
@@ -272,6 +272,7 @@ export async function setCardStatus(
     (wallet) => {
       if (wallet.kind !== 'wallet') throw new NotFoundError('Card', { cardId });
       const card = required(cardOf(wallet));
+      if (card.status === 'closed') throw new RefusedError('CARD_CLOSED', 'This card is closed');
       if (!frozen && card.status === 'frozen' && card.frozenBy === 'operator' && actor.by !== 'operator') {
         throw new ConflictError('FROZEN_BY_OPERATOR', 'The hotline froze this card: only an operator can unfreeze it');
       }

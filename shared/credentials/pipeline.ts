@@ -174,6 +174,7 @@ export function runPresented<R, D extends string>(deps: PresentationDeps, req: P
           devices: card.revokedDevices ?? new Set(),
         });
         if (denied && !denied.ok) return refuse(denied.declineCode, card);
+        if (card.status === 'closed') return refuse('CARD_CLOSED', card);
         if (items.jti) return refuse('REPLAYED', card);
 
         const accepted = await req.accept({ card, credential, items, ctx });

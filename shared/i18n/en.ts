@@ -27,10 +27,12 @@ export const EN = {
     ALLOWANCE_RUN_IN_PROGRESS: 'A run of this month is running',
     SCOPE_STRANDED: 'This version drops what active clients are scoped to',
     FUND_INSUFFICIENT: 'The fund cannot cover the run: nothing was paid',
+    CLOSURE_BLOCKED: 'Something is still open on the card (a hold, a pending top-up, a debt): settle it first',
     PAYLOAD_TOO_LARGE: 'The body is too large',
     UNSUPPORTED_MEDIA_TYPE: 'Send the body as application/json',
     INSUFFICIENT_FUNDS: 'The balance is too low: top up first',
     CARD_FROZEN: 'The card is frozen',
+    CARD_CLOSED: 'The card is closed',
     BALANCE_LIMIT: 'A card holds at most 500000 fen, pending top-ups and open holds included',
     AMOUNT_MISMATCH: 'The amount differs from the request it repeats',
     PARTIAL_NOT_ALLOWED: 'This bill is paid whole',
@@ -63,6 +65,7 @@ export const EN = {
     settlement: 'Settlement',
     facility: 'Public facility',
     'cash-topup': 'Cash top-up at an outlet',
+    closure: 'Card closed: balance paid back',
   } satisfies Record<EntryKind, string>,
   fareRules: {
     base: 'Base fare',
@@ -78,6 +81,7 @@ export const EN = {
   skipReasons: {
     IDENTITY_NOT_VERIFIED: 'The holder’s identity is not verified',
     NO_CARD: 'No card opened for this person',
+    CARD_CLOSED: 'The person’s card is closed',
     DECEASED: 'The record says deceased',
     BALANCE_LIMIT: 'The card is at its balance limit',
     NOT_IN_BAND: 'The age is in no band of this month’s rules',

@@ -24,10 +24,12 @@ export const ZH_CN = {
     ALLOWANCE_RUN_IN_PROGRESS: '本月的津贴发放正在进行中',
     SCOPE_STRANDED: '此版本会删除在用终端所绑定的线路或设施',
     FUND_INSUFFICIENT: '津贴资金不足，本次未发放任何款项',
+    CLOSURE_BLOCKED: '尚有未结清的项目（预扣金额、待到账充值或欠款），结清后才能退卡',
     PAYLOAD_TOO_LARGE: '请求正文过大',
     UNSUPPORTED_MEDIA_TYPE: '请以 application/json 格式发送请求正文',
     INSUFFICIENT_FUNDS: '余额不足，请先充值',
     CARD_FROZEN: '此卡已冻结',
+    CARD_CLOSED: '此卡已退卡注销',
     BALANCE_LIMIT: '超出卡内余额上限（含待到账充值和预扣金额）',
     AMOUNT_MISMATCH: '金额与原请求不一致',
     PARTIAL_NOT_ALLOWED: '此账单须一次缴清',
@@ -61,6 +63,7 @@ export const ZH_CN = {
     settlement: '结算',
     facility: '公共设施',
     'cash-topup': '网点现金充值',
+    closure: '退卡退款',
   } satisfies Record<EntryKind, string>,
   /** A fare rule's line in a fare's explanation ({{yuan}}: the amount it added or took off). */
   fareRules: {
@@ -78,6 +81,7 @@ export const ZH_CN = {
   skipReasons: {
     IDENTITY_NOT_VERIFIED: '持卡人尚未实名核验',
     NO_CARD: '此人尚未开卡',
+    CARD_CLOSED: '此人的卡已退卡注销',
     DECEASED: '记录标注为已故',
     BALANCE_LIMIT: '卡内余额已达上限',
     NOT_IN_BAND: '年龄不在本期津贴标准范围内',

@@ -1,5 +1,9 @@
 import type { Holds } from './holds';
 
+/** active; frozen (a lost phone: nothing comes off it); closed (emptied and left: nothing moves on it again). */
+export const WALLET_STATUSES = ['active', 'frozen', 'closed'] as const;
+export type WalletStatus = (typeof WALLET_STATUSES)[number];
+
 /** What a statement entry says a movement was. */
 export const ENTRY_KINDS = [
   'topup',
@@ -13,6 +17,7 @@ export const ENTRY_KINDS = [
   'settlement',
   'facility',
   'cash-topup',
+  'closure',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
@@ -52,7 +57,8 @@ export interface WalletItem {
   version: number;
   /** What the newest entry carries forward for the next (spread on the wallet too, for reading). */
   carried?: Record<string, unknown>;
-  status: 'active' | 'frozen';
+  /** closed: the holder took the balance back and left; nothing moves on it again. */
+  status: WalletStatus;
   /** No credit takes balance + open holds above this (a registered card: 500000 fen); absent: no limit. */
   maxBalanceFen?: number;
   holds?: Holds;

@@ -21,7 +21,7 @@ export function assertBalanced(spec: TransferSpec): void {
   invariant(spec.postings.length >= 2, `transfer ${spec.transferId} needs at least two postings`);
 }
 
-export type WalletRefusal = 'INSUFFICIENT_FUNDS' | 'CARD_FROZEN' | 'BALANCE_LIMIT';
+export type WalletRefusal = 'INSUFFICIENT_FUNDS' | 'CARD_FROZEN' | 'CARD_CLOSED' | 'BALANCE_LIMIT';
 
 /**
  * The balances the wallets would have after the postings, or why the movement is refused:
@@ -36,6 +36,8 @@ export function walletOutcome(
   ceilingFen: number | null = null,
 ): { ok: true; balanceAfterFen: number } | { ok: false; refusal: WalletRefusal } {
   const balanceAfterFen = wallet.balanceFen + amountFen;
+  // A closed card was emptied and left: nothing comes off it, and nothing goes on it, ever again.
+  if (wallet.status === 'closed') return { ok: false, refusal: 'CARD_CLOSED' };
   if (amountFen < 0) {
     if (wallet.status !== 'active') return { ok: false, refusal: 'CARD_FROZEN' };
     if (balanceAfterFen < floorFen) return { ok: false, refusal: 'INSUFFICIENT_FUNDS' };

@@ -243,6 +243,7 @@ function walletHeadPut(
 
 const REFUSAL_MESSAGES: Record<WalletRefusal, string> = {
   CARD_FROZEN: 'The card is frozen',
+  CARD_CLOSED: 'The card is closed',
   INSUFFICIENT_FUNDS: 'The balance does not cover this amount',
   BALANCE_LIMIT: 'This credit would take the card over its limit (open holds count as balance)',
 };

@@ -7,7 +7,7 @@ import { accountKey, ENTRY_PREFIX, ENTRY_SK_END, entryKey, entrySeqOf } from '..
 import { backoffMs } from '../store/retry';
 import type { Store } from '../store/store';
 import { parseHolds } from './holds';
-import type { WalletItem } from './model';
+import { WALLET_STATUSES, type WalletItem } from './model';
 
 /**
  * A wallet's money lives on its newest statement entry, the head: each entry is put at the wallet's
@@ -50,8 +50,6 @@ export function walletFromItems(items: Item[]): WalletItem | undefined {
     version: entrySeqOf(h.str('sk')),
   });
 }
-
-const WALLET_STATUSES = ['active', 'frozen'] as const;
 
 /** A wallet as its commands see it, parsed from what was read (its own item and its head's balance). */
 export function walletItemOf(item: Item): WalletItem {

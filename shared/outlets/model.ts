@@ -60,4 +60,24 @@ export interface Till {
   businessDate: string;
   topupsCount: number;
   cashFen: number;
+  /** Cards closed here that day, and the cash paid back to their holders. */
+  closuresCount: number;
+  paidOutFen: number;
+}
+
+export interface ClosureRequest {
+  closureId: string;
+  /** Typed from the resident id card the holder shows: it must be the card's. */
+  idNumber: string;
+  challenge: string;
+  credential: string;
+  proof: string;
+}
+
+export interface ClosureResult {
+  closureId: string;
+  cardId: string;
+  status: 'closed';
+  /** The balance paid back in cash at the counter. */
+  paidOutFen: number;
 }

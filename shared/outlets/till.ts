@@ -1,5 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { GuardedWrite } from '../ledger/command';
+import { attributes } from '../store/attributes';
 import { cityCashKey, tillKey } from '../store/keys';
 import type { Store } from '../store/store';
 import type { Till } from './model';
@@ -66,7 +67,7 @@ export async function cityCashOn(store: Store, date: string): Promise<number> {
   const { Item } = await store.doc.send(
     new GetCommand({ TableName: store.tableName, Key: cityCashKey(date), ConsistentRead: true }),
   );
-  return (Item?.cashFen as number | undefined) ?? 0;
+  return attributes(Item ?? {}, 'city cash').intOr0('cashFen');
 }
 
 /** The cash an outlet took in a business day, which it owes the city at the day's end. */
@@ -77,7 +78,30 @@ export async function tillOf(store: Store, outletId: string, date: string): Prom
   return {
     outletId,
     businessDate: date,
-    topupsCount: (Item?.topupsCount as number | undefined) ?? 0,
-    cashFen: (Item?.cashFen as number | undefined) ?? 0,
+    topupsCount: attributes(Item ?? {}, 'till').intOr0('topupsCount'),
+    cashFen: attributes(Item ?? {}, 'till').intOr0('cashFen'),
+    closuresCount: attributes(Item ?? {}, 'till').intOr0('closuresCount'),
+    paidOutFen: attributes(Item ?? {}, 'till').intOr0('paidOutFen'),
+  };
+}
+
+/** Counts a card closed at the outlet and the cash paid back, on the till's day (no limit: it is the holder's money). */
+export function tillPayoutWrite(tableName: string, outletId: string, date: string, amountFen: number): GuardedWrite {
+  return {
+    item: {
+      Update: {
+        TableName: tableName,
+        Key: tillKey(outletId, date),
+        UpdateExpression: 'ADD #count :one, #paid :amount SET #outlet = :outlet, #date = :date',
+        ExpressionAttributeNames: {
+          '#count': 'closuresCount',
+          '#paid': 'paidOutFen',
+          '#outlet': 'outletId',
+          '#date': 'businessDate',
+        },
+        ExpressionAttributeValues: { ':one': 1, ':amount': amountFen, ':outlet': outletId, ':date': date },
+      },
+    },
+    onConditionFailed: 'replan',
   };
 }

@@ -135,6 +135,7 @@ export const auditKey = (date: string, at: string, requestId: string) => ({
 
 export const cashTopupKey = (topupId: string) => ({ pk: `CASHTOP#${topupId}`, sk: 'C' });
 export const identityCheckKey = (checkId: string) => ({ pk: `IDCHECK#${checkId}`, sk: 'I' });
+export const closureKey = (closureId: string) => ({ pk: `CLOSURE#${closureId}`, sk: 'C' });
 /** An outlet's cash per business day: what it owes the city at the day's end. */
 export const tillKey = (outletId: string, businessDate: string) => ({ pk: `TILL#${outletId}`, sk: businessDate });
 export const cityCashKey = (businessDate: string) => ({ pk: 'TILLS', sk: businessDate });

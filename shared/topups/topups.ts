@@ -87,6 +87,8 @@ export function createTopup(
     plan: (items) => {
       const wallet = cardOf(items.wallet);
       if (!wallet) throw new NotFoundError('Card');
+      // Money paid for a closed card would have nowhere to go but back: refused before the provider takes it.
+      if (wallet.status === 'closed') throw new RefusedError('CARD_CLOSED', 'This card is closed');
       assertRoomForCredit(wallet, input.amountFen, input.maxBalanceFen, input.now);
       const topup: Topup = {
         topupId: input.topupId,

@@ -49,6 +49,8 @@ describe('cash top-ups at the counter', () => {
       businessDate: businessDate(clock()),
       topupsCount: before.topupsCount + 1,
       cashFen: before.cashFen + 5000,
+      closuresCount: before.closuresCount,
+      paidOutFen: before.paidOutFen,
     });
     expect((await counter(station, '/v1/outlet/till?businessDate=2020-01-01')).json).toMatchObject({ cashFen: 0 });
     const report = await body(await app.request('/v1/admin/reconciliation', { headers: adminAuth }));

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { residentIdNumber } from '../../../infra/client/signing';
 import { runSim } from '../../../infra/sim/cli';
 import { TEST_ADMIN_TOKEN, TEST_WEBHOOK_SECRET, useTestBackend } from '../../support/backend';
 
@@ -123,5 +124,19 @@ describe('npm run sim', () => {
     expect(json(await sim(['reconciliation'], admin))).toMatchObject({ balanced: true });
     const allowance = await sim(['allowance', '--month', '2026-11'], admin);
     expect(allowance.out).toMatch(/^allowance for 2026-11: run \S+, (done|failed)/);
+
+    // Another holder leaves: the outlet checks the id card and pays the balance back in cash.
+    const idNumber = residentIdNumber('1985-02-03', 7);
+    expect((await sim(['login', '--phone', '13900000078'])).code).toBe(0);
+    expect(
+      (await sim(['open-card', '--name', 'Han Mei', '--birth-date', '1985-02-03', '--id-number', idNumber])).code,
+    ).toBe(0);
+    expect((await sim(['topup', '--amount', '700'], { ONECARD_TOPUP_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET })).code).toBe(
+      0,
+    );
+    expect((await sim(['register-device'])).code).toBe(0);
+    const closed = await sim(['close-card', '--terminal', 'counter', '--id-number', idNumber]);
+    expect(json(closed)).toMatchObject({ status: 'closed', paidOutFen: 700 });
+    expect(json(await sim(['card']))).toMatchObject({ status: 'closed', balanceFen: 0 });
   });
 });

@@ -1,0 +1,121 @@
+import type { CardItem } from '../cards/cards';
+import type { ScopeOf } from '../clients/clients';
+import { requestHash, runPresented, storedAnswer } from '../credentials/pipeline';
+import { residentIdHash } from '../eligibility/resident-id';
+import { ConflictError, RefusedError } from '../errors';
+import { outletTill } from '../ledger/accounts';
+import { openHoldsFen } from '../ledger/holds';
+import { closureKey } from '../store/keys';
+import { businessDate } from '../time/shanghai';
+import type { OutletDeps } from './counter';
+import type { ClosureRequest, ClosureResult } from './model';
+import { tillPayoutWrite } from './till';
+
+type Outlet = { clientId: string; scope: ScopeOf<'service-outlet'> };
+
+/**
+ * What must be settled before a card closes: a hold that may still come back (a zone entry, a
+ * bicycle's deposit), a top-up the provider has not confirmed, a balance below 0 (paid at the counter
+ * first). Refused with all of it named, so the agent can tell the holder what to do.
+ */
+function assertNothingOpen(card: CardItem, now: Date): void {
+  const heldFen = openHoldsFen(card.holds, now);
+  const pendingTopupFen = openHoldsFen(card.pendingTopups, now);
+  if (heldFen === 0 && pendingTopupFen === 0 && card.balanceFen >= 0) return;
+  throw new ConflictError('CLOSURE_BLOCKED', 'Settle what is open on the card first', {
+    heldFen,
+    openHolds: Object.keys(card.holds ?? {}),
+    pendingTopupFen,
+    balanceFen: card.balanceFen,
+  });
+}
+
+/**
+ * Closing a card at a service outlet (退卡退款): the holder shows the phone and the resident id card;
+ * the agent types its number (422 ID_MISMATCH when it is not the holder's). With nothing open, in one
+ * transaction the balance leaves the card for the outlet's till (the agent pays it out in cash, the
+ * till's day counts it), the card becomes closed (every later movement refused CARD_CLOSED, every
+ * presentation declined CARD_CLOSED), and the closure is kept by its id: a retry answers the same.
+ * A closure racing a tap or a top-up: both plan on the card's newest entry, one commits, the other
+ * replans on what it left (a tap after the closure is declined; a closure after the tap pays out what
+ * the tap left). The caller puts the card on the deny list after.
+ */
+export async function closeAtCounter(
+  deps: OutletDeps,
+  outlet: Outlet,
+  req: ClosureRequest,
+  pepper: string,
+): Promise<ClosureResult> {
+  const now = deps.clock();
+  const date = businessDate(now);
+  const record = closureRecord(outlet, req, now);
+  // A retry of a closure that happened finds the card closed, which the presentation refuses: the
+  // closure's answer is read first (closures are rare: one read more is nothing).
+  const known = await storedAnswer<ClosureResult>(deps.store, record);
+  if (known) return known;
+  return runPresented<ClosureResult, never>(deps, {
+    terminalId: outlet.clientId,
+    card: { credential: req.credential, proof: req.proof, challenge: req.challenge, at: now },
+    record,
+    decline: (code) => {
+      throw new RefusedError(code, `The phone's presentation is refused: ${code}`);
+    },
+    accept: ({ card }) => closurePlan(deps.store.tableName, outlet, req, { card, pepper, now, date }),
+  });
+}
+
+/** The closure's record: the outlet's feed, and the anchor of its retries. */
+function closureRecord(outlet: Outlet, req: ClosureRequest, now: Date) {
+  const date = businessDate(now);
+  return {
+    key: closureKey(req.closureId),
+    idName: 'closureId',
+    id: req.closureId,
+    // The id number is part of the request: only its hash (in the request's hash) is kept.
+    requestHash: requestHash(req),
+    attributes: (result: ClosureResult) => ({
+      closureId: req.closureId,
+      outletId: outlet.scope.outletId,
+      clientId: outlet.clientId,
+      cardId: result.cardId,
+      paidOutFen: result.paidOutFen,
+      businessDate: date,
+      at: now.toISOString(),
+    }),
+  };
+}
+
+/** The closure itself, for a card presented and verified: refused, or its transfer and its writes. */
+function closurePlan(
+  tableName: string,
+  outlet: Outlet,
+  req: ClosureRequest,
+  { card, pepper, now, date }: { card: CardItem; pepper: string; now: Date; date: string },
+) {
+  if (residentIdHash(req.idNumber, pepper) !== card.residentIdHash) {
+    throw new RefusedError('ID_MISMATCH', 'This id number is not the card holder’s');
+  }
+  assertNothingOpen(card, now);
+  const paidOutFen = card.balanceFen;
+  const result: ClosureResult = { closureId: req.closureId, cardId: card.cardId, status: 'closed', paidOutFen };
+  return {
+    ...(paidOutFen > 0
+      ? {
+          transfer: {
+            transferId: `closure:${req.closureId}`,
+            kind: 'closure' as const,
+            at: now.toISOString(),
+            description: `Card closed at ${outlet.scope.outletId}: balance paid back in cash`,
+            ref: req.closureId,
+            postings: [
+              { accountId: card.cardId, amountFen: -paidOutFen },
+              { accountId: outletTill(outlet.scope.outletId), amountFen: paidOutFen },
+            ],
+          },
+        }
+      : {}),
+    walletItemSets: { [card.cardId]: { status: 'closed', closedAt: now.toISOString(), closedBy: outlet.clientId } },
+    writes: [tillPayoutWrite(tableName, outlet.scope.outletId, date, paidOutFen)],
+    result,
+  };
+}
