@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createCampaign } from '../../shared/campaigns/create';
-import { CampaignSchema, MerchantSchema } from '../../shared/campaigns/model';
+import { CampaignSchema, MerchantSchema, offerKindProblem } from '../../shared/campaigns/model';
 import { catalogAdd, catalogPage } from '../../shared/catalog/catalog';
 import type { AppDeps } from '../deps';
 import { idempotent } from '../http/idempotency';
@@ -40,7 +40,9 @@ const CampaignBody = CampaignSchema.extend({
     .max(32)
     .regex(/^[\w-]+$/)
     .openapi({ description: 'The campaign’s id (e.g. c-tea10)' }),
-}).openapi('Campaign');
+})
+  .superRefine(offerKindProblem)
+  .openapi('Campaign');
 /** A campaign as listed: what was sent, and when it started. */
 const CampaignListed = z
   .strictObject({

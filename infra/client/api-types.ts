@@ -1447,7 +1447,10 @@ export interface components {
             campaignId: string;
             name: string;
             merchantIds: string[];
-            percentOff: number;
+            /** @description A percent-off offer */
+            percentOff?: number;
+            /** @description A fixed-amount offer (满减): this much off */
+            fixedOffFen?: number;
             minPurchaseFen: number;
             maxDiscountFen: number;
             usesLeftToday: number;
@@ -1912,8 +1915,10 @@ export interface components {
             name: string;
             /** @description The merchants where it applies */
             merchantIds: string[];
-            /** @description Discount in percent of the purchase, rounded down to the fen */
-            percentOff: number;
+            /** @description A percent-off offer: the discount in percent of the purchase, rounded down to the fen */
+            percentOff?: number;
+            /** @description A fixed-amount offer (满减): this much off a purchase of at least minPurchaseFen */
+            fixedOffFen?: number;
             /** @description Purchases below this get no discount */
             minPurchaseFen: number;
             /** @description The most one purchase is discounted */
@@ -1940,8 +1945,10 @@ export interface components {
             name: string;
             /** @description The merchants where it applies */
             merchantIds: string[];
-            /** @description Discount in percent of the purchase, rounded down to the fen */
-            percentOff: number;
+            /** @description A percent-off offer: the discount in percent of the purchase, rounded down to the fen */
+            percentOff?: number;
+            /** @description A fixed-amount offer (满减): this much off a purchase of at least minPurchaseFen */
+            fixedOffFen?: number;
             /** @description Purchases below this get no discount */
             minPurchaseFen: number;
             /** @description The most one purchase is discounted */

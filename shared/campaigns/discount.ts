@@ -8,10 +8,17 @@ export interface DiscountChoice {
 /** How often a card used each campaign, per fare day. */
 export type CampaignUses = Record<string, { day: string; count: number }>;
 
-/** A campaign's discount on an amount: its percent, rounded down to the fen, at most its cap. */
+/**
+ * A campaign's discount on an amount of at least its minimum: its percent rounded down to the fen, or
+ * its fixed amount (满减), at most its cap and never more than the purchase.
+ */
 export function discountOf(campaign: Campaign, amountFen: number): number {
   if (amountFen < campaign.minPurchaseFen) return 0;
-  return Math.min(Math.floor((amountFen * campaign.percentOff) / 100), campaign.maxDiscountFen);
+  const off =
+    campaign.fixedOffFen !== undefined
+      ? campaign.fixedOffFen
+      : Math.floor((amountFen * (campaign.percentOff ?? 0)) / 100);
+  return Math.min(off, campaign.maxDiscountFen, amountFen);
 }
 
 export function usesLeftToday(campaign: Campaign, uses: CampaignUses | undefined, day: string): number {

@@ -39,7 +39,20 @@ export const CampaignSchema = z.strictObject({
     .min(1)
     .max(1000)
     .describe('The merchants where it applies'),
-  percentOff: z.number().int().min(1).max(100).describe('Discount in percent of the purchase, rounded down to the fen'),
+  percentOff: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('A percent-off offer: the discount in percent of the purchase, rounded down to the fen'),
+  fixedOffFen: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .optional()
+    .describe('A fixed-amount offer (满减): this much off a purchase of at least minPurchaseFen'),
   minPurchaseFen: z.number().int().min(0).describe('Purchases below this get no discount'),
   maxDiscountFen: z.number().int().min(1).describe('The most one purchase is discounted'),
   usesPerCardPerFareDay: z.number().int().min(1).max(100).describe('How often one card gets it in a fare day'),
@@ -53,3 +66,13 @@ export const CampaignSchema = z.strictObject({
   endsAt: z.iso.datetime({ offset: true }).describe('It applies before this moment'),
 });
 export type Campaign = z.infer<typeof CampaignSchema>;
+
+/** A campaign is one kind of offer: percent off or a fixed amount off, never both, never neither. */
+export function offerKindProblem(campaign: Pick<Campaign, 'percentOff' | 'fixedOffFen'>, ctx: z.RefinementCtx) {
+  if ((campaign.percentOff === undefined) === (campaign.fixedOffFen === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['percentOff'], message: 'give exactly one of percentOff and fixedOffFen' });
+  }
+}
+
+/** A campaign as it is published and stored: one kind of offer. */
+export const CheckedCampaignSchema = CampaignSchema.superRefine(offerKindProblem);

@@ -2,7 +2,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { catalogPk } from '../store/keys';
 import type { Store } from '../store/store';
 import { ttlCache } from '../store/ttl-cache';
-import { type Campaign, CampaignSchema } from './model';
+import { type Campaign, CheckedCampaignSchema } from './model';
 
 /** How long an instance keeps the campaign list; campaigns change by the day, not the second. */
 const CACHE_MS = 30_000;
@@ -20,7 +20,9 @@ export function campaignsLoader(store: Store, clock: () => Date) {
           Limit: MAX_CAMPAIGNS,
         }),
       );
-      return (page.Items ?? []).map(({ pk: _pk, sk: _sk, createdAt: _created, ...c }) => CampaignSchema.parse(c));
+      return (page.Items ?? []).map(({ pk: _pk, sk: _sk, createdAt: _created, ...c }) =>
+        CheckedCampaignSchema.parse(c),
+      );
     },
     clock,
     CACHE_MS,

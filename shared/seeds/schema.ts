@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AllowanceRulesSchema } from '../benefits/allowance-rules';
 import { BillerSeedSchema } from '../bills/model';
-import { CampaignSchema, MerchantSchema } from '../campaigns/model';
+import { CheckedCampaignSchema, MerchantSchema } from '../campaigns/model';
 import { CityConfigSchema } from '../city/model';
 import { FacilityCatalogSchema } from '../facilities/model';
 import { FareTableSchema } from '../fares/fare-table';
@@ -14,7 +14,7 @@ export const SEED_FILES = {
   'billers.json': z.strictObject({ billers: z.array(BillerSeedSchema).max(100) }),
   'merchants.json': z.strictObject({
     merchants: z.array(MerchantSchema).max(10_000),
-    campaigns: z.array(CampaignSchema).max(1000),
+    campaigns: z.array(CheckedCampaignSchema).max(1000),
   }),
   'facilities.json': FacilityCatalogSchema,
   'outlets.json': OutletsConfigSchema,

@@ -78,6 +78,14 @@ describe('operators run the alliance catalogue', () => {
       jsonRequest('POST', { ...noodles, campaignId: 'c-x', merchantIds: ['m-nowhere'] }, asOperator()),
     );
     expect((await body(unknown)).error.details.issues[0].path).toBe('merchantIds');
+    // One kind of offer each: percent off or a fixed amount off (满减), never both, never neither.
+    for (const offer of [{ fixedOffFen: 500 }, { percentOff: undefined }]) {
+      const bad = await app.request(
+        '/v1/admin/campaigns',
+        jsonRequest('POST', { ...noodles, campaignId: 'c-both', ...offer }, asOperator()),
+      );
+      expect([bad.status, (await body(bad)).error.details.issues[0].path]).toEqual([400, 'percentOff']);
+    }
     const report = await body(await app.request('/v1/admin/reconciliation', { headers: adminAuth }));
     expect(report.byKind['campaign-budget']).toBe(before + 5000);
     expect(report.balanced).toBe(true);

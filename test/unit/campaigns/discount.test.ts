@@ -54,6 +54,44 @@ describe('choosing a discount', () => {
   });
 });
 
+describe('fixed-amount offers (满减)', () => {
+  // Spend at least 50 yuan, 8 yuan off, beside the seeded 10% off at 20 yuan.
+  const fullReduction: Campaign = {
+    ...tea10,
+    campaignId: 'c-5000-800',
+    name: '50 off 8',
+    percentOff: undefined,
+    fixedOffFen: 800,
+    minPurchaseFen: 5000,
+    maxDiscountFen: 800,
+  };
+
+  it.each([
+    [4999, 0],
+    [5000, 800],
+    [20_000, 800],
+  ])('takes %i fen down by %i: the fixed amount at or past the minimum, nothing below it', (amount, discount) => {
+    expect(discountOf(fullReduction, amount)).toBe(discount);
+  });
+
+  it('is one campaign among the others: the largest discount wins, never both', () => {
+    // 6000 fen: 10% is 600, the fixed offer 800; 9000: 900 against 800.
+    expect(chooseDiscount([tea10, fullReduction], { ...base, amountFen: 6000 })).toEqual({
+      campaignId: 'c-5000-800',
+      discountFen: 800,
+    });
+    expect(chooseDiscount([tea10, fullReduction], { ...base, amountFen: 9000 })).toEqual({
+      campaignId: 'c-tea10',
+      discountFen: 900,
+    });
+  });
+
+  it('never takes more than the purchase, whatever the offer says', () => {
+    const generous = { ...fullReduction, fixedOffFen: 5000, maxDiscountFen: 9000, minPurchaseFen: 0 };
+    expect(discountOf(generous, 1200)).toBe(1200);
+  });
+});
+
 describe('the discount’s share of refunds', () => {
   it('adds up to exactly the discount over any split of the charge, and never more', () => {
     fc.assert(
