@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { cardItem, toCard } from '../../shared/cards/cards';
 import { NotFoundError } from '../../shared/errors';
 import { statementPage } from '../../shared/ledger/statement';
+import { attributes } from '../../shared/store/attributes';
 import { recordedTap } from '../../shared/transit/taps';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
@@ -81,9 +82,9 @@ export function auditRoutes(app: Router, deps: AppDeps) {
         {
           card: toCard(item, deps.clock(), (await deps.city()).card),
           frozenBy: item.frozenBy ?? null,
-          holderName: item.holderName as string,
-          residentIdMasked: item.residentIdMasked as string,
-          openedAt: item.openedAt as string,
+          holderName: attributes(item, 'card').str('holderName'),
+          residentIdMasked: attributes(item, 'card').str('residentIdMasked'),
+          openedAt: attributes(item, 'card').str('openedAt'),
           latest: items,
         },
         200,

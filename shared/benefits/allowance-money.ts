@@ -3,6 +3,7 @@ import { ConflictError } from '../errors';
 import { allowanceReserve, SYSTEM } from '../ledger/accounts';
 import { runCommand } from '../ledger/command';
 import { postTransfer, storedResult, storedTransfer } from '../ledger/transfers';
+import { attributes } from '../store/attributes';
 import { accountKey, allowanceDayKey } from '../store/keys';
 import type { Store } from '../store/store';
 import { businessDate } from '../time/shanghai';
@@ -32,7 +33,7 @@ export async function reserveRun(store: Store, run: RunMoney, now: Date): Promis
   await runCommand(store, {
     reads: { fund: accountKey(SYSTEM.allowanceFund, 0) },
     plan: ({ fund }, ctx) => {
-      const balanceFen = (fund?.balanceFen as number | undefined) ?? 0;
+      const balanceFen = attributes(fund ?? {}, 'allowance fund').intOr0('balanceFen');
       // The floor refused the debit: another run reserved first, whatever this read says.
       if (balanceFen < run.totalFen || ctx.exhaustedShards.size > 0) throw fundInsufficient(balanceFen, run.totalFen);
       return {

@@ -405,7 +405,7 @@ export async function releaseResidentId(
     new GetCommand({ TableName: store.tableName, Key: residentIdKey(ridHash), ConsistentRead: true }),
   );
   if (!Item) throw new NotFoundError('Card holding this id number');
-  const cardId = Item.cardId as string;
+  const cardId = attributes(Item, 'resident id').str('cardId');
   const card = await cardItem(store, cardId);
   if (card?.identityVerified) {
     throw new ConflictError('ID_NUMBER_IN_USE', 'The holder of this card was verified in person; it keeps its number');

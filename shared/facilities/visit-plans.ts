@@ -5,6 +5,7 @@ import type { FareRule } from '../fares/engine';
 import { facilityPayable } from '../ledger/accounts';
 import { withHold, withoutHold } from '../ledger/holds';
 import { refundableFen, refundGuardWrite } from '../ledger/transfers';
+import { attributes } from '../store/attributes';
 import type { Item } from '../store/items';
 import { entryFee, rentalFee, rentalHold } from './fees';
 import type {
@@ -118,7 +119,7 @@ export function planRentalEnd(
   if (!rental || !fee) return { plan: { decline: 'NO_OPEN_RENTAL' } };
   const startId = visitTransferId(rental.startVisitId);
   const limitFen = startRecord ? refundableFen(startRecord) : rental.heldFen;
-  const left = limitFen - ((startRecord?.refundedFen as number | undefined) ?? 0);
+  const left = limitFen - attributes(startRecord ?? {}, 'transfer').intOr0('refundedFen');
   const feeFen = Math.min(fee.feeFen, rental.heldFen);
   const backFen = Math.max(0, Math.min(rental.heldFen - feeFen, left));
   const explanation: FareRule[] = [

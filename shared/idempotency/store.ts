@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, RetryLaterError } from '../errors';
+import { attributes, isMap } from '../store/attributes';
 import { isConditionFailed } from '../store/conditions';
 import { textOf } from '../store/kept-text';
 import { idempotencyKey } from '../store/keys';
@@ -64,7 +65,8 @@ export async function claimKey(
   if (!Item) return { state: 'busy' };
   if (Item.requestHash !== requestHash) return { state: 'mismatch' };
   if (Item.state === 'done') {
-    const { status, body } = Item.response as { status: number; body: string };
+    const response = attributes(Item, 'idempotency record').nested('response');
+    const [status, body] = [response.int('status'), response.str('body')];
     return { state: 'done', response: { status, body: JSON.parse(body) } };
   }
   return { state: 'busy' };
@@ -126,10 +128,10 @@ export async function keptAnswer(store: Store, key: { pk: string; sk: string }):
 }
 
 export function keptAnswerOf(item: Record<string, unknown>): KeptAnswer | undefined {
-  const answer = item.answer as { status: number; body?: string } | undefined;
-  if (typeof item.requestHash !== 'string' || !answer) return undefined;
-  const body = answer.body ?? textOf(item.result);
-  return { requestHash: item.requestHash, response: { status: answer.status, body: JSON.parse(body) } };
+  if (typeof item.requestHash !== 'string' || !isMap(item.answer)) return undefined;
+  const answer = attributes(item, 'kept answer').nested('answer');
+  const body = answer.optStr('body') ?? textOf(item.result);
+  return { requestHash: item.requestHash, response: { status: answer.int('status'), body: JSON.parse(body) } };
 }
 
 /**

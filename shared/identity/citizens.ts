@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { attributes } from '../store/attributes';
 import { isCancelled } from '../store/conditions';
 import { citizenKey, phoneKey } from '../store/keys';
 import type { Store } from '../store/store';
@@ -16,7 +17,7 @@ export async function citizenForPhone(
   const existing = await store.doc.send(
     new GetCommand({ TableName: store.tableName, Key: phoneKey(phone.hash), ConsistentRead: true }),
   );
-  if (existing.Item) return existing.Item.citizenId as string;
+  if (existing.Item) return attributes(existing.Item, 'phone').str('citizenId');
   const citizenId = `cit_${randomUUID().replaceAll('-', '')}`;
   try {
     await store.doc.send(
@@ -47,6 +48,6 @@ export async function citizenForPhone(
       new GetCommand({ TableName: store.tableName, Key: phoneKey(phone.hash), ConsistentRead: true }),
     );
     if (!Item) throw err;
-    return Item.citizenId as string;
+    return attributes(Item, 'phone').str('citizenId');
   }
 }

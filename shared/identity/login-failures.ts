@@ -1,5 +1,6 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { RateLimitedError } from '../errors';
+import { attributes } from '../store/attributes';
 import { isConditionFailed } from '../store/conditions';
 import { loginFailuresKey } from '../store/keys';
 import type { Store } from '../store/store';
@@ -20,8 +21,9 @@ export async function assertLoginAllowed(store: Store, hashedPhone: string, now:
     new GetCommand({ TableName: store.tableName, Key: loginFailuresKey(hashedPhone), ConsistentRead: true }),
   );
   if (!Item) return;
-  const until = (Item.firstAtSeconds as number) + LOGIN_FAILURE_WINDOW_SECONDS;
-  if ((Item.count as number) >= MAX_LOGIN_FAILURES && seconds(now) < until) {
+  const failures = attributes(Item, 'login failures');
+  const until = failures.int('firstAtSeconds') + LOGIN_FAILURE_WINDOW_SECONDS;
+  if (failures.int('count') >= MAX_LOGIN_FAILURES && seconds(now) < until) {
     throw new RateLimitedError(until - seconds(now), 'Too many wrong codes for this phone; try again later');
   }
 }

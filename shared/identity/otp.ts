@@ -1,6 +1,7 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { UnauthenticatedError } from '../errors';
+import { attributes } from '../store/attributes';
 import { isConditionFailed } from '../store/conditions';
 import { otpKey } from '../store/keys';
 import type { Store } from '../store/store';
@@ -44,7 +45,10 @@ export async function checkOtp(store: Store, key: string, hashedPhone: string, c
     new GetCommand({ TableName: store.tableName, Key: otpKey(hashedPhone), ConsistentRead: true }),
   );
   if (!Item || Item.expiresAtSeconds < now.getTime() / 1000 || Item.tries >= OTP_MAX_TRIES) throw invalid();
-  const matches = timingSafeEqual(Buffer.from(Item.codeHash as string, 'base64'), hashCode(key, hashedPhone, code));
+  const matches = timingSafeEqual(
+    Buffer.from(attributes(Item, 'login code').str('codeHash'), 'base64'),
+    hashCode(key, hashedPhone, code),
+  );
   try {
     if (matches) {
       await store.doc.send(

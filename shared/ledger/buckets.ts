@@ -1,5 +1,6 @@
 import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { invariant, RetryLaterError } from '../errors';
+import { attributes } from '../store/attributes';
 import { ACTIVITY_INDEX, activityIndexPk, bucketOwner, bucketSk, hourOfMinute } from '../store/keys';
 import { backoffMs } from '../store/retry';
 import type { Store } from '../store/store';
@@ -125,8 +126,8 @@ async function readTotals(store: Store, batch: ActiveBucket[]) {
     for (const item of out.Responses?.[store.tableName] ?? []) {
       totals.push({
         accountId: bucketOwner(String(item.pk)).accountId,
-        inFen: (item.inFen as number | undefined) ?? 0,
-        outFen: (item.outFen as number | undefined) ?? 0,
+        inFen: attributes(item, 'minute bucket').intOr0('inFen'),
+        outFen: attributes(item, 'minute bucket').intOr0('outFen'),
       });
     }
     keys = out.UnprocessedKeys?.[store.tableName]?.Keys ?? [];

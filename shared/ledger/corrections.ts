@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { NotFoundError, RefusedError } from '../errors';
+import { attributes } from '../store/attributes';
 import { SYSTEM } from './accounts';
-import type { Posting } from './model';
 import {
+  postingsOf,
   postRefund,
   postTransfer,
   type RefundCarry,
@@ -49,7 +50,7 @@ export async function reverseTransfer(
 ): Promise<TransferResult> {
   const original = await storedTransfer(store, { transferId: input.originalId });
   if (!original) throw new NotFoundError('Transfer', { transferId: input.originalId });
-  const postings = original.postings as Posting[];
+  const postings = postingsOf(original);
   if (postings.length !== 2) {
     throw new RefusedError(
       'REFUND_EXCEEDS_CHARGE',
@@ -57,7 +58,7 @@ export async function reverseTransfer(
     );
   }
   const moved = refundableFen(original);
-  const amountFen = input.amountFen ?? moved - ((original.refundedFen as number | undefined) ?? 0);
+  const amountFen = input.amountFen ?? moved - attributes(original, 'transfer').intOr0('refundedFen');
   if (amountFen <= 0 || amountFen > moved) {
     throw new RefusedError('REFUND_EXCEEDS_CHARGE', `A reversal gives back 1 to ${moved} fen of this transfer`, {
       movedFen: moved,

@@ -1,13 +1,13 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError, RefusedError, ValidationError } from '../errors';
-import { attributes } from '../store/attributes';
+import { attributes, isMap } from '../store/attributes';
 import type { Item, ItemKey } from '../store/items';
 import { keptJson } from '../store/kept-text';
 import { accountKey, transferKey } from '../store/keys';
 import type { Store } from '../store/store';
 import { accountLayout } from './accounts';
 import { type Command, type CommandPlan, type RunOptions, runCommand } from './command';
-import type { TransferSpec } from './model';
+import type { Posting, TransferSpec } from './model';
 import { netPostings } from './postings';
 import { transferContentHash } from './transaction';
 import { walletItemOf } from './wallet-head';
@@ -78,11 +78,17 @@ export function transferAmountFen(postings: { amountFen: number }[]): number {
   return postings.reduce((acc, p) => acc + (p.amountFen < 0 ? -p.amountFen : 0), 0);
 }
 
+/** A stored transfer's postings, read by their types. */
+export function postingsOf(transfer: Item): Posting[] {
+  return attributes(transfer, 'transfer').list('postings', (value, i) => {
+    const posting = attributes(isMap(value) ? value : {}, `transfer.postings.${i}`);
+    return { accountId: posting.str('accountId'), amountFen: posting.int('amountFen') };
+  });
+}
+
 /** What all give-backs of a stored transfer may return together (see TransferSpec.refundableFen). */
-export function refundableFen(original: Record<string, unknown>): number {
-  return typeof original.refundableFen === 'number'
-    ? original.refundableFen
-    : transferAmountFen(original.postings as { amountFen: number }[]);
+export function refundableFen(original: Item): number {
+  return typeof original.refundableFen === 'number' ? original.refundableFen : transferAmountFen(postingsOf(original));
 }
 
 /** Names the refund guard among a command's writes: its failure means "read the original again". */
@@ -133,7 +139,7 @@ export async function postRefund(
 ): Promise<TransferResult> {
   const original = await storedTransfer(store, { transferId: refund.reverses });
   if (!original) throw new NotFoundError('Transfer', { transferId: refund.reverses });
-  const originalPostings = original.postings as { accountId: string; amountFen: number }[];
+  const originalPostings = postingsOf(original);
   for (const p of netPostings(refund.postings)) {
     const o = originalPostings.find((x) => x.accountId === p.accountId);
     if (!o || Math.sign(o.amountFen) === Math.sign(p.amountFen)) {

@@ -3,6 +3,7 @@ import type { CampaignsLoader } from '../campaigns/store';
 import type { ScopeOf } from '../clients/clients';
 import { requestHash, runPresented } from '../credentials/pipeline';
 import type { KeyRing } from '../keys/keyring';
+import { attributes } from '../store/attributes';
 import { keptJson } from '../store/kept-text';
 import { transferKey } from '../store/keys';
 import type { Store } from '../store/store';
@@ -40,7 +41,7 @@ export async function storedPurchase(store: Store, paymentId: string): Promise<P
   if (!Item || typeof Item.merchantId !== 'string') return undefined;
   return {
     merchantId: Item.merchantId,
-    cardId: (Item.cardId as string | null) ?? null,
+    cardId: attributes(Item, 'purchase').optStr('cardId') ?? null,
     result: keptJson<PurchaseResult>(Item.result),
   };
 }

@@ -5,6 +5,7 @@ import { ConflictError, ForbiddenError, NotFoundError, RefusedError } from '../e
 import { campaignBudget, merchantPayable } from '../ledger/accounts';
 import { type Command, runCommand } from '../ledger/command';
 import { refundGuardWrite } from '../ledger/transfers';
+import { attributes } from '../store/attributes';
 import { keptJson } from '../store/kept-text';
 import { accountKey, transferKey } from '../store/keys';
 import type { Store } from '../store/store';
@@ -70,7 +71,7 @@ export async function refundPurchase(
   const command: Command<RefundResult> = {
     reads: { purchase: transferKey(purchaseId), wallet: accountKey(cardId) },
     plan: (items) => {
-      const refunded = (items.purchase?.refundedFen as number | undefined) ?? 0;
+      const refunded = attributes(items.purchase ?? {}, 'purchase').intOr0('refundedFen');
       const refundedAfter = refunded + input.amountFen;
       if (refundedAfter > payment.chargedFen) {
         throw new RefusedError(

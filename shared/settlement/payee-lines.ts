@@ -1,4 +1,5 @@
 import type { PayeeKind } from '../ledger/accounts';
+import { attributes } from '../store/attributes';
 import { ownerIndexPage } from '../store/index-page';
 import { payeeLinesIndex, settlementLineKey } from '../store/keys';
 import type { Store } from '../store/store';
@@ -20,7 +21,8 @@ export async function payeeLines(store: Store, payeeKind: PayeeKind, payeeId: st
   });
   const items = page.items.map((i) => {
     const { payeeKind: _k, payeeId: _p, ...line } = toLine(i);
-    return { runId: i.runId as string, cutoff: i.cutoff as string, ...line };
+    const run = attributes(i, 'settlement line');
+    return { runId: run.str('runId'), cutoff: run.str('cutoff'), ...line };
   });
   return { items, nextCursor: page.nextCursor };
 }

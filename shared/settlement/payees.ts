@@ -1,6 +1,7 @@
 import { catalogGet } from '../catalog/catalog';
 import { payeeOf } from '../ledger/accounts';
 import { activeBuckets } from '../ledger/buckets';
+import { attributes } from '../store/attributes';
 import type { Store } from '../store/store';
 import type { Payee } from './model';
 
@@ -52,6 +53,6 @@ export async function payeesMoved(
 async function payeeOfAccount(store: Store, accountId: string, shards: number[]): Promise<Payee> {
   const { payeeKind, payeeId } = payeeOf(accountId)!;
   const merchant = payeeKind === 'merchant' ? await catalogGet(store, 'merchant', payeeId) : undefined;
-  const feeBasisPoints = (merchant?.feeBasisPoints as number | undefined) ?? 0;
+  const feeBasisPoints = attributes(merchant ?? {}, 'merchant').intOr0('feeBasisPoints');
   return { payeeKind, payeeId, accountId, shards, feeBasisPoints };
 }

@@ -2,6 +2,7 @@ import type { Priced } from '../fares/engine';
 import type { FareTable } from '../fares/fare-table';
 import { type Holds, withHold, withoutHold } from '../ledger/holds';
 import { refundableFen } from '../ledger/transfers';
+import { attributes } from '../store/attributes';
 import { tapTransferId } from '../store/keys';
 
 type Accepted = Extract<Priced, { ok: true }>;
@@ -45,7 +46,7 @@ export function journeyMoney(
   if (priced.chargeFen >= 0) return { chargeFen: priced.chargeFen, holds: released };
   const originalId = entryTransferId(journey.open.journeyId);
   const limitFen = entryRecord ? refundableFen(entryRecord) : journey.open.heldFen;
-  const left = limitFen - ((entryRecord?.refundedFen as number | undefined) ?? 0);
+  const left = limitFen - attributes(entryRecord ?? {}, 'transfer').intOr0('refundedFen');
   const amountFen = Math.min(-priced.chargeFen, Math.max(0, left));
   return {
     chargeFen: -amountFen,
