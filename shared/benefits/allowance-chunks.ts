@@ -213,7 +213,7 @@ async function paidAlready(store: Store, card: CardItem | undefined, month: stri
 
 /**
  * Pays one planned chunk's due rows out of the run's reserve and keeps each row's outcome: paid,
- * skipped BALANCE_LIMIT (the card filled up since it was planned) or ALREADY_PAID (another row of the
+ * skipped BALANCE_LIMIT (the card filled up since it was planned), CARD_CLOSED (closed since) or ALREADY_PAID (another row of the
  * run named the same card). A payment DynamoDB keeps refusing fails the chunk, to be paid again: the
  * rows it paid answer from their transfers then, and pay nothing twice.
  */
@@ -248,12 +248,14 @@ async function payRow(
   row: AllowanceRow,
   place: string,
   now: Date,
-): Promise<'paid' | 'BALANCE_LIMIT' | 'ALREADY_PAID'> {
+): Promise<'paid' | 'BALANCE_LIMIT' | 'CARD_CLOSED' | 'ALREADY_PAID'> {
   try {
     const paidRow = await payCard(store, run, row.cardId!, row.amountFen, now, place);
     return paidRow === place ? 'paid' : 'ALREADY_PAID';
   } catch (err) {
-    if (codeOf(err) === 'BALANCE_LIMIT') return 'BALANCE_LIMIT';
+    // The card filled up, or its holder closed it, since the chunk was planned: skipped, the run goes on.
+    const code = codeOf(err);
+    if (code === 'BALANCE_LIMIT' || code === 'CARD_CLOSED') return code;
     throw err;
   }
 }

@@ -96,6 +96,41 @@ describe('closing a card at a service outlet', () => {
     expect(await ledger()).toMatchObject({ balanced: true, sumFen: 0 });
   });
 
+  it('is skipped by the allowance: a closed card is paid nothing, and its record says why', async () => {
+    const senior = await rider(app, { balanceFen: 0, birthDate: '1940-01-01', now: clock() });
+    await app.request(
+      `/v1/admin/cards/${senior.card.cardId}/identity-verification`,
+      jsonRequest('POST', { reference: 'street office' }, adminAuth),
+    );
+    expect((await close(senior)).json).toMatchObject({ status: 'closed', paidOutFen: 0 });
+    const agency = await registerMachine(app, 'agency', { programs: ['senior-allowance'] });
+    const record = {
+      recordId: `closed-${randomUUID().slice(0, 8)}`,
+      idNumber: senior.idNumber,
+      program: 'senior-allowance',
+      group: 'dibao',
+      validFrom: '2026-01-01',
+      validTo: null,
+      status: 'active',
+    };
+    const uploaded = await asMachine(app, agency, 'PUT', '/v1/agency/eligibility', { records: [record] }, clock());
+    expect(uploaded.status).toBe(200);
+    const operator = (path: string, payload: object) =>
+      app.request(path, jsonRequest('POST', payload, { ...adminAuth, 'idempotency-key': randomUUID() }));
+    await operator('/v1/admin/benefit-funding', { amountFen: 1_000_000 });
+    const run = await body(await operator('/v1/admin/allowance-runs', { month: '2026-11' }));
+    const report = await body(
+      await app.request(`/v1/admin/allowance-runs/${run.runId}/report?limit=1000`, { headers: adminAuth }),
+    );
+    expect(report.rows.find((r: { recordId: string }) => r.recordId === record.recordId)).toMatchObject({
+      status: 'skipped',
+      reason: 'CARD_CLOSED',
+      amountFen: 0,
+    });
+    expect(await card(senior)).toMatchObject({ status: 'closed', balanceFen: 0 });
+    expect(await ledger()).toMatchObject({ balanced: true, sumFen: 0 });
+  });
+
   it('never pays out what a tap at the same moment charged: one of them goes first, the other follows it', async () => {
     for (let round = 0; round < 4; round++) {
       const r = await rider(app, { balanceFen: 1000, now: clock() });
