@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { merchantNamesLoader } from '../../shared/campaigns/store';
 import { scopeFor } from '../../shared/clients/clients';
 import { PRESENTATION_DECLINE_CODES } from '../../shared/credentials/presented';
 import { processPurchase } from '../../shared/merchant/purchases';
@@ -97,6 +98,8 @@ const postMerchantPaymentsRefundsRoute = createRoute({
 
 /** Alliance merchants' POS: purchases paid by the phone, and refunds of them. */
 export function merchantRoutes(app: Router, deps: AppDeps) {
+  // Built once with the routes: an instance keeps merchants' names for the statement lines it writes.
+  const merchantNames = merchantNamesLoader(deps.store, deps.clock);
   app.openapi(postMerchantPaymentsRoute, async (c) => {
     const machine = c.get('machine');
     const pos = {
@@ -112,6 +115,7 @@ export function merchantRoutes(app: Router, deps: AppDeps) {
         keyRing: deps.keyRing,
         issuer: deps.config.issuer,
         campaigns: deps.campaigns,
+        merchantName: merchantNames,
         dayStartHour: (await deps.fares.at(now)).fareDayStartHour,
       },
       pos,

@@ -16,6 +16,8 @@ export const purchaseTransferId = (paymentId: string) => `purchase:${paymentId}`
 export interface PurchaseInput {
   req: PurchaseRequest;
   merchantId: string;
+  /** What the statement line names the merchant by. */
+  merchantName?: string | undefined;
   card: CardItem;
   campaigns: Campaign[];
   at: Date;
@@ -31,7 +33,7 @@ export interface PurchaseInput {
  * of the campaign counted for the day.
  */
 export function planPurchase(
-  { req, merchantId, card, campaigns, at, fareDay }: PurchaseInput,
+  { req, merchantId, merchantName, card, campaigns, at, fareDay }: PurchaseInput,
   exhaustedShards: ReadonlySet<string>,
 ): Acceptance<PurchaseResult, never> {
   const outOfBudget = new Set([...exhaustedShards].map((s) => s.replace(/^campaign:(.+):budget#\d+$/, '$1')));
@@ -60,8 +62,8 @@ export function planPurchase(
       kind: 'purchase',
       at: at.toISOString(),
       description: choice
-        ? `Purchase at ${merchantId} (${choice.campaignId}: ${discountFen} fen off)`
-        : `Purchase at ${merchantId}`,
+        ? `Purchase at ${merchantName ?? merchantId} (${choice.campaignId}: ${discountFen} fen off)`
+        : `Purchase at ${merchantName ?? merchantId}`,
       ref: req.paymentId,
       // Refunds give back what the card paid; the campaign's share follows in proportion.
       refundableFen: chargedFen,

@@ -19,6 +19,8 @@ export interface MerchantDeps {
   campaigns: CampaignsLoader;
   /** The hour the fare day (and a campaign's "per day") starts, Shanghai time. */
   dayStartHour: number;
+  /** The merchant's name for the statement line (its id where the catalogue names none). */
+  merchantName?: ((merchantId: string) => Promise<string | undefined>) | undefined;
 }
 
 export const purchaseRequestHash = (req: PurchaseRequest) => requestHash(req);
@@ -61,7 +63,7 @@ export async function processPurchase(
 ): Promise<PurchaseResult> {
   const at = deps.clock();
   const { merchantId } = pos.scope;
-  const campaigns = await deps.campaigns();
+  const [campaigns, merchantName] = await Promise.all([deps.campaigns(), deps.merchantName?.(merchantId)]);
 
   return runPresented<PurchaseResult, never>(deps, {
     terminalId: pos.clientId,
@@ -91,7 +93,7 @@ export async function processPurchase(
     }),
     accept: ({ card, ctx }) =>
       planPurchase(
-        { req, merchantId, card, campaigns, at, fareDay: fareDay(at, deps.dayStartHour) },
+        { req, merchantId, merchantName, card, campaigns, at, fareDay: fareDay(at, deps.dayStartHour) },
         ctx.exhaustedShards,
       ),
   });

@@ -42,7 +42,13 @@ describe('purchases at alliance merchants', () => {
     expect(await balance(r)).toBe(10_000 - 2250 - 3000);
     expect((await body(await app.request('/v1/me/offers', { headers: r.auth }))).items).toEqual([]);
     const statement = await body(await app.request('/v1/me/statement', { headers: r.auth }));
-    expect(statement.items[1]).toMatchObject({ kind: 'purchase', amountFen: -2250 });
+    // The statement names the merchant as the catalogue does, not by its id.
+    expect(statement.items[1]).toMatchObject({
+      kind: 'purchase',
+      amountFen: -2250,
+      description: 'Purchase at Old Harbour Teahouse (c-tea10: 250 fen off)',
+    });
+    expect(statement.items[0].description).toBe('Purchase at Old Harbour Teahouse');
   });
 
   it('gives nothing under 2000 fen or at a merchant without a campaign, and at most 1000 fen', async () => {
