@@ -606,7 +606,7 @@ export interface paths {
         put?: never;
         /**
          * Close a card and pay its balance back in cash (退卡退款): the holder shows the phone and the resident id card
-         * @description With nothing open on the card, in one transaction its balance goes to the outlet’s till (paid out in cash; the till’s day counts it) and the card closes: every later tap, purchase or top-up is refused CARD_CLOSED, and it joins the deny list. Refused: 422 ID_MISMATCH (the number typed is not the holder’s), 409 CLOSURE_BLOCKED with what is open (a hold, a pending top-up, a balance below 0: settle it first), 422 CARD_CLOSED (closed already, under another closureId) and the presentation’s refusals. Idempotent by closureId. The statement stays readable by its holder and operators; a citizen who closed a card may not open another with the same account yet.
+         * @description With nothing open on the card, in one transaction its balance goes to the outlet’s till (paid out in cash; the till’s day counts it) and the card closes: every later tap, purchase or top-up is refused CARD_CLOSED, and it joins the deny list. Refused: 422 ID_MISMATCH (the number typed is not the holder’s), 409 CLOSURE_BLOCKED with what is open (a hold, a pending top-up, a balance below 0: settle it first), 422 CARD_CLOSED (closed already, under another closureId) and the presentation’s refusals. Idempotent by closureId. The statement stays readable by operators; the citizen may open a new card later (POST /v1/me/card: a new card id, the id number moving to it).
          */
         post: operations["closeCard"];
         delete?: never;

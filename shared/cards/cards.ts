@@ -165,8 +165,11 @@ export async function openCard(
   now: Date,
 ): Promise<{ card: CardItem; created: boolean }> {
   const existing = await cardOfCitizen(store, input.citizenId);
-  if (existing) return { card: existing, created: false };
-  const cardId = cardIdFor(input.citizenId);
+  if (existing && existing.status !== 'closed') return { card: existing, created: false };
+  // After a closure the citizen opens a new card, with a new id (named after the closed one, so a
+  // retry opens the same): the closed card keeps its statement; its id number moves to the new one.
+  const closed = existing;
+  const cardId = closed ? cardIdFor(`${input.citizenId}#after#${closed.cardId}`) : cardIdFor(input.citizenId);
   const ridHash = residentIdHash(input.idNumber, pepper);
   const wallet = newWalletPut(store.tableName, cardId, {
     cardId,
@@ -188,22 +191,22 @@ export async function openCard(
       new TransactWriteCommand({
         TransactItems: [
           { Put: wallet },
-          {
-            Put: {
-              TableName: store.tableName,
-              Item: { ...residentIdKey(ridHash), cardId, citizenId: input.citizenId },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Update: {
-              TableName: store.tableName,
-              Key: citizenKey(input.citizenId),
-              UpdateExpression: 'SET cardId = :card',
-              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(cardId)',
-              ExpressionAttributeValues: { ':card': cardId },
-            },
-          },
+          residentIdPut(store.tableName, ridHash, cardId, input.citizenId, closed?.cardId),
+          citizenCardUpdate(store.tableName, input.citizenId, cardId, closed?.cardId),
+          // The card it replaces is closed, and stays so until this commits.
+          ...(closed
+            ? [
+                {
+                  ConditionCheck: {
+                    TableName: store.tableName,
+                    Key: accountKey(closed.cardId),
+                    ConditionExpression: '#status = :closed',
+                    ExpressionAttributeNames: { '#status': 'status' },
+                    ExpressionAttributeValues: { ':closed': 'closed' },
+                  },
+                },
+              ]
+            : []),
         ],
       }),
     );
@@ -213,7 +216,7 @@ export async function openCard(
   } catch (err) {
     if (!isCancelled(err)) throw err;
     const raced = await cardOfCitizen(store, input.citizenId);
-    if (raced) return { card: raced, created: false };
+    if (raced && raced.status !== 'closed') return { card: raced, created: false };
     if (cancellationCodes(err)[1] === 'ConditionalCheckFailed') {
       throw new ConflictError(
         'ID_NUMBER_IN_USE',
@@ -222,6 +225,52 @@ export async function openCard(
     }
     throw err;
   }
+}
+
+/**
+ * The resident id number's one card: a new number is taken once; a number whose card was closed moves
+ * to the holder's new card (never away from an open card: that is 409 ID_NUMBER_IN_USE).
+ */
+function residentIdPut(tableName: string, ridHash: string, cardId: string, citizenId: string, closedCardId?: string) {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: { ...residentIdKey(ridHash), cardId, citizenId },
+      ...(closedCardId
+        ? {
+            ConditionExpression: 'attribute_not_exists(pk) OR cardId = :closed',
+            ExpressionAttributeValues: { ':closed': closedCardId },
+          }
+        : { ConditionExpression: 'attribute_not_exists(pk)' }),
+    },
+  };
+}
+
+/** The citizen's card: set once, or moved from the closed card to the new one (kept in closedCardIds). */
+function citizenCardUpdate(tableName: string, citizenId: string, cardId: string, closedCardId?: string) {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: citizenKey(citizenId),
+      ...(closedCardId
+        ? {
+            UpdateExpression:
+              'SET cardId = :card, closedCardIds = list_append(if_not_exists(closedCardIds, :none), :closed)',
+            ConditionExpression: 'cardId = :was',
+            ExpressionAttributeValues: {
+              ':card': cardId,
+              ':was': closedCardId,
+              ':closed': [closedCardId],
+              ':none': [],
+            },
+          }
+        : {
+            UpdateExpression: 'SET cardId = :card',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(cardId)',
+            ExpressionAttributeValues: { ':card': cardId },
+          }),
+    },
+  };
 }
 
 /** The card with its balance: its own item and its newest entry, read consistently in one query. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { businessDate } from '../../shared/time/shanghai';
 import { testClock, useTestBackend } from '../support/backend';
-import { adminAuth, jsonRequest, residentId } from '../support/citizen';
+import { adminAuth, jsonRequest, login, residentId } from '../support/citizen';
 import { asMachine, type Machine, presentation, registerMachine } from '../support/gate';
 import { body } from '../support/http';
 import { postTap, type Rider, registerTerminal, rider, type Terminal, tapBody } from '../support/rider';
@@ -77,6 +77,44 @@ describe('closing a card at a service outlet', () => {
       clock(),
     );
     expect(denied.json.added).toContainEqual({ kind: 'card', id: r.card.cardId });
+  });
+
+  it('lets the holder open a new card later, with a new id; the closed one stays closed with its statement', async () => {
+    const r = await rider(app, { balanceFen: 1200, now: clock() });
+    expect((await close(r)).json).toMatchObject({ status: 'closed', paidOutFen: 1200 });
+    const open = () =>
+      app.request(
+        '/v1/me/card',
+        jsonRequest('POST', { name: 'Li Lei', idNumber: r.idNumber, birthDate: '1990-05-17' }, r.auth),
+      );
+    const opened = await open();
+    expect(opened.status).toBe(201);
+    const fresh = await body(opened);
+    expect(fresh).toMatchObject({ status: 'active', balanceFen: 0 });
+    expect(fresh.cardId).not.toBe(r.card.cardId);
+    // Opening again is the same new card; /v1/me/card is the new one; the closed one is as it was.
+    expect((await body(await open())).cardId).toBe(fresh.cardId);
+    expect((await card(r)).cardId).toBe(fresh.cardId);
+    const old = await body(await app.request(`/v1/admin/cards/${r.card.cardId}`, { headers: adminAuth }));
+    expect(old.card).toMatchObject({ status: 'closed', balanceFen: 0 });
+    // The old phone's credential names the closed card: declined; the new card takes top-ups.
+    expect(await tap(r, bus, 'B1', 'B1-S1')).toMatchObject({ status: 'declined', declineCode: 'CARD_CLOSED' });
+    const topup = await app.request(
+      '/v1/me/topups',
+      jsonRequest('POST', { amountFen: 100 }, { ...r.auth, 'idempotency-key': randomUUID() }),
+    );
+    expect(topup.status).toBe(201);
+    // Another citizen without a card cannot take the number: it belongs to the holder's open card now.
+    const stranger = await login(app);
+    const taken = await app.request(
+      '/v1/me/card',
+      jsonRequest(
+        'POST',
+        { name: 'Li Lei', idNumber: r.idNumber, birthDate: '1990-05-17' },
+        { authorization: `Bearer ${stranger.token}` },
+      ),
+    );
+    expect([taken.status, (await body(taken)).error.code]).toEqual([409, 'ID_NUMBER_IN_USE']);
   });
 
   it('refuses another person’s id number, and a card with a hold open or a debt, saying what is open', async () => {
