@@ -133,9 +133,10 @@ export function merchantRoutes(app: Router, deps: AppDeps) {
   });
   app.openapi(postMerchantPaymentsRefundsRoute, async (c) => {
     const { refundId, amountFen } = c.req.valid('json');
+    const scope = scopeFor(c.get('machine'), 'merchant-pos');
     const result = await refundPurchase(
       deps.store,
-      { scope: scopeFor(c.get('machine'), 'merchant-pos') },
+      { scope, merchantName: await merchantNames(scope.merchantId) },
       {
         paymentId: c.req.valid('param').paymentId,
         refundId,

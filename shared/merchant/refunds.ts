@@ -52,7 +52,7 @@ async function storedRefund(store: Store, refundId: string, hash: string): Promi
  */
 export async function refundPurchase(
   store: Store,
-  pos: { scope: ScopeOf<'merchant-pos'> },
+  pos: { scope: ScopeOf<'merchant-pos'>; merchantName?: string | undefined },
   input: { paymentId: string; refundId: string; amountFen: number; now: Date },
 ): Promise<RefundResult> {
   const hash = refundHash(input.paymentId, input.amountFen);
@@ -97,7 +97,7 @@ export async function refundPurchase(
           transferId: refundTransferId(input.refundId),
           kind: 'refund',
           at: input.now.toISOString(),
-          description: `Refund from ${payment.merchantId}`,
+          description: `Refund from ${pos.merchantName ?? payment.merchantId}`,
           ref: input.paymentId,
           reverses: purchaseId,
           postings: [

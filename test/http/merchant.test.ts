@@ -119,6 +119,8 @@ describe('refunds', () => {
     expect(report.byKind['campaign-budget']).toBe(budgetBefore);
     expect(report).toMatchObject({ balanced: true, sumFen: 0, mismatches: [] });
     expect((await refund(tea, randomUUID(), 1)).status).toBe(404);
+    const statement = await body(await app.request('/v1/me/statement', { headers: r.auth }));
+    expect(statement.items[0]).toMatchObject({ kind: 'refund', description: 'Refund from Old Harbour Teahouse' });
   });
 });
 
