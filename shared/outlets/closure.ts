@@ -1,5 +1,4 @@
 import type { CardItem } from '../cards/cards';
-import type { ScopeOf } from '../clients/clients';
 import { requestHash, runPresented, storedAnswer } from '../credentials/pipeline';
 import { residentIdHash } from '../eligibility/resident-id';
 import { ConflictError, RefusedError } from '../errors';
@@ -7,11 +6,9 @@ import { outletTill } from '../ledger/accounts';
 import { openHoldsFen } from '../ledger/holds';
 import { closureKey } from '../store/keys';
 import { businessDate } from '../time/shanghai';
-import type { OutletDeps } from './counter';
+import { type Outlet, type OutletDeps, refuseAtCounter } from './counter';
 import type { ClosureRequest, ClosureResult } from './model';
 import { tillPayoutWrite } from './till';
-
-type Outlet = { clientId: string; scope: ScopeOf<'service-outlet'> };
 
 /**
  * What must be settled before a card closes: a hold that may still come back (a zone entry, a
@@ -57,9 +54,7 @@ export async function closeAtCounter(
     terminalId: outlet.clientId,
     card: { credential: req.credential, proof: req.proof, challenge: req.challenge, at: now },
     record,
-    decline: (code) => {
-      throw new RefusedError(code, `The phone's presentation is refused: ${code}`);
-    },
+    decline: refuseAtCounter,
     accept: ({ card }) => closurePlan(deps.store.tableName, outlet, req, { card, pepper, now, date }),
   });
 }

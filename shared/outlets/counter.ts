@@ -26,13 +26,13 @@ export interface OutletDeps extends PresentationDeps {
   maxBalanceFen: () => Promise<number>;
 }
 
-type Outlet = { clientId: string; scope: ScopeOf<'service-outlet'> };
+export type Outlet = { clientId: string; scope: ScopeOf<'service-outlet'> };
 
 /**
  * At the counter a refusal is the agent's to see and explain, not a terminal's to show: the phone's
  * presentation refused (PROOF_INVALID, CARD_FROZEN, ...) is a 422 with that code, and nothing is kept.
  */
-const refuseAtCounter = (code: PresentationDeclineCode): never => {
+export const refuseAtCounter = (code: PresentationDeclineCode): never => {
   throw new RefusedError(code, `The phone's presentation is refused: ${code}`);
 };
 

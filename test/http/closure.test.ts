@@ -169,6 +169,24 @@ describe('closing a card at a service outlet', () => {
     expect(await ledger()).toMatchObject({ balanced: true, sumFen: 0 });
   });
 
+  it('pays out once when two counters close the same card at the same moment, and opens one new card for two requests at once', async () => {
+    const r = await rider(app, { balanceFen: 2500, now: clock() });
+    const answers = await Promise.all([close(r), close(r)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 422]);
+    expect(answers.find((a) => a.status === 422)?.json.error.code).toBe('CARD_CLOSED');
+    expect(answers.find((a) => a.status === 200)?.json.paidOutFen).toBe(2500);
+    const open = () =>
+      app.request(
+        '/v1/me/card',
+        jsonRequest('POST', { name: 'Li Lei', idNumber: r.idNumber, birthDate: '1990-05-17' }, r.auth),
+      );
+    const opened = await Promise.all([open(), open()]);
+    const ids = await Promise.all(opened.map(async (res) => (await body(res)).cardId));
+    expect(ids[0]).toBe(ids[1]);
+    expect(ids[0]).not.toBe(r.card.cardId);
+    expect(await ledger()).toMatchObject({ balanced: true, sumFen: 0 });
+  });
+
   it('never pays out what a tap at the same moment charged: one of them goes first, the other follows it', async () => {
     for (let round = 0; round < 4; round++) {
       const r = await rider(app, { balanceFen: 1000, now: clock() });
