@@ -88,6 +88,8 @@ const SETTLEMENT_KEYS = [
   'LEDGERAUDIT', // the latest full audit: the daily report's stored value
   'LEDGERAUDIT#*',
 ];
+/** The monthly points lapse: the month's list of cards, and their points into the pool. */
+const POINTS_LAPSE_KEYS = [...MONEY_KEYS, 'PTSLAPSE#*'];
 const ALLOWANCE_KEYS = [
   ...MONEY_KEYS,
   'ALLOWANCE',
@@ -164,9 +166,9 @@ export const AREAS: AreaDefinition[] = [
     routes: ['ANY /v1/merchant/{proxy+}'],
     table: {
       access: 'read-write',
-      leadingKeys: [...MACHINE_KEYS, ...PRESENTATION_KEYS, 'FARES', 'CATALOG#*', 'PAYEELINES#*'],
+      leadingKeys: [...MACHINE_KEYS, ...PRESENTATION_KEYS, 'FARES', 'CATALOG#*', 'PAYEELINES#*', 'PTSLAPSE#*'],
       indexes: ['gsi1'],
-      why: 'purchases and refunds move a card’s money to the merchant (campaigns from the catalogue); its settlement lines',
+      why: 'purchases and refunds move a card’s money and points to the merchant (campaigns and points terms from the catalogue; a points lot’s lapse listed); its settlement lines',
     },
     keys: 'none',
     secrets: [],
@@ -328,6 +330,23 @@ export const JOBS: JobDefinition[] = [
     reports: ['settlement'],
     moneyLogs: true,
     // Its cost grows with payees and shards, not movements (docs/settlement.md): minutes, not the 15 allowed.
+    timeoutSeconds: 900,
+  },
+  {
+    // The first three days of each month at 04:20 in Shanghai: the points whose 12 months ended lapse,
+    // 1000 cards a step; a day that runs out of time leaves the rest listed for the next.
+    name: 'points-lapse',
+    entry: 'functions/jobs/points-lapse.ts',
+    schedule: { shanghaiCron: 'cron(20 4 1-3 * ? *)' },
+    table: {
+      access: 'read-write',
+      leadingKeys: POINTS_LAPSE_KEYS,
+      indexes: [],
+      why: 'the month’s list of cards whose points lapse, their points accounts, the lapse postings into the pool',
+    },
+    sameWorkAs: ['POST /v1/admin/points-lapses'],
+    keys: 'none',
+    moneyLogs: true,
     timeoutSeconds: 900,
   },
   {

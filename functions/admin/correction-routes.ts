@@ -3,6 +3,8 @@ import type { MiddlewareHandler } from 'hono';
 import { cardItem } from '../../shared/cards/cards';
 import { NotFoundError } from '../../shared/errors';
 import { adjustCard, operatorTransferId, reverseTransfer } from '../../shared/ledger/corrections';
+import { purchasePaymentId } from '../../shared/merchant/purchase-plan';
+import { reversePurchase } from '../../shared/merchant/refunds';
 import { fareGivenBack } from '../../shared/transit/fare-reversal';
 import type { AppDeps } from '../deps';
 import type { AppEnv } from '../http/env';
@@ -61,7 +63,7 @@ const postTransfersReversalsRoute = (once: MiddlewareHandler<AppEnv>) =>
     middleware: [once] as const,
     summary: 'Reverse (part of) a transfer with a new transfer that references it',
     description:
-      'amountFen defaults to what is left of it; all reversals of one transfer never exceed what it moved (422 REFUND_EXCEEDS_CHARGE).',
+      'amountFen defaults to what is left of it; all reversals of one transfer never exceed what it moved (422 REFUND_EXCEEDS_CHARGE). A purchase (purchase:<paymentId>) is given back as its POS refunds it: amountFen is the card’s money, and the campaign’s discount and the alliance points spent and earned follow in proportion, on the same counter as the POS’s refunds.',
     request: {
       headers: IdempotencyKeyHeader,
       params: z.object({
@@ -109,7 +111,11 @@ export function correctionRoutes(app: Router, deps: AppDeps) {
       reason,
       at,
     };
-    const result = await reverseTransfer(deps.store, input, fareGivenBack(await deps.fares.at(at)));
+    // A purchase is given back as its POS would refund it: the discount's and the points' shares with it.
+    const paymentId = purchasePaymentId(input.originalId);
+    const result = paymentId
+      ? await reversePurchase(deps.store, { ...input, paymentId, now: at })
+      : await reverseTransfer(deps.store, input, fareGivenBack(await deps.fares.at(at)));
     return c.json(result, 201);
   });
 }

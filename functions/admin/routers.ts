@@ -10,6 +10,7 @@ import { correctionRoutes } from './correction-routes';
 import { fareRoutes } from './fare-routes';
 import { keyRoutes } from './key-routes';
 import { auditOperatorWrites, auditTrailRoutes } from './operator-audit';
+import { pointsRoutes } from './points-routes';
 import { reconciliationRoutes } from './reconciliation-routes';
 import { dailyReportRoutes, settlementRoutes } from './settlement-routes';
 
@@ -30,5 +31,6 @@ export function adminRouters(deps: AppDeps) {
   settlementRoutes(app, deps);
   dailyReportRoutes(app, deps);
   allowanceRoutes(app, deps);
+  pointsRoutes(app, deps);
   return [app];
 }

@@ -142,6 +142,10 @@ const DailyReportSchema = z
     spendingFen: Flows,
     refundsFen: Flows,
     allowanceFen: z.number().int(),
+    pointsFen: z.object({ funded: z.number().int(), spent: z.number().int() }).openapi({
+      description:
+        'Alliance points of the day’s purchases (1 point = 1 fen): funded by merchants (less refunds’ take-backs) and spent by customers; per merchant in each settlement line',
+    }),
     payoutsFen: z.number().int(),
     feesFen: z.number().int(),
     storedValue: z

@@ -7,6 +7,7 @@ import { cardRoutes } from './card-routes';
 import { deviceRoutes } from './device-routes';
 import { journeyRoutes } from './journey-routes';
 import { offerRoutes } from './offer-routes';
+import { pointsRoutes } from './points-routes';
 import { statementRoutes } from './statement-routes';
 import { topupRoutes } from './topup-routes';
 import { visitRoutes } from './visit-routes';
@@ -22,6 +23,7 @@ export function citizenRouters(deps: AppDeps) {
   journeyRoutes(me, deps);
   billRoutes(me, deps);
   offerRoutes(me, deps);
+  pointsRoutes(me, deps);
   visitRoutes(me, deps);
   return [authRoutes(deps), me];
 }

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { merchantNamesLoader } from '../../shared/campaigns/store';
+import { merchantTermsLoader } from '../../shared/campaigns/store';
 import { scopeFor } from '../../shared/clients/clients';
-import { PRESENTATION_DECLINE_CODES } from '../../shared/credentials/presented';
+import { PURCHASE_DECLINE_CODES } from '../../shared/merchant/model';
 import { processPurchase } from '../../shared/merchant/purchases';
 import { refundPurchase } from '../../shared/merchant/refunds';
 import type { AppDeps } from '../deps';
@@ -21,7 +21,12 @@ const PurchaseSchema = z
       .min(1)
       .max(500_000)
       .openapi({ description: 'The purchase before any discount, 1 to 500000 fen' }),
-    ...presentedFields('POS', ', and amt = amountFen'),
+    points: z.number().int().min(0).max(500_000).optional().openapi({
+      description:
+        'Alliance points to pay part of it with (1 point = 1 fen), as the citizen chose on the phone: at most the merchant’s share of amountFen (pointsSpendMaxPercent, half in the seed; more is 422 POINTS_OVER_LIMIT), and the proof’s pts must be at least this (else declined PROOF_INVALID). Only what is left to pay after the discount is spent.',
+      example: 500,
+    }),
+    ...presentedFields('POS', ', amt = amountFen, and pts ≥ points when points are spent'),
   })
   .openapi('Purchase');
 
@@ -31,9 +36,20 @@ const PurchaseResultSchema = z
     status: z.enum(['accepted', 'declined']),
     amountFen: z.number().int(),
     discountFen: z.number().int(),
-    chargedFen: z.number().int().openapi({ description: 'What the card paid: amountFen less discountFen' }),
+    chargedFen: z
+      .number()
+      .int()
+      .openapi({ description: 'What the card paid in money: amountFen less discountFen less pointsSpent' }),
     campaignId: z.string().nullable(),
-    declineCode: z.enum(PRESENTATION_DECLINE_CODES).optional(),
+    pointsSpent: z.number().int().openapi({ description: 'Points that paid part of it (1 point = 1 fen)' }),
+    pointsEarned: z.number().int().openapi({
+      description:
+        'Points the card earned on chargedFen at the merchant’s rate, rounded down; they lapse after 12 months',
+    }),
+    declineCode: z
+      .enum(PURCHASE_DECLINE_CODES)
+      .optional()
+      .openapi({ description: 'INSUFFICIENT_POINTS: the card holds fewer usable points than asked' }),
   })
   .openapi('PurchaseResult');
 
@@ -44,6 +60,14 @@ const RefundResultSchema = z
     amountFen: z.number().int(),
     discountReturnedFen: z.number().int(),
     refundedTotalFen: z.number().int(),
+    pointsReturned: z
+      .number()
+      .int()
+      .openapi({ description: 'The share of the points the purchase spent, back on the card (kept 12 months again)' }),
+    pointsTakenBack: z.number().int().openapi({
+      description:
+        'The share of the points the purchase earned, taken off the card: at most what it still holds (what it spent elsewhere stays spent)',
+    }),
     status: z.literal('completed'),
   })
   .openapi('RefundResult');
@@ -57,11 +81,11 @@ const postMerchantPaymentsRoute = createRoute({
   security: [{ machine: [] }],
   summary: 'A purchase paid by the phone, with the best alliance discount that applies',
   description:
-    'A refusal is an answer: 200 with status declined and a declineCode, and no money moves. The whole charge must be in the balance. Campaigns do not stack; when a campaign’s budget cannot cover its discount the purchase goes through without it.',
+    'A refusal is an answer: 200 with status declined and a declineCode, and no money moves. The whole charge must be in the balance. Campaigns do not stack (the largest discount, percent-off or fixed-amount, applies); when a campaign’s budget cannot cover its discount the purchase goes through without it. Then the alliance points the POS asks for pay part of what is left (the phone’s proof must cover them), and the card earns points on what it paid in money, funded by the merchant (its settlement line counts them).',
   request: { body: jsonBody(PurchaseSchema) },
   responses: {
     200: { description: 'Accepted or declined', content: { 'application/json': { schema: PurchaseResultSchema } } },
-    ...errorResponses(400, 401, 403, 409, 503),
+    ...errorResponses(400, 401, 403, 409, 422, 503),
   },
 });
 
@@ -73,7 +97,7 @@ const postMerchantPaymentsRefundsRoute = createRoute({
   security: [{ machine: [] }],
   summary: 'Give back (part of) a purchase: at most what the card was charged, over all refunds',
   description:
-    'The discount’s share goes back to the campaign budget in proportion. 422 REFUND_EXCEEDS_CHARGE beyond the charge; 403 for another merchant’s payment.',
+    'The discount’s share goes back to the campaign budget in proportion, the points the purchase spent back to the card and the points it earned off it, in proportion too. 422 REFUND_EXCEEDS_CHARGE beyond the charge; 403 for another merchant’s payment.',
   request: {
     params: z.object({ paymentId: z.uuid().openapi({ description: 'The purchase to refund (this merchant’s)' }) }),
     body: jsonBody(
@@ -99,7 +123,7 @@ const postMerchantPaymentsRefundsRoute = createRoute({
 /** Alliance merchants' POS: purchases paid by the phone, and refunds of them. */
 export function merchantRoutes(app: Router, deps: AppDeps) {
   // Built once with the routes: an instance keeps merchants' names for the statement lines it writes.
-  const merchantNames = merchantNamesLoader(deps.store, deps.clock);
+  const merchantTerms = merchantTermsLoader(deps.store, deps.clock);
   app.openapi(postMerchantPaymentsRoute, async (c) => {
     const machine = c.get('machine');
     const pos = {
@@ -115,7 +139,7 @@ export function merchantRoutes(app: Router, deps: AppDeps) {
         keyRing: deps.keyRing,
         issuer: deps.config.issuer,
         campaigns: deps.campaigns,
-        merchantName: merchantNames,
+        merchantTerms,
         dayStartHour: (await deps.fares.at(now)).fareDayStartHour,
       },
       pos,
@@ -136,7 +160,7 @@ export function merchantRoutes(app: Router, deps: AppDeps) {
     const scope = scopeFor(c.get('machine'), 'merchant-pos');
     const result = await refundPurchase(
       deps.store,
-      { scope, merchantName: await merchantNames(scope.merchantId) },
+      { scope, merchantName: (await merchantTerms(scope.merchantId)).name },
       {
         paymentId: c.req.valid('param').paymentId,
         refundId,

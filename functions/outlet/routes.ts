@@ -64,6 +64,9 @@ const ClosureAnswer = z
     cardId: z.string(),
     status: z.literal('closed'),
     paidOutFen: z.number().int().openapi({ description: 'The balance paid back in cash at the counter' }),
+    pointsLapsed: z.number().int().openapi({
+      description: 'Alliance points that lapsed with the card, into the alliance’s pool (points are never cash)',
+    }),
   })
   .openapi('ClosureResult');
 

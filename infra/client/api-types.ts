@@ -310,6 +310,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The card’s alliance points: balance, what lapses when, and their history
+         * @description Points are earned on what the card pays in money at alliance merchants (each merchant’s rate; the seed: 1 point a yuan), spent at any of them with the phone’s consent, and lapse 12 full months after the month they were earned in (as a ledger posting). A card that never earned any answers 0 and no lots.
+         */
+        get: operations["getMyPoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/visits": {
         parameters: {
             query?: never;
@@ -455,7 +475,7 @@ export interface paths {
         put?: never;
         /**
          * A purchase paid by the phone, with the best alliance discount that applies
-         * @description A refusal is an answer: 200 with status declined and a declineCode, and no money moves. The whole charge must be in the balance. Campaigns do not stack; when a campaign’s budget cannot cover its discount the purchase goes through without it.
+         * @description A refusal is an answer: 200 with status declined and a declineCode, and no money moves. The whole charge must be in the balance. Campaigns do not stack (the largest discount, percent-off or fixed-amount, applies); when a campaign’s budget cannot cover its discount the purchase goes through without it. Then the alliance points the POS asks for pay part of what is left (the phone’s proof must cover them), and the card earns points on what it paid in money, funded by the merchant (its settlement line counts them).
          */
         post: operations["takePayment"];
         delete?: never;
@@ -475,7 +495,7 @@ export interface paths {
         put?: never;
         /**
          * Give back (part of) a purchase: at most what the card was charged, over all refunds
-         * @description The discount’s share goes back to the campaign budget in proportion. 422 REFUND_EXCEEDS_CHARGE beyond the charge; 403 for another merchant’s payment.
+         * @description The discount’s share goes back to the campaign budget in proportion, the points the purchase spent back to the card and the points it earned off it, in proportion too. 422 REFUND_EXCEEDS_CHARGE beyond the charge; 403 for another merchant’s payment.
          */
         post: operations["refundPayment"];
         delete?: never;
@@ -877,7 +897,7 @@ export interface paths {
         put?: never;
         /**
          * Reverse (part of) a transfer with a new transfer that references it
-         * @description amountFen defaults to what is left of it; all reversals of one transfer never exceed what it moved (422 REFUND_EXCEEDS_CHARGE).
+         * @description amountFen defaults to what is left of it; all reversals of one transfer never exceed what it moved (422 REFUND_EXCEEDS_CHARGE). A purchase (purchase:<paymentId>) is given back as its POS refunds it: amountFen is the card’s money, and the campaign’s discount and the alliance points spent and earned follow in proportion, on the same counter as the POS’s refunds.
          */
         post: operations["reverseTransfer"];
         delete?: never;
@@ -1284,6 +1304,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/points-lapses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lapse the alliance points whose 12 months ended by a month: one step of up to 1000 cards
+         * @description Points earned in a month lapse when the 13th month after it begins (earned in November 2026: on 1 December 2027), each card’s as one posting from its points into the alliance’s pool. Only the cards that held points of that earning month are read (a list made as they earned), at most `limit` a step: repeat while `more` is true. Safe to repeat and to run at once: each card’s lapse is once. The scheduled job does the same on the first three days of every month. A month after the current one (Asia/Shanghai) is 422 MONTH_IN_FUTURE.
+         */
+        post: operations["startPointsLapse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1312,7 +1352,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "OTP_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "IDEMPOTENCY_KEY_REUSED" | "ALREADY_PAID" | "ALREADY_EXISTS" | "ID_NUMBER_IN_USE" | "FROZEN_BY_OPERATOR" | "CUTOFF_NOT_AFTER_PREVIOUS" | "SETTLEMENT_RUNNING" | "ALLOWANCE_RUN_IN_PROGRESS" | "SCOPE_STRANDED" | "FUND_INSUFFICIENT" | "CLOSURE_BLOCKED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INSUFFICIENT_FUNDS" | "CARD_FROZEN" | "CARD_CLOSED" | "BALANCE_LIMIT" | "AMOUNT_MISMATCH" | "PARTIAL_NOT_ALLOWED" | "AMOUNT_EXCEEDS_DUE" | "REFUND_EXCEEDS_CHARGE" | "CREDENTIAL_EXPIRED" | "PROOF_INVALID" | "REPLAYED" | "DEVICE_REVOKED" | "DEVICE_LIMIT" | "TAP_TIME_INVALID" | "ID_MISMATCH" | "IDENTITY_NOT_VERIFIED" | "OUTLET_LIMIT" | "CUTOFF_IN_FUTURE" | "MONTH_IN_FUTURE" | "RATE_LIMITED" | "INTERNAL" | "RETRY_LATER";
+                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "OTP_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "IDEMPOTENCY_KEY_REUSED" | "ALREADY_PAID" | "ALREADY_EXISTS" | "ID_NUMBER_IN_USE" | "FROZEN_BY_OPERATOR" | "CUTOFF_NOT_AFTER_PREVIOUS" | "SETTLEMENT_RUNNING" | "ALLOWANCE_RUN_IN_PROGRESS" | "SCOPE_STRANDED" | "FUND_INSUFFICIENT" | "CLOSURE_BLOCKED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INSUFFICIENT_FUNDS" | "CARD_FROZEN" | "CARD_CLOSED" | "BALANCE_LIMIT" | "AMOUNT_MISMATCH" | "PARTIAL_NOT_ALLOWED" | "AMOUNT_EXCEEDS_DUE" | "REFUND_EXCEEDS_CHARGE" | "CREDENTIAL_EXPIRED" | "PROOF_INVALID" | "REPLAYED" | "DEVICE_REVOKED" | "DEVICE_LIMIT" | "TAP_TIME_INVALID" | "ID_MISMATCH" | "IDENTITY_NOT_VERIFIED" | "OUTLET_LIMIT" | "CUTOFF_IN_FUTURE" | "MONTH_IN_FUTURE" | "POINTS_OVER_LIMIT" | "RATE_LIMITED" | "INTERNAL" | "RETRY_LATER";
                 message: string;
                 details?: {
                     [key: string]: unknown;
@@ -1399,7 +1439,7 @@ export interface components {
             /** @description The balance right after this entry (integer fen) */
             balanceAfterFen: number;
             /** @enum {string} */
-            kind: "topup" | "fare" | "bill" | "purchase" | "refund" | "allowance" | "adjustment" | "funding" | "settlement" | "facility" | "cash-topup" | "closure";
+            kind: "topup" | "fare" | "bill" | "purchase" | "refund" | "allowance" | "adjustment" | "funding" | "settlement" | "facility" | "cash-topup" | "closure" | "points-lapse";
             description: string;
             ref: string;
         };
@@ -1455,6 +1495,29 @@ export interface components {
             maxDiscountFen: number;
             usesLeftToday: number;
             endsAt: string;
+        };
+        Points: {
+            /**
+             * @description Alliance points on the card (1 point = 1 fen at any alliance merchant; never cash)
+             * @example 127
+             */
+            balance: number;
+            /** @description What a purchase may spend now: lapsed points excluded */
+            spendable: number;
+            /** @description What lapses when, oldest first (spent first, too) */
+            lots: {
+                /** @example 2026-11 */
+                earnedMonth: string;
+                points: number;
+                /**
+                 * @description The day (Asia/Shanghai) this month’s points lapse: the first of the 13th month after
+                 * @example 2027-12-01
+                 */
+                lapsesOn: string;
+            }[];
+            /** @description The points’ history, newest first: kind purchase (earned, spent), refund (given back, taken back), points-lapse, closure; amountFen and balanceAfterFen count points */
+            items: components["schemas"]["StatementEntry"][];
+            nextCursor: string | null;
         };
         VisitListItem: components["schemas"]["VisitResult"] & {
             facilityId: string;
@@ -1650,11 +1713,18 @@ export interface components {
             status: "accepted" | "declined";
             amountFen: number;
             discountFen: number;
-            /** @description What the card paid: amountFen less discountFen */
+            /** @description What the card paid in money: amountFen less discountFen less pointsSpent */
             chargedFen: number;
             campaignId: string | null;
-            /** @enum {string} */
-            declineCode?: "PROOF_INVALID" | "CREDENTIAL_EXPIRED" | "TAP_TIME_INVALID" | "CARD_FROZEN" | "CARD_CLOSED" | "DEVICE_REVOKED" | "REPLAYED" | "INSUFFICIENT_FUNDS";
+            /** @description Points that paid part of it (1 point = 1 fen) */
+            pointsSpent: number;
+            /** @description Points the card earned on chargedFen at the merchant’s rate, rounded down; they lapse after 12 months */
+            pointsEarned: number;
+            /**
+             * @description INSUFFICIENT_POINTS: the card holds fewer usable points than asked
+             * @enum {string}
+             */
+            declineCode?: "PROOF_INVALID" | "CREDENTIAL_EXPIRED" | "TAP_TIME_INVALID" | "CARD_FROZEN" | "CARD_CLOSED" | "DEVICE_REVOKED" | "REPLAYED" | "INSUFFICIENT_FUNDS" | "INSUFFICIENT_POINTS";
         };
         Purchase: {
             /**
@@ -1664,6 +1734,11 @@ export interface components {
             paymentId: string;
             /** @description The purchase before any discount, 1 to 500000 fen */
             amountFen: number;
+            /**
+             * @description Alliance points to pay part of it with (1 point = 1 fen), as the citizen chose on the phone: at most the merchant’s share of amountFen (pointsSpendMaxPercent, half in the seed; more is 422 POINTS_OVER_LIMIT), and the proof’s pts must be at least this (else declined PROOF_INVALID). Only what is left to pay after the discount is spent.
+             * @example 500
+             */
+            points?: number;
             /**
              * @description The challenge the POS showed the phone, or "qr" for a QR code shown without one
              * @example qr
@@ -1675,7 +1750,7 @@ export interface components {
              */
             credential: string;
             /**
-             * @description The phone’s proof (typ onecard-proof+jwt, ES256 under the credential’s cnf key): ath = base64url(SHA-256(credential)), chl = challenge, tid = this client’s id, iat within 30 s of the event, a fresh jti, and amt = amountFen
+             * @description The phone’s proof (typ onecard-proof+jwt, ES256 under the credential’s cnf key): ath = base64url(SHA-256(credential)), chl = challenge, tid = this client’s id, iat within 30 s of the event, a fresh jti, amt = amountFen, and pts ≥ points when points are spent
              * @example eyJhbGciOiJFUzI1NiIsInR5cCI6Im9uZWNhcmQtcHJvb2Yrand0In0.eyJhdGgiOiJmVUh5TzJyMlozRFo1M0VzTnJXQmIweFdYb2FOeTU5SWlLQ0Fxa3NtUUVvIiwiY2hsIjoicXIiLCJ0aWQiOiJjbGlfYnVzXzAwNDIiLCJpYXQiOjE3OTYzODAwMDAsImp0aSI6IjZmMWMyYjllLTJkMWEtNGQ3ZS05YTUxLTdjMGU1YjNmOGEyMSJ9.Q2zH0m4-1Vd9wK7rEt3YxB6nLp2sA8uFj5cGh0iJkM1oN4qR7tU0vW3xY6zA9bC2dE5fG8hI1jK4lM7nO0pQ3r
              */
             proof: string;
@@ -1686,19 +1761,27 @@ export interface components {
             amountFen: number;
             discountReturnedFen: number;
             refundedTotalFen: number;
+            /** @description The share of the points the purchase spent, back on the card (kept 12 months again) */
+            pointsReturned: number;
+            /** @description The share of the points the purchase earned, taken off the card: at most what it still holds (what it spent elsewhere stays spent) */
+            pointsTakenBack: number;
             /** @enum {string} */
             status: "completed";
         };
         PayeeSettlement: {
             runId: string;
             cutoff: string;
-            /** @description What went into the payee’s account (a merchant’s sales: what the card paid plus the discount) (integer fen) */
+            /** @description What the payee sold (a merchant’s sales: what the card paid, plus the discount, plus the points spent) (integer fen) */
             salesFen: number;
             /** @description What came back out of it before settlement (refunds, exit and rental give-backs) (integer fen) */
             refundsFen: number;
+            /** @description Alliance points the merchant’s customers earned there, less what refunds took back (1 point = 1 fen): the merchant funds them out of its sales (0 for other payees) (integer fen) */
+            pointsFundedFen: number;
+            /** @description What customers paid there in alliance points, less what refunds gave back: part of salesFen, paid to the merchant in full (integer fen) */
+            pointsSpentFen: number;
             /** @description The fee: basis points of max(sales - refunds, 0), rounded half up (merchants only) (integer fen) */
             feeFen: number;
-            /** @description sales - refunds - fee + the previous line’s carriedFen (integer fen) */
+            /** @description sales - refunds - points funded - fee + the previous line’s carriedFen (integer fen) */
             netFen: number;
             /** @description max(net, 0): paid out through the payouts clearing account (integer fen) */
             payoutFen: number;
@@ -1797,6 +1880,8 @@ export interface components {
             status: "closed";
             /** @description The balance paid back in cash at the counter */
             paidOutFen: number;
+            /** @description Alliance points that lapsed with the card, into the alliance’s pool (points are never cash) */
+            pointsLapsed: number;
         };
         Closure: {
             /**
@@ -1901,6 +1986,16 @@ export interface components {
              * @default 0
              */
             feeBasisPoints: number;
+            /**
+             * @description Alliance points a purchase here earns, in basis points of what the card paid (1 point = 1 fen; 100 = 1 point a yuan), funded by this merchant: 0 to 10000 (0-100%)
+             * @default 100
+             */
+            pointsEarnBasisPoints: number;
+            /**
+             * @description At most this percent of a purchase here may be paid with points
+             * @default 50
+             */
+            pointsSpendMaxPercent: number;
         };
         Biller: {
             /** @description The biller’s id, as biller clients are scoped to it (e.g. water) */
@@ -2043,13 +2138,17 @@ export interface components {
             /** @enum {string} */
             payeeKind: "merchant" | "biller" | "facility" | "transit-operator";
             payeeId: string;
-            /** @description What went into the payee’s account (a merchant’s sales: what the card paid plus the discount) (integer fen) */
+            /** @description What the payee sold (a merchant’s sales: what the card paid, plus the discount, plus the points spent) (integer fen) */
             salesFen: number;
             /** @description What came back out of it before settlement (refunds, exit and rental give-backs) (integer fen) */
             refundsFen: number;
+            /** @description Alliance points the merchant’s customers earned there, less what refunds took back (1 point = 1 fen): the merchant funds them out of its sales (0 for other payees) (integer fen) */
+            pointsFundedFen: number;
+            /** @description What customers paid there in alliance points, less what refunds gave back: part of salesFen, paid to the merchant in full (integer fen) */
+            pointsSpentFen: number;
             /** @description The fee: basis points of max(sales - refunds, 0), rounded half up (merchants only) (integer fen) */
             feeFen: number;
-            /** @description sales - refunds - fee + the previous line’s carriedFen (integer fen) */
+            /** @description sales - refunds - points funded - fee + the previous line’s carriedFen (integer fen) */
             netFen: number;
             /** @description max(net, 0): paid out through the payouts clearing account (integer fen) */
             payoutFen: number;
@@ -2075,6 +2174,11 @@ export interface components {
                 facilities: number;
             };
             allowanceFen: number;
+            /** @description Alliance points of the day’s purchases (1 point = 1 fen): funded by merchants (less refunds’ take-backs) and spent by customers; per merchant in each settlement line */
+            pointsFen: {
+                funded: number;
+                spent: number;
+            };
             payoutsFen: number;
             feesFen: number;
             /** @description From the latest full audit of the ledger (locally: one run for this report); null until an audit has completed */
@@ -2135,6 +2239,15 @@ export interface components {
             /** @description The reason in words, in the caller’s language (Accept-Language: zh-CN for Chinese) */
             reasonText: string | null;
             amountFen: number;
+        };
+        PointsLapseStep: {
+            month: string;
+            /** @description Cards of the month’s list this step took */
+            cards: number;
+            /** @description Points this step took off them, into the alliance’s pool */
+            pointsLapsed: number;
+            /** @description Cards are left in the month’s list: run again */
+            more: boolean;
         };
     };
     responses: never;
@@ -3093,6 +3206,8 @@ export interface operations {
                 limit?: number;
                 /** @description nextCursor of the previous page of this same list */
                 cursor?: string;
+                /** @description One of the caller’s closed cards (GET /v1/me/card names the current one): its statement stays readable for ten years, the retention of the city’s money records. Default: the current card. Another citizen’s card is 404. */
+                cardId?: string;
             };
             header?: never;
             path?: never;
@@ -3440,6 +3555,66 @@ export interface operations {
                         items: components["schemas"]["Offer"][];
                         nextCursor: string | null;
                     };
+                };
+            };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMyPoints: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100 (20 if absent) */
+                limit?: number;
+                /** @description nextCursor of the previous page of this same list */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The points, with a page of their history */
+            200: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Points"];
                 };
             };
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
@@ -4163,6 +4338,17 @@ export interface operations {
             };
             /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
             409: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A business refusal */
+            422: {
                 headers: {
                     /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
                     "x-request-id"?: string;
@@ -9104,6 +9290,100 @@ export interface operations {
                 headers: {
                     /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
                     "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    startPointsLapse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The lapse month, YYYY-MM (Asia/Shanghai)
+                     * @example 2027-12
+                     */
+                    month: string;
+                    /**
+                     * @description Cards this step takes at most (1 to 1000)
+                     * @default 1000
+                     */
+                    limit?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description What the step lapsed */
+            200: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointsLapseStep"];
+                };
+            };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: outside the caller’s scope */
+            403: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A business refusal */
+            422: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RETRY_LATER: nothing changed; retry with the same request */
+            503: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

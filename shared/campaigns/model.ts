@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { isPrintable, NOT_PRINTABLE } from '../text/printable';
 
+/** A merchant's points terms where its catalogue entry names none (entries made before points): the seed's. */
+export const DEFAULT_POINTS_TERMS = { pointsEarnBasisPoints: 100, pointsSpendMaxPercent: 50 } as const;
+
 export const MerchantSchema = z.strictObject({
   merchantId: z
     .string()
@@ -17,6 +20,22 @@ export const MerchantSchema = z.strictObject({
     .max(10_000)
     .default(0)
     .describe('The city’s fee at settlement, in basis points of net sales'),
+  pointsEarnBasisPoints: z
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .default(DEFAULT_POINTS_TERMS.pointsEarnBasisPoints)
+    .describe(
+      'Alliance points a purchase here earns, in basis points of what the card paid (1 point = 1 fen; 100 = 1 point a yuan), funded by this merchant: 0 to 10000 (0-100%)',
+    ),
+  pointsSpendMaxPercent: z
+    .number()
+    .int()
+    .min(0)
+    .max(100)
+    .default(DEFAULT_POINTS_TERMS.pointsSpendMaxPercent)
+    .describe('At most this percent of a purchase here may be paid with points'),
 });
 export type Merchant = z.infer<typeof MerchantSchema>;
 

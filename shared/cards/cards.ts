@@ -286,6 +286,25 @@ export async function cardOfCitizen(store: Store, citizenId: string): Promise<Ca
   return cardItem(store, attributes(Item, 'citizen').str('cardId'));
 }
 
+/**
+ * The card whose history the citizen asks for: their current card by default, or one of the cards
+ * they closed (kept with its statement for the records' ten years); any other card is 404, as if it
+ * did not exist.
+ */
+export async function ownCardId(store: Store, citizenId: string, asked: string | undefined): Promise<string> {
+  const { Item } = await store.doc.send(
+    new GetCommand({ TableName: store.tableName, Key: citizenKey(citizenId), ConsistentRead: true }),
+  );
+  const citizen = attributes(Item ?? {}, 'citizen');
+  const current = citizen.optStr('cardId');
+  const closed = Array.isArray(Item?.closedCardIds) ? Item.closedCardIds : [];
+  const cardId = asked ?? current;
+  if (!cardId || (cardId !== current && !closed.includes(cardId))) {
+    throw new NotFoundError('Card', asked ? { cardId: asked } : { hint: 'open one with POST /v1/me/card' });
+  }
+  return cardId;
+}
+
 export async function requireCard(store: Store, citizenId: string): Promise<CardItem> {
   const card = await cardOfCitizen(store, citizenId);
   if (!card) throw new NotFoundError('Card', { hint: 'open one with POST /v1/me/card' });

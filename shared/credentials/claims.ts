@@ -33,6 +33,8 @@ export interface ProofClaims {
   iat: number;
   jti: string;
   amt?: number;
+  /** The most alliance points the citizen lets this purchase spend (absent: none). */
+  pts?: number;
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
@@ -60,8 +62,9 @@ export function credentialClaimsOf(p: JWTPayload): CredentialClaims | undefined 
 
 /** A verified proof's claims, each of its type; undefined if one is missing or of another. */
 export function proofClaimsOf(p: JWTPayload): ProofClaims | undefined {
-  const { ath, chl, tid, iat, jti, amt } = p;
+  const { ath, chl, tid, iat, jti, amt, pts } = p;
   if (!isString(ath) || !isString(chl) || !isString(tid) || !isWhole(iat) || !isString(jti)) return undefined;
   if (amt !== undefined && !isWhole(amt)) return undefined;
-  return { ath, chl, tid, iat, jti, ...(amt === undefined ? {} : { amt }) };
+  if (pts !== undefined && !(isWhole(pts) && pts >= 0)) return undefined;
+  return { ath, chl, tid, iat, jti, ...(amt === undefined ? {} : { amt }), ...(pts === undefined ? {} : { pts }) };
 }

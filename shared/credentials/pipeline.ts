@@ -30,6 +30,8 @@ export interface PresentedCard {
   at: Date;
   /** A purchase's amount, which the proof's `amt` must equal. */
   amountFen?: number;
+  /** Alliance points a purchase spends, which the proof's `pts` must cover. */
+  points?: number;
 }
 
 /** Same id, same request: the body's fields in a fixed order, hashed. */
@@ -75,8 +77,8 @@ export interface PresentedRequest<R, D extends string> {
    * it is kept like any answer; outlet requests throw it as a 422 instead, and nothing is kept.
    */
   decline(code: PresentationDeclineCode | D, card: CardItem | undefined): R;
-  /** More items to read with the card, given what earlier attempts learned (conflicts). */
-  reads?(ctx: PlanContext): Record<string, ItemKey>;
+  /** More items to read with the card (the card the credential claims), given what earlier attempts learned. */
+  reads?(ctx: PlanContext, claimedCardId: string | undefined): Record<string, ItemKey>;
   /** The verified presentation of a known card that is not denied: what the request does. */
   accept(input: {
     card: CardItem;
@@ -159,7 +161,7 @@ export function runPresented<R, D extends string>(deps: PresentationDeps, req: P
   return runCommand(
     store,
     {
-      reads: (ctx) => presentationReads(claimed, ctx, req.reads?.(ctx)),
+      reads: (ctx) => presentationReads(claimed, ctx, req.reads?.(ctx, claimed?.cardId)),
       optimisticReplay: true,
       plan: async (items, ctx): Promise<CommandPlan<R>> => {
         const card = cardOf(items.wallet);

@@ -34,6 +34,8 @@ export interface Presentation {
   terminalId: string;
   /** When the tap or purchase happened, by the terminal's clock. */
   at: Date;
+  /** Alliance points a purchase spends, which the proof's `pts` must cover; absent for a tap. */
+  points?: number;
   /** A purchase's amount, which the proof's `amt` must equal; absent for a tap. */
   amountFen?: number;
 }
@@ -152,6 +154,8 @@ export async function verifyTokens(p: Presentation, ctx: VerifierContext): Promi
   if (proof.chl !== p.challenge) return decline('PROOF_INVALID', 'the proof answers another challenge');
   if (proof.tid !== p.terminalId) return decline('PROOF_INVALID', 'the proof is for another terminal');
   if (p.amountFen !== undefined && proof.amt !== p.amountFen) return decline('PROOF_INVALID', 'amt is not the amount');
+  // Only the phone spends its points: the terminal asks, the holder's proof says how many at most.
+  if ((p.points ?? 0) > (proof.pts ?? 0)) return decline('PROOF_INVALID', 'pts does not cover the points to spend');
   return { ok: true, credential, proof };
 }
 

@@ -47,6 +47,7 @@ export const ERROR_CODES_BY_STATUS = {
     'OUTLET_LIMIT',
     'CUTOFF_IN_FUTURE',
     'MONTH_IN_FUTURE',
+    'POINTS_OVER_LIMIT',
   ],
   429: ['RATE_LIMITED'],
   500: ['INTERNAL'],

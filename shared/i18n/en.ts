@@ -49,6 +49,7 @@ export const EN = {
     OUTLET_LIMIT: 'Past the outlet’s cash limits',
     CUTOFF_IN_FUTURE: 'A cutoff may be at most 5 seconds ahead of the server’s clock',
     MONTH_IN_FUTURE: 'That month has not come yet',
+    POINTS_OVER_LIMIT: 'More points than this merchant takes for this purchase',
     RATE_LIMITED: 'Too many requests: wait Retry-After seconds',
     INTERNAL: 'Internal error; it has been logged with this request id',
     RETRY_LATER: 'The service is busy; retry later',
@@ -66,6 +67,7 @@ export const EN = {
     facility: 'Public facility',
     'cash-topup': 'Cash top-up at an outlet',
     closure: 'Card closed: balance paid back',
+    'points-lapse': 'Alliance points lapsed',
   } satisfies Record<EntryKind, string>,
   fareRules: {
     base: 'Base fare',

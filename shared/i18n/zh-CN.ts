@@ -46,6 +46,7 @@ export const ZH_CN = {
     OUTLET_LIMIT: '超出服务网点的现金充值限额',
     CUTOFF_IN_FUTURE: '结算截止时间不能晚于当前时间',
     MONTH_IN_FUTURE: '不能发放未来月份的津贴',
+    POINTS_OVER_LIMIT: '使用积分超过该商户本笔消费的上限',
     RATE_LIMITED: '请求过于频繁，请稍后再试',
     INTERNAL: '系统内部错误，已记录本次请求编号',
     RETRY_LATER: '系统繁忙，请稍后重试',
@@ -64,6 +65,7 @@ export const ZH_CN = {
     facility: '公共设施',
     'cash-topup': '网点现金充值',
     closure: '退卡退款',
+    'points-lapse': '联盟积分过期',
   } satisfies Record<EntryKind, string>,
   /** A fare rule's line in a fare's explanation ({{yuan}}: the amount it added or took off). */
   fareRules: {

@@ -89,6 +89,7 @@ export const EXPORT_ITEM_STRUCT =
  * checked against it by a unit test. Most specific first.
  */
 export const KIND_PATTERNS: [AccountKind, string][] = [
+  ['card-points', 'card%:points'],
   ['wallet', 'card%'],
   ['operator-payable', 'operator:%:payable'],
   ['merchant-payable', 'merchant:%:payable'],
@@ -104,6 +105,7 @@ export const KIND_PATTERNS: [AccountKind, string][] = [
   ['fee-income', SYSTEM.feeIncome],
   ['treasury', SYSTEM.treasury],
   ['allowance-fund', SYSTEM.allowanceFund],
+  ['points-pool', SYSTEM.pointsPool],
 ];
 
 export function kindCase(column: string): string {

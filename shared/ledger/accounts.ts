@@ -13,6 +13,8 @@
  */
 export const ACCOUNT_KINDS = [
   'wallet',
+  'card-points',
+  'points-pool',
   'topup-clearing',
   'operator-payable',
   'merchant-payable',
@@ -42,7 +44,31 @@ export const SYSTEM = {
   treasury: 'sys:treasury',
   /** The allowance fund: funded from the treasury, pays the monthly allowance; never below 0. */
   allowanceFund: 'sys:allowance-fund',
+  /**
+   * The alliance's pool of points: what lapses off cards (after 12 months, or at a closure) comes
+   * here, the value the earning merchants funded and no citizen spent, the alliance's to use.
+   */
+  pointsPool: 'sys:points-pool',
 } as const;
+
+/**
+ * A card's alliance points, as their own versioned account beside its money: a point is worth 1 fen
+ * of purchases at alliance merchants (never cash), so the account counts fen of that value and
+ * balances with money. Its entries are the points' history; its head carries the lots by month
+ * earned, the oldest spent first and each lapsing 12 months on (points/lots.ts).
+ */
+export const cardPoints = (cardId: string) => `${cardId}:points`;
+
+/** A card's id as the ledger names its wallet (a caller's claimed id of another shape names no account). */
+export const isCardId = (id: string) => CARD_ID.test(id);
+const CARD_ID = /^card_[\w-]{1,100}$/;
+
+/**
+ * Accounts kept as a versioned head of statement entries (wallet-head.ts): a card's money and its
+ * points. False for any other id, an unknown one included (a forged credential's claim).
+ */
+export const isVersioned = (accountId: string) =>
+  isCardId(accountId) || (accountId.endsWith(':points') && isCardId(accountId.slice(0, -':points'.length)));
 
 /** A transit operator's earnings: the fares of its routes (the fare table names each route's operator). */
 export const operatorPayable = (operatorId: string) => `operator:${operatorId}:payable`;
@@ -76,6 +102,7 @@ export interface AccountLayout {
  * second per campaign is far above an alliance's rate.
  */
 export function accountLayout(accountId: string): AccountLayout {
+  if (/^card_[\w-]{1,100}:points$/.test(accountId)) return { kind: 'card-points', shards: 1, shardFloorFen: 0 };
   if (accountId.startsWith('card_')) return { kind: 'wallet', shards: 1, shardFloorFen: 0 };
   if (/^operator:[\w-]+:payable$/.test(accountId)) return { kind: 'operator-payable', shards: 16, shardFloorFen: null };
   if (accountId === SYSTEM.topupClearing) return { kind: 'topup-clearing', shards: 8, shardFloorFen: null };
@@ -83,6 +110,8 @@ export function accountLayout(accountId: string): AccountLayout {
   if (accountId === SYSTEM.adjustments) return { kind: 'adjustments', shards: 1, shardFloorFen: null };
   if (accountId === SYSTEM.payoutsClearing) return { kind: 'payouts-clearing', shards: 1, shardFloorFen: null };
   if (accountId === SYSTEM.feeIncome) return { kind: 'fee-income', shards: 1, shardFloorFen: null };
+  // Only lapses come in, a card's points once a month at most: one item.
+  if (accountId === SYSTEM.pointsPool) return { kind: 'points-pool', shards: 1, shardFloorFen: null };
   if (accountId === SYSTEM.treasury) return { kind: 'treasury', shards: 1, shardFloorFen: null };
   // One item with a floor: a run's payments are checked against the whole fund, not a shard of it.
   if (accountId === SYSTEM.allowanceFund) return { kind: 'allowance-fund', shards: 1, shardFloorFen: 0 };

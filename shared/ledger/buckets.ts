@@ -15,6 +15,8 @@ export interface MinuteBucket {
   inFen?: number;
   outFen?: number;
   sealedBy?: string;
+  /** The rest of what it counts (points: payee-counts.ts). */
+  [attribute: string]: unknown;
 }
 
 /** One shard's minute buckets from `fromMinute` to `toMinute` (both included), oldest first, page by page. */
@@ -94,11 +96,17 @@ const BATCH_GET_MAX = 100;
 /** Rounds of keys DynamoDB left unread before a read gives up (a throttled table). */
 const MAX_UNPROCESSED_ROUNDS = 8;
 
+/** What a bucket moved: its money in and out, and the points a payee's movements counted (payee-counts.ts). */
+export interface BucketTotals {
+  accountId: string;
+  inFen: number;
+  outFen: number;
+  pointsFundedFen: number;
+  pointsSpentFen: number;
+}
+
 /** The money in and out of listed buckets, read in batches of 100 (each bucket once, in no set order). */
-export async function* bucketTotals(
-  store: Store,
-  buckets: AsyncIterable<ActiveBucket>,
-): AsyncGenerator<{ accountId: string; inFen: number; outFen: number }> {
+export async function* bucketTotals(store: Store, buckets: AsyncIterable<ActiveBucket>): AsyncGenerator<BucketTotals> {
   let batch: ActiveBucket[] = [];
   for await (const bucket of buckets) {
     batch.push(bucket);
@@ -111,7 +119,7 @@ export async function* bucketTotals(
 }
 
 async function readTotals(store: Store, batch: ActiveBucket[]) {
-  const totals: { accountId: string; inFen: number; outFen: number }[] = [];
+  const totals: BucketTotals[] = [];
   let keys: Record<string, unknown>[] = batch.map((b) => b.key);
   for (let round = 0; keys.length > 0; round++) {
     if (round === MAX_UNPROCESSED_ROUNDS) throw new RetryLaterError();
@@ -119,15 +127,21 @@ async function readTotals(store: Store, batch: ActiveBucket[]) {
     const out = await store.doc.send(
       new BatchGetCommand({
         RequestItems: {
-          [store.tableName]: { Keys: keys, ProjectionExpression: 'pk, sk, inFen, outFen' },
+          [store.tableName]: {
+            Keys: keys,
+            ProjectionExpression: 'pk, sk, inFen, outFen, pointsFundedFen, pointsSpentFen',
+          },
         },
       }),
     );
     for (const item of out.Responses?.[store.tableName] ?? []) {
+      const a = attributes(item, 'minute bucket');
       totals.push({
         accountId: bucketOwner(String(item.pk)).accountId,
-        inFen: attributes(item, 'minute bucket').intOr0('inFen'),
-        outFen: attributes(item, 'minute bucket').intOr0('outFen'),
+        inFen: a.intOr0('inFen'),
+        outFen: a.intOr0('outFen'),
+        pointsFundedFen: a.intOr0('pointsFundedFen'),
+        pointsSpentFen: a.intOr0('pointsSpentFen'),
       });
     }
     keys = out.UnprocessedKeys?.[store.tableName]?.Keys ?? [];

@@ -3,7 +3,7 @@ import { InvariantError, invariant, RetryLaterError } from '../errors';
 import type { Item, ItemKey, TransactItem } from '../store/items';
 import { backoffMs, cancellationCodes, classifyFailure } from '../store/retry';
 import type { Store } from '../store/store';
-import { accountLayout } from './accounts';
+import { isVersioned } from './accounts';
 import type { StatementEntry, TransferSpec } from './model';
 import { buildTransaction } from './transaction';
 import { readWalletItems, walletFromItems } from './wallet-head';
@@ -28,6 +28,11 @@ export interface CommandPlan<R> {
    * only what the hold took, so it is made even where a new credit would pass the card's limit.
    */
   giveBack?: boolean;
+  /**
+   * The movement settles a closed card's last money: a refund of its balance that the top-up provider
+   * refused comes back onto it, and is then paid out in cash. Nothing else moves on a closed card.
+   */
+  settlesClosed?: boolean;
   /**
    * Attributes the wallet keeps with its balance (open holds, the transit state), carried on its new
    * head entry. A wallet named here with none gets a 0-fen entry: the command is then in the wallet's
@@ -58,6 +63,12 @@ export interface CommandPlan<R> {
    */
   walletEntries?: Record<string, { header: EntryHeader; attributes: Item }>;
   writes?: GuardedWrite[];
+  /**
+   * Versioned accounts the command opens (a card's points at its first earning): read as absent, put
+   * with their own item on condition that none exists (another command opening it first: plan again),
+   * and then posted to like any wallet, from a balance of 0.
+   */
+  opens?: string[];
   /** The answer; stored with the transfer so that a replay returns it unchanged. */
   result: R;
 }
@@ -208,7 +219,7 @@ function walletIdOf(key: ItemKey): string | undefined {
   const accountId = key.pk.slice('ACCT#'.length);
   // A sharded account's item (`ACCT#<account>#<shard>`) is read as a plain item.
   if (accountId.includes('#')) return undefined;
-  return accountLayout(accountId).kind === 'wallet' ? accountId : undefined;
+  return isVersioned(accountId) ? accountId : undefined;
 }
 
 async function readPlainItems(

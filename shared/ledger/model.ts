@@ -18,6 +18,7 @@ export const ENTRY_KINDS = [
   'facility',
   'cash-topup',
   'closure',
+  'points-lapse',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
@@ -44,6 +45,12 @@ export interface TransferSpec {
    * (a purchase: what the card paid, not the campaign's share). Default: the sum of its debits.
    */
   refundableFen?: number;
+  /**
+   * The alliance points of a purchase or refund, as its merchant's settlement counts them: what the
+   * merchant funded (negative: taken back by a refund) and what it took in payment (negative: given
+   * back). The merchant's posting is its sales less refunds less the points it funded.
+   */
+  points?: { fundedFen: number; spentFen: number };
 }
 
 /**

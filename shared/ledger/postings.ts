@@ -34,10 +34,16 @@ export function walletOutcome(
   amountFen: number,
   floorFen: number,
   ceilingFen: number | null = null,
+  settlesClosed = false,
 ): { ok: true; balanceAfterFen: number } | { ok: false; refusal: WalletRefusal } {
   const balanceAfterFen = wallet.balanceFen + amountFen;
-  // A closed card was emptied and left: nothing comes off it, and nothing goes on it, ever again.
-  if (wallet.status === 'closed') return { ok: false, refusal: 'CARD_CLOSED' };
+  // A closed card was emptied and left: nothing comes off it, and nothing goes on it, ever again,
+  // except the settling of its last money (a refund the provider refused, back, then paid out).
+  if (wallet.status === 'closed') {
+    return settlesClosed && balanceAfterFen >= 0
+      ? { ok: true, balanceAfterFen }
+      : { ok: false, refusal: 'CARD_CLOSED' };
+  }
   if (amountFen < 0) {
     if (wallet.status !== 'active') return { ok: false, refusal: 'CARD_FROZEN' };
     if (balanceAfterFen < floorFen) return { ok: false, refusal: 'INSUFFICIENT_FUNDS' };

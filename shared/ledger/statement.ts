@@ -111,8 +111,10 @@ export function statementPage(
   accountId: string,
   limit: number,
   cursor?: string,
+  /** What its cursors name: a card's points history pages apart from its money's. */
+  list = 'statement',
 ): Promise<{ items: StatementEntry[]; nextCursor: string | null }> {
-  return entryListPage(store, accountId, { list: 'statement', limit, maxPage: STATEMENT_MAX_PAGE, cursor }, (e) =>
+  return entryListPage(store, accountId, { list, limit, maxPage: STATEMENT_MAX_PAGE, cursor }, (e) =>
     e.amountFen === 0
       ? undefined
       : {

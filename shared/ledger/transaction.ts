@@ -12,10 +12,11 @@ import {
   payeeMovementsIndex,
   transferKey,
 } from '../store/keys';
-import { accountLayout, payeeOf } from './accounts';
+import { accountLayout, isVersioned, payeeOf } from './accounts';
 import type { CommandPlan, EntryHeader } from './command';
 import type { Holds } from './holds';
 import type { Posting, TransferSpec, WalletItem } from './model';
+import { BUCKET_ATTRIBUTES, noCounts, PAYEE_COUNTS, type PayeeCounts, RECORD_ATTRIBUTES } from './payee-counts';
 import { assertBalanced, creditCeilingFen, netPostings, type WalletRefusal, walletOutcome } from './postings';
 import { type HeadPut, headPut, walletItemOf, walletItemSet } from './wallet-head';
 
@@ -52,6 +53,18 @@ export function buildTransaction(
 ): Built {
   const built: Built = { items: [], meanings: [], heads: new Map() };
   const wallets = walletsRead(items, reads);
+  for (const accountId of plan.opens ?? []) {
+    invariant(!wallets.has(accountId), `${accountId} is open already`);
+    const own = { ...accountKey(accountId), accountId, kind: accountLayout(accountId).kind, status: 'active' };
+    add(
+      built,
+      { Put: { TableName: tableName, Item: own, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        kind: 'replan',
+      },
+    );
+    wallets.set(accountId, walletItemOf({ ...own, balanceFen: 0, version: 0 }));
+  }
   const movements: WalletMovements = new Map();
   if (plan.transfer) addTransfer(built, tableName, plan, plan.transfer, wallets, movements, recordedAt);
 
@@ -83,7 +96,7 @@ function walletsRead(items: Record<string, Item | undefined>, reads: Record<stri
   const wallets = new Map<string, WalletItem>();
   for (const [name, key] of Object.entries(reads)) {
     const item = items[name];
-    if (key.sk === 'A' && typeof item?.accountId === 'string' && accountLayout(item.accountId).kind === 'wallet') {
+    if (key.sk === 'A' && typeof item?.accountId === 'string' && isVersioned(item.accountId)) {
       wallets.set(item.accountId, walletItemOf(item));
     }
   }
@@ -108,12 +121,13 @@ function addTransfer(
   for (const posting of postings) {
     if (bucketed && posting.accountId === bucketed.accountId) {
       add(built, { Update: bucketUpdate(tableName, spec, posting, bucketed) }, { kind: 'replan' });
-    } else if (accountLayout(posting.accountId).kind === 'wallet') {
+    } else if (isVersioned(posting.accountId)) {
       const wallet = wallets.get(posting.accountId);
       if (!wallet) throw new InvariantError(`wallet ${posting.accountId} was not read before posting to it`);
       const holdsAfter = (plan.walletAttributes?.[posting.accountId]?.holds ?? wallet.holds) as Holds | undefined;
       const ceilingFen = plan.giveBack ? null : creditCeilingFen(wallet, holdsAfter, new Date(spec.at));
-      const outcome = walletOutcome(wallet, posting.amountFen, plan.floors?.[posting.accountId] ?? 0, ceilingFen);
+      const floorFen = plan.floors?.[posting.accountId] ?? 0;
+      const outcome = walletOutcome(wallet, posting.amountFen, floorFen, ceilingFen, plan.settlesClosed);
       if (!outcome.ok) throw new RefusedError(outcome.refusal, refusalMessage(outcome.refusal));
       movements.set(posting.accountId, {
         amountFen: posting.amountFen,
@@ -146,7 +160,7 @@ function transferPut(
   // movement into a payee keeps its recording time in the index's sort key, and a movement of a card's
   // money keeps its description on the card's statement entry.
   const { transferId: _inKey, description, ...described } = spec;
-  const toWallet = postings.some((p) => accountLayout(p.accountId).kind === 'wallet');
+  const toWallet = postings.some((p) => isVersioned(p.accountId));
   const ledgerItem: Item = {
     ...transferKey(spec.transferId),
     ...described,
@@ -253,9 +267,8 @@ interface BucketedMovement {
   accountId: string;
   shard: number;
   minute: number;
-  /** What the posting put in (a payee's sale) and took out (a payee's refund; a top-up out of clearing). */
-  inFen: number;
-  outFen: number;
+  /** What the movement counts into the bucket (none for settlement's own payouts and fees). */
+  counts: PayeeCounts;
   /** What the transfer record keeps for settlement's boundary reads (the index of the shard's minute). */
   record: Record<string, unknown>;
 }
@@ -270,8 +283,8 @@ const isBucketed = (accountId: string) =>
 
 /**
  * A transfer's posting to a bucketed account (at most one: a purchase pays one merchant, a top-up
- * comes from clearing), and how it counts: into a payee is a sale, out of it a refund; settlement's
- * own payouts and fees count as neither.
+ * comes from clearing), and how it counts: into a payee is a sale, out of it a refund, once the
+ * points it funded are added back; settlement's own payouts and fees count as nothing.
  */
 function bucketedMovement(spec: TransferSpec, postings: Posting[], recordedAt: Date): BucketedMovement | undefined {
   const bucketed = postings.filter((p) => isBucketed(p.accountId));
@@ -280,41 +293,50 @@ function bucketedMovement(spec: TransferSpec, postings: Posting[], recordedAt: D
   if (!posting) return undefined;
   const shard = Math.floor(Math.random() * accountLayout(posting.accountId).shards);
   const minute = minuteOf(recordedAt);
-  const counted = spec.kind !== 'settlement';
-  const inFen = counted ? Math.max(0, posting.amountFen) : 0;
-  const outFen = counted ? Math.max(0, -posting.amountFen) : 0;
-  const settled = counted && payeeOf(posting.accountId) !== null;
+  const counts = spec.kind === 'settlement' ? noCounts() : movementCounts(spec, posting);
+  const settled = spec.kind !== 'settlement' && payeeOf(posting.accountId) !== null;
+  const record: Record<string, unknown> = {};
+  if (settled) {
+    record.gsi1pk = payeeMovementsIndex(posting.accountId, shard, minute);
+    // Read only against a cutoff time; an index's sort keys need not be unique.
+    record.gsi1sk = recordedAt.toISOString();
+    // Only what is not zero: settlement reads a missing one as 0.
+    for (const name of PAYEE_COUNTS) if (counts[name] !== 0) record[RECORD_ATTRIBUTES[name]] = counts[name];
+  }
+  return { accountId: posting.accountId, shard, minute, counts, record };
+}
+
+function movementCounts(spec: TransferSpec, posting: Posting): PayeeCounts {
+  const fundedFen = spec.points?.fundedFen ?? 0;
+  const grossFen = posting.amountFen + fundedFen;
   return {
-    accountId: posting.accountId,
-    shard,
-    minute,
-    inFen,
-    outFen,
-    record: settled
-      ? {
-          gsi1pk: payeeMovementsIndex(posting.accountId, shard, minute),
-          // Read only against a cutoff time; an index's sort keys need not be unique.
-          gsi1sk: recordedAt.toISOString(),
-          // Only what is not zero: settlement reads a missing one as 0.
-          ...(inFen ? { settleSalesFen: inFen } : {}),
-          ...(outFen ? { settleRefundsFen: outFen } : {}),
-        }
-      : {},
+    salesFen: Math.max(0, grossFen),
+    refundsFen: Math.max(0, -grossFen),
+    pointsFundedFen: fundedFen,
+    pointsSpentFen: spec.points?.spentFen ?? 0,
   };
 }
 
-/** The account's minute bucket: its balance and what went in and out; refused once a run sealed the minute. */
+/** The account's minute bucket: its balance and what its movements count; refused once a run sealed the minute. */
 function bucketUpdate(tableName: string, spec: TransferSpec, posting: Posting, moved: BucketedMovement) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const adds: string[] = [];
+  PAYEE_COUNTS.forEach((name, i) => {
+    // Sales and refunds always (a bucket has both); points only where a movement had some.
+    if (i >= 2 && moved.counts[name] === 0) return;
+    names[`#c${i}`] = BUCKET_ATTRIBUTES[name];
+    values[`:c${i}`] = moved.counts[name];
+    adds.push(`#c${i} :c${i}`);
+  });
   return {
     TableName: tableName,
     Key: minuteBucketKey(moved.accountId, moved.shard, moved.minute),
-    UpdateExpression:
-      'ADD #balance :amount, #in :in, #out :out, #count :one SET #accountId = :id, #kind = :kind, #shard = :shard, #minute = :minute, #activityPk = :activityPk, #activitySk = :activitySk',
+    UpdateExpression: `ADD #balance :amount, ${adds.join(', ')}, #count :one SET #accountId = :id, #kind = :kind, #shard = :shard, #minute = :minute, #activityPk = :activityPk, #activitySk = :activitySk`,
     ConditionExpression: 'attribute_not_exists(#sealed)',
     ExpressionAttributeNames: {
+      ...names,
       '#balance': 'balanceFen',
-      '#in': 'inFen',
-      '#out': 'outFen',
       '#count': 'movements',
       '#accountId': 'accountId',
       '#kind': 'kind',
@@ -325,9 +347,8 @@ function bucketUpdate(tableName: string, spec: TransferSpec, posting: Posting, m
       '#activitySk': 'gsi3sk',
     },
     ExpressionAttributeValues: {
+      ...values,
       ':amount': posting.amountFen,
-      ':in': moved.inFen,
-      ':out': moved.outFen,
       ':one': spec.kind === 'settlement' ? 0 : 1,
       ':id': moved.accountId,
       ':kind': accountLayout(moved.accountId).kind,

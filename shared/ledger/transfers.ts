@@ -5,7 +5,7 @@ import type { Item, ItemKey } from '../store/items';
 import { keptJson } from '../store/kept-text';
 import { accountKey, transferKey } from '../store/keys';
 import type { Store } from '../store/store';
-import { accountLayout } from './accounts';
+import { isVersioned } from './accounts';
 import { type Command, type CommandPlan, type RunOptions, runCommand } from './command';
 import type { Posting, TransferSpec } from './model';
 import { netPostings } from './postings';
@@ -39,7 +39,7 @@ export function storedResult<R>(item: Record<string, unknown> | undefined): R | 
 export function walletReads(spec: TransferSpec): Record<string, ItemKey> {
   const reads: Record<string, ItemKey> = {};
   for (const p of netPostings(spec.postings)) {
-    if (accountLayout(p.accountId).kind === 'wallet') reads[p.accountId] = accountKey(p.accountId);
+    if (isVersioned(p.accountId)) reads[p.accountId] = accountKey(p.accountId);
   }
   return reads;
 }
@@ -47,7 +47,7 @@ export function walletReads(spec: TransferSpec): Record<string, ItemKey> {
 function walletBalancesAfter(spec: TransferSpec, items: Record<string, Item | undefined>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const p of netPostings(spec.postings)) {
-    if (accountLayout(p.accountId).kind !== 'wallet') continue;
+    if (!isVersioned(p.accountId)) continue;
     const wallet = items[p.accountId];
     if (!wallet) throw new NotFoundError('Card', { accountId: p.accountId });
     out[p.accountId] = walletItemOf(wallet).balanceFen + p.amountFen;

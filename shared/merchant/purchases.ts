@@ -1,14 +1,16 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { CampaignsLoader } from '../campaigns/store';
+import type { CampaignsLoader, MerchantTermsLoader } from '../campaigns/store';
 import type { ScopeOf } from '../clients/clients';
 import { requestHash, runPresented } from '../credentials/pipeline';
+import { RefusedError } from '../errors';
 import type { KeyRing } from '../keys/keyring';
+import { pointsReads } from '../points/account';
 import { attributes } from '../store/attributes';
 import { keptJson } from '../store/kept-text';
 import { transferKey } from '../store/keys';
 import type { Store } from '../store/store';
 import { fareDay } from '../time/shanghai';
-import type { PurchaseRequest, PurchaseResult } from './model';
+import type { PurchaseDeclineCode, PurchaseRequest, PurchaseResult } from './model';
 import { planPurchase, purchaseTransferId } from './purchase-plan';
 
 export interface MerchantDeps {
@@ -19,8 +21,8 @@ export interface MerchantDeps {
   campaigns: CampaignsLoader;
   /** The hour the fare day (and a campaign's "per day") starts, Shanghai time. */
   dayStartHour: number;
-  /** The merchant's name for the statement line (its id where the catalogue names none). */
-  merchantName?: ((merchantId: string) => Promise<string | undefined>) | undefined;
+  /** The merchant's name for the statement line and its points terms. */
+  merchantTerms: MerchantTermsLoader;
 }
 
 export const purchaseRequestHash = (req: PurchaseRequest) => requestHash(req);
@@ -50,11 +52,13 @@ export async function storedPurchase(store: Store, paymentId: string): Promise<P
 
 /**
  * A purchase at an alliance merchant's POS: the phone's credential and proof (its `amt` must be the
- * amount) through the presentation pipeline, the best discount of the campaigns running here, and in
- * one transaction the card charged the amount less the discount, the merchant credited the whole
- * amount, the campaign budget paying the discount (only if it can: otherwise the purchase goes through
- * without it), the card's campaign use counted, the proof used up, and the payment's record on its
- * transfer. A refusal is an answer, kept at the same key, moving no money.
+ * amount, its `pts` cover the points to spend) through the presentation pipeline, the best discount of
+ * the campaigns running here, and in one transaction the card charged the amount less the discount and
+ * the points, the merchant credited the whole amount less the points its customer earns, the campaign
+ * budget paying the discount (only if it can: otherwise the purchase goes through without it), the
+ * card's points spent and earned, the proof used up, and the payment's record on its transfer. A
+ * refusal is an answer, kept at the same key, moving no money. Asking to spend more points than the
+ * merchant takes is 422 POINTS_OVER_LIMIT, before anything is read.
  */
 export async function processPurchase(
   deps: MerchantDeps,
@@ -63,12 +67,26 @@ export async function processPurchase(
 ): Promise<PurchaseResult> {
   const at = deps.clock();
   const { merchantId } = pos.scope;
-  const [campaigns, merchantName] = await Promise.all([deps.campaigns(), deps.merchantName?.(merchantId)]);
+  const [campaigns, terms] = await Promise.all([deps.campaigns(), deps.merchantTerms(merchantId)]);
+  const points = req.points ?? 0;
+  const maxPoints = Math.floor((req.amountFen * terms.pointsSpendMaxPercent) / 100);
+  if (points > maxPoints) {
+    throw new RefusedError('POINTS_OVER_LIMIT', `At most ${maxPoints} points may pay this purchase here`, {
+      maxPoints,
+    });
+  }
 
-  return runPresented<PurchaseResult, never>(deps, {
+  return runPresented<PurchaseResult, PurchaseDeclineCode>(deps, {
     terminalId: pos.clientId,
     assertionSpent: pos.assertionSpent,
-    card: { credential: req.credential, proof: req.proof, challenge: req.challenge, at, amountFen: req.amountFen },
+    card: {
+      credential: req.credential,
+      proof: req.proof,
+      challenge: req.challenge,
+      at,
+      amountFen: req.amountFen,
+      points,
+    },
     record: {
       key: transferKey(purchaseTransferId(req.paymentId)),
       idName: 'paymentId',
@@ -82,6 +100,8 @@ export async function processPurchase(
         at: at.toISOString(),
       }),
     },
+    // The card's points with the card: a purchase may spend or earn them.
+    reads: (_ctx, cardId) => pointsReads(cardId),
     decline: (declineCode) => ({
       paymentId: req.paymentId,
       status: 'declined',
@@ -89,11 +109,23 @@ export async function processPurchase(
       discountFen: 0,
       chargedFen: 0,
       campaignId: null,
+      pointsSpent: 0,
+      pointsEarned: 0,
       declineCode,
     }),
-    accept: ({ card, ctx }) =>
+    accept: ({ card, items, ctx }) =>
       planPurchase(
-        { req, merchantId, merchantName, card, campaigns, at, fareDay: fareDay(at, deps.dayStartHour) },
+        {
+          req,
+          merchantId,
+          terms,
+          card,
+          pointsItem: items.points,
+          campaigns,
+          at,
+          fareDay: fareDay(at, deps.dayStartHour),
+          tableName: deps.store.tableName,
+        },
         ctx.exhaustedShards,
       ),
   });

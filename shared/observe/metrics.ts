@@ -29,6 +29,8 @@ export const METRIC_NAMES = {
   Http5xx: 'Count',
   /** The jobs' outcomes, and that they ran at all (an alarm waits for JobSucceeded). */
   JobSucceeded: 'Count',
+  /** Alliance points the monthly lapse took off cards. */
+  PointsLapsed: 'Count',
   SettlementLines: 'Count',
   SettlementPayoutFen: 'None',
   AllowancePaid: 'Count',

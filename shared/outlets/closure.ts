@@ -4,6 +4,8 @@ import { residentIdHash } from '../eligibility/resident-id';
 import { ConflictError, RefusedError } from '../errors';
 import { outletTill } from '../ledger/accounts';
 import { openHoldsFen } from '../ledger/holds';
+import { closurePointsParts, pointsReads } from '../points/account';
+import type { Item } from '../store/items';
 import { closureKey } from '../store/keys';
 import { businessDate } from '../time/shanghai';
 import { type Outlet, type OutletDeps, refuseAtCounter } from './counter';
@@ -55,7 +57,9 @@ export async function closeAtCounter(
     card: { credential: req.credential, proof: req.proof, challenge: req.challenge, at: now },
     record,
     decline: refuseAtCounter,
-    accept: ({ card }) => closurePlan(deps.store.tableName, outlet, req, { card, pepper, now, date }),
+    reads: (_ctx, cardId) => pointsReads(cardId),
+    accept: ({ card, items }) =>
+      closurePlan(deps.store.tableName, outlet, req, { card, pointsItem: items.points, pepper, now, date }),
   });
 }
 
@@ -85,16 +89,33 @@ function closurePlan(
   tableName: string,
   outlet: Outlet,
   req: ClosureRequest,
-  { card, pepper, now, date }: { card: CardItem; pepper: string; now: Date; date: string },
+  c: { card: CardItem; pointsItem: Item | undefined; pepper: string; now: Date; date: string },
 ) {
-  if (residentIdHash(req.idNumber, pepper) !== card.residentIdHash) {
+  const { card, now } = c;
+  if (residentIdHash(req.idNumber, c.pepper) !== card.residentIdHash) {
     throw new RefusedError('ID_MISMATCH', 'This id number is not the card holder’s');
   }
   assertNothingOpen(card, now);
   const paidOutFen = card.balanceFen;
-  const result: ClosureResult = { closureId: req.closureId, cardId: card.cardId, status: 'closed', paidOutFen };
-  return {
+  const points = closurePointsParts(card.cardId, c.pointsItem);
+  const result: ClosureResult = {
+    closureId: req.closureId,
+    cardId: card.cardId,
+    status: 'closed',
+    paidOutFen,
+    pointsLapsed: points.points,
+  };
+  const postings = [
     ...(paidOutFen > 0
+      ? [
+          { accountId: card.cardId, amountFen: -paidOutFen },
+          { accountId: outletTill(outlet.scope.outletId), amountFen: paidOutFen },
+        ]
+      : []),
+    ...points.postings,
+  ];
+  return {
+    ...(postings.length > 0
       ? {
           transfer: {
             transferId: `closure:${req.closureId}`,
@@ -102,15 +123,13 @@ function closurePlan(
             at: now.toISOString(),
             description: `Card closed at ${outlet.scope.outletId}: balance paid back in cash`,
             ref: req.closureId,
-            postings: [
-              { accountId: card.cardId, amountFen: -paidOutFen },
-              { accountId: outletTill(outlet.scope.outletId), amountFen: paidOutFen },
-            ],
+            postings,
           },
         }
       : {}),
+    walletAttributes: points.walletAttributes,
     walletItemSets: { [card.cardId]: { status: 'closed', closedAt: now.toISOString(), closedBy: outlet.clientId } },
-    writes: [tillPayoutWrite(tableName, outlet.scope.outletId, date, paidOutFen)],
+    writes: [tillPayoutWrite(tableName, outlet.scope.outletId, c.date, paidOutFen)],
     result,
   };
 }

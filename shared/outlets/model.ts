@@ -80,4 +80,6 @@ export interface ClosureResult {
   status: 'closed';
   /** The balance paid back in cash at the counter. */
   paidOutFen: number;
+  /** Alliance points that lapsed with the card (never cash). */
+  pointsLapsed: number;
 }

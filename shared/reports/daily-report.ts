@@ -24,6 +24,12 @@ export interface DailyReport {
   spendingFen: Record<SpendingKind, number>;
   refundsFen: Record<SpendingKind, number>;
   allowanceFen: number;
+  /**
+   * Alliance points of the day's purchases (1 point = 1 fen): what merchants funded (earned by their
+   * customers, less what refunds took back) and what customers paid with them. Per merchant, each
+   * settlement line says the same of its cycle.
+   */
+  pointsFen: { funded: number; spent: number };
   /** Of the settlement runs whose cutoff falls in the day. */
   payoutsFen: number;
   feesFen: number;
@@ -67,17 +73,20 @@ async function dayFlows(store: Store, from: Date, to: Date) {
   const spendingFen: Record<SpendingKind, number> = { fares: 0, bills: 0, purchases: 0, facilities: 0 };
   const refundsFen: Record<SpendingKind, number> = { fares: 0, bills: 0, purchases: 0, facilities: 0 };
   let providerFen = 0;
+  const pointsFen = { funded: 0, spent: 0 };
   for await (const bucket of bucketTotals(store, activeBuckets(store, minuteOf(from), minuteOf(to) - 1))) {
     const payee = payeeOf(bucket.accountId);
     if (payee) {
       spendingFen[SPENDING[payee.payeeKind]] += bucket.inFen;
       refundsFen[SPENDING[payee.payeeKind]] += bucket.outFen;
+      pointsFen.funded += bucket.pointsFundedFen;
+      pointsFen.spent += bucket.pointsSpentFen;
     } else if (bucket.accountId === SYSTEM.topupClearing) {
       // A top-up takes money out of clearing into a card.
       providerFen += bucket.outFen;
     }
   }
-  return { spendingFen, refundsFen, providerFen };
+  return { spendingFen, refundsFen, providerFen, pointsFen };
 }
 
 /**
@@ -88,7 +97,7 @@ async function dayFlows(store: Store, from: Date, to: Date) {
  */
 export async function dailyReport(store: Store, date: string, audit: AuditResult | undefined): Promise<DailyReport> {
   const { from, to } = businessDayBounds(date);
-  const { spendingFen, refundsFen, providerFen: provider } = await dayFlows(store, from, to);
+  const { spendingFen, refundsFen, providerFen: provider, pointsFen } = await dayFlows(store, from, to);
   const cash = await cityCashOn(store, date);
 
   let payoutsFen = 0;
@@ -115,6 +124,7 @@ export async function dailyReport(store: Store, date: string, audit: AuditResult
     spendingFen,
     refundsFen,
     allowanceFen: await allowancesPaidOn(store, date),
+    pointsFen,
     payoutsFen,
     feesFen,
     storedValue,

@@ -1,7 +1,15 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { invariant } from '../errors';
 import { minuteBuckets } from '../ledger/buckets';
-import { attributes } from '../store/attributes';
+import {
+  addCounts,
+  BUCKET_ATTRIBUTES,
+  countsOf,
+  noCounts,
+  type PayeeCounts,
+  RECORD_ATTRIBUTES,
+  subtractCounts,
+} from '../ledger/payee-counts';
 import { minuteOf, payeeMovementsIndex } from '../store/keys';
 import type { Store } from '../store/store';
 import type { Boundary } from './model';
@@ -15,8 +23,7 @@ export const LATE_MINUTES = 10;
 const PAGE = 1000;
 
 export interface ShardTotals {
-  salesFen: number;
-  refundsFen: number;
+  counts: PayeeCounts;
   /** What was counted of the cutoff's own minute: the next run counts the rest of it. */
   boundary: Boundary;
   bucketsRead: number;
@@ -49,9 +56,9 @@ export async function collectShard(
   const prevMinute = input.previousCutoff ? minuteOf(input.previousCutoff) : null;
   const prev =
     input.previousBoundary && input.previousBoundary.minute === prevMinute ? input.previousBoundary : undefined;
+  const countedBefore = (minute: number): PayeeCounts => (minute === prevMinute && prev ? prev : noCounts());
   const from = prevMinute === null ? 0 : Math.max(0, prevMinute - LATE_MINUTES);
-  let salesFen = 0;
-  let refundsFen = 0;
+  let counts = noCounts();
   let bucketsRead = 0;
   let sealsWritten = 0;
 
@@ -65,11 +72,9 @@ export async function collectShard(
     const sealed =
       bucket.minute >= sealFrom
         ? await seal(store, bucket.pk, bucket.sk, input.runId, input.sealedAt)
-        : { salesFen: bucket.inFen ?? 0, refundsFen: bucket.outFen ?? 0 };
+        : countsOf(bucket, BUCKET_ATTRIBUTES, 'payee bucket');
     if (bucket.minute >= sealFrom) sealsWritten++;
-    const counted = bucket.minute === prevMinute && prev ? prev : { salesFen: 0, refundsFen: 0 };
-    salesFen += sealed.salesFen - counted.salesFen;
-    refundsFen += sealed.refundsFen - counted.refundsFen;
+    counts = addCounts(counts, subtractCounts(sealed, countedBefore(bucket.minute)));
   }
 
   const cut = await movementsBefore(
@@ -77,22 +82,23 @@ export async function collectShard(
     payeeMovementsIndex(input.accountId, input.shard, cutoffMinute),
     input.cutoff,
   );
-  const counted = cutoffMinute === prevMinute && prev ? prev : { salesFen: 0, refundsFen: 0 };
-  invariant(cut.salesFen >= counted.salesFen && cut.refundsFen >= counted.refundsFen, 'a cut minute shrank');
-  salesFen += cut.salesFen - counted.salesFen;
-  refundsFen += cut.refundsFen - counted.refundsFen;
+  const counted = countedBefore(cutoffMinute);
+  invariant(
+    cut.counts.salesFen >= counted.salesFen && cut.counts.refundsFen >= counted.refundsFen,
+    'a cut minute shrank',
+  );
+  counts = addCounts(counts, subtractCounts(cut.counts, counted));
   return {
-    salesFen,
-    refundsFen,
-    boundary: { minute: cutoffMinute, salesFen: cut.salesFen, refundsFen: cut.refundsFen },
+    counts,
+    boundary: { minute: cutoffMinute, ...cut.counts },
     bucketsRead,
     sealsWritten,
     movementsRead: cut.movements,
   };
 }
 
-/** Seals a minute for this run and answers its totals, final from now on (a repeat by the same run answers them again). */
-async function seal(store: Store, pk: string, sk: string, runId: string, at: Date) {
+/** Seals a minute for this run and answers its counts, final from now on (a repeat by the same run answers them again). */
+async function seal(store: Store, pk: string, sk: string, runId: string, at: Date): Promise<PayeeCounts> {
   const { Attributes } = await store.doc.send(
     new UpdateCommand({
       TableName: store.tableName,
@@ -105,14 +111,12 @@ async function seal(store: Store, pk: string, sk: string, runId: string, at: Dat
     }),
   );
   // Into a payee is a sale, out of it a refund (settlement's own payouts count neither: see the ledger).
-  const a = attributes(Attributes ?? {}, 'payee bucket');
-  return { salesFen: a.intOr0('inFen'), refundsFen: a.intOr0('outFen') };
+  return countsOf(Attributes ?? {}, BUCKET_ATTRIBUTES, 'payee bucket');
 }
 
 /** The movements of the cutoff's minute recorded before the cutoff, from the index of the transfers. */
 async function movementsBefore(store: Store, indexPk: string, cutoff: Date) {
-  let salesFen = 0;
-  let refundsFen = 0;
+  let counts = noCounts();
   let movements = 0;
   let start: Record<string, unknown> | undefined;
   do {
@@ -128,11 +132,9 @@ async function movementsBefore(store: Store, indexPk: string, cutoff: Date) {
     );
     for (const m of page.Items ?? []) {
       movements++;
-      const a = attributes(m, 'settlement movement');
-      salesFen += a.intOr0('settleSalesFen');
-      refundsFen += a.intOr0('settleRefundsFen');
+      counts = addCounts(counts, countsOf(m, RECORD_ATTRIBUTES, 'settlement movement'));
     }
     start = page.LastEvaluatedKey;
   } while (start);
-  return { salesFen, refundsFen, movements };
+  return { counts, movements };
 }

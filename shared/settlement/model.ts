@@ -1,4 +1,5 @@
 import type { PayeeKind } from '../ledger/accounts';
+import type { PayeeCounts } from '../ledger/payee-counts';
 
 /** One payee's share of a run: the contract's line. */
 export interface SettlementLine {
@@ -6,6 +7,10 @@ export interface SettlementLine {
   payeeId: string;
   salesFen: number;
   refundsFen: number;
+  /** Alliance points its customers earned here (less what refunds took back), funded out of its sales. */
+  pointsFundedFen: number;
+  /** What its customers paid here in alliance points (part of its sales, paid in full). */
+  pointsSpentFen: number;
   feeFen: number;
   netFen: number;
   payoutFen: number;
@@ -21,10 +26,8 @@ export interface SettlementRun {
 }
 
 /** What a run counted of one payee shard's cutoff minute, so that the next run counts the rest. */
-export interface Boundary {
+export interface Boundary extends PayeeCounts {
   minute: number;
-  salesFen: number;
-  refundsFen: number;
 }
 
 export interface Payee {
@@ -41,6 +44,8 @@ export const CSV_HEADER = [
   'payeeId',
   'salesFen',
   'refundsFen',
+  'pointsFundedFen',
+  'pointsSpentFen',
   'feeFen',
   'netFen',
   'payoutFen',

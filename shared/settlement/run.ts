@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { pooled } from '../async/pool';
 import { ConflictError, RefusedError } from '../errors';
 import { PAYEE_KINDS, payeeAccount, SYSTEM } from '../ledger/accounts';
+import { addCounts, COUNT_NAMES, countsOf, isZero, noCounts } from '../ledger/payee-counts';
 import { postTransfer } from '../ledger/transfers';
 import { attributes, isMap } from '../store/attributes';
 import { isConditionFailed } from '../store/conditions';
@@ -178,8 +179,7 @@ async function collectPayee(
 ): Promise<{ line: SettlementLine; boundaries: Record<string, Boundary> } | null> {
   const cutoff = new Date(run.cutoff);
   const previous = await previousLine(deps.store, payee, cutoff);
-  let salesFen = 0;
-  let refundsFen = 0;
+  let counts = noCounts();
   const boundaries: Record<string, Boundary> = {};
   for (const shard of payee.shards) {
     const totals = await collectShard(deps.store, {
@@ -191,16 +191,16 @@ async function collectPayee(
       previousBoundary: previous.boundaries[String(shard)],
       sealedAt: deps.clock(),
     });
-    salesFen += totals.salesFen;
-    refundsFen += totals.refundsFen;
+    counts = addCounts(counts, totals.counts);
     cost.bucketsRead += totals.bucketsRead;
     cost.sealsWritten += totals.sealsWritten;
     cost.movementsRead += totals.movementsRead;
-    if (totals.boundary.salesFen !== 0 || totals.boundary.refundsFen !== 0) boundaries[String(shard)] = totals.boundary;
+    const { minute: _minute, ...cutCounts } = totals.boundary;
+    if (!isZero(cutCounts)) boundaries[String(shard)] = totals.boundary;
   }
   cost.shards += payee.shards.length;
-  if (salesFen === 0 && refundsFen === 0 && previous.carriedFen === 0) return null;
-  return { line: settlementLine(payee, salesFen, refundsFen, previous.carriedFen), boundaries };
+  if (isZero(counts) && previous.carriedFen === 0) return null;
+  return { line: settlementLine(payee, counts, previous.carriedFen), boundaries };
 }
 
 async function writeLines(
@@ -236,6 +236,9 @@ export const toLine = (i: Item): SettlementLine => {
     payeeId: a.str('payeeId'),
     salesFen: a.int('salesFen'),
     refundsFen: a.int('refundsFen'),
+    // Lines written before points existed have none.
+    pointsFundedFen: a.intOr0('pointsFundedFen'),
+    pointsSpentFen: a.intOr0('pointsSpentFen'),
     feeFen: a.int('feeFen'),
     netFen: a.int('netFen'),
     payoutFen: a.int('payoutFen'),
@@ -245,8 +248,9 @@ export const toLine = (i: Item): SettlementLine => {
 
 /** What a line kept of one shard's cutoff minute. */
 const boundaryOf = (value: unknown, shard: string): Boundary => {
-  const a = attributes(isMap(value) ? value : {}, `settlement boundary ${shard}`);
-  return { minute: a.int('minute'), salesFen: a.int('salesFen'), refundsFen: a.int('refundsFen') };
+  const item = isMap(value) ? value : {};
+  const minute = attributes(item, `settlement boundary ${shard}`).int('minute');
+  return { minute, ...countsOf(item, COUNT_NAMES, `settlement boundary ${shard}`) };
 };
 
 /** The payout and the fee of one line, out of the payee's account, once (its id is the run's and the payee's). */

@@ -189,3 +189,10 @@ export const ledgerAuditKey = (auditId: string) => ({ pk: `LEDGERAUDIT#${auditId
 export const LEDGER_AUDIT_HEAD = { pk: 'LEDGERAUDIT', sk: 'latest' } as const;
 /** Allowances paid per business day, city-wide: the operator report's figure. */
 export const allowanceDayKey = (businessDate: string) => ({ pk: 'ALLOWANCES', sk: businessDate });
+
+/**
+ * The cards whose points lapse in a month (YYYY-MM): one item per card and month, put when the card
+ * first holds points of the month 13 before; the month's lapse job reads this partition only.
+ */
+export const pointsLapsePk = (lapseMonth: string) => `PTSLAPSE#${lapseMonth}`;
+export const pointsLapseKey = (lapseMonth: string, cardId: string) => ({ pk: pointsLapsePk(lapseMonth), sk: cardId });

@@ -42,7 +42,13 @@ describe('closing a card at a service outlet', () => {
     const closed = await send(payload);
     expect(closed).toEqual({
       status: 200,
-      json: { closureId: payload.closureId, cardId: r.card.cardId, status: 'closed', paidOutFen: 3000 },
+      json: {
+        closureId: payload.closureId,
+        cardId: r.card.cardId,
+        status: 'closed',
+        paidOutFen: 3000,
+        pointsLapsed: 0,
+      },
     });
     // The counter's retry answers the same; another closure of the closed card is refused.
     expect(await send(payload)).toEqual(closed);
@@ -97,6 +103,16 @@ describe('closing a card at a service outlet', () => {
     expect((await card(r)).cardId).toBe(fresh.cardId);
     const old = await body(await app.request(`/v1/admin/cards/${r.card.cardId}`, { headers: adminAuth }));
     expect(old.card).toMatchObject({ status: 'closed', balanceFen: 0 });
+    // Its holder still reads the closed card's statement; nobody else does.
+    const statementOf = (auth: Record<string, string>) =>
+      app.request(`/v1/me/statement?cardId=${r.card.cardId}`, { headers: auth });
+    const kept = await body(await statementOf(r.auth));
+    expect(kept.items.map((e: { kind: string; amountFen: number }) => [e.kind, e.amountFen])).toEqual([
+      ['closure', -1200],
+      ['topup', 1200],
+    ]);
+    const other = await login(app);
+    expect((await statementOf({ authorization: `Bearer ${other.token}` })).status).toBe(404);
     // The old phone's credential names the closed card: declined; the new card takes top-ups.
     expect(await tap(r, bus, 'B1', 'B1-S1')).toMatchObject({ status: 'declined', declineCode: 'CARD_CLOSED' });
     const topup = await app.request(

@@ -36,6 +36,9 @@ describe('purchases at alliance merchants', () => {
       discountFen: 250,
       chargedFen: 2250,
       campaignId: 'c-tea10',
+      // A point a yuan paid, rounded down.
+      pointsSpent: 0,
+      pointsEarned: 22,
     });
     const second = await buy(tea, await purchaseBody(r, tea, 3000));
     expect(second.json).toMatchObject({ status: 'accepted', discountFen: 0, chargedFen: 3000, campaignId: null });

@@ -92,12 +92,20 @@ describe('a settlement cycle', () => {
       payeeId: 'm-tea',
       salesFen: 2500,
       refundsFen: 0,
+      // The card earned a point a yuan of the 2250 it paid, funded by the teahouse out of its sales.
+      pointsFundedFen: 22,
+      pointsSpentFen: 0,
       feeFen: 15,
-      netFen: 2485,
-      payoutFen: 2485,
+      netFen: 2463,
+      payoutFen: 2463,
       carriedFen: 0,
     });
-    expect(lineOf(first.json, 'm-books')).toMatchObject({ salesFen: 500, feeFen: 5, payoutFen: 495 });
+    expect(lineOf(first.json, 'm-books')).toMatchObject({
+      salesFen: 500,
+      pointsFundedFen: 5,
+      feeFen: 5,
+      payoutFen: 490,
+    });
     expect(lineOf(first.json, 'water')).toMatchObject({
       payeeKind: 'biller',
       salesFen: 4560,
@@ -112,7 +120,7 @@ describe('a settlement cycle', () => {
     // The entry came within an hour of the B1 board: 100 off, so it held 400 and the exit gave 200 back.
     expect(lineOf(first.json, 'coach-co')).toMatchObject({ salesFen: 400, refundsFen: 200, payoutFen: 200 });
     expect(lineOf(first.json, 'f-park')).toMatchObject({ payeeKind: 'facility', salesFen: 500, payoutFen: 500 });
-    expect(first.json.payoutFen).toBe(2485 + 495 + 4560 + 200 + 200 + 500);
+    expect(first.json.payoutFen).toBe(2463 + 490 + 4560 + 200 + 200 + 500);
     // The same request again: the same answer; read back, and as CSV.
     expect((await runAt(c1, key)).json).toEqual(first.json);
     expect(
@@ -121,12 +129,14 @@ describe('a settlement cycle', () => {
     const csv = await (
       await app.request(`/v1/admin/settlement-runs/${first.json.runId}/report.csv`, { headers: adminAuth })
     ).text();
-    expect(csv.split('\r\n')[0]).toBe('payeeKind,payeeId,salesFen,refundsFen,feeFen,netFen,payoutFen,carriedFen');
-    expect(csv).toContain('merchant,m-tea,2500,0,15,2485,2485,0\r\n');
+    expect(csv.split('\r\n')[0]).toBe(
+      'payeeKind,payeeId,salesFen,refundsFen,pointsFundedFen,pointsSpentFen,feeFen,netFen,payoutFen,carriedFen',
+    );
+    expect(csv).toContain('merchant,m-tea,2500,0,22,0,15,2463,2463,0\r\n');
     expect((await ledger()).byKind['payouts-clearing']).toBe(first.json.payoutFen);
     expect(await ledger()).toMatchObject({ balanced: true, sumFen: 0 });
 
-    // Cycle 2: the late tap, and a refund with no sale to set it against: carried.
+    // Cycle 2: the late tap, and a refund with no sale to set it against: carried, less the points it took back.
     expect((await body(await postTap(app, bus, late))).status).toBe('accepted');
     expect((await refund(books, bookSale.paymentId, 500)).status).toBe(201);
     const second = (await runAt(await cutoffNow())).json;
@@ -136,10 +146,11 @@ describe('a settlement cycle', () => {
     expect(lineOf(second, 'm-books')).toMatchObject({
       salesFen: 0,
       refundsFen: 500,
+      pointsFundedFen: -5,
       feeFen: 0,
-      netFen: -500,
+      netFen: -495,
       payoutFen: 0,
-      carriedFen: -500,
+      carriedFen: -495,
     });
     expect(lineOf(second, 'm-tea')).toBeUndefined();
 
@@ -148,9 +159,10 @@ describe('a settlement cycle', () => {
     const third = (await runAt(await cutoffNow())).json;
     expect(lineOf(third, 'm-books')).toMatchObject({
       salesFen: 2000,
+      pointsFundedFen: 20,
       feeFen: 20,
-      netFen: 1480,
-      payoutFen: 1480,
+      netFen: 1465,
+      payoutFen: 1465,
       carriedFen: 0,
     });
     expect(await ledger()).toMatchObject({ balanced: true, sumFen: 0 });
@@ -158,9 +170,9 @@ describe('a settlement cycle', () => {
     // Each payee reads its own lines, newest first.
     const mine = await asMachine(app, books, 'GET', '/v1/merchant/settlements');
     expect(mine.json.items.map((l: { payoutFen: number; carriedFen: number }) => [l.payoutFen, l.carriedFen])).toEqual([
-      [1480, 0],
-      [0, -500],
-      [495, 0],
+      [1465, 0],
+      [0, -495],
+      [490, 0],
     ]);
     expect(mine.json.items[0]).toMatchObject({ runId: third.runId, cutoff: third.cutoff });
     const billerLines = await asMachine(app, water, 'GET', '/v1/biller/settlements');
@@ -176,6 +188,7 @@ describe('a settlement cycle', () => {
       refundsFen: { purchases: 500, bills: 0, fares: 200, facilities: 0 },
       payoutsFen: first.json.payoutFen + second.payoutFen + third.payoutFen,
       feesFen: 15 + 5 + 20,
+      pointsFen: { funded: 22 + 5 - 5 + 20, spent: 0 },
       alarm: false,
     });
     expect(day.storedValue.differenceFen).toBe(0);

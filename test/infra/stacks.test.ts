@@ -267,7 +267,7 @@ describe('api stack', () => {
     const queues = Object.keys(api.findResources('AWS::SQS::Queue'));
     const isQueue = (arn: unknown) => queues.some((q) => JSON.stringify(arn).includes(q));
     const schedules = Object.values(api.findResources('AWS::Scheduler::Schedule'));
-    expect(schedules).toHaveLength(3);
+    expect(schedules).toHaveLength(4);
     for (const s of schedules) expect(isQueue(s.Properties.Target.DeadLetterConfig?.Arn)).toBe(true);
     const targets = Object.values(api.findResources('AWS::Events::Rule')).flatMap((r) => r.Properties.Targets);
     expect(targets.length).toBeGreaterThan(0);
@@ -328,6 +328,8 @@ describe('settlement', () => {
       // The full audit, after the business day ends.
       ['cron(30 4 * * ? *)', 'Asia/Shanghai'],
       ['cron(5 4 * * ? *)', 'Asia/Shanghai'],
+      // The points lapse: the first three days of each month (a day that runs out of time leaves the rest).
+      ['cron(20 4 1-3 * ? *)', 'Asia/Shanghai'],
       // The allowance: the first of each month.
       ['cron(10 4 1 * ? *)', 'Asia/Shanghai'],
     ]);

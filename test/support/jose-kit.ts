@@ -35,6 +35,7 @@ export interface ProofOptions {
   tid: string;
   iat: number;
   amt?: number;
+  pts?: number;
   jti?: string;
   typ?: string;
   alg?: string;
@@ -50,6 +51,7 @@ export function proofFor(device: TestKey, credential: string, o: ProofOptions) {
     jti: o.jti ?? randomUUID(),
   };
   if (o.amt !== undefined) payload.amt = o.amt;
+  if (o.pts !== undefined) payload.pts = o.pts;
   return signJws({ alg: o.alg ?? 'ES256', typ: o.typ ?? 'onecard-proof+jwt' }, payload, device);
 }
 

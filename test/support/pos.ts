@@ -26,16 +26,26 @@ export async function purchaseBody(
   r: Pick<Rider, 'device' | 'credential'>,
   pos: Pos,
   amountFen: number,
-  options: { amt?: number; paymentId?: string } = {},
+  options: { amt?: number; paymentId?: string; points?: number; pts?: number; now?: Date } = {},
 ) {
   const challenge = randomUUID();
+  const pts = options.pts ?? options.points;
   const proof = await proofFor(r.device, r.credential, {
     chl: challenge,
     tid: pos.clientId,
-    iat: seconds(new Date()),
+    iat: seconds(options.now ?? new Date()),
     amt: options.amt ?? amountFen,
+    ...(pts === undefined ? {} : { pts }),
   });
-  return { paymentId: options.paymentId ?? randomUUID(), amountFen, challenge, credential: r.credential, proof };
+  const paymentId = options.paymentId ?? randomUUID();
+  return {
+    paymentId,
+    amountFen,
+    challenge,
+    credential: r.credential,
+    proof,
+    ...(options.points === undefined ? {} : { points: options.points }),
+  };
 }
 
 export const asPos = async (pos: Pos) => ({ authorization: `Bearer ${await assertionFor(pos.clientId, pos.key)}` });

@@ -7,22 +7,29 @@ const tea = { payeeKind: 'merchant' as const, payeeId: 'm-tea', feeBasisPoints: 
 
 describe('settlement lines', () => {
   it.each([
-    // sales, refunds, carried in -> fee, net, payout, carried out
-    [2500, 0, 0, 15, 2485, 2485, 0],
-    [2500, 2500, 0, 0, 0, 0, 0],
-    [0, 500, 0, 0, -500, 0, -500],
-    [2000, 0, -500, 12, 1488, 1488, 0],
-    [300, 0, -500, 2, -202, 0, -202],
-    [83, 0, 0, 0, 83, 83, 0],
-    [84, 0, 0, 1, 83, 83, 0],
+    // sales, refunds, points funded, carried in -> fee, net, payout, carried out
+    [2500, 0, 0, 0, 15, 2485, 2485, 0],
+    [2500, 2500, 0, 0, 0, 0, 0, 0],
+    [0, 500, 0, 0, 0, -500, 0, -500],
+    [2000, 0, 0, -500, 12, 1488, 1488, 0],
+    [300, 0, 0, -500, 2, -202, 0, -202],
+    [83, 0, 0, 0, 0, 83, 83, 0],
+    [84, 0, 0, 0, 1, 83, 83, 0],
+    // The points it funded come off what it is paid, not off the sales its fee is on.
+    [10000, 0, 100, 0, 60, 9840, 9840, 0],
+    [10000, 10000, 0, 0, 0, 0, 0, 0],
+    [0, 0, -50, 0, 0, 50, 50, 0],
   ])(
-    'sales %i, refunds %i, carried %i: fee %i, net %i, payout %i, carried %i',
-    (s, r, c, fee, net, payout, carried) => {
-      expect(settlementLine(tea, s, r, c)).toEqual({
+    'sales %i, refunds %i, points funded %i, carried %i: fee %i, net %i, payout %i, carried %i',
+    (s, r, funded, c, fee, net, payout, carried) => {
+      const counts = { salesFen: s, refundsFen: r, pointsFundedFen: funded, pointsSpentFen: 0 };
+      expect(settlementLine(tea, counts, c)).toEqual({
         payeeKind: 'merchant',
         payeeId: 'm-tea',
         salesFen: s,
         refundsFen: r,
+        pointsFundedFen: funded,
+        pointsSpentFen: 0,
         feeFen: fee,
         netFen: net,
         payoutFen: payout,

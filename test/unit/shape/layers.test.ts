@@ -10,7 +10,7 @@ const LAYERS: string[][] = [
   ['errors', 'text', 'time', 'async', 'log', 'observe'],
   ['store', 'secrets'],
   ['ledger', 'keys', 'city', 'fares', 'catalog', 'denylist', 'idempotency', 'ratelimit', 'audit'],
-  ['eligibility', 'identity', 'bills', 'campaigns', 'devices', 'settlement', 'ledger-audit'],
+  ['eligibility', 'identity', 'bills', 'campaigns', 'devices', 'settlement', 'ledger-audit', 'points'],
   ['cards', 'clients'],
   ['credentials', 'topups', 'benefits'],
   ['transit', 'facilities', 'merchant', 'outlets'],
