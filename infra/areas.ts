@@ -132,10 +132,12 @@ export const AREAS: AreaDefinition[] = [
         'CATALOG#*', // offers: the campaigns
         'ELIG#*',
         'ELIGRID#*', // (index) a new card takes its holder's records
+        'CLOSURE#*', // a closure online, by its Idempotency-Key
+        'PREFUND#*', // the refunds it requests of the top-up provider
       ],
       // A card's phones, an account's open bills, a holder's records (all gsi1).
       indexes: ['gsi1'],
-      why: 'login, the citizen’s card and its money, phones and credentials, bills, offers, the records a new card takes',
+      why: 'login, the citizen’s card and its money, phones and credentials, bills, offers, the records a new card takes, a closure online and its refunds',
     },
     keys: 'sign',
     secrets: ['residentIdPepper', 'loginKey'],
@@ -265,9 +267,9 @@ export const AREAS: AreaDefinition[] = [
     routes: ['POST /v1/webhooks/{proxy+}'],
     table: {
       access: 'read-write',
-      leadingKeys: ['ACCT#*', 'XFER#*', 'CITY'],
+      leadingKeys: ['ACCT#*', 'XFER#*', 'CITY', 'PREFUND#*'],
       indexes: [],
-      why: 'a top-up’s record at its transfer’s key, the card it credits, the card limit',
+      why: 'a top-up’s record at its transfer’s key, the card it credits, the card limit; a closed card’s refunds',
     },
     keys: 'none',
     secrets: ['topupWebhook'],

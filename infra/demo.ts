@@ -7,7 +7,16 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 import { randomUUID } from 'node:crypto';
-import { type Machine, machineHeaders, once, registerMachine, registerPhone, signIn, topUp } from './client/actors';
+import {
+  type Machine,
+  machineHeaders,
+  once,
+  registerMachine,
+  registerPhone,
+  settleRefund,
+  signIn,
+  topUp,
+} from './client/actors';
 import { bearer, type OneCardClient, ok, oneCardClient } from './client/client';
 import { present, residentIdNumber } from './client/signing';
 import { startServedStack } from './served-stack';
@@ -106,6 +115,27 @@ try {
     `8. She buys tea for 2500 fen at an alliance teahouse: ${tea.discountFen} off from campaign ${tea.campaignId}, charged ${tea.chargedFen}: ${await money(li)}`,
   );
 
+  const books = await machine({ kind: 'merchant-pos', name: 'bookshop till', scope: { merchantId: 'm-books' } });
+  const earned = await ok(api.GET('/v1/me/points', { headers: li.auth }));
+  const book = await ok(
+    api.POST('/v1/merchant/payments', {
+      body: {
+        paymentId: randomUUID(),
+        amountFen: 1000,
+        points: earned.balance,
+        ...(await present(li.keys, li.credential, {
+          clientId: books.clientId,
+          amountFen: 1000,
+          points: earned.balance,
+        })),
+      },
+      headers: await machineHeaders(books),
+    }),
+  );
+  say(
+    `   it earned her ${tea.pointsEarned} alliance points; at the bookshop she pays ${book.pointsSpent} fen of a 1000 fen book with them (her phone consents), ${book.chargedFen} from the card: ${await money(li)}`,
+  );
+
   const park = await machine({ kind: 'facility-gate', name: 'park east gate', scope: { facilityId: 'f-park' } });
   const visit = await ok(
     api.POST('/v1/facilities/visits', {
@@ -189,13 +219,27 @@ try {
     `13. Civil affairs vouches for him (dibao); the ${month} allowance run pays ${allowance.paidCount} card(s): ${await money(wang)}`,
   );
 
+  const zhao = await citizen('13911112222', 'Zhao Min', '1988-11-02', 103);
+  await topUp(api, zhao.accessToken, 3000, WEBHOOK);
+  const closed = await ok(
+    api.POST('/v1/me/card/closure', {
+      body: { idNumber: zhao.idNumber },
+      params: { header: once() },
+      headers: zhao.auth,
+    }),
+  );
+  for (const r of closed.refunds) await settleRefund(api, { ...r, status: 'succeeded' }, WEBHOOK);
+  say(
+    `13b. Zhao Min leaves the city: she closes her card in the app, and ${closed.refundedFen} fen goes back to her bank as ${closed.refunds.length} refund(s) of her top-ups, which the bank confirms: ${await money(zhao)}`,
+  );
+
   const run = await ok(
     api.POST('/v1/admin/settlement-runs', { body: { cutoff: now() }, params: { header: once() }, headers: admin }),
   );
   say(`14. Settlement pays ${run.lines.length} payees ${run.payoutFen} fen:`);
   for (const l of run.lines)
     say(
-      `    ${l.payeeKind} ${l.payeeId}: sales ${l.salesFen}, refunds ${l.refundsFen}, fee ${l.feeFen}, paid ${l.payoutFen}`,
+      `    ${l.payeeKind} ${l.payeeId}: sales ${l.salesFen}, refunds ${l.refundsFen}, points funded ${l.pointsFundedFen}, fee ${l.feeFen}, paid ${l.payoutFen}`,
     );
   const ledger = await ok(api.GET('/v1/admin/reconciliation', { headers: admin }));
   say(`15. The ledger balances: ${ledger.balanced} (sum ${ledger.sumFen} fen over ${ledger.accounts} accounts)`);

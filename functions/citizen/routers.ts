@@ -4,6 +4,7 @@ import { newRouter } from '../http/router';
 import { authRoutes } from './auth-routes';
 import { billRoutes } from './bill-routes';
 import { cardRoutes } from './card-routes';
+import { closureRoutes } from './closure-routes';
 import { deviceRoutes } from './device-routes';
 import { journeyRoutes } from './journey-routes';
 import { offerRoutes } from './offer-routes';
@@ -17,6 +18,7 @@ export function citizenRouters(deps: AppDeps) {
   const me = newRouter();
   me.use('/v1/me/*', citizenAuth(deps));
   cardRoutes(me, deps);
+  closureRoutes(me, deps);
   deviceRoutes(me, deps);
   topupRoutes(me, deps);
   statementRoutes(me, deps);

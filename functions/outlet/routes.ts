@@ -1,12 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { scopeFor } from '../../shared/clients/clients';
 import { changeDenyList } from '../../shared/denylist/denylist';
-import { residentIdProblem } from '../../shared/eligibility/resident-id';
+import { payOutClosedCard } from '../../shared/outlets/closed-payout';
 import { closeAtCounter } from '../../shared/outlets/closure';
 import { cashTopup, identityCheck, type OutletDeps } from '../../shared/outlets/counter';
 import { tillOf } from '../../shared/outlets/till';
 import { businessDate } from '../../shared/time/shanghai';
 import type { AppDeps } from '../deps';
+import { IdNumberTyped, idNumberWellFormed } from '../http/id-number';
 import type { Router } from '../http/router';
 import { calendarDate, errorResponses, jsonBody, presentedFields } from '../http/schemas';
 
@@ -25,18 +26,6 @@ const CashTopupBody = z
 const CashTopupAnswer = z
   .object({ topupId: z.string(), cardId: z.string(), amountFen: z.number().int(), balanceFen: z.number().int() })
   .openapi('CashTopupResult');
-
-const IdNumberTyped = z.string().length(18).openapi({
-  description:
-    'Typed from the resident id card shown in person: 17 digits and a check character (ISO 7064 MOD 11-2), e.g. 11010519491231002X; never stored',
-});
-
-/** An id number typed at the counter is well formed and its birth date is a date. */
-function idNumberWellFormed(v: { idNumber: string }, ctx: z.RefinementCtx) {
-  const birthDate = `${v.idNumber.slice(6, 10)}-${v.idNumber.slice(10, 12)}-${v.idNumber.slice(12, 14)}`;
-  const problem = residentIdProblem(v.idNumber, birthDate);
-  if (problem) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: problem });
-}
 
 const IdentityCheckBody = z
   .strictObject({
@@ -171,6 +160,45 @@ const postOutletClosuresRoute = createRoute({
   },
 });
 
+const ClosedPayoutBody = z
+  .strictObject({
+    payoutId: z
+      .uuid()
+      .openapi({ description: 'Made by the counter; a retry sends the same id and gets the same answer' }),
+    cardId: z
+      .string()
+      .regex(/^card_[\w-]{1,100}$/)
+      .openapi({ description: 'The closed card, as the holder’s app shows it (its credential died with the card)' }),
+    idNumber: IdNumberTyped,
+  })
+  .superRefine(idNumberWellFormed)
+  .openapi('ClosedCardPayoutRequest');
+
+const postClosedCardPayoutsRoute = createRoute({
+  method: 'post',
+  path: '/v1/outlet/closed-card-payouts',
+  operationId: 'payClosedCard',
+  tags: ['service outlet'],
+  security,
+  summary: 'Pay out in cash what came back onto a closed card (a refund the top-up provider refused)',
+  description:
+    'The holder shows the resident id card (422 ID_MISMATCH otherwise); the whole balance of the closed card leaves it for the outlet’s till, once per payoutId. 409 CLOSURE_BLOCKED when the card is not closed or holds nothing; 404 for an unknown card.',
+  request: { body: jsonBody(ClosedPayoutBody) },
+  responses: {
+    200: {
+      description: 'Paid out',
+      content: {
+        'application/json': {
+          schema: z
+            .object({ payoutId: z.string(), cardId: z.string(), paidOutFen: z.number().int() })
+            .openapi('ClosedCardPayout'),
+        },
+      },
+    },
+    ...errorResponses(400, 401, 403, 404, 409, 422, 503),
+  },
+});
+
 /** Service outlets (服务网点): cash top-ups, in-person identity checks, closures, the day's till. */
 export function outletRoutes(app: Router, deps: AppDeps) {
   const outlet = outletDeps(deps);
@@ -195,6 +223,15 @@ export function outletRoutes(app: Router, deps: AppDeps) {
     // After the closure commits, and again on a retry: on the deny list for offline terminals.
     await changeDenyList(deps.store, { kind: 'card', id: closed.cardId }, 'add', deps.clock());
     return c.json(closed, 200);
+  });
+  app.openapi(postClosedCardPayoutsRoute, async (c) => {
+    const pepper = await deps.secrets.get('residentIdPepper');
+    const payout = await payOutClosedCard(deps.store, counterOf(c.get('machine')), {
+      ...c.req.valid('json'),
+      pepper,
+      now: deps.clock(),
+    });
+    return c.json(payout, 200);
   });
   app.openapi(getOutletTillRoute, async (c) => {
     const { outletId } = scopeFor(c.get('machine'), 'service-outlet');

@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { UnauthenticatedError } from '../../shared/errors';
 import { settleTopup, TOPUP_STATUSES } from '../../shared/topups/topups';
-import { webhookSignatureValid } from '../../shared/topups/webhook-signature';
 import type { AppDeps } from '../deps';
 import { newRouter } from '../http/router';
 import { errorResponses, jsonBody } from '../http/schemas';
+import { refundWebhookRoutes } from './refund-routes';
+import { SignatureHeader, signedByProvider } from './signature';
 
 // Open, unlike client bodies: the provider may add fields, and we ignore what we do not know.
 const ProviderEvent = z.object({
@@ -41,35 +41,14 @@ export function webhookRoutes(deps: AppDeps) {
       description:
         'Older than 5 minutes or a wrong signature: 401. A repeat is harmless and answers the settled state. An amount other than the pending top-up’s: 422 AMOUNT_MISMATCH. A credit that would pass the card limit ends `refunded`.',
       request: {
-        headers: z.object({
-          'onecard-signature': z.string().max(1024).openapi({
-            description: 't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>"> under the shared secret',
-            example: 't=1764300000,v1=5f0c2c0e0b1d8e2f4a6b9c3d7e1f0a2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d1e3f',
-          }),
-        }),
+        headers: SignatureHeader,
         body: jsonBody(ProviderEvent),
       },
       responses: {
         200: { description: 'Settled (or already was)', content: { 'application/json': { schema: Settled } } },
         ...errorResponses(400, 401, 404, 422, 503),
       },
-      // The signature is checked on the raw bytes before the body is trusted at all.
-      middleware: [
-        async (c, next) => {
-          const raw = await c.req.text();
-          if (
-            !webhookSignatureValid(
-              c.req.header('onecard-signature'),
-              raw,
-              await deps.secrets.get('topupWebhook'),
-              deps.clock(),
-            )
-          ) {
-            throw new UnauthenticatedError('The webhook signature is wrong or too old');
-          }
-          await next();
-        },
-      ] as const,
+      middleware: [signedByProvider(deps)] as const,
     }),
     async (c) => {
       const event = c.req.valid('json');
@@ -85,5 +64,6 @@ export function webhookRoutes(deps: AppDeps) {
       return c.json({ topupId: topup.topupId, status: topup.status, amountFen: topup.amountFen }, 200);
     },
   );
+  refundWebhookRoutes(app, deps);
   return app;
 }

@@ -76,3 +76,19 @@ export async function topUp(api: OneCardClient, accessToken: string, amountFen: 
   );
   return topupId;
 }
+
+/** The payment provider's word on a refund of a closed card's balance, signed as its top-up events are. */
+export async function settleRefund(
+  api: OneCardClient,
+  refund: { refundId: string; amountFen: number; status: 'succeeded' | 'failed' },
+  webhookSecret: string,
+) {
+  const event = JSON.stringify({ ...refund, providerRef: `sim-${refund.refundId}` });
+  return ok(
+    api.POST('/v1/webhooks/refunds', {
+      body: JSON.parse(event),
+      bodySerializer: () => event,
+      params: { header: { 'onecard-signature': webhookSignature(webhookSecret, event) } },
+    }),
+  );
+}

@@ -127,6 +127,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/card/closure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close the card online (退卡退款): the balance goes back to the top-up provider
+         * @description The holder types the resident id number again (422 ID_MISMATCH otherwise). With nothing open on the card (409 CLOSURE_BLOCKED naming a hold, a pending top-up or a debt), the balance is refunded onto the card’s latest online top-ups, newest first, each at most its amount (at most 20): money that did not come from them (cash, an allowance) cannot go back this way, 409 CLOSURE_BLOCKED with uncoveredFen: close at a service outlet instead, for cash. In one transaction the card closes (every later movement refused CARD_CLOSED, on the deny list), its points lapse, and the refunds are requested of the provider, whose webhook settles each: a refund it refuses comes back onto the closed card, paid out in cash at any outlet (POST /v1/outlet/closed-card-payouts). A closed card is 422 CARD_CLOSED. Idempotent by Idempotency-Key.
+         */
+        post: operations["closeMyCard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/devices": {
         parameters: {
             query?: never;
@@ -635,6 +655,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/outlet/closed-card-payouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pay out in cash what came back onto a closed card (a refund the top-up provider refused)
+         * @description The holder shows the resident id card (422 ID_MISMATCH otherwise); the whole balance of the closed card leaves it for the outlet’s till, once per payoutId. 409 CLOSURE_BLOCKED when the card is not closed or holds nothing; 404 for an unknown card.
+         */
+        post: operations["payClosedCard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/outlet/till": {
         parameters: {
             query?: never;
@@ -686,6 +726,26 @@ export interface paths {
          * @description Older than 5 minutes or a wrong signature: 401. A repeat is harmless and answers the settled state. An amount other than the pending top-up’s: 422 AMOUNT_MISMATCH. A credit that would pass the card limit ends `refunded`.
          */
         post: operations["receiveTopupWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Settle a refund of a closed card’s balance (signed as top-up events are)
+         * @description succeeded: the money is back with the provider. failed: it comes back onto the closed card, for its holder to collect in cash at an outlet; nothing is lost. A repeat answers the settled state; an amount other than the requested one is 422 AMOUNT_MISMATCH; an unknown refund 404.
+         */
+        post: operations["receiveRefundWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1403,6 +1463,30 @@ export interface components {
                 } | null;
             };
         };
+        OnlineClosure: {
+            closureId: string;
+            /** @description The closed card: its statement stays readable (GET /v1/me/statement?cardId=) */
+            cardId: string;
+            /** @enum {string} */
+            status: "closed";
+            /** @description The balance sent back to the top-up provider */
+            refundedFen: number;
+            refunds: components["schemas"]["ProviderRefund"][];
+            /** @description Alliance points that lapsed with the card */
+            pointsLapsed: number;
+        };
+        ProviderRefund: {
+            /** @description What the provider’s webhook names (POST /v1/webhooks/refunds) */
+            refundId: string;
+            /** @description The top-up it gives back (part of) */
+            topupId: string;
+            amountFen: number;
+            /**
+             * @description requested: waiting for the provider; succeeded: the money is back with the provider; failed: refused, the money is back on the closed card (collected in cash at an outlet)
+             * @enum {string}
+             */
+            status: "requested" | "succeeded" | "failed";
+        };
         Device: {
             deviceId: string;
             name: string;
@@ -1907,6 +1991,22 @@ export interface components {
              */
             proof: string;
         };
+        ClosedCardPayout: {
+            payoutId: string;
+            cardId: string;
+            paidOutFen: number;
+        };
+        ClosedCardPayoutRequest: {
+            /**
+             * Format: uuid
+             * @description Made by the counter; a retry sends the same id and gets the same answer
+             */
+            payoutId: string;
+            /** @description The closed card, as the holder’s app shows it (its credential died with the card) */
+            cardId: string;
+            /** @description Typed from the resident id card shown in person: 17 digits and a check character (ISO 7064 MOD 11-2), e.g. 11010519491231002X; never stored */
+            idNumber: string;
+        };
         Till: {
             outletId: string;
             businessDate: string;
@@ -1951,6 +2051,13 @@ export interface components {
             /** @enum {string} */
             status: "pending" | "expired" | "succeeded" | "failed" | "refunded";
             amountFen: number;
+        };
+        RefundSettlement: {
+            refundId: string;
+            topupId: string;
+            amountFen: number;
+            /** @enum {string} */
+            status: "requested" | "succeeded" | "failed";
         };
         MachineClient: {
             clientId: string;
@@ -2713,6 +2820,121 @@ export interface operations {
             };
             /** @description RATE_LIMITED */
             429: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    closeMyCard: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Required, 8 to 255 printable characters. A retry with the same key and body gets the first answer again, a refusal too (status, body, and the header Idempotent-Replayed: true); another body under the same key is 409 IDEMPOTENCY_KEY_REUSED; a retry that arrives while the first request still runs is 503 RETRY_LATER. */
+                "idempotency-key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The holder’s resident id number, typed again to confirm; never stored
+                     * @example 11010519491231002X
+                     */
+                    idNumber: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Closed */
+            201: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnlineClosure"];
+                };
+            };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
+            409: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A business refusal */
+            422: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description true when this is the first answer to this Idempotency-Key again */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RETRY_LATER: nothing changed; retry with the same request */
+            503: {
                 headers: {
                     /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
                     "x-request-id"?: string;
@@ -5220,6 +5442,124 @@ export interface operations {
             };
         };
     };
+    payClosedCard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClosedCardPayoutRequest"];
+            };
+        };
+        responses: {
+            /** @description Paid out */
+            200: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClosedCardPayout"];
+                };
+            };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: outside the caller’s scope */
+            403: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
+            409: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A business refusal */
+            422: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RETRY_LATER: nothing changed; retry with the same request */
+            503: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getTill: {
         parameters: {
             query?: {
@@ -5440,6 +5780,104 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TopupSettlement"];
+                };
+            };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A business refusal */
+            422: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RETRY_LATER: nothing changed; retry with the same request */
+            503: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    receiveRefundWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>"> under the shared secret */
+                "onecard-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A refund a closure requested (POST /v1/me/card/closure) */
+                    refundId: string;
+                    /**
+                     * @description The refund’s outcome
+                     * @enum {string}
+                     */
+                    status: "succeeded" | "failed";
+                    /** @description Must equal the requested refund’s amount */
+                    amountFen: number;
+                    /** @description The provider’s own reference for the refund */
+                    providerRef: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Settled (or already was) */
+            200: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundSettlement"];
                 };
             };
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */

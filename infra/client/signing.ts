@@ -57,12 +57,13 @@ export interface Presentation {
 
 /**
  * The phone's answer to a terminal's challenge: the credential and a proof bound to it (`ath`), to
- * this terminal (`tid`), to the challenge (`chl`) and, for a purchase, to the amount (`amt`).
+ * this terminal (`tid`), to the challenge (`chl`) and, for a purchase, to the amount (`amt`) and the
+ * most alliance points it may spend (`pts`).
  */
 export async function present(
   device: KeyPairJwk,
   credential: string,
-  terminal: { clientId: string; challenge?: string; amountFen?: number; at?: Date },
+  terminal: { clientId: string; challenge?: string; amountFen?: number; points?: number; at?: Date },
 ): Promise<Presentation> {
   const challenge = terminal.challenge ?? randomUUID();
   const claims: ProofClaims = {
@@ -72,6 +73,8 @@ export async function present(
     iat: seconds(terminal.at ?? new Date()),
     jti: randomUUID(),
     ...(terminal.amountFen === undefined ? {} : { amt: terminal.amountFen }),
+    // The holder's consent to spend alliance points: at most this many.
+    ...(terminal.points === undefined ? {} : { pts: terminal.points }),
   };
   const proof = await new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
     .setProtectedHeader({ alg: 'ES256', typ: PROOF_TYP })

@@ -49,6 +49,8 @@ const OPTION_NAMES = [
   'date',
   'limit',
   'cursor',
+  'points',
+  'provider',
 ] as const;
 
 export function simHelp(): string {

@@ -143,6 +143,24 @@ export const OPERATOR_COMMANDS: Record<string, SimCommand> = {
       return `allowance for ${month}: run ${run.runId}, ${run.status}${then}: ${run.paidCount} cards paid, ${run.paidFen} fen; skipped: ${skipped.join(', ') || 'none'}`;
     },
   },
+  'lapse-points': {
+    usage: 'lapse-points [--month <YYYY-MM>]',
+    summary:
+      'lapse the alliance points whose 12 months ended by a month (default: this month in Shanghai), step by step',
+    async run(ctx) {
+      const month = ctx.options.month ?? businessDate(new Date()).slice(0, 7);
+      if (!MONTH.test(month)) throw new SimUsageError('--month is YYYY-MM');
+      let cards = 0;
+      let pointsLapsed = 0;
+      for (let more = true; more; ) {
+        const step = await ok(ctx.api.POST('/v1/admin/points-lapses', { body: { month }, headers: operator(ctx) }));
+        cards += step.cards;
+        pointsLapsed += step.pointsLapsed;
+        more = step.more;
+      }
+      return `points lapse for ${month}: ${cards} cards, ${pointsLapsed} points into the alliance's pool`;
+    },
+  },
   'lookup-card': {
     usage: 'lookup-card --card <cardId>',
     summary: 'a card as the hotline sees it',

@@ -1,5 +1,5 @@
 /** The citizen's phone: sign in, open and fund the card, register the phone, and read what the app shows. */
-import { once, registerPhone, signIn, topUp } from '../client/actors';
+import { once, registerPhone, settleRefund, signIn, topUp } from '../client/actors';
 import { bearer, ok } from '../client/client';
 import { newKeyPair, present, residentIdNumber } from '../client/signing';
 import {
@@ -132,6 +132,31 @@ export const PHONE_COMMANDS: Record<string, SimCommand> = {
       return json(
         await ok(ctx.api.POST('/v1/me/bill-payments', { body, params: { header: once() }, headers: citizen(ctx) })),
       );
+    },
+  },
+  points: {
+    usage: 'points [--limit <n>] [--cursor <c>]',
+    summary: 'the alliance points: balance, what lapses when, and their history',
+    run: async (ctx) =>
+      json(await ok(ctx.api.GET('/v1/me/points', { params: { query: page(ctx) }, headers: citizen(ctx) }))),
+  },
+  'close-online': {
+    usage: 'close-online --id-number <18 characters> [--provider succeeded|failed]',
+    summary:
+      'close the card in the app (退卡退款): its balance back to the top-up provider, played with --provider (needs ONECARD_TOPUP_WEBHOOK_SECRET)',
+    async run(ctx) {
+      const body = { idNumber: need(ctx, 'id-number') };
+      const closed = await ok(
+        ctx.api.POST('/v1/me/card/closure', { body, params: { header: once() }, headers: citizen(ctx) }),
+      );
+      const word = ctx.options.provider;
+      if (word === undefined) return json(closed);
+      if (word !== 'succeeded' && word !== 'failed') throw new SimUsageError('--provider is succeeded or failed');
+      if (!ctx.env.webhookSecret) throw new SimUsageError('set ONECARD_TOPUP_WEBHOOK_SECRET (npm start prints it)');
+      const secret = ctx.env.webhookSecret;
+      const refunds = [];
+      for (const r of closed.refunds) refunds.push(await settleRefund(ctx.api, { ...r, status: word }, secret));
+      return json({ ...closed, refunds });
     },
   },
   freeze: {

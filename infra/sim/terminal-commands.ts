@@ -49,12 +49,13 @@ function kindOf<K extends string>(ctx: SimContext, kinds: readonly K[]): K {
 }
 
 /** The phone's presentation made for this machine at `at`. */
-async function presented(ctx: SimContext, machine: Machine, at = new Date(), amountFen?: number) {
+async function presented(ctx: SimContext, machine: Machine, at = new Date(), amountFen?: number, points?: number) {
   const { keys, credential } = credentialOf(ctx);
   return present(keys, credential, {
     clientId: machine.clientId,
     at,
     ...(amountFen === undefined ? {} : { amountFen }),
+    ...(points === undefined ? {} : { points }),
   });
 }
 
@@ -89,12 +90,18 @@ export const TERMINAL_COMMANDS: Record<string, SimCommand> = {
     },
   },
   pay: {
-    usage: 'pay --terminal <name> --amount <fen>',
-    summary: "a POS takes a purchase paid by the phone (the proof's amt is the amount)",
+    usage: 'pay --terminal <name> --amount <fen> [--points <n>]',
+    summary: "a POS takes a purchase paid by the phone (the proof's amt is the amount; pts lets it spend --points)",
     async run(ctx) {
       const terminal = terminalOf(ctx);
       const amountFen = fen(ctx, 'amount');
-      const body = { paymentId: randomUUID(), amountFen, ...(await presented(ctx, terminal, new Date(), amountFen)) };
+      const points = ctx.options.points === undefined ? undefined : fen(ctx, 'points');
+      const body = {
+        paymentId: randomUUID(),
+        amountFen,
+        ...(points === undefined ? {} : { points }),
+        ...(await presented(ctx, terminal, new Date(), amountFen, points)),
+      };
       return json(await ok(ctx.api.POST('/v1/merchant/payments', { body, headers: await machineHeaders(terminal) })));
     },
   },
@@ -168,6 +175,17 @@ export const TERMINAL_COMMANDS: Record<string, SimCommand> = {
       const outlet = terminalOf(ctx);
       const body = { closureId: randomUUID(), idNumber: need(ctx, 'id-number'), ...(await presented(ctx, outlet)) };
       return json(await ok(ctx.api.POST('/v1/outlet/closures', { body, headers: await machineHeaders(outlet) })));
+    },
+  },
+  'pay-closed': {
+    usage: 'pay-closed --terminal <outlet> --card <cardId> --id-number <18 characters>',
+    summary: 'an outlet pays out in cash what came back onto a closed card (a refund the provider refused)',
+    async run(ctx) {
+      const outlet = terminalOf(ctx);
+      const body = { payoutId: randomUUID(), cardId: need(ctx, 'card'), idNumber: need(ctx, 'id-number') };
+      return json(
+        await ok(ctx.api.POST('/v1/outlet/closed-card-payouts', { body, headers: await machineHeaders(outlet) })),
+      );
     },
   },
   till: {

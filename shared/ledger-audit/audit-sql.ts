@@ -106,6 +106,7 @@ export const KIND_PATTERNS: [AccountKind, string][] = [
   ['treasury', SYSTEM.treasury],
   ['allowance-fund', SYSTEM.allowanceFund],
   ['points-pool', SYSTEM.pointsPool],
+  ['provider-refunds', SYSTEM.providerRefunds],
 ];
 
 export function kindCase(column: string): string {

@@ -15,6 +15,7 @@ export const ACCOUNT_KINDS = [
   'wallet',
   'card-points',
   'points-pool',
+  'provider-refunds',
   'topup-clearing',
   'operator-payable',
   'merchant-payable',
@@ -49,6 +50,11 @@ export const SYSTEM = {
    * here, the value the earning merchants funded and no citizen spent, the alliance's to use.
    */
   pointsPool: 'sys:points-pool',
+  /**
+   * A closed card's balance on its way back to the top-up provider: in at the closure, out to top-up
+   * clearing when the provider confirms each refund, or back to the card when it refuses one.
+   */
+  providerRefunds: 'sys:provider-refunds',
 } as const;
 
 /**
@@ -111,6 +117,8 @@ export function accountLayout(accountId: string): AccountLayout {
   if (accountId === SYSTEM.payoutsClearing) return { kind: 'payouts-clearing', shards: 1, shardFloorFen: null };
   if (accountId === SYSTEM.feeIncome) return { kind: 'fee-income', shards: 1, shardFloorFen: null };
   // Only lapses come in, a card's points once a month at most: one item.
+  // Closures online are a few a minute: one item, never below 0 (it pays out only what came in).
+  if (accountId === SYSTEM.providerRefunds) return { kind: 'provider-refunds', shards: 1, shardFloorFen: 0 };
   if (accountId === SYSTEM.pointsPool) return { kind: 'points-pool', shards: 1, shardFloorFen: null };
   if (accountId === SYSTEM.treasury) return { kind: 'treasury', shards: 1, shardFloorFen: null };
   // One item with a floor: a run's payments are checked against the whole fund, not a shard of it.

@@ -1,9 +1,9 @@
 import type { CardItem } from '../cards/cards';
+import { assertNothingOpen, closedItemSets } from '../cards/closing';
 import { requestHash, runPresented, storedAnswer } from '../credentials/pipeline';
 import { residentIdHash } from '../eligibility/resident-id';
-import { ConflictError, RefusedError } from '../errors';
+import { RefusedError } from '../errors';
 import { outletTill } from '../ledger/accounts';
-import { openHoldsFen } from '../ledger/holds';
 import { closurePointsParts, pointsReads } from '../points/account';
 import type { Item } from '../store/items';
 import { closureKey } from '../store/keys';
@@ -11,23 +11,6 @@ import { businessDate } from '../time/shanghai';
 import { type Outlet, type OutletDeps, refuseAtCounter } from './counter';
 import type { ClosureRequest, ClosureResult } from './model';
 import { tillPayoutWrite } from './till';
-
-/**
- * What must be settled before a card closes: a hold that may still come back (a zone entry, a
- * bicycle's deposit), a top-up the provider has not confirmed, a balance below 0 (paid at the counter
- * first). Refused with all of it named, so the agent can tell the holder what to do.
- */
-function assertNothingOpen(card: CardItem, now: Date): void {
-  const heldFen = openHoldsFen(card.holds, now);
-  const pendingTopupFen = openHoldsFen(card.pendingTopups, now);
-  if (heldFen === 0 && pendingTopupFen === 0 && card.balanceFen >= 0) return;
-  throw new ConflictError('CLOSURE_BLOCKED', 'Settle what is open on the card first', {
-    heldFen,
-    openHolds: Object.keys(card.holds ?? {}),
-    pendingTopupFen,
-    balanceFen: card.balanceFen,
-  });
-}
 
 /**
  * Closing a card at a service outlet (退卡退款): the holder shows the phone and the resident id card;
@@ -128,7 +111,7 @@ function closurePlan(
         }
       : {}),
     walletAttributes: points.walletAttributes,
-    walletItemSets: { [card.cardId]: { status: 'closed', closedAt: now.toISOString(), closedBy: outlet.clientId } },
+    walletItemSets: { [card.cardId]: closedItemSets(now, outlet.clientId) },
     writes: [tillPayoutWrite(tableName, outlet.scope.outletId, c.date, paidOutFen)],
     result,
   };

@@ -196,3 +196,6 @@ export const allowanceDayKey = (businessDate: string) => ({ pk: 'ALLOWANCES', sk
  */
 export const pointsLapsePk = (lapseMonth: string) => `PTSLAPSE#${lapseMonth}`;
 export const pointsLapseKey = (lapseMonth: string, cardId: string) => ({ pk: pointsLapsePk(lapseMonth), sk: cardId });
+
+/** A refund of a closed card's balance to the top-up provider: requested at the closure, settled by the provider's word. */
+export const providerRefundKey = (refundId: string) => ({ pk: `PREFUND#${refundId}`, sk: 'R' });

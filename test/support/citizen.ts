@@ -49,9 +49,14 @@ export function signWebhook(raw: string, t = Math.floor(Date.now() / 1000), secr
   return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${raw}`).digest('hex')}`;
 }
 
-export async function deliverWebhook(app: App, event: Record<string, unknown>, t?: number) {
+export async function deliverWebhook(
+  app: App,
+  event: Record<string, unknown>,
+  t?: number,
+  path: '/v1/webhooks/topups' | '/v1/webhooks/refunds' = '/v1/webhooks/topups',
+) {
   const raw = JSON.stringify(event);
-  return app.request('/v1/webhooks/topups', {
+  return app.request(path, {
     method: 'POST',
     body: raw,
     headers: { 'content-type': 'application/json', 'onecard-signature': signWebhook(raw, t) },

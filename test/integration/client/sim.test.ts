@@ -66,6 +66,14 @@ describe('npm run sim', () => {
     const card = json(await sim(['card']));
     expect(card.balanceFen).toBe(1000 - 200 - json(paid).chargedFen - json(batch).faresFen);
 
+    // The purchase earned alliance points (a point a yuan); the next one spends them with the phone's consent.
+    expect(json(await sim(['points']))).toMatchObject({ balance: 3 });
+    expect((await sim(['topup', '--amount', '500'], { ONECARD_TOPUP_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET })).code).toBe(
+      0,
+    );
+    const withPoints = await sim(['pay', '--terminal', 'tea', '--amount', '300', '--points', '3']);
+    expect(json(withPoints)).toMatchObject({ status: 'accepted', pointsSpent: 3, chargedFen: 297 });
+
     const busId = JSON.parse((await import('node:fs')).readFileSync(join(dir, 'state.json'), 'utf8')).terminals.bus
       .clientId as string;
     const qr = await sim(['qr', '--terminal-id', busId]);
@@ -138,5 +146,35 @@ describe('npm run sim', () => {
     const closed = await sim(['close-card', '--terminal', 'counter', '--id-number', idNumber]);
     expect(json(closed)).toMatchObject({ status: 'closed', paidOutFen: 700 });
     expect(json(await sim(['card']))).toMatchObject({ status: 'closed', balanceFen: 0 });
+
+    // A third closes online; the provider refuses the refund, so the money comes back and is paid out in cash.
+    const online = residentIdNumber('1979-08-09', 9);
+    const provider = { ONECARD_TOPUP_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET };
+    expect((await sim(['login', '--phone', '13900000079'])).code).toBe(0);
+    expect(
+      (await sim(['open-card', '--name', 'Wu Fang', '--birth-date', '1979-08-09', '--id-number', online])).code,
+    ).toBe(0);
+    expect((await sim(['topup', '--amount', '900'], provider)).code).toBe(0);
+    const left = await sim(['close-online', '--id-number', online, '--provider', 'failed'], provider);
+    expect(left.code, left.err).toBe(0);
+    expect(json(left)).toMatchObject({
+      status: 'closed',
+      refundedFen: 900,
+      refunds: [{ status: 'failed', amountFen: 900 }],
+    });
+    const cashed = await sim([
+      'pay-closed',
+      '--terminal',
+      'counter',
+      '--card',
+      json(left).cardId,
+      '--id-number',
+      online,
+    ]);
+    expect(json(cashed)).toMatchObject({ paidOutFen: 900 });
+    const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+    expect((await sim(['lapse-points', '--month', month], admin)).out).toMatch(
+      /^points lapse for \d{4}-\d{2}: \d+ cards/,
+    );
   });
 });
