@@ -95,6 +95,23 @@ describe('alliance points (联盟积分)', () => {
     expect(await ledger()).toMatchObject({ balanced: true, sumFen: 0 });
   });
 
+  it('refuses a points rate outside 0-100% and a spending share above 100%', async () => {
+    const add = (merchant: object) =>
+      app.request(
+        '/v1/admin/merchants',
+        jsonRequest('POST', { merchantId: `m-${randomUUID().slice(0, 8)}`, name: 'Noodles', ...merchant }, adminAuth),
+      );
+    for (const bad of [
+      { pointsEarnBasisPoints: 10_001 },
+      { pointsEarnBasisPoints: -1 },
+      { pointsSpendMaxPercent: 101 },
+    ]) {
+      const res = await add(bad);
+      expect([res.status, (await body(res)).error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    }
+    expect((await add({ pointsEarnBasisPoints: 10_000, pointsSpendMaxPercent: 0 })).status).toBe(201);
+  });
+
   it('spends a card’s points once when two purchases race for them', async () => {
     const tea = await registerPos(app, 'm-tea');
     const r = await rider(app, { balanceFen: 30_000, now: clock() });
