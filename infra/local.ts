@@ -10,6 +10,8 @@ import { limitsFromEnv } from '../functions/config';
 import { createLogger, type LogLevel } from '../shared/log/logger';
 import { keptToken } from './kept-tokens';
 import { startLocalBackend } from './local-backend';
+import { buildWebApp } from './web/build';
+import { withWeb } from './web/serve';
 
 const log = createLogger('local', (process.env.LOG_LEVEL as LogLevel) ?? 'warn');
 const port = Number(process.env.PORT ?? 3000);
@@ -43,11 +45,20 @@ const backend = await startLocalBackend({
   process.exit(1);
 });
 
-const server = serve({ fetch: backend.app.fetch, port, hostname }, (info) => {
+// The browser apps, built now (a second or so), served beside the API with the fake provider's page.
+const [wallet, ops] = await Promise.all([buildWebApp('wallet'), buildWebApp('ops')]).catch((err: Error) => {
+  console.error(`onecard could not build the browser apps: ${err.message}`);
+  process.exit(1);
+});
+const front = withWeb(backend.app.fetch, { apps: { wallet, ops }, webhookSecret: topupWebhookSecret });
+
+const server = serve({ fetch: front.fetch, port, hostname }, (info) => {
   for (const line of printed) console.log(line);
   if (backend.seeded) console.log('loaded the seed city into a fresh store');
   const shown = hostname === '0.0.0.0' || hostname === '::' ? '127.0.0.1' : hostname;
-  console.log(`onecard listening on http://${shown}:${info.port}`);
+  console.log(
+    `onecard listening on http://${shown}:${info.port} (the wallet at /app/, the operations console at /ops/)`,
+  );
 });
 
 let stopping = false;

@@ -1,6 +1,7 @@
 import type { App, Environment } from 'aws-cdk-lib';
 import { ApiStack } from './api-stack';
 import { DataStack } from './data-stack';
+import { WebStack } from './web-stack';
 
 export interface StageSettings {
   stage: string;
@@ -33,5 +34,7 @@ export function buildStacks(app: App, settings: StageSettings) {
     alarmTopicArn: settings.alarmTopicArn,
   });
   api.addStackDependency(data);
-  return { data, api };
+  const web = new WebStack(app, `OneCard-${settings.stage}-Web`, { env: settings.env, api: api.api });
+  web.addStackDependency(api);
+  return { data, api, web };
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { NotFoundError } from '../../shared/errors';
 import { dailyReport, STORED_VALUE_ALARM } from '../../shared/reports/daily-report';
+import { hourlyFlows } from '../../shared/reports/hourly';
 import { settlementCsv } from '../../shared/settlement/report';
 import { runSettlement, type SettlementDeps, settlementRun } from '../../shared/settlement/run';
 import type { AppDeps } from '../deps';
@@ -205,4 +206,52 @@ export function dailyReportRoutes(app: Router, deps: AppDeps) {
       return c.json(report, 200);
     },
   );
+  app.openapi(getHourlyReportRoute, async (c) => {
+    const hours = await hourlyFlows(deps.store, c.req.valid('query').businessDate);
+    return c.json({ businessDate: c.req.valid('query').businessDate, hours }, 200);
+  });
 }
+
+const Fields = z.object({
+  fares: z.number().int(),
+  bills: z.number().int(),
+  purchases: z.number().int(),
+  facilities: z.number().int(),
+  topups: z.number().int(),
+});
+const HourlyReportSchema = z
+  .object({
+    businessDate: z.string(),
+    hours: z.array(
+      z.object({
+        hour: z.string().openapi({ description: 'The hour’s start (RFC 3339); 24 hours from 04:00 Shanghai' }),
+        inFen: Fields.openapi({ description: 'What each field took in that hour (top-ups: into cards)' }),
+        movements: Fields.openapi({
+          description: 'Movements counted that hour (fares: charged taps; a free ride or a decline moves nothing)',
+        }),
+      }),
+    ),
+  })
+  .openapi('HourlyReport');
+
+const getHourlyReportRoute = createRoute({
+  method: 'get',
+  path: '/v1/admin/reports/hourly',
+  operationId: 'getHourlyReport',
+  tags: ['operator'],
+  security,
+  summary: 'A business day hour by hour: fares, bills, purchases, facilities and top-ups, in fen and movements',
+  description:
+    'What the operations console charts. From the minute buckets that moved, as the daily report: its cost is what the day moved.',
+  request: {
+    query: z.strictObject({
+      businessDate: calendarDate().openapi({
+        description: 'YYYY-MM-DD: the business day (04:00 to 04:00 Asia/Shanghai)',
+      }),
+    }),
+  },
+  responses: {
+    200: { description: 'The day by hour', content: { 'application/json': { schema: HourlyReportSchema } } },
+    ...errorResponses(400, 401, 403),
+  },
+});

@@ -1276,6 +1276,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/reports/hourly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A business day hour by hour: fares, bills, purchases, facilities and top-ups, in fen and movements
+         * @description What the operations console charts. From the minute buckets that moved, as the daily report: its cost is what the day moved.
+         */
+        get: operations["getHourlyReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/benefit-funding": {
         parameters: {
             query?: never;
@@ -2307,6 +2327,29 @@ export interface components {
             } | null;
             /** @description A difference or an unbalanced ledger: raised as an alarm, not a footnote */
             alarm: boolean;
+        };
+        HourlyReport: {
+            businessDate: string;
+            hours: {
+                /** @description The hour’s start (RFC 3339); 24 hours from 04:00 Shanghai */
+                hour: string;
+                /** @description What each field took in that hour (top-ups: into cards) */
+                inFen: {
+                    fares: number;
+                    bills: number;
+                    purchases: number;
+                    facilities: number;
+                    topups: number;
+                };
+                /** @description Movements counted that hour (fares: charged taps; a free ride or a decline moves nothing) */
+                movements: {
+                    fares: number;
+                    bills: number;
+                    purchases: number;
+                    facilities: number;
+                    topups: number;
+                };
+            }[];
         };
         AllowanceRun: {
             runId: string;
@@ -9226,6 +9269,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DailyReport"];
+                };
+            };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: outside the caller’s scope */
+            403: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getHourlyReport: {
+        parameters: {
+            query: {
+                /** @description YYYY-MM-DD: the business day (04:00 to 04:00 Asia/Shanghai) */
+                businessDate: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The day by hour */
+            200: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HourlyReport"];
                 };
             };
             /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */

@@ -59,7 +59,10 @@ async function presented(ctx: SimContext, machine: Machine, at = new Date(), amo
   });
 }
 
-/** One tap as a validator reports it, with the phone's proof made for this validator at `at`. */
+/**
+ * One tap as a validator reports it: with what a phone's screen showed it (`--qr`, the JSON a wallet's
+ * code holds: credential, proof, challenge), or with the simulated phone's proof made for it at `at`.
+ */
 async function signedTap(ctx: SimContext, terminal: Machine, kind: (typeof TAP_KINDS)[number], at: Date) {
   return {
     tapId: randomUUID(),
@@ -67,8 +70,22 @@ async function signedTap(ctx: SimContext, terminal: Machine, kind: (typeof TAP_K
     stopId: need(ctx, 'stop'),
     kind,
     at: at.toISOString(),
-    ...(await presented(ctx, terminal, at)),
+    ...(ctx.options.qr === undefined ? await presented(ctx, terminal, at) : shownCode(ctx.options.qr)),
   };
+}
+
+/** What a phone's code shows a terminal, as the wallet and `qr` print it. */
+function shownCode(qr: string): { credential: string; proof: string; challenge: string } {
+  let shown: { credential?: unknown; proof?: unknown; challenge?: unknown };
+  try {
+    shown = JSON.parse(qr);
+  } catch {
+    throw new SimUsageError("--qr is the JSON a phone shows (the wallet's code, or what `qr` printed)");
+  }
+  const { credential, proof, challenge } = shown;
+  if (typeof credential !== 'string' || typeof proof !== 'string' || typeof challenge !== 'string')
+    throw new SimUsageError('--qr needs credential, proof and challenge');
+  return { credential, proof, challenge };
 }
 
 /** The terminal config (issuer, deny list) is read with any registered terminal's assertion. */
@@ -81,7 +98,8 @@ async function anyTerminalHeaders(ctx: SimContext) {
 
 export const TERMINAL_COMMANDS: Record<string, SimCommand> = {
   tap: {
-    usage: 'tap --terminal <name> --route <routeId> --stop <stopId> [--kind board|entry|exit] [--at <ISO time>]',
+    usage:
+      "tap --terminal <name> --route <routeId> --stop <stopId> [--kind board|entry|exit] [--at <ISO time>] [--qr '<the code a phone shows>']",
     summary: "a validator reads the phone and reports the tap (the phone's proof signed for this terminal)",
     async run(ctx) {
       const terminal = terminalOf(ctx);
@@ -203,18 +221,7 @@ export const TERMINAL_COMMANDS: Record<string, SimCommand> = {
     usage: "verify --qr '<json printed by qr>' --terminal-id <clientId> [--amount <fen>]",
     summary: "check a presentation offline as a terminal does, with the stack's published keys (exit 1 if refused)",
     async run(ctx) {
-      let shown: { credential?: unknown; proof?: unknown; challenge?: unknown };
-      try {
-        shown = JSON.parse(need(ctx, 'qr'));
-      } catch {
-        throw new SimUsageError('--qr is the JSON that `qr` printed');
-      }
-      if (
-        typeof shown.credential !== 'string' ||
-        typeof shown.proof !== 'string' ||
-        typeof shown.challenge !== 'string'
-      )
-        throw new SimUsageError('--qr needs credential, proof and challenge');
+      const shown = shownCode(need(ctx, 'qr'));
       // What a terminal caches for offline work: the issuer and its keys.
       const config = await ok(ctx.api.GET('/v1/terminal/config', { headers: await anyTerminalHeaders(ctx) }));
       const jwks = config.jwks as { keys: JWK[] };

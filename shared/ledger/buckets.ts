@@ -99,6 +99,10 @@ const MAX_UNPROCESSED_ROUNDS = 8;
 /** What a bucket moved: its money in and out, and the points a payee's movements counted (payee-counts.ts). */
 export interface BucketTotals {
   accountId: string;
+  /** The bucket's minute (minutes since 1970). */
+  minute: number;
+  /** Movements counted into it (settlement's own payouts are not). */
+  movements: number;
   inFen: number;
   outFen: number;
   pointsFundedFen: number;
@@ -129,7 +133,7 @@ async function readTotals(store: Store, batch: ActiveBucket[]) {
         RequestItems: {
           [store.tableName]: {
             Keys: keys,
-            ProjectionExpression: 'pk, sk, inFen, outFen, pointsFundedFen, pointsSpentFen',
+            ProjectionExpression: 'pk, sk, inFen, outFen, pointsFundedFen, pointsSpentFen, movements',
           },
         },
       }),
@@ -138,6 +142,8 @@ async function readTotals(store: Store, batch: ActiveBucket[]) {
       const a = attributes(item, 'minute bucket');
       totals.push({
         accountId: bucketOwner(String(item.pk)).accountId,
+        minute: Number(a.str('sk').slice(1)),
+        movements: a.intOr0('movements'),
         inFen: a.intOr0('inFen'),
         outFen: a.intOr0('outFen'),
         pointsFundedFen: a.intOr0('pointsFundedFen'),

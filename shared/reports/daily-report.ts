@@ -10,13 +10,13 @@ import type { Store } from '../store/store';
 import { BUSINESS_DAY_START_HOUR } from '../time/shanghai';
 
 /** How the report names what each kind of payee sold. */
-const SPENDING: Record<PayeeKind, 'fares' | 'bills' | 'purchases' | 'facilities'> = {
+export const SPENDING: Record<PayeeKind, 'fares' | 'bills' | 'purchases' | 'facilities'> = {
   'transit-operator': 'fares',
   biller: 'bills',
   merchant: 'purchases',
   facility: 'facilities',
 };
-type SpendingKind = (typeof SPENDING)[PayeeKind];
+export type SpendingKind = (typeof SPENDING)[PayeeKind];
 
 export interface DailyReport {
   businessDate: string;

@@ -1,55 +1,20 @@
-import { execFileSync } from 'node:child_process';
-import { serve } from '@hono/node-server';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestBackend } from '../support/backend';
+import { browserOrSkip, launchChromium, serveOnLoopback } from '../support/chromium';
 
-/** Debian's chromium (`apt-get install chromium`); nothing here downloads a browser. */
-function chromiumPath(): string | undefined {
-  try {
-    return execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], {
-      encoding: 'utf8',
-    }).trim();
-  } catch {
-    return undefined;
-  }
-}
-const executablePath = chromiumPath();
-if (!executablePath) {
-  if (process.env.CI) throw new Error('CI must have chromium: .ci/run installs it with apt');
-  console.warn('docs-browser.test.ts skipped: no chromium on this machine (apt-get install -y chromium)');
-}
+const executablePath = browserOrSkip('docs-browser.test.ts');
 
 const { backend } = useTestBackend();
 let base = '';
 let close = () => {};
 beforeAll(async () => {
-  await new Promise<void>((ok) => {
-    const server = serve({ fetch: (req) => backend().app.fetch(req), port: 0, hostname: '127.0.0.1' }, (info) => {
-      base = `http://127.0.0.1:${info.port}`;
-      ok();
-    });
-    close = () => server.close();
-  });
+  ({ base, close } = await serveOnLoopback((req) => backend().app.fetch(req)));
 });
 afterAll(() => close());
 
 describe.skipIf(!executablePath)('/docs in headless Chromium', () => {
   it('renders routes, a schema and field descriptions, and asks nothing of any other host', async () => {
-    const browser = await chromium.launch({
-      executablePath: executablePath!,
-      headless: true,
-      // No sandbox as root, and no background traffic of Chromium's own; playwright makes a fresh profile.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium(executablePath!);
     try {
       const page = await browser.newPage();
       const requested: string[] = [];

@@ -7,11 +7,13 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AREAS, HTTP_TIMEOUT_SECONDS, JOBS } from '../../infra/areas';
 import { buildStacks } from '../../infra/stacks';
+import { WEB_CSP } from '../../infra/web/serve';
 import { auditSql } from '../../shared/ledger-audit/audit-sql';
 
 let outdir: string;
 let data: Template;
 let api: Template;
+let web: Template;
 
 beforeAll(() => {
   // Prepare: synthesize without bundling (esbuild runs in `cdk synth`, not here) into a temp folder.
@@ -25,6 +27,7 @@ beforeAll(() => {
   });
   data = Template.fromStack(stacks.data);
   api = Template.fromStack(stacks.api);
+  web = Template.fromStack(stacks.web);
 });
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -450,5 +453,37 @@ describe('cdk-nag', () => {
     } finally {
       rmSync(nagOut, { recursive: true, force: true });
     }
+  });
+});
+
+describe('web stack', () => {
+  it('serves the wallet and the console from a private bucket through CloudFront with a strict CSP, the API on the same origin', () => {
+    web.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    });
+    web.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: {
+        SecurityHeadersConfig: Match.objectLike({
+          ContentSecurityPolicy: { ContentSecurityPolicy: WEB_CSP, Override: true },
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+        }),
+      },
+    });
+    const [distribution] = Object.values(web.findResources('AWS::CloudFront::Distribution'));
+    const config = distribution!.Properties.DistributionConfig;
+    expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+    expect(config.CacheBehaviors.map((b: { PathPattern: string }) => b.PathPattern).sort()).toEqual([
+      '/.well-known/*',
+      '/v1/*',
+    ]);
+    // Each app under its own base, invalidated on deploy.
+    const deployments = Object.values(web.findResources('Custom::CDKBucketDeployment'));
+    expect(deployments.map((d) => d.Properties.DestinationBucketKeyPrefix).sort()).toEqual(['app/', 'ops/']);
+    expect(WEB_CSP).toContain("connect-src 'self'");
   });
 });

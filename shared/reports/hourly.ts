@@ -1,0 +1,42 @@
+import { payeeOf, SYSTEM } from '../ledger/accounts';
+import { activeBuckets, bucketTotals } from '../ledger/buckets';
+import { minuteOf } from '../store/keys';
+import type { Store } from '../store/store';
+import { businessDayBounds, SPENDING, type SpendingKind } from './daily-report';
+
+/** One hour of a business day: what each field took in (fen) and how many movements it counted. */
+export interface HourOfDay {
+  /** The hour's start, RFC 3339. */
+  hour: string;
+  inFen: Record<SpendingKind | 'topups', number>;
+  movements: Record<SpendingKind | 'topups', number>;
+}
+
+const zero = () => ({ fares: 0, bills: 0, purchases: 0, facilities: 0, topups: 0 });
+
+/**
+ * A business day hour by hour (24 rows, 04:00 to 04:00 Shanghai), for the operations console's
+ * charts: fares, bills, purchases, facilities and top-ups, in fen and in movements (a fare's
+ * movements are its charged taps). From the minute buckets that moved, as the daily report: costs
+ * what the day moved, never the catalogue of payees.
+ */
+export async function hourlyFlows(store: Store, date: string): Promise<HourOfDay[]> {
+  const { from, to } = businessDayBounds(date);
+  const first = minuteOf(from);
+  const hours: HourOfDay[] = Array.from({ length: 24 }, (_, i) => ({
+    hour: new Date(from.getTime() + i * 3600_000).toISOString(),
+    inFen: zero(),
+    movements: zero(),
+  }));
+  for await (const bucket of bucketTotals(store, activeBuckets(store, first, minuteOf(to) - 1))) {
+    const row = hours[Math.floor((bucket.minute - first) / 60)];
+    if (!row) continue;
+    const payee = payeeOf(bucket.accountId);
+    const field = payee ? SPENDING[payee.payeeKind] : bucket.accountId === SYSTEM.topupClearing ? 'topups' : null;
+    if (!field) continue;
+    // Into a payee is what it sold; a top-up takes money out of clearing into a card.
+    row.inFen[field] += field === 'topups' ? bucket.outFen : bucket.inFen;
+    row.movements[field] += bucket.movements;
+  }
+  return hours;
+}
