@@ -18,16 +18,23 @@ import { benchSettlement } from './settlement';
 import { benchTaps } from './taps';
 import { benchThroughHttp } from './through-http';
 import { benchVerifier } from './verifier';
+import { benchWeb } from './web';
 
 const started = Date.now();
 // `npm run bench -- flows`: only the per-flow figures (latency, in-flight rate, write units, bundles);
-// `npm run bench -- scale`: only each job's cost at three sizes; `npm run bench -- shape`: the code's
+// `npm run bench -- scale`: only each job's cost at three sizes; `npm run bench -- web`: the browser
+// apps' sizes and first loads on a throttled profile; `npm run bench -- shape`: the code's
 // shape (casts, non-null assertions, functions over 70 lines, import cycles).
 const only = process.argv[2];
 console.log(`# OneCard benchmarks (${new Date().toISOString()}, Node ${process.version})\n`);
 if (only === 'shape') {
   // The code's shape: assertions, long functions, import cycles (not a timing).
   console.log(JSON.stringify((await import('../test/support/code-shape')).codeShape(), null, 2));
+  process.exit(0);
+}
+if (only === 'web') {
+  console.log(await benchWeb());
+  console.log(`(${((Date.now() - started) / 1000).toFixed(0)} s)`);
   process.exit(0);
 }
 if (only === 'scale') {
@@ -68,6 +75,7 @@ try {
     console.log(await benchHttp(backend));
     console.log(await benchTaps(backend));
     console.log(await benchSettlement(backend));
+    console.log(await benchWeb());
   }
 } finally {
   await backend.stop();

@@ -150,7 +150,15 @@ export const AREAS: AreaDefinition[] = [
     routes: ['ANY /v1/transit/{proxy+}', 'ANY /v1/terminal/{proxy+}', 'ANY /v1/facilities/{proxy+}'],
     table: {
       access: 'read-write',
-      leadingKeys: [...MACHINE_KEYS, ...PRESENTATION_KEYS, 'CITY', 'FARES', 'FACILITIES', 'DENY'],
+      leadingKeys: [
+        ...MACHINE_KEYS,
+        ...PRESENTATION_KEYS,
+        'CITY',
+        'FARES',
+        'FACILITIES',
+        'DENY',
+        'TAPDECL#*', // a declined tap counted in its hour, for the console's chart
+      ],
       indexes: [],
       why: 'taps and visits move a card’s money to an operator or facility, priced by the city’s rules; gates read the deny list',
     },

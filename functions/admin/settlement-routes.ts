@@ -229,6 +229,9 @@ const HourlyReportSchema = z
         movements: Fields.openapi({
           description: 'Movements counted that hour (fares: charged taps; a free ride or a decline moves nothing)',
         }),
+        declines: z
+          .object({ total: z.number().int(), byRoute: z.record(z.string(), z.number().int()) })
+          .openapi({ description: 'Taps declined in the hour (by the tap’s own time), by route' }),
       }),
     ),
   })

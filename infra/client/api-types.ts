@@ -2349,6 +2349,13 @@ export interface components {
                     facilities: number;
                     topups: number;
                 };
+                /** @description Taps declined in the hour (by the tap’s own time), by route */
+                declines: {
+                    total: number;
+                    byRoute: {
+                        [key: string]: number;
+                    };
+                };
             }[];
         };
         AllowanceRun: {

@@ -77,6 +77,8 @@ export interface PresentedRequest<R, D extends string> {
    * it is kept like any answer; outlet requests throw it as a 422 instead, and nothing is kept.
    */
   decline(code: PresentationDeclineCode | D, card: CardItem | undefined): R;
+  /** Writes a refusal makes besides its record, in its transaction (a tap's decline counted for the hour). */
+  declineWrites?(code: PresentationDeclineCode | D): GuardedWrite[];
   /** More items to read with the card (the card the credential claims), given what earlier attempts learned. */
   reads?(ctx: PlanContext, claimedCardId: string | undefined): Record<string, ItemKey>;
   /** The verified presentation of a known card that is not denied: what the request does. */
@@ -131,6 +133,17 @@ function recordWrite<R>(
 
 const sameKey = (a: ItemKey, b: ItemKey) => a.pk === b.pk && a.sk === b.sk;
 
+/** A refused presentation's plan: its answer kept by its id, and whatever else a refusal writes. */
+function refusal<R, D extends string>(
+  tableName: string,
+  req: PresentedRequest<R, D>,
+  code: PresentationDeclineCode | D,
+  card: CardItem | undefined,
+): CommandPlan<R> {
+  const result = req.decline(code, card);
+  return { writes: [recordWrite(tableName, req.record, result, card), ...(req.declineWrites?.(code) ?? [])], result };
+}
+
 /**
  * The one path of every request a phone's credential is presented for (a tap, a purchase, a facility
  * visit, an outlet's top-up or identity check): the shared verifier checks both signatures and every
@@ -153,10 +166,8 @@ export function runPresented<R, D extends string>(deps: PresentationDeps, req: P
   verifying.catch(() => undefined);
   const claimed = claimedKeys(req.card.credential, req.card.proof);
 
-  const refuse = (code: PresentationDeclineCode | D, card: CardItem | undefined): CommandPlan<R> => {
-    const result = req.decline(code, card);
-    return { writes: [recordWrite(store.tableName, req.record, result, card)], result };
-  };
+  const refuse = (code: PresentationDeclineCode | D, card: CardItem | undefined): CommandPlan<R> =>
+    refusal(store.tableName, req, code, card);
 
   return runCommand(
     store,

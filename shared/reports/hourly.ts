@@ -1,7 +1,9 @@
+import { pooled } from '../async/pool';
 import { payeeOf, SYSTEM } from '../ledger/accounts';
 import { activeBuckets, bucketTotals } from '../ledger/buckets';
 import { minuteOf } from '../store/keys';
 import type { Store } from '../store/store';
+import { declinesInHour } from '../transit/declines';
 import { businessDayBounds, SPENDING, type SpendingKind } from './daily-report';
 
 /** One hour of a business day: what each field took in (fen) and how many movements it counted. */
@@ -10,6 +12,8 @@ export interface HourOfDay {
   hour: string;
   inFen: Record<SpendingKind | 'topups', number>;
   movements: Record<SpendingKind | 'topups', number>;
+  /** Taps declined in the hour (by the tap's own time), by route: they move no money, so they are counted apart. */
+  declines: { total: number; byRoute: Record<string, number> };
 }
 
 const zero = () => ({ fares: 0, bills: 0, purchases: 0, facilities: 0, topups: 0 });
@@ -18,7 +22,7 @@ const zero = () => ({ fares: 0, bills: 0, purchases: 0, facilities: 0, topups: 0
  * A business day hour by hour (24 rows, 04:00 to 04:00 Shanghai), for the operations console's
  * charts: fares, bills, purchases, facilities and top-ups, in fen and in movements (a fare's
  * movements are its charged taps). From the minute buckets that moved, as the daily report: costs
- * what the day moved, never the catalogue of payees.
+ * what the day moved, never the catalogue of payees; declined taps from their own hourly counts.
  */
 export async function hourlyFlows(store: Store, date: string): Promise<HourOfDay[]> {
   const { from, to } = businessDayBounds(date);
@@ -27,7 +31,12 @@ export async function hourlyFlows(store: Store, date: string): Promise<HourOfDay
     hour: new Date(from.getTime() + i * 3600_000).toISOString(),
     inFen: zero(),
     movements: zero(),
+    declines: { total: 0, byRoute: {} },
   }));
+  await pooled(hours, 8, async (row) => {
+    const byRoute = await declinesInHour(store, Date.parse(row.hour) / 3600_000);
+    row.declines = { total: Object.values(byRoute).reduce((a, b) => a + b, 0), byRoute };
+  });
   for await (const bucket of bucketTotals(store, activeBuckets(store, first, minuteOf(to) - 1))) {
     const row = hours[Math.floor((bucket.minute - first) / 60)];
     if (!row) continue;

@@ -13,6 +13,7 @@ import type { ItemKey } from '../store/items';
 import { keptJson } from '../store/kept-text';
 import { tapKey, transferKey } from '../store/keys';
 import type { Store } from '../store/store';
+import { declineCountWrite } from './declines';
 import type { TapDeclineCode, TapRequest, TapResult } from './model';
 import { planTap } from './tap-plan';
 
@@ -105,6 +106,7 @@ export async function processTap(
       explanation: [],
       declineCode,
     }),
+    declineWrites: () => [declineCountWrite(store.tableName, req.routeId, new Date(req.at))],
     reads: (ctx): Record<string, ItemKey> =>
       giveBackOf && ctx.conflicts.has(REFUND_GUARD) ? { entryRecord: transferKey(giveBackOf) } : {},
     accept: ({ card, items }) => {

@@ -106,6 +106,14 @@ describe.skipIf(!executablePath)(
         // The wallet shows the ride with how its fare was set, and the balance after it.
         await page.getByRole('button', { name: '返回' }).click();
         await expect.poll(() => page.getByTestId('balance').textContent()).toBe('48.00 元');
+        // A water bill looked up and paid from the card.
+        await page.getByRole('button', { name: '生活缴费' }).click();
+        await page.getByLabel('户号').fill('W-0001');
+        await page.getByRole('button', { name: '查询' }).click();
+        await page.getByRole('button', { name: '缴费', exact: true }).click();
+        await expect.poll(() => page.getByRole('status').textContent()).toMatch(/缴费成功/);
+        await page.getByRole('button', { name: '返回' }).click();
+        await expect.poll(() => page.getByTestId('balance').textContent()).toBe('2.40 元');
         await page.getByRole('button', { name: '行程' }).click();
         const journey = page.getByTestId('journey').first();
         await expect.poll(() => journey.textContent()).toContain('B1');
@@ -137,6 +145,14 @@ describe.skipIf(!executablePath)(
         const csv = readFileSync((await download.path())!, 'utf8');
         expect(csv.split('\r\n')[0]).toMatch(/^payeeKind,payeeId,salesFen/);
         expect(csv).toContain('transit-operator,bus-co,200,');
+        // The month's allowance (nobody due in this city yet), and the audit log of the operator's writes.
+        await ops.getByRole('link', { name: '津贴 · Allowance' }).click();
+        await ops.getByRole('button', { name: '发放 · Run' }).click();
+        await expect.poll(() => ops.getByTestId('allowance-run').textContent()).toMatch(/: done, 0 paid/);
+        await ops.getByRole('link', { name: '日志 · Audit' }).click();
+        await expect.poll(() => ops.locator('table').textContent()).toContain('/v1/admin/settlement-runs');
+        expect(await ops.locator('table').textContent()).toContain('/v1/admin/allowance-runs');
+        const audit = await ops.evaluate(`${axeSource};axe.run(document, { resultTypes: ['violations'] })`);
 
         const serious = (result: unknown) =>
           (result as { violations: { impact: string; id: string }[] }).violations
@@ -144,6 +160,7 @@ describe.skipIf(!executablePath)(
             .map((v) => v.id);
         expect(serious(home)).toEqual([]);
         expect(serious(day)).toEqual([]);
+        expect(serious(audit)).toEqual([]);
         expect(serious(await page.evaluate(`${axeSource};axe.run(document, { resultTypes: ['violations'] })`))).toEqual(
           [],
         );
