@@ -157,7 +157,7 @@ export const AREAS: AreaDefinition[] = [
         'FARES',
         'FACILITIES',
         'DENY',
-        'TAPDECL#*', // a declined tap counted in its hour, for the console's chart
+        'HOURCOUNT#*', // a declined tap counted in its hour, for the console's chart
       ],
       indexes: [],
       why: 'taps and visits move a card’s money to an operator or facility, priced by the city’s rules; gates read the deny list',
@@ -275,9 +275,9 @@ export const AREAS: AreaDefinition[] = [
     routes: ['POST /v1/webhooks/{proxy+}'],
     table: {
       access: 'read-write',
-      leadingKeys: ['ACCT#*', 'XFER#*', 'CITY', 'PREFUND#*'],
+      leadingKeys: ['ACCT#*', 'XFER#*', 'CITY', 'PREFUND#*', 'HOURCOUNT#*'],
       indexes: [],
-      why: 'a top-up’s record at its transfer’s key, the card it credits, the card limit; a closed card’s refunds',
+      why: 'a top-up’s record at its transfer’s key, the card it credits, the card limit, its outcome counted in its hour; a closed card’s refunds',
     },
     keys: 'none',
     secrets: ['topupWebhook'],

@@ -66,7 +66,8 @@ export class WebStack extends Stack {
       autoDeleteObjects: true,
     });
     this.distribution = this.webDistribution(site, logs, props.api);
-    for (const app of WEB_APPS) this.deployApp(app, site);
+    const apiHost = Fn.select(2, Fn.split('/', props.api.apiEndpoint));
+    for (const app of WEB_APPS) this.deployApp(app, site, apiHost);
     acknowledgeDeployment(this);
   }
 
@@ -121,8 +122,8 @@ export class WebStack extends Stack {
     return distribution;
   }
 
-  /** One app's built files under its base path (/app/, /ops/), through a CDK asset bundled by Vite. */
-  private deployApp(app: WebApp, site: Bucket) {
+  /** One app's built files under its base path (/app/, /ops/), through a CDK asset bundled by Vite; the console's config. */
+  private deployApp(app: WebApp, site: Bucket, apiHost: string) {
     const source = Source.asset(resolve(ROOT, 'web'), {
       // The build reads the typed client and the lock too: the output is what is deployed.
       assetHashType: AssetHashType.OUTPUT,
@@ -139,8 +140,10 @@ export class WebStack extends Stack {
         },
       },
     });
+    // The console's `config.json`: the API's host and region, which it signs its SigV4 requests for.
+    const config = app === 'ops' ? [Source.jsonData('config.json', { apiHost, region: this.region })] : [];
     const deployment = new BucketDeployment(this, `${app[0]!.toUpperCase()}${app.slice(1)}Deployment`, {
-      sources: [source],
+      sources: [source, ...config],
       destinationBucket: site,
       destinationKeyPrefix: WEB_BASE[app].slice(1),
       distribution: this.distribution,

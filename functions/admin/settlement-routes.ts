@@ -229,9 +229,13 @@ const HourlyReportSchema = z
         movements: Fields.openapi({
           description: 'Movements counted that hour (fares: charged taps; a free ride or a decline moves nothing)',
         }),
+        outFen: Fields.openapi({ description: 'What each field gave back that hour (refunds, give-backs)' }),
         declines: z
           .object({ total: z.number().int(), byRoute: z.record(z.string(), z.number().int()) })
           .openapi({ description: 'Taps declined in the hour (by the tap’s own time), by route' }),
+        topupOutcomes: z
+          .object({ succeeded: z.number().int(), failed: z.number().int(), refunded: z.number().int() })
+          .openapi({ description: 'Top-ups the provider settled in the hour, by outcome' }),
       }),
     ),
   })

@@ -2349,12 +2349,26 @@ export interface components {
                     facilities: number;
                     topups: number;
                 };
+                /** @description What each field gave back that hour (refunds, give-backs) */
+                outFen: {
+                    fares: number;
+                    bills: number;
+                    purchases: number;
+                    facilities: number;
+                    topups: number;
+                };
                 /** @description Taps declined in the hour (by the tap’s own time), by route */
                 declines: {
                     total: number;
                     byRoute: {
                         [key: string]: number;
                     };
+                };
+                /** @description Top-ups the provider settled in the hour, by outcome */
+                topupOutcomes: {
+                    succeeded: number;
+                    failed: number;
+                    refunded: number;
                 };
             }[];
         };

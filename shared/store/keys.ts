@@ -199,7 +199,3 @@ export const pointsLapseKey = (lapseMonth: string, cardId: string) => ({ pk: poi
 
 /** A refund of a closed card's balance to the top-up provider: requested at the closure, settled by the provider's word. */
 export const providerRefundKey = (refundId: string) => ({ pk: `PREFUND#${refundId}`, sk: 'R' });
-
-/** One shard of an hour's count of declined taps, by route (hours since 1970): the console's chart. */
-export const tapDeclinesKey = (hour: number, shard: number) => ({ pk: tapDeclinesPk(hour), sk: `s${shard}` });
-export const tapDeclinesPk = (hour: number) => `TAPDECL#${hour}`;

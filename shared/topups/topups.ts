@@ -7,6 +7,7 @@ import { SYSTEM } from '../ledger/accounts';
 import { type Command, runCommand } from '../ledger/command';
 import { assertRoomForCredit, openHoldsFen, withHold, withoutHold } from '../ledger/holds';
 import { attributes } from '../store/attributes';
+import { hourCountUpdate } from '../store/hour-counts';
 import type { Item } from '../store/items';
 import { accountKey, topupKey, topupTransferId } from '../store/keys';
 import type { Store } from '../store/store';
@@ -175,13 +176,17 @@ export async function settleTopup(
       const settled: Topup = { ...topup, status, settledAt: now.toISOString(), providerRef: outcome.providerRef };
       // Its pending amount stops counting (a day-old one stopped by itself).
       const pending = { [topup.cardId]: { pendingTopups: withoutHold(wallet.pendingTopups, topup.topupId, now) } };
-      return status === 'succeeded'
-        ? {
-            ...creditInRecordsPlace(items.topup!, settled, topup.status, now),
-            walletAttributes: pending,
-            result: settled,
-          }
-        : { ...endedWithoutMoney(store.tableName, settled, topup.status), walletAttributes: pending, result: settled };
+      // Every outcome counted in its hour for the console's chart, once (a repeat finds it settled).
+      const counted = {
+        item: hourCountUpdate(store.tableName, 'topup-outcomes', status, now),
+        onConditionFailed: 'replan' as const,
+      };
+      if (status === 'succeeded') {
+        const credit = creditInRecordsPlace(items.topup!, settled, topup.status, now);
+        return { ...credit, walletAttributes: pending, writes: [counted], result: settled };
+      }
+      const ended = endedWithoutMoney(store.tableName, settled, topup.status);
+      return { writes: [...ended.writes, counted], walletAttributes: pending, result: settled };
     },
     // The top-up's own status is the record of the outcome: replanning finds it settled.
     replay: async () => undefined,

@@ -6,14 +6,15 @@ import { ForbiddenError, ValidationError } from '../errors';
 import { routeProblem } from '../fares/engine';
 import type { FareTables } from '../fares/store';
 import type { KeyRing } from '../keys/keyring';
+import type { GuardedWrite } from '../ledger/command';
 import { REFUND_GUARD } from '../ledger/transfers';
 import type { WalletMemo } from '../ledger/wallet-memo';
 import { attributes } from '../store/attributes';
+import { hourCountUpdate } from '../store/hour-counts';
 import type { ItemKey } from '../store/items';
 import { keptJson } from '../store/kept-text';
 import { tapKey, transferKey } from '../store/keys';
 import type { Store } from '../store/store';
-import { declineCountWrite } from './declines';
 import type { TapDeclineCode, TapRequest, TapResult } from './model';
 import { planTap } from './tap-plan';
 
@@ -52,6 +53,12 @@ export async function recordedTap(store: Store, tapId: string) {
  * statement entry with the journey. A refusal is an answer (status declined), recorded at the same
  * key, and moves no money.
  */
+/** A decline moves no money: counted apart, by route and the tap's hour, for the console's chart. */
+const declineCounted = (tableName: string, req: TapRequest): GuardedWrite => ({
+  item: hourCountUpdate(tableName, 'tap-declines', req.routeId, new Date(req.at)),
+  onConditionFailed: 'replan',
+});
+
 export async function processTap(
   deps: TransitDeps,
   terminal: { clientId: string; scope: ScopeOf<'transit-terminal'>; assertionSpent?: Promise<void> },
@@ -106,7 +113,7 @@ export async function processTap(
       explanation: [],
       declineCode,
     }),
-    declineWrites: () => [declineCountWrite(store.tableName, req.routeId, new Date(req.at))],
+    declineWrites: () => [declineCounted(store.tableName, req)],
     reads: (ctx): Record<string, ItemKey> =>
       giveBackOf && ctx.conflicts.has(REFUND_GUARD) ? { entryRecord: transferKey(giveBackOf) } : {},
     accept: ({ card, items }) => {

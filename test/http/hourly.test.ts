@@ -32,6 +32,7 @@ describe('the day hour by hour (the operations console’s charts)', () => {
       inFen: { fares: 200, topups: 1500 },
       movements: { fares: 1, topups: 2 },
       declines: { total: 1, byRoute: { B1: 1 } },
+      topupOutcomes: { succeeded: 2, failed: 0, refunded: 0 },
     });
     const others = report.hours.filter((h: { hour: string }) => h !== now);
     expect(others.every((h: { movements: { fares: number } }) => h.movements.fares === 0)).toBe(true);

@@ -484,6 +484,10 @@ describe('web stack', () => {
     // Each app under its own base, invalidated on deploy.
     const deployments = Object.values(web.findResources('Custom::CDKBucketDeployment'));
     expect(deployments.map((d) => d.Properties.DestinationBucketKeyPrefix).sort()).toEqual(['app/', 'ops/']);
+    // The console's config (the API's host it signs for) is deployed beside it.
+    const ops = deployments.find((d) => d.Properties.DestinationBucketKeyPrefix === 'ops/')!;
+    expect(ops.Properties.SourceObjectKeys).toHaveLength(2);
+    expect(JSON.stringify(ops.Properties.SourceMarkers)).toContain('ApiEndpoint');
     expect(WEB_CSP).toContain("connect-src 'self'");
   });
 });

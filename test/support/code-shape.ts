@@ -10,7 +10,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript5';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const SOURCE_DIRS = ['shared', 'functions', 'infra'];
+const SOURCE_DIRS = ['shared', 'functions', 'infra', 'web'];
 /** TIGER_STYLE's limit: a function fits on a screen. */
 export const MAX_FUNCTION_LINES = 70;
 

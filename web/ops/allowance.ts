@@ -1,6 +1,6 @@
-import { api, ok } from '../common/client';
+import { ok } from '../common/client';
 import { field, h, show } from '../common/dom';
-import { auth, download, failure, into, once, table, yuan } from './session';
+import { api, auth, failure, into, once, saveFile, table, yuan } from './session';
 
 /** A month's senior living allowance: run it (or go on with it), read whom it paid and whom it skipped, and why. */
 export function allowanceView() {
@@ -23,8 +23,12 @@ export function allowanceView() {
       }),
     );
     const csv = () =>
-      download(
-        `/v1/admin/allowance-runs/${encodeURIComponent(done.runId)}/report.csv`,
+      saveFile(
+        api.GET('/v1/admin/allowance-runs/{runId}/report.csv', {
+          params: { path: { runId: done.runId } },
+          headers: auth(),
+          parseAs: 'blob',
+        }),
         `allowance-${done.runId}.csv`,
       ).catch((err) => out.append(failure(err)));
     return h(

@@ -1,6 +1,6 @@
-import { api, ok } from '../common/client';
+import { ok } from '../common/client';
 import { field, h, show } from '../common/dom';
-import { auth, businessDate, into, table } from './session';
+import { api, auth, businessDate, into, table } from './session';
 
 /** Every operator write of a business day: who, what, when, why. */
 export function auditView() {

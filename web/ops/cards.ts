@@ -1,6 +1,6 @@
-import { api, ok } from '../common/client';
+import { ok } from '../common/client';
 import { field, h, show } from '../common/dom';
-import { auth, into, once } from './session';
+import { api, auth, into, once } from './session';
 
 const pre = (value: unknown) => h('pre', { 'data-testid': 'card' }, JSON.stringify(value, null, 2));
 

@@ -1,7 +1,7 @@
 import type { paths } from '../../infra/client/api-types';
-import { api, ok } from '../common/client';
+import { ok } from '../common/client';
 import { field, h, show } from '../common/dom';
-import { auth, into } from './session';
+import { api, auth, into } from './session';
 
 type Registration = paths['/v1/admin/clients']['post']['requestBody']['content']['application/json'];
 

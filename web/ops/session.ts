@@ -1,14 +1,42 @@
+import createClient from 'openapi-fetch';
+import type { paths } from '../../infra/client/api-types';
 import { h } from '../common/dom';
+import { type CloudConfig, type OperatorCredentials, signedRequest } from './sigv4';
 
 /**
- * The operator's session: locally the operator token, typed once and kept for the tab's life; in
- * the cloud the admin API is IAM-authorised and the console signs with the temporary credentials of
- * the operator's sign-in (docs/operations.md).
+ * The operator's session. Locally: the operator token, typed once and kept for the tab's life. In the
+ * cloud (the deployment writes `config.json` beside the console: the API's host and region): the
+ * operator's temporary credentials from the city's IAM Identity Center access portal, kept for the
+ * tab's life, every admin request signed with SigV4 (sigv4.ts). Either way the typed client below is
+ * the console's only way to the API.
  */
 const TOKEN = 'onecard-operator-token';
-export const signedIn = () => Boolean(sessionStorage.getItem(TOKEN));
+const CREDENTIALS = 'onecard-operator-credentials';
+let cloud: CloudConfig | null = null;
+
+/** Reads the deployment's `config.json`: present in the cloud, absent (404) on the local stack. */
+export async function loadMode() {
+  const answer = await fetch(new URL('config.json', location.href));
+  cloud = answer.ok ? ((await answer.json()) as CloudConfig) : null;
+}
+export const inCloud = () => cloud !== null;
+const credentials = (): OperatorCredentials | null => {
+  const kept = sessionStorage.getItem(CREDENTIALS);
+  return kept ? (JSON.parse(kept) as OperatorCredentials) : null;
+};
+export const signedIn = () => (inCloud() ? credentials() !== null : Boolean(sessionStorage.getItem(TOKEN)));
 export const signIn = (token: string) => sessionStorage.setItem(TOKEN, token);
-export const auth = () => ({ authorization: `Bearer ${sessionStorage.getItem(TOKEN) ?? ''}` });
+export const signInWith = (keys: OperatorCredentials) => sessionStorage.setItem(CREDENTIALS, JSON.stringify(keys));
+/** Locally the bearer token; in the cloud nothing here (the signature carries the operator). */
+export const auth = (): Record<string, string> =>
+  inCloud() ? {} : { authorization: `Bearer ${sessionStorage.getItem(TOKEN) ?? ''}` };
+
+async function send(request: Request): Promise<Response> {
+  const keys = credentials();
+  return fetch(cloud && keys ? await signedRequest(request, keys, cloud) : request);
+}
+export const api = createClient<paths>({ baseUrl: location.origin, fetch: send });
+
 /** A write's Idempotency-Key: a retry of the same click is not made here, so each click is its own. */
 export const once = () => ({ header: { 'idempotency-key': crypto.randomUUID() } });
 
@@ -28,11 +56,11 @@ export function table(head: string[], rows: (string | number)[][]) {
   );
 }
 
-/** A report fetched with the operator's credentials (a plain link could not carry them), saved as a file. */
-export async function download(path: string, filename: string) {
-  const answer = await fetch(path, { headers: auth() });
-  if (!answer.ok) throw new Error(`${answer.status}`);
-  h('a', { href: URL.createObjectURL(await answer.blob()), download: filename }).click();
+/** A report the typed client fetched as a file (a plain link could not carry the operator's credentials), saved. */
+export async function saveFile(fetched: Promise<{ data?: Blob; response: Response }>, filename: string) {
+  const { data, response } = await fetched;
+  if (!data || !response.ok) throw new Error(`${response.status}`);
+  h('a', { href: URL.createObjectURL(data), download: filename }).click();
 }
 
 /** Runs an action, showing its result or its failure in `out`. */

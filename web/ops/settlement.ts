@@ -1,6 +1,6 @@
-import { api, ok } from '../common/client';
+import { ok } from '../common/client';
 import { field, h, show } from '../common/dom';
-import { auth, download, failure, into, once, table, yuan } from './session';
+import { api, auth, failure, into, once, saveFile, table, yuan } from './session';
 
 /** A settlement run up to a cutoff: its lines, and its CSV. */
 export function settlementView() {
@@ -15,8 +15,12 @@ export function settlementView() {
       }),
     );
     const csv = () =>
-      download(
-        `/v1/admin/settlement-runs/${encodeURIComponent(run.runId)}/report.csv`,
+      saveFile(
+        api.GET('/v1/admin/settlement-runs/{runId}/report.csv', {
+          params: { path: { runId: run.runId } },
+          headers: auth(),
+          parseAs: 'blob',
+        }),
         `settlement-${run.runId}.csv`,
       ).catch((err) => out.append(failure(err)));
     const rows = run.lines.map((l) => [
