@@ -134,10 +134,13 @@ export const AREAS: AreaDefinition[] = [
         'ELIGRID#*', // (index) a new card takes its holder's records
         'CLOSURE#*', // a closure online, by its Idempotency-Key
         'PREFUND#*', // the refunds it requests of the top-up provider
+        'JFIX#*', // an incomplete journey fixed by its holder: once, and its audit
+        'JFIXMONTH#*', // the card's fixes this month
+        'JFIXQUEUE#*', // fixes past the month's two, for an operator
       ],
       // A card's phones, an account's open bills, a holder's records (all gsi1).
       indexes: ['gsi1'],
-      why: 'login, the citizen’s card and its money, phones and credentials, bills, offers, the records a new card takes, a closure online and its refunds',
+      why: 'login, the citizen’s card and its money, phones and credentials, bills, offers, the records a new card takes, a closure online and its refunds, an incomplete journey fixed',
     },
     keys: 'sign',
     secrets: ['residentIdPepper', 'loginKey'],

@@ -1,11 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireCard } from '../../shared/cards/cards';
 import { presenterFor } from '../../shared/i18n/i18n';
+import { fixJourney } from '../../shared/transit/journey-fix';
 import { journeysPage } from '../../shared/transit/journeys';
 import type { AppDeps } from '../deps';
 import { callerLanguage } from '../http/language';
 import type { Router } from '../http/router';
-import { errorResponses, PageQuery } from '../http/schemas';
+import { errorResponses, jsonBody, PageQuery } from '../http/schemas';
+import { TapResultSchema } from '../transit-schemas';
 
 const Rule = z.object({ rule: z.string(), text: z.string(), fen: z.number().int().optional() });
 const JourneySchema = z
@@ -26,7 +28,56 @@ const JourneySchema = z
   })
   .openapi('Journey');
 
+const fixJourneyRoute = createRoute({
+  method: 'post',
+  path: '/v1/me/journeys/{journeyId}/exit',
+  operationId: 'reportMyJourneyExit',
+  tags: ['citizen'],
+  security: [{ citizen: [] }],
+  summary: 'Fix an incomplete zone journey: name the stop where you got off',
+  description:
+    'A zone journey with no exit kept its entry’s maximum fare. Within 48 hours of the entry (after its journey window: before, 409 JOURNEY_STILL_OPEN; after, 422 FIX_WINDOW_PASSED) the holder names the exit stop, and the same fare engine prices the journey as an exit there at the entry’s own time: the difference comes back to the card on the entry’s counter, as a late exit’s would. Once per journey (the same answer again). At most two a month by oneself: a third is queued for an operator (202) and moves nothing. Every fix is recorded: who, when, which stop.',
+  request: {
+    params: z.object({
+      journeyId: z.string().min(1).max(100).openapi({ description: 'From the journey list (status incomplete)' }),
+    }),
+    body: jsonBody(
+      z.strictObject({
+        stopId: z.string().min(1).max(32).openapi({ description: 'Where the holder got off', example: 'Z1-S3' }),
+      }),
+    ),
+  },
+  responses: {
+    200: {
+      description: 'Fixed: the exit as a tap’s answer',
+      content: { 'application/json': { schema: TapResultSchema } },
+    },
+    202: {
+      description: 'Queued for an operator (past this month’s two)',
+      content: {
+        'application/json': {
+          schema: z.object({ journeyId: z.string(), status: z.literal('queued') }).openapi('JourneyFixQueued'),
+        },
+      },
+    },
+    ...errorResponses(400, 401, 404, 409, 422, 503),
+  },
+});
+
 export function journeyRoutes(app: Router, deps: AppDeps) {
+  app.openapi(fixJourneyRoute, async (c) => {
+    const { citizenId } = c.get('citizen');
+    const card = await requireCard(deps.store, citizenId);
+    const fixDeps = { ...deps, cardRules: async () => (await deps.city()).card };
+    const fixed = await fixJourney(fixDeps, {
+      cardId: card.cardId,
+      citizenId,
+      journeyId: c.req.valid('param').journeyId,
+      stopId: c.req.valid('json').stopId,
+    });
+    if (fixed.status === 'queued') return c.json(fixed, 202);
+    return c.json(presenterFor(callerLanguage(c)).explained(fixed), 200);
+  });
   app.openapi(
     createRoute({
       method: 'get',

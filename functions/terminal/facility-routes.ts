@@ -9,7 +9,8 @@ import { countMovement, VISIT } from '../http/business-figures';
 import { handsAssertionToPipeline } from '../http/machine-auth';
 import type { Router } from '../http/router';
 import { batchBody, errorResponses, jsonBody, presentedFields } from '../http/schemas';
-import { batchErrorOf, Rule } from './transit-routes';
+import { Rule } from '../transit-schemas';
+import { batchErrorOf } from './transit-routes';
 
 export const VisitSchema = z
   .strictObject({

@@ -2,13 +2,14 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { scopeFor } from '../../shared/clients/clients';
 import type { Logger } from '../../shared/log/logger';
 import { MAX_BATCH_TAPS, processBatch } from '../../shared/transit/batch';
-import { TAP_DECLINE_CODES, type TapResult } from '../../shared/transit/model';
+import type { TapResult } from '../../shared/transit/model';
 import { processTap, type TransitDeps } from '../../shared/transit/taps';
 import type { AppDeps } from '../deps';
 import { countMovement, TAP } from '../http/business-figures';
 import { handsAssertionToPipeline } from '../http/machine-auth';
 import type { Router } from '../http/router';
 import { batchBody, errorResponses, jsonBody, presentedFields } from '../http/schemas';
+import { TapResultSchema } from '../transit-schemas';
 
 export const TapSchema = z
   .strictObject({
@@ -32,36 +33,6 @@ export const TapSchema = z
     ...presentedFields('validator', '; no amt'),
   })
   .openapi('Tap');
-
-export const Rule = z
-  .object({ rule: z.string(), text: z.string(), fen: z.number().int().optional() })
-  .openapi('FareRule', { description: 'One rule that set (part of) a fare or fee, with the fen it added or took off' });
-
-export const TapResultSchema = z
-  .object({
-    tapId: z.string(),
-    status: z.enum(['accepted', 'declined']),
-    fareFen: z.number().int().openapi({ description: 'For an exit, the whole journey’s fare' }),
-    balanceFen: z.number().int().nullable(),
-    fareClass: z.enum(['adult', 'student', 'senior', 'disabled']).nullable(),
-    journeyId: z.string().nullable(),
-    explanation: z.array(Rule),
-    declineCode: z.enum(TAP_DECLINE_CODES).optional(),
-  })
-  .openapi('TapResult', {
-    example: {
-      tapId: '0b6f3c1e-8a2d-4f5b-9c7e-2d4a6b8c0e1f',
-      status: 'accepted',
-      fareFen: 100,
-      balanceFen: 1700,
-      fareClass: 'adult',
-      journeyId: 'jny_0b6f3c1e-8a2d-4f5b-9c7e-2d4a6b8c0e1f',
-      explanation: [
-        { rule: 'base', text: 'Base fare on route B1', fen: 200 },
-        { rule: 'transfer', text: 'Transfer within 60 minutes of a boarding on B2', fen: -100 },
-      ],
-    },
-  });
 
 /** A request of an offline upload that the domain refused outright, answered in its place. */
 export const batchErrorOf = (idName: string) =>

@@ -256,6 +256,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/journeys/{journeyId}/exit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fix an incomplete zone journey: name the stop where you got off
+         * @description A zone journey with no exit kept its entry’s maximum fare. Within 48 hours of the entry (after its journey window: before, 409 JOURNEY_STILL_OPEN; after, 422 FIX_WINDOW_PASSED) the holder names the exit stop, and the same fare engine prices the journey as an exit there at the entry’s own time: the difference comes back to the card on the entry’s counter, as a late exit’s would. Once per journey (the same answer again). At most two a month by oneself: a third is queued for an operator (202) and moves nothing. Every fix is recorded: who, when, which stop.
+         */
+        post: operations["reportMyJourneyExit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/journeys": {
         parameters: {
             query?: never;
@@ -1432,7 +1452,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "OTP_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "IDEMPOTENCY_KEY_REUSED" | "ALREADY_PAID" | "ALREADY_EXISTS" | "ID_NUMBER_IN_USE" | "FROZEN_BY_OPERATOR" | "CUTOFF_NOT_AFTER_PREVIOUS" | "SETTLEMENT_RUNNING" | "ALLOWANCE_RUN_IN_PROGRESS" | "SCOPE_STRANDED" | "FUND_INSUFFICIENT" | "CLOSURE_BLOCKED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INSUFFICIENT_FUNDS" | "CARD_FROZEN" | "CARD_CLOSED" | "BALANCE_LIMIT" | "AMOUNT_MISMATCH" | "PARTIAL_NOT_ALLOWED" | "AMOUNT_EXCEEDS_DUE" | "REFUND_EXCEEDS_CHARGE" | "CREDENTIAL_EXPIRED" | "PROOF_INVALID" | "REPLAYED" | "DEVICE_REVOKED" | "DEVICE_LIMIT" | "TAP_TIME_INVALID" | "ID_MISMATCH" | "IDENTITY_NOT_VERIFIED" | "OUTLET_LIMIT" | "CUTOFF_IN_FUTURE" | "MONTH_IN_FUTURE" | "POINTS_OVER_LIMIT" | "RATE_LIMITED" | "INTERNAL" | "RETRY_LATER";
+                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "OTP_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "IDEMPOTENCY_KEY_REUSED" | "ALREADY_PAID" | "ALREADY_EXISTS" | "ID_NUMBER_IN_USE" | "FROZEN_BY_OPERATOR" | "CUTOFF_NOT_AFTER_PREVIOUS" | "SETTLEMENT_RUNNING" | "ALLOWANCE_RUN_IN_PROGRESS" | "SCOPE_STRANDED" | "FUND_INSUFFICIENT" | "CLOSURE_BLOCKED" | "JOURNEY_STILL_OPEN" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INSUFFICIENT_FUNDS" | "CARD_FROZEN" | "CARD_CLOSED" | "BALANCE_LIMIT" | "AMOUNT_MISMATCH" | "PARTIAL_NOT_ALLOWED" | "AMOUNT_EXCEEDS_DUE" | "REFUND_EXCEEDS_CHARGE" | "CREDENTIAL_EXPIRED" | "PROOF_INVALID" | "REPLAYED" | "DEVICE_REVOKED" | "DEVICE_LIMIT" | "TAP_TIME_INVALID" | "ID_MISMATCH" | "IDENTITY_NOT_VERIFIED" | "OUTLET_LIMIT" | "CUTOFF_IN_FUTURE" | "MONTH_IN_FUTURE" | "POINTS_OVER_LIMIT" | "FIX_WINDOW_PASSED" | "JOURNEY_NOT_FIXABLE" | "RATE_LIMITED" | "INTERNAL" | "RETRY_LATER";
                 message: string;
                 details?: {
                     [key: string]: unknown;
@@ -1547,6 +1567,53 @@ export interface components {
             description: string;
             ref: string;
         };
+        /**
+         * @example {
+         *       "tapId": "0b6f3c1e-8a2d-4f5b-9c7e-2d4a6b8c0e1f",
+         *       "status": "accepted",
+         *       "fareFen": 100,
+         *       "balanceFen": 1700,
+         *       "fareClass": "adult",
+         *       "journeyId": "jny_0b6f3c1e-8a2d-4f5b-9c7e-2d4a6b8c0e1f",
+         *       "explanation": [
+         *         {
+         *           "rule": "base",
+         *           "text": "Base fare on route B1",
+         *           "fen": 200
+         *         },
+         *         {
+         *           "rule": "transfer",
+         *           "text": "Transfer within 60 minutes of a boarding on B2",
+         *           "fen": -100
+         *         }
+         *       ]
+         *     }
+         */
+        TapResult: {
+            tapId: string;
+            /** @enum {string} */
+            status: "accepted" | "declined";
+            /** @description For an exit, the whole journey’s fare */
+            fareFen: number;
+            balanceFen: number | null;
+            /** @enum {string|null} */
+            fareClass: "adult" | "student" | "senior" | "disabled" | null;
+            journeyId: string | null;
+            explanation: components["schemas"]["FareRule"][];
+            /** @enum {string} */
+            declineCode?: "PROOF_INVALID" | "CREDENTIAL_EXPIRED" | "TAP_TIME_INVALID" | "CARD_FROZEN" | "CARD_CLOSED" | "DEVICE_REVOKED" | "REPLAYED" | "INSUFFICIENT_FUNDS" | "NO_OPEN_JOURNEY";
+        };
+        /** @description One rule that set (part of) a fare or fee, with the fen it added or took off */
+        FareRule: {
+            rule: string;
+            text: string;
+            fen?: number;
+        };
+        JourneyFixQueued: {
+            journeyId: string;
+            /** @enum {string} */
+            status: "queued";
+        };
         Journey: {
             journeyId: string;
             routeId: string;
@@ -1629,12 +1696,6 @@ export interface components {
             kind: "enter" | "start" | "end";
             at: string;
         };
-        /** @description One rule that set (part of) a fare or fee, with the fen it added or took off */
-        FareRule: {
-            rule: string;
-            text: string;
-            fen?: number;
-        };
         VisitResult: {
             visitId: string;
             /** @enum {string} */
@@ -1692,42 +1753,6 @@ export interface components {
             denyListVersion: number;
             /** @description The server’s clock: a terminal far from it should resynchronise */
             serverTime: string;
-        };
-        /**
-         * @example {
-         *       "tapId": "0b6f3c1e-8a2d-4f5b-9c7e-2d4a6b8c0e1f",
-         *       "status": "accepted",
-         *       "fareFen": 100,
-         *       "balanceFen": 1700,
-         *       "fareClass": "adult",
-         *       "journeyId": "jny_0b6f3c1e-8a2d-4f5b-9c7e-2d4a6b8c0e1f",
-         *       "explanation": [
-         *         {
-         *           "rule": "base",
-         *           "text": "Base fare on route B1",
-         *           "fen": 200
-         *         },
-         *         {
-         *           "rule": "transfer",
-         *           "text": "Transfer within 60 minutes of a boarding on B2",
-         *           "fen": -100
-         *         }
-         *       ]
-         *     }
-         */
-        TapResult: {
-            tapId: string;
-            /** @enum {string} */
-            status: "accepted" | "declined";
-            /** @description For an exit, the whole journey’s fare */
-            fareFen: number;
-            balanceFen: number | null;
-            /** @enum {string|null} */
-            fareClass: "adult" | "student" | "senior" | "disabled" | null;
-            journeyId: string | null;
-            explanation: components["schemas"]["FareRule"][];
-            /** @enum {string} */
-            declineCode?: "PROOF_INVALID" | "CREDENTIAL_EXPIRED" | "TAP_TIME_INVALID" | "CARD_FROZEN" | "CARD_CLOSED" | "DEVICE_REVOKED" | "REPLAYED" | "INSUFFICIENT_FUNDS" | "NO_OPEN_JOURNEY";
         };
         Tap: {
             /**
@@ -3550,6 +3575,120 @@ export interface operations {
                 headers: {
                     /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
                     "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    reportMyJourneyExit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description From the journey list (status incomplete) */
+                journeyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Where the holder got off
+                     * @example Z1-S3
+                     */
+                    stopId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Fixed: the exit as a tap’s answer */
+            200: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TapResult"];
+                };
+            };
+            /** @description Queued for an operator (past this month’s two) */
+            202: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JourneyFixQueued"];
+                };
+            };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A conflict (IDEMPOTENCY_KEY_REUSED, ALREADY_PAID, ...) */
+            409: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A business refusal */
+            422: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RETRY_LATER: nothing changed; retry with the same request */
+            503: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
