@@ -51,6 +51,7 @@ const OPTION_NAMES = [
   'cursor',
   'points',
   'provider',
+  'journey',
 ] as const;
 
 export function simHelp(): string {

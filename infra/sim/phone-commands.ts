@@ -134,6 +134,16 @@ export const PHONE_COMMANDS: Record<string, SimCommand> = {
       );
     },
   },
+  'fix-journey': {
+    usage: 'fix-journey --journey <journeyId> --stop <stopId>',
+    summary:
+      'name the exit of an incomplete zone journey (within 48 hours): the fare is priced again and the rest given back',
+    async run(ctx) {
+      const params = { path: { journeyId: need(ctx, 'journey') } };
+      const body = { stopId: need(ctx, 'stop') };
+      return json(await ok(ctx.api.POST('/v1/me/journeys/{journeyId}/exit', { params, body, headers: citizen(ctx) })));
+    },
+  },
   points: {
     usage: 'points [--limit <n>] [--cursor <c>]',
     summary: 'the alliance points: balance, what lapses when, and their history',

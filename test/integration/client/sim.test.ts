@@ -74,6 +74,18 @@ describe('npm run sim', () => {
     const withPoints = await sim(['pay', '--terminal', 'tea', '--amount', '300', '--points', '3']);
     expect(json(withPoints)).toMatchObject({ status: 'accepted', pointsSpent: 3, chargedFen: 297 });
 
+    // A zone journey just entered is not the holder's to fix yet: the stack's refusal, shown.
+    const zone = ['register-terminal', '--terminal', 'gates', '--kind', 'transit-terminal', '--routes', 'Z1'];
+    expect((await sim(zone, admin)).code).toBe(0);
+    const entry = json(
+      await sim(['tap', '--terminal', 'gates', '--route', 'Z1', '--stop', 'Z1-S1', '--kind', 'entry']),
+    );
+    const early = await sim(['fix-journey', '--journey', entry.journeyId, '--stop', 'Z1-S3']);
+    expect([early.code, early.err]).toEqual([1, expect.stringContaining('JOURNEY_STILL_OPEN')]);
+    expect(
+      json(await sim(['tap', '--terminal', 'gates', '--route', 'Z1', '--stop', 'Z1-S3', '--kind', 'exit'])).status,
+    ).toBe('accepted');
+
     const busId = JSON.parse((await import('node:fs')).readFileSync(join(dir, 'state.json'), 'utf8')).terminals.bus
       .clientId as string;
     const qr = await sim(['qr', '--terminal-id', busId]);
