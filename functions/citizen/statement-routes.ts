@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ownCardId } from '../../shared/cards/cards';
 import { presenterFor } from '../../shared/i18n/i18n';
+import { CARD_ID } from '../../shared/ledger/accounts';
 import { statementPage } from '../../shared/ledger/statement';
 import type { AppDeps } from '../deps';
 import { callerLanguage } from '../http/language';
@@ -25,14 +26,10 @@ export function statementRoutes(app: Router, deps: AppDeps) {
         'Only what moved money: a ride that cost nothing (a free transfer, a day past its cap) is in the journeys, not here. A page may hold fewer entries than the limit while nextCursor is not null: follow it.',
       request: {
         query: PageQuery.extend({
-          cardId: z
-            .string()
-            .regex(/^card_[\w-]{1,100}$/)
-            .optional()
-            .openapi({
-              description:
-                'One of the caller’s closed cards (GET /v1/me/card names the current one): its statement stays readable for ten years, the retention of the city’s money records. Default: the current card. Another citizen’s card is 404.',
-            }),
+          cardId: z.string().regex(CARD_ID).optional().openapi({
+            description:
+              'One of the caller’s closed cards (GET /v1/me/card names the current one): its statement stays readable for ten years, the retention of the city’s money records. Default: the current card. Another citizen’s card is 404.',
+          }),
         }),
       },
       responses: {

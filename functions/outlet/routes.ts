@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { scopeFor } from '../../shared/clients/clients';
 import { changeDenyList } from '../../shared/denylist/denylist';
+import { CARD_ID } from '../../shared/ledger/accounts';
 import { payOutClosedCard } from '../../shared/outlets/closed-payout';
 import { closeAtCounter } from '../../shared/outlets/closure';
 import { cashTopup, identityCheck, type OutletDeps } from '../../shared/outlets/counter';
@@ -167,7 +168,7 @@ const ClosedPayoutBody = z
       .openapi({ description: 'Made by the counter; a retry sends the same id and gets the same answer' }),
     cardId: z
       .string()
-      .regex(/^card_[\w-]{1,100}$/)
+      .regex(CARD_ID)
       .openapi({ description: 'The closed card, as the holder’s app shows it (its credential died with the card)' }),
     idNumber: IdNumberTyped,
   })

@@ -66,15 +66,16 @@ export const SYSTEM = {
 export const cardPoints = (cardId: string) => `${cardId}:points`;
 
 /** A card's id as the ledger names its wallet (a caller's claimed id of another shape names no account). */
+export const CARD_ID = /^card_[\w-]{1,100}$/;
 export const isCardId = (id: string) => CARD_ID.test(id);
-const CARD_ID = /^card_[\w-]{1,100}$/;
 
 /**
  * Accounts kept as a versioned head of statement entries (wallet-head.ts): a card's money and its
  * points. False for any other id, an unknown one included (a forged credential's claim).
  */
-export const isVersioned = (accountId: string) =>
-  isCardId(accountId) || (accountId.endsWith(':points') && isCardId(accountId.slice(0, -':points'.length)));
+export const isVersioned = (accountId: string) => isCardId(accountId) || isCardPoints(accountId);
+const isCardPoints = (accountId: string) =>
+  accountId.endsWith(':points') && isCardId(accountId.slice(0, -':points'.length));
 
 /** A transit operator's earnings: the fares of its routes (the fare table names each route's operator). */
 export const operatorPayable = (operatorId: string) => `operator:${operatorId}:payable`;
@@ -108,7 +109,7 @@ export interface AccountLayout {
  * second per campaign is far above an alliance's rate.
  */
 export function accountLayout(accountId: string): AccountLayout {
-  if (/^card_[\w-]{1,100}:points$/.test(accountId)) return { kind: 'card-points', shards: 1, shardFloorFen: 0 };
+  if (isCardPoints(accountId)) return { kind: 'card-points', shards: 1, shardFloorFen: 0 };
   if (accountId.startsWith('card_')) return { kind: 'wallet', shards: 1, shardFloorFen: 0 };
   if (/^operator:[\w-]+:payable$/.test(accountId)) return { kind: 'operator-payable', shards: 16, shardFloorFen: null };
   if (accountId === SYSTEM.topupClearing) return { kind: 'topup-clearing', shards: 8, shardFloorFen: null };

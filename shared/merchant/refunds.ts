@@ -15,7 +15,7 @@ import { accountKey, transferKey } from '../store/keys';
 import type { Store } from '../store/store';
 import type { PurchaseResult, RefundResult } from './model';
 import { purchaseTransferId } from './purchase-plan';
-import { storedPurchase } from './purchases';
+import { type PurchaseRecord, storedPurchase } from './purchases';
 
 /**
  * The campaign's share of refunds so far: the discount in proportion to what was refunded of the
@@ -66,10 +66,7 @@ export async function refundPurchase(
   if (first.merchantId !== pos.scope.merchantId) throw new ForbiddenError('This payment was made at another merchant');
   const known = await storedRefund(store, input.refundId, hash);
   if (known) return known;
-  if (first.result.status !== 'accepted' || !first.cardId)
-    throw new RefusedError('REFUND_EXCEEDS_CHARGE', 'A declined payment charged nothing');
-  const cardId = first.cardId;
-  const payment = { ...first.result, merchantId: first.merchantId };
+  const { cardId, payment } = charged(first);
   const purchaseId = purchaseTransferId(input.paymentId);
 
   const refund = {
@@ -84,6 +81,13 @@ export async function refundPurchase(
     replay: () => storedRefund(store, input.refundId, hash),
   };
   return runCommand(store, command);
+}
+
+/** What a give-back of a purchase needs of it: the card it charged and its answer; a declined one charged nothing. */
+function charged(first: PurchaseRecord): { cardId: string; payment: StoredPayment } {
+  if (first.result.status !== 'accepted' || !first.cardId)
+    throw new RefusedError('REFUND_EXCEEDS_CHARGE', 'A declined payment charged nothing');
+  return { cardId: first.cardId, payment: { ...first.result, merchantId: first.merchantId } };
 }
 
 const refundReads = (cardId: string, purchaseId: string) => ({
@@ -103,10 +107,7 @@ export async function reversePurchase(
 ): Promise<TransferResult> {
   const first = await storedPurchase(store, input.paymentId);
   if (!first) throw new NotFoundError('Transfer', { transferId: purchaseTransferId(input.paymentId) });
-  if (first.result.status !== 'accepted' || !first.cardId)
-    throw new RefusedError('REFUND_EXCEEDS_CHARGE', 'A declined payment charged nothing');
-  const cardId = first.cardId;
-  const payment = { ...first.result, merchantId: first.merchantId };
+  const { cardId, payment } = charged(first);
   const purchaseId = purchaseTransferId(input.paymentId);
   const command: Command<TransferResult> = {
     reads: refundReads(cardId, purchaseId),

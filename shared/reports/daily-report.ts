@@ -10,7 +10,7 @@ import type { Store } from '../store/store';
 import { BUSINESS_DAY_START_HOUR } from '../time/shanghai';
 
 /** How the report names what each kind of payee sold. */
-export const SPENDING: Record<PayeeKind, 'fares' | 'bills' | 'purchases' | 'facilities'> = {
+const SPENDING: Record<PayeeKind, 'fares' | 'bills' | 'purchases' | 'facilities'> = {
   'transit-operator': 'fares',
   biller: 'bills',
   merchant: 'purchases',
@@ -65,6 +65,13 @@ export function businessDayBounds(date: string): { from: Date; to: Date } {
   return { from, to: new Date(from.getTime() + 24 * 3600_000) };
 }
 
+/** What a moved bucket counts towards in the reports: a kind of spending (a payee's), top-ups, or nothing. */
+export function fieldOf(accountId: string): SpendingKind | 'topups' | null {
+  const payee = payeeOf(accountId);
+  if (payee) return SPENDING[payee.payeeKind];
+  return accountId === SYSTEM.topupClearing ? 'topups' : null;
+}
+
 /**
  * The day's flows (04:00 to 04:00), from the buckets that moved: the activity index lists them, and
  * their totals are read in batches. Costs what the day moved, never the catalogue of payees.
@@ -75,15 +82,15 @@ async function dayFlows(store: Store, from: Date, to: Date) {
   let providerFen = 0;
   const pointsFen = { funded: 0, spent: 0 };
   for await (const bucket of bucketTotals(store, activeBuckets(store, minuteOf(from), minuteOf(to) - 1))) {
-    const payee = payeeOf(bucket.accountId);
-    if (payee) {
-      spendingFen[SPENDING[payee.payeeKind]] += bucket.inFen;
-      refundsFen[SPENDING[payee.payeeKind]] += bucket.outFen;
-      pointsFen.funded += bucket.pointsFundedFen;
-      pointsFen.spent += bucket.pointsSpentFen;
-    } else if (bucket.accountId === SYSTEM.topupClearing) {
+    const field = fieldOf(bucket.accountId);
+    if (field === 'topups') {
       // A top-up takes money out of clearing into a card.
       providerFen += bucket.outFen;
+    } else if (field) {
+      spendingFen[field] += bucket.inFen;
+      refundsFen[field] += bucket.outFen;
+      pointsFen.funded += bucket.pointsFundedFen;
+      pointsFen.spent += bucket.pointsSpentFen;
     }
   }
   return { spendingFen, refundsFen, providerFen, pointsFen };

@@ -1,10 +1,9 @@
 import { pooled } from '../async/pool';
-import { payeeOf, SYSTEM } from '../ledger/accounts';
 import { activeBuckets, bucketTotals } from '../ledger/buckets';
 import { hourCounts } from '../store/hour-counts';
 import { minuteOf } from '../store/keys';
 import type { Store } from '../store/store';
-import { businessDayBounds, SPENDING, type SpendingKind } from './daily-report';
+import { businessDayBounds, fieldOf, type SpendingKind } from './daily-report';
 
 /** One hour of a business day: what each field took in (fen) and how many movements it counted. */
 export interface HourOfDay {
@@ -55,8 +54,7 @@ export async function hourlyFlows(store: Store, date: string): Promise<HourOfDay
   for await (const bucket of bucketTotals(store, activeBuckets(store, first, minuteOf(to) - 1))) {
     const row = hours[Math.floor((bucket.minute - first) / 60)];
     if (!row) continue;
-    const payee = payeeOf(bucket.accountId);
-    const field = payee ? SPENDING[payee.payeeKind] : bucket.accountId === SYSTEM.topupClearing ? 'topups' : null;
+    const field = fieldOf(bucket.accountId);
     if (!field) continue;
     // Into a payee is what it sold; a top-up takes money out of clearing into a card.
     row.inFen[field] += field === 'topups' ? bucket.outFen : bucket.inFen;

@@ -1,3 +1,4 @@
+import { shanghaiDate } from '../../shared/time/shanghai';
 import { ok } from '../common/client';
 import { field, h, show } from '../common/dom';
 import { api, auth, failure, into, once, saveFile, table, yuan } from './session';
@@ -5,7 +6,7 @@ import { api, auth, failure, into, once, saveFile, table, yuan } from './session
 /** A month's senior living allowance: run it (or go on with it), read whom it paid and whom it skipped, and why. */
 export function allowanceView() {
   const month = field('month', '月份 · Month (YYYY-MM)', {
-    value: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7),
+    value: shanghaiDate(new Date()).slice(0, 7),
   });
   const out = h('div');
   const run = into(out, async () => {

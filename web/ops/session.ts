@@ -1,5 +1,6 @@
 import createClient from 'openapi-fetch';
 import type { paths } from '../../infra/client/api-types';
+import { businessDate as businessDateAt } from '../../shared/time/shanghai';
 import { h } from '../common/dom';
 import { type CloudConfig, type OperatorCredentials, signedRequest } from './sigv4';
 
@@ -44,7 +45,7 @@ export const yuan = (fen: number) => (fen / 100).toFixed(2);
 export const failure = (err: unknown) =>
   h('p', { class: 'error', role: 'alert' }, `出错 · Error: ${err instanceof Error ? err.message : String(err)}`);
 /** The business day in progress (04:00 to 04:00 Asia/Shanghai). */
-export const businessDate = () => new Date(Date.now() + 4 * 3600_000).toISOString().slice(0, 10);
+export const businessDate = () => businessDateAt(new Date());
 
 /** A table with a header row: cells are text, never markup. */
 export function table(head: string[], rows: (string | number)[][]) {
