@@ -7,6 +7,7 @@ import {
   type TransactWriteItemsCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { startLocalBackend } from '../infra/local-backend';
+import { statementPage } from '../shared/ledger/statement';
 import { createLogger } from '../shared/log/logger';
 import { transitStateOf } from '../shared/transit/stored-state';
 import { TEST_ADMIN_TOKEN, TEST_WEBHOOK_SECRET, testClock } from '../test/support/backend';
@@ -286,6 +287,7 @@ export async function benchFlows(backend: Backend) {
   });
   const barePerSecond = (await bestBareRate(raw, tableName)).perSecond;
   const commuterFigures = await benchCommuter(backend, raw);
+  const statementFigures = await benchStatement(backend, pos);
 
   // A 500-tap offline batch through HTTP: 100 cards, five boardings each, as a validator uploads it.
   const batchRiders = [];
@@ -334,6 +336,7 @@ export async function benchFlows(backend: Backend) {
     batch500BareMs: round((500 / barePerSecond) * 1000, 0),
     batch500Ratio: round(batchMs / ((500 / barePerSecond) * 1000)),
     ...commuterFigures,
+    ...statementFigures,
     tapItems,
     itemsOf,
   };
@@ -409,4 +412,46 @@ async function benchCommuter(backend: Backend, raw: DynamoDBClient) {
   } finally {
     await own.stop();
   }
+}
+
+/** Entries on the card whose statement is read: a full default page of receipts to sign. */
+const STATEMENT_ENTRIES = 20;
+const STATEMENT_READS = 30;
+
+/**
+ * A page of 20 entries through `GET /v1/me/statement`, each with its receipt signed (WebCrypto here,
+ * KMS in the cloud), against the same page read straight from the ledger (no HTTP, no signing).
+ */
+async function benchStatement(backend: Backend, pos: Awaited<ReturnType<typeof registerPos>>) {
+  const { app } = backend;
+  const reader = await rider(app, { balanceFen: 50_000 });
+  for (let i = 1; i < STATEMENT_ENTRIES; i++) {
+    const auth = { authorization: `Bearer ${await assertionFor(pos.clientId, pos.key)}` };
+    const res = await app.request(
+      '/v1/merchant/payments',
+      jsonRequest('POST', await purchaseBody(reader, pos, 10), auth),
+    );
+    if (res.status !== 200) throw new Error(`bench statement purchase: ${res.status}`);
+  }
+  const signedMs: number[] = [];
+  const bareMs: number[] = [];
+  for (let i = 0; i < STATEMENT_READS; i++) {
+    let t = performance.now();
+    const res = await app.request(`/v1/me/statement?limit=${STATEMENT_ENTRIES}`, { headers: reader.auth });
+    const page = (await res.json()) as { items: { receipt: string | null }[] };
+    signedMs.push(performance.now() - t);
+    if (page.items.filter((x) => x.receipt).length !== STATEMENT_ENTRIES) throw new Error('bench: a receipt missing');
+    t = performance.now();
+    await statementPage(backend.deps.store, reader.card.cardId, STATEMENT_ENTRIES);
+    bareMs.push(performance.now() - t);
+  }
+  const signed = summary(signedMs);
+  const bare = summary(bareMs);
+  const round = (x: number) => Math.round(x * 100) / 100;
+  return {
+    statementEntries: STATEMENT_ENTRIES,
+    statementP50Ms: round(signed.p50),
+    statementBareP50Ms: round(bare.p50),
+    statementP50Ratio: round(signed.p50 / bare.p50),
+  };
 }

@@ -105,7 +105,14 @@ export const AREAS: AreaDefinition[] = [
   {
     name: 'public',
     entry: 'functions/public/handler.ts',
-    routes: ['GET /v1/health', 'GET /.well-known/jwks.json', 'GET /openapi.json', 'GET /docs', 'GET /docs/{file}'],
+    routes: [
+      'GET /v1/health',
+      'GET /.well-known/jwks.json',
+      'GET /.well-known/onecard-receipt-keys.json',
+      'GET /openapi.json',
+      'GET /docs',
+      'GET /docs/{file}',
+    ],
     table: { access: 'read', leadingKeys: ['KEYS'], indexes: [], why: 'the JWKS is the key ring’s public half' },
     keys: 'none',
     secrets: [],

@@ -49,5 +49,21 @@ export function publicRoutes(clock: () => Date, keyRing: KeyRing) {
       return c.json((await keyRing.jwks()) as z.infer<typeof JwksSchema>, 200);
     },
   );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/.well-known/onecard-receipt-keys.json',
+      operationId: 'getReceiptKeys',
+      tags: ['public'],
+      summary: 'Every key that ever signed a receipt: the JWKS and the keys rotated out (receipts outlive rotations)',
+      description:
+        'Receipts only: a terminal verifies credentials with /.well-known/jwks.json, which no longer holds a key once it is rotated out.',
+      responses: { 200: { description: 'JWKS', content: { 'application/json': { schema: JwksSchema } } } },
+    }),
+    async (c) => {
+      c.header('Cache-Control', 'public, max-age=300');
+      return c.json((await keyRing.receiptKeys()) as z.infer<typeof JwksSchema>, 200);
+    },
+  );
   return app;
 }

@@ -35,6 +35,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/.well-known/onecard-receipt-keys.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every key that ever signed a receipt: the JWKS and the keys rotated out (receipts outlive rotations)
+         * @description Receipts only: a terminal verifies credentials with /.well-known/jwks.json, which no longer holds a key once it is rotated out.
+         */
+        get: operations["getReceiptKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/otp": {
         parameters: {
             query?: never;
@@ -244,8 +264,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every movement of the card, newest first, with the balance after each
-         * @description Only what moved money: a ride that cost nothing (a free transfer, a day past its cap) is in the journeys, not here. A page may hold fewer entries than the limit while nextCursor is not null: follow it.
+         * Every movement of the card, newest first, with the balance after each and its signed receipt
+         * @description Only what moved money: a ride that cost nothing (a free transfer, a day past its cap) is in the journeys, not here. A page may hold fewer entries than the limit while nextCursor is not null: follow it. Each entry carries its receipt and the page the chain’s head; the receipts of a card, oldest first, verify offline as one chain (docs/receipts.md): every signature, every link, every balance after.
          */
         get: operations["getMyStatement"];
         put?: never;
@@ -1552,8 +1572,12 @@ export interface components {
             settledAt?: string;
         };
         StatementPage: {
-            items: components["schemas"]["StatementEntry"][];
+            items: (components["schemas"]["StatementEntry"] & {
+                /** @description The entry’s receipt: a compact JWS (ES256, typ onecard-receipt+jws, a kid of /.well-known/onecard-receipt-keys.json) whose payload says what moved, the balance after, for a fare its fare day’s spend against the cap, the month’s spend and its rules’ SHA-256, and the SHA-256 of the card’s receipt before it (`prev`): the card’s receipts form one chain. Signed when read; the payload and so the link are the same whenever. Null for a movement from before receipts. */
+                receipt: string | null;
+            })[];
             nextCursor: string | null;
+            chainHead: components["schemas"]["ReceiptChainHead"];
         };
         StatementEntry: {
             entryId: string;
@@ -1567,6 +1591,13 @@ export interface components {
             description: string;
             ref: string;
         };
+        /** @description Where the card’s receipt chain ends now: a holder’s verified copy must end at it. Null before the first. */
+        ReceiptChainHead: {
+            /** @description The card’s newest receipt’s number (1 is its first) */
+            seq: number;
+            /** @description Its hash: SHA-256 of its payload’s bytes, base64url */
+            sha256: string;
+        } | null;
         /**
          * @example {
          *       "tapId": "0b6f3c1e-8a2d-4f5b-9c7e-2d4a6b8c0e1f",
@@ -2477,6 +2508,28 @@ export interface operations {
         };
     };
     getJwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JWKS */
+            200: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Jwks"];
+                };
+            };
+        };
+    };
+    getReceiptKeys: {
         parameters: {
             query?: never;
             header?: never;

@@ -12,13 +12,14 @@ const encoder = new TextEncoder();
  * Builds a compact JWS with a signer whose private key we may never hold (KMS). Verification of
  * every token, ours and the callers', goes through jose with pinned algorithms.
  */
-export async function signCompactJws(
-  header: Record<string, unknown>,
-  payload: Record<string, unknown>,
-  signer: Signer,
-) {
+export function signCompactJws(header: Record<string, unknown>, payload: Record<string, unknown>, signer: Signer) {
+  return signCompactJwsText(header, JSON.stringify(payload), signer);
+}
+
+/** The same over a payload whose exact text matters (a receipt: its hash is over these bytes). */
+export async function signCompactJwsText(header: Record<string, unknown>, payloadText: string, signer: Signer) {
   const protectedHeader = base64url.encode(JSON.stringify({ ...header, alg: 'ES256', kid: signer.kid }));
-  const body = base64url.encode(JSON.stringify(payload));
+  const body = base64url.encode(payloadText);
   const signingInput = `${protectedHeader}.${body}`;
   const signature = await signer.sign(encoder.encode(signingInput));
   return `${signingInput}.${base64url.encode(signature)}`;

@@ -21,11 +21,24 @@ interface StoredKey {
   publicJwk: JWK;
   createdAt: string;
 }
+interface RetiredKey {
+  kid: string;
+  publicJwk: JWK;
+  retiredAt: string;
+}
 interface KeyRingState {
   version: number;
   rotatedAt: string;
   keys: StoredKey[];
+  /**
+   * Public halves of the keys rotated out: a receipt signed years ago still verifies under its key.
+   * Oldest first, once each, at most MAX_RETIRED_KEYS. In the cloud the ring cycles through a pool of
+   * three KMS keys (kms-material.ts), so a retired key comes back and the set stays at three.
+   */
+  retired?: RetiredKey[];
 }
+
+const MAX_RETIRED_KEYS = 400;
 
 /** How long an instance trusts its cached key state; a rotation reaches every instance within it. */
 const CACHE_MS = 60_000;
@@ -66,15 +79,35 @@ export class KeyRing {
     return this.published.jwks;
   }
 
+  /**
+   * Every key that ever signed (or will next): a receipt outlives the 24 hours a credential does, so
+   * its verifier needs the keys rotated out too. Never for credentials: a retired key signs nothing.
+   */
+  async receiptKeys(): Promise<{ keys: JWK[] }> {
+    const state = await this.state();
+    const live = new Set(state.keys.map((k) => k.kid));
+    const retired = (state.retired ?? [])
+      .filter((k) => !live.has(k.kid))
+      .map((k) => ({ ...k.publicJwk, kid: k.kid, alg: 'ES256', use: 'sig' }));
+    return { keys: [...retired, ...(await this.jwks()).keys] };
+  }
+
   async rotate(): Promise<{ current: string; next: string; previous: string | undefined }> {
     const state = await this.state(true);
     const current = state.keys.find((k) => k.role === 'current')!;
     const next = state.keys.find((k) => k.role === 'next')!;
     const fresh = await this.newKey('next', [current.ref, next.ref]);
+    const leaving = state.keys.find((k) => k.role === 'previous');
+    const now = this.clock().toISOString();
+    const retired = [
+      ...(state.retired ?? []).filter((k) => k.kid !== leaving?.kid),
+      ...(leaving ? [{ kid: leaving.kid, publicJwk: leaving.publicJwk, retiredAt: now }] : []),
+    ].slice(-MAX_RETIRED_KEYS);
     const rotated: KeyRingState = {
       version: state.version + 1,
-      rotatedAt: this.clock().toISOString(),
+      rotatedAt: now,
       keys: [{ ...current, role: 'previous' }, { ...next, role: 'current' }, fresh],
+      retired,
     };
     try {
       await this.save(rotated, state.version);

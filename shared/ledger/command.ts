@@ -1,5 +1,6 @@
 import { BatchGetCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { InvariantError, invariant, RetryLaterError } from '../errors';
+import type { ReceiptFacts } from '../receipts/receipt';
 import type { Item, ItemKey, TransactItem } from '../store/items';
 import { backoffMs, cancellationCodes, classifyFailure } from '../store/retry';
 import type { Store } from '../store/store';
@@ -61,7 +62,7 @@ export interface CommandPlan<R> {
    * gets its entry even when no money moves for it (0 fen, which statements leave out): the entry is
    * then the card's own record of the command, in the card's order: its new head (wallet-head.ts).
    */
-  walletEntries?: Record<string, { header: EntryHeader; attributes: Item }>;
+  walletEntries?: Record<string, { header: EntryHeader; attributes: Item; receiptFacts?: ReceiptFacts }>;
   writes?: GuardedWrite[];
   /**
    * Versioned accounts the command opens (a card's points at its first earning): read as absent, put

@@ -11,7 +11,7 @@ export const ENTRY_SK = /^E#\d{12}$/;
 const ENTRY_QUERY_ITEMS = 100;
 const MAX_QUERIES_PER_PAGE = 4;
 
-type EntryItem = Record<string, unknown> & { sk: string };
+export type EntryItem = Record<string, unknown> & { sk: string };
 
 /**
  * A wallet's entries, newest first, starting after `afterSk`: the one reader of a card's history (its
@@ -34,8 +34,11 @@ export async function* entriesNewestFirst(
         // Entries' sort keys run newest first (store/keys.ts).
         ScanIndexForward: true,
         // What a page shows; the carried attributes are the next entry's business, not the statement's.
-        ProjectionExpression: 'sk, entryId, #at, amountFen, balanceAfterFen, #kind, description, #ref, journey, visit',
-        ExpressionAttributeNames: { '#at': 'at', '#kind': 'kind', '#ref': 'ref' },
+        // The chain's end each entry carries is a receipt's own link on a money entry, and the link of
+        // the money entry after it (statement-receipts.ts).
+        ProjectionExpression:
+          'sk, entryId, #at, amountFen, balanceAfterFen, #kind, description, #ref, journey, visit, receiptFare, #carried.receiptHead',
+        ExpressionAttributeNames: { '#at': 'at', '#kind': 'kind', '#ref': 'ref', '#carried': 'carried' },
         Limit: ENTRY_QUERY_ITEMS,
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
@@ -88,12 +91,8 @@ export async function entryListPage<T>(
   return { items: read.items, nextCursor: read.end || !read.lastSk ? null : encodeCursor(page.list, read.lastSk) };
 }
 
-/**
- * The wallet's money entries, newest first, with the balance after each. A tap that moved no money
- * (a free transfer) keeps its journey on a 0-fen entry: that is the journey list's, not the statement's.
- */
 /** A money entry's statement line, read by its attributes. */
-function statementEntryOf(e: EntryItem): StatementEntry {
+export function statementEntryOf(e: EntryItem): StatementEntry {
   const a = attributes(e, 'statement entry');
   return {
     entryId: a.str('entryId'),
@@ -106,6 +105,10 @@ function statementEntryOf(e: EntryItem): StatementEntry {
   };
 }
 
+/**
+ * The wallet's money entries, newest first, with the balance after each. A tap that moved no money
+ * (a free transfer) keeps its journey on a 0-fen entry: that is the journey list's, not the statement's.
+ */
 export function statementPage(
   store: Store,
   accountId: string,
@@ -115,10 +118,6 @@ export function statementPage(
   list = 'statement',
 ): Promise<{ items: StatementEntry[]; nextCursor: string | null }> {
   return entryListPage(store, accountId, { list, limit, maxPage: STATEMENT_MAX_PAGE, cursor }, (e) =>
-    e.amountFen === 0
-      ? undefined
-      : {
-          ...statementEntryOf(e),
-        },
+    e.amountFen === 0 ? undefined : statementEntryOf(e),
   );
 }

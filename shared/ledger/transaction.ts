@@ -18,6 +18,7 @@ import type { Holds } from './holds';
 import type { Posting, TransferSpec, WalletItem } from './model';
 import { BUCKET_ATTRIBUTES, noCounts, PAYEE_COUNTS, type PayeeCounts, RECORD_ATTRIBUTES } from './payee-counts';
 import { assertBalanced, creditCeilingFen, netPostings, type WalletRefusal, walletOutcome } from './postings';
+import { chainedReceipt, RECEIPT_FARE, RECEIPT_HEAD } from './receipt-chain';
 import { type HeadPut, headPut, walletItemOf, walletItemSet } from './wallet-head';
 
 export type Meaning = ({ kind: 'replay' } | { kind: 'replan' } | { kind: 'shard-floor'; shard: string }) & {
@@ -244,15 +245,27 @@ function walletHeadPut(
     balanceAfterFen: movement?.balanceAfterFen ?? wallet.balanceFen,
   };
   const attributes = entry?.attributes ?? {};
-  for (const attr of Object.keys(attributes)) invariant(!(attr in fields), `${attr} on an entry is the ledger's own`);
+  for (const attr of Object.keys(attributes)) {
+    invariant(!(attr in fields) && attr !== RECEIPT_FARE, `${attr} on an entry is the ledger's own`);
+  }
   const changes = plan.walletAttributes?.[wallet.accountId] ?? {};
   for (const attr of Object.keys(changes)) {
     invariant(
-      !['balanceFen', 'version', 'carried', 'pk', 'sk', 'accountId'].includes(attr),
+      !['balanceFen', 'version', 'carried', 'pk', 'sk', 'accountId', RECEIPT_HEAD].includes(attr),
       `${attr} is the ledger's own`,
     );
   }
-  return headPut(tableName, wallet, { ...attributes, ...fields }, { ...wallet.carried, ...changes });
+  // Every movement of money is a link of the wallet's receipt chain, hashed in its own transaction.
+  const chained =
+    movement && movement.amountFen !== 0
+      ? chainedReceipt(wallet.accountId, fields, entry?.receiptFacts, wallet.carried)
+      : undefined;
+  return headPut(
+    tableName,
+    wallet,
+    { ...attributes, ...fields, ...chained?.entry },
+    { ...wallet.carried, ...changes, ...(chained ? { [RECEIPT_HEAD]: chained.head } : {}) },
+  );
 }
 
 const REFUSAL_MESSAGES: Record<WalletRefusal, string> = {

@@ -1,14 +1,12 @@
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { invariant, RetryLaterError } from '../errors';
+import { invariant } from '../errors';
 import { type FareRule, FareRuleSchema } from '../fares/engine';
 import { ENTRY_SK, entriesNewestFirst, pageOfEntries } from '../ledger/statement';
+import { transferAnswers } from '../ledger/transfer-answers';
 import { attributes, isMap } from '../store/attributes';
 import { decodeCursor, encodeCursor } from '../store/cursor';
 import { type Item, itemKind } from '../store/items';
-import { keptJson } from '../store/kept-text';
-import { tapKey } from '../store/keys';
-import { backoffMs } from '../store/retry';
+import { tapTransferId } from '../store/keys';
 import type { Store } from '../store/store';
 import type { TapResult } from './model';
 
@@ -155,37 +153,15 @@ export async function journeysPage(
   return { items, nextCursor };
 }
 
-/** How many times a page asks again for answers DynamoDB left unread (throttled) before it says retry later. */
-const MAX_ANSWER_READS = 3;
-
 /** The explanations of these taps' answers, by tapId: one read of their answer records (at most a page's). */
 async function tapExplanations(store: Store, tapIds: string[]): Promise<Map<string, FareRule[]>> {
   invariant(tapIds.length <= JOURNEYS_MAX_PAGE, 'a page reads at most its own taps’ answers');
-  const out = new Map<string, FareRule[]>();
-  const tapOf = new Map(tapIds.map((tapId) => [tapKey(tapId).pk, tapId]));
-  let keys: Record<string, unknown>[] = [...new Set(tapIds)].map((tapId) => tapKey(tapId));
-  for (let attempt = 0; keys.length > 0; attempt++) {
-    if (attempt === MAX_ANSWER_READS) throw new RetryLaterError();
-    // Keys left unread mean DynamoDB is pushing back: wait a little before asking again.
-    if (attempt > 0) await new Promise((r) => setTimeout(r, backoffMs(attempt)));
-    const read = await store.doc.send(
-      new BatchGetCommand({
-        RequestItems: {
-          [store.tableName]: {
-            Keys: keys,
-            ProjectionExpression: 'pk, #result',
-            ExpressionAttributeNames: ANSWER_NAMES,
-          },
-        },
-      }),
-    );
-    for (const item of read.Responses?.[store.tableName] ?? []) {
-      const tapId = tapOf.get(attributes(item, 'tap answer').str('pk'));
-      invariant(tapId !== undefined, 'a batch read answered a key it was not asked for');
-      out.set(tapId, keptJson<TapResult>(item.result).explanation);
-    }
-    keys = read.UnprocessedKeys?.[store.tableName]?.Keys ?? [];
-  }
-  return out;
+  const answers = await transferAnswers(store, tapIds.map(tapTransferId));
+  return new Map(
+    tapIds.map((tapId) => {
+      const answer = answers.get(tapTransferId(tapId));
+      invariant(answer !== undefined, 'a journey’s tap kept its answer in the same transaction');
+      return [tapId, (JSON.parse(answer) as TapResult).explanation];
+    }),
+  );
 }
-const ANSWER_NAMES = { '#result': 'result' };

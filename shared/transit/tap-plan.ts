@@ -1,11 +1,13 @@
 import type { CardItem } from '../cards/cards';
 import type { Acceptance } from '../credentials/pipeline';
-import { type JourneyChange, type Priced, priceTap } from '../fares/engine';
+import { dailyCapFen, type JourneyChange, monthOfFareDay, type Priced, priceTap } from '../fares/engine';
 import type { FareClass, FareTable, Route } from '../fares/fare-table';
 import { operatorPayable } from '../ledger/accounts';
 import { refundGuardWrite } from '../ledger/transfers';
+import { explanationSha256, type FareFacts } from '../receipts/receipt';
 import type { Item } from '../store/items';
 import { tapTransferId } from '../store/keys';
+import { fareDay } from '../time/shanghai';
 import { journeyMoney } from './journey-holds';
 import { type JourneyRecord, storedJourney } from './journeys';
 import type { TapDeclineCode, TapRequest, TapResult } from './model';
@@ -54,6 +56,18 @@ function journeyRecord(change: JourneyChange): JourneyRecord {
   return change.kind === 'entry'
     ? { ...opened, status: 'open', endedAt: null, fareFen: open.heldFen }
     : { ...opened, status: 'complete', endedAt: change.at, exitStopId: change.exitStopId, fareFen: change.fareFen };
+}
+
+/** What a fare's receipt says beyond its money: the fare day's spend against its cap, the month's, the rules' digest. */
+function fareFacts(table: FareTable, fareClass: FareClass, priced: Priced & { ok: true }, at: Date): FareFacts {
+  const day = fareDay(at, table.fareDayStartHour);
+  return {
+    fareDay: day,
+    dayFen: priced.state.days[day] ?? 0,
+    capFen: dailyCapFen(table, fareClass),
+    monthFen: priced.state.months[monthOfFareDay(day)] ?? 0,
+    explanationSha256: explanationSha256(priced.explanation),
+  };
 }
 
 const journeyIdOf = (change: JourneyChange) => (change.kind === 'flat' ? change.journeyId : change.open.journeyId);
@@ -137,6 +151,7 @@ export function planTap(
           ref: movement.ref,
         },
         attributes: { journey: storedJourney(journeyRecord(priced.journey), movement) },
+        receiptFacts: { fare: fareFacts(table, fareClass, priced, at) },
       },
     },
     writes: giveBack

@@ -48,19 +48,21 @@ export async function purchaseBody(
   };
 }
 
-export const asPos = async (pos: Pos) => ({ authorization: `Bearer ${await assertionFor(pos.clientId, pos.key)}` });
+export const asPos = async (pos: Pos, now = new Date()) => ({
+  authorization: `Bearer ${await assertionFor(pos.clientId, pos.key, now)}`,
+});
 
 /** A POS session against one app: buy and refund answer status and body. */
-export function till(app: App) {
+export function till(app: App, clock: () => Date = () => new Date()) {
   return {
     buy: async (pos: Pos, b: object) => {
-      const res = await app.request('/v1/merchant/payments', jsonRequest('POST', b, await asPos(pos)));
+      const res = await app.request('/v1/merchant/payments', jsonRequest('POST', b, await asPos(pos, clock())));
       return { status: res.status, json: await body(res) };
     },
     refund: async (pos: Pos, paymentId: string, amountFen: number, refundId = randomUUID()) => {
       const res = await app.request(
         `/v1/merchant/payments/${paymentId}/refunds`,
-        jsonRequest('POST', { refundId, amountFen }, await asPos(pos)),
+        jsonRequest('POST', { refundId, amountFen }, await asPos(pos, clock())),
       );
       return { status: res.status, json: await body(res) };
     },

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { operatorPayable } from '../../../shared/ledger/accounts';
 import type { CommandPlan } from '../../../shared/ledger/command';
 import { buildTransaction } from '../../../shared/ledger/transaction';
+import { receiptSha256, receiptText } from '../../../shared/receipts/receipt';
 import { accountKey, entryKey, transferKey } from '../../../shared/store/keys';
 
 const CARD = 'card_unit';
@@ -89,8 +90,54 @@ describe('a wallet’s head entry', () => {
     const head = puts(built).find((i) => i.sk === entryKey(CARD, 5).sk);
     expect(head).toMatchObject({ balanceAfterFen: 800 });
     // The emptied book is left out, not kept as an empty map the entry would pay for.
-    expect(head?.carried).toEqual({ transit: 'boards' });
+    expect(head?.carried).toEqual({ transit: 'boards', receiptHead: expect.stringMatching(/^1:[\w-]{43}$/) });
     expect(() => build({ walletAttributes: { [CARD]: { carried: {} } }, result: {} })).toThrow(/ledger's own/);
+  });
+
+  it('links each movement of money into the wallet’s receipt chain, and carries the chain’s end past other entries', () => {
+    const first = puts(build({ transfer: fare, result: {} })).find((i) => i.sk === entryKey(CARD, 5).sk);
+    const link1 = { seq: 1, prev: null };
+    const firstHash = receiptSha256(
+      receiptText({ ...header, accountId: CARD, amountFen: -200, balanceAfterFen: 800, ...link1 }),
+    );
+    expect(first?.carried).toEqual({ receiptHead: `1:${firstHash}` });
+
+    // The next entry of the wallet: a 0-fen one carries the end on; the next money links to it.
+    const after = { ...wallet, version: 5, balanceFen: 800, carried: { receiptHead: `1:${firstHash}` } };
+    const next = (plan: CommandPlan<unknown>) =>
+      puts(buildTransaction('t', plan, { wallet: after }, reads, at)).find((i) => i.sk === entryKey(CARD, 6).sk);
+    const free = next({ walletEntries: { [CARD]: { header, attributes: {} } }, result: {} });
+    expect(free?.carried).toEqual({ receiptHead: `1:${firstHash}` });
+    const t2 = { ...fare, transferId: 'tap:t2', ref: 't2' };
+    const fareFacts = { fareDay: '2026-11-28', dayFen: 400, capFen: 1000, monthFen: 900, explanationSha256: 'x' };
+    const paid = next({
+      transfer: t2,
+      walletEntries: {
+        [CARD]: {
+          header: { ...header, entryId: 'tap:t2', ref: 't2' },
+          attributes: {},
+          receiptFacts: { fare: fareFacts },
+        },
+      },
+      result: {},
+    });
+    const text = receiptText({
+      ...header,
+      entryId: 'tap:t2',
+      ref: 't2',
+      accountId: CARD,
+      amountFen: -200,
+      balanceAfterFen: 600,
+      facts: { fare: fareFacts },
+      seq: 2,
+      prev: firstHash,
+    });
+    // What the entry keeps of the facts; the explanation's digest is its answer's.
+    expect(paid).toMatchObject({
+      receiptFare: '2026-11-28,400,1000,900',
+      carried: { receiptHead: `2:${receiptSha256(text)}` },
+    });
+    expect(() => build({ walletAttributes: { [CARD]: { receiptHead: '' } }, result: {} })).toThrow(/ledger's own/);
   });
 });
 

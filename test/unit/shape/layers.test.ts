@@ -8,7 +8,7 @@ import { cycles, domainEdges, projectShapes } from '../../support/code-shape';
  */
 const LAYERS: string[][] = [
   ['errors', 'text', 'time', 'async', 'log', 'observe'],
-  ['store', 'secrets'],
+  ['store', 'secrets', 'receipts'],
   ['ledger', 'keys', 'city', 'fares', 'catalog', 'denylist', 'idempotency', 'ratelimit', 'audit'],
   ['eligibility', 'identity', 'bills', 'campaigns', 'devices', 'settlement', 'ledger-audit', 'points'],
   ['cards', 'clients'],
