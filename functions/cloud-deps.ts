@@ -69,6 +69,7 @@ function cloudSecrets(env: CloudEnv, clients: LazyClients, clock: () => Date) {
     topupWebhook: env.ONECARD_TOPUP_WEBHOOK_SECRET_ARN,
     residentIdPepper: env.ONECARD_RESIDENT_ID_PEPPER_ARN,
     loginKey: env.ONECARD_LOGIN_KEY_ARN,
+    pseudonymKey: env.ONECARD_PSEUDONYM_KEY_ARN,
   };
   return cachedSecrets(async (name) => {
     const secretId = secretIds[name];

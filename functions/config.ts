@@ -82,6 +82,7 @@ const CloudEnv = z.object({
   ONECARD_TOPUP_WEBHOOK_SECRET_ARN: z.string().min(1).optional(),
   ONECARD_RESIDENT_ID_PEPPER_ARN: z.string().min(1).optional(),
   ONECARD_LOGIN_KEY_ARN: z.string().min(1).optional(),
+  ONECARD_PSEUDONYM_KEY_ARN: z.string().min(1).optional(),
   /** The full audit's state machine: the admin function starts audits by hand. */
   LEDGER_AUDIT_STATE_MACHINE_ARN: z.string().min(1).optional(),
   /** The allowance run's state machine: the admin function starts runs by hand. */

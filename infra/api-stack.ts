@@ -30,6 +30,7 @@ export interface ApiStackProps extends StackProps {
   topupWebhookSecret: Secret;
   residentIdPepper: Secret;
   loginKey: Secret;
+  pseudonymKey: Secret;
   signerRole: IRole;
   /** The export the data stack gives the reports bucket's ARN under. */
   reportsArnExport: string;
@@ -105,6 +106,7 @@ export class ApiStack extends Stack {
       topupWebhook: { secret: props.topupWebhookSecret, env: 'ONECARD_TOPUP_WEBHOOK_SECRET_ARN' },
       residentIdPepper: { secret: props.residentIdPepper, env: 'ONECARD_RESIDENT_ID_PEPPER_ARN' },
       loginKey: { secret: props.loginKey, env: 'ONECARD_LOGIN_KEY_ARN' },
+      pseudonymKey: { secret: props.pseudonymKey, env: 'ONECARD_PSEUDONYM_KEY_ARN' },
     };
     // Imported, so that what the API grants it (the table, its secret, its logs) is written here, not
     // into the data stack, which must not depend on the API.

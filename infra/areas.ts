@@ -134,6 +134,7 @@ export const AREAS: AreaDefinition[] = [
         'CARDDEV#*', // (index) a card's phones
         'DENY',
         'DENYSTATE#*', // a frozen card or revoked phone goes on the deny list
+        'DENYCARDS', // the cards denied now: each day's pseudonymous deny lists
         'BILL#*',
         'BILLACCT#*', // (index) an account's open bills
         'CATALOG#*', // offers: the campaigns
@@ -150,7 +151,7 @@ export const AREAS: AreaDefinition[] = [
       why: 'login, the citizen’s card and its money, phones and credentials, bills, offers, the records a new card takes, a closure online and its refunds, an incomplete journey fixed',
     },
     keys: 'sign',
-    secrets: ['residentIdPepper', 'loginKey'],
+    secrets: ['residentIdPepper', 'loginKey', 'pseudonymKey'],
     memoryMb: 1024,
     timeoutSeconds: 10,
   },
@@ -167,13 +168,15 @@ export const AREAS: AreaDefinition[] = [
         'FARES',
         'FACILITIES',
         'DENY',
+        'DENYCARDS', // the day's pseudonyms of the cards denied now, per operator
         'HOURCOUNT#*', // a declined tap counted in its hour, for the console's chart
       ],
       indexes: [],
       why: 'taps and visits move a card’s money to an operator or facility, priced by the city’s rules; gates read the deny list',
     },
     keys: 'none',
-    secrets: [],
+    // Version 2 credentials name the card by a pseudonym sealed under it.
+    secrets: ['pseudonymKey'],
     // A 500-tap offline batch is processed within this; see shared/transit/batch.ts.
     memoryMb: 1769,
     timeoutSeconds: HTTP_TIMEOUT_SECONDS,
@@ -191,7 +194,8 @@ export const AREAS: AreaDefinition[] = [
       why: 'purchases and refunds move a card’s money and points to the merchant (campaigns and points terms from the catalogue; a points lot’s lapse listed); its settlement lines',
     },
     keys: 'none',
-    secrets: [],
+    // Version 2 credentials name the card by a pseudonym sealed under it.
+    secrets: ['pseudonymKey'],
     memoryMb: 1024,
     timeoutSeconds: 10,
   },
@@ -229,6 +233,7 @@ export const AREAS: AreaDefinition[] = [
         'TILLS',
         'DENY',
         'DENYSTATE#*', // a closed card goes on the deny list
+        'DENYCARDS', // the cards denied now: each day's pseudonymous deny lists
       ],
       indexes: [],
       why: 'cash top-ups into cards and the till’s day, in-person identity checks',

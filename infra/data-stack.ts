@@ -21,6 +21,7 @@ export class DataStack extends Stack {
   readonly topupWebhookSecret: Secret;
   readonly residentIdPepper: Secret;
   readonly loginKey: Secret;
+  readonly pseudonymKey: Secret;
   /** Settlement reports (CSV) for operators and payees' finance teams: private, encrypted, kept. */
   readonly reports: Bucket;
   get reportsArnExport() {
@@ -58,6 +59,12 @@ export class DataStack extends Stack {
       'LoginKey',
       'Key of the phone number hashes and the login code hashes',
       'The key of every stored phone number hash (a citizen finds their account by it): rotating it would orphan every login. It is never rotated, only read at run time by the citizen function.',
+    );
+    // Every pseudonym of the unlinkable credentials is derived under it, per operator and fare day.
+    this.pseudonymKey = this.keptSecret(
+      'PseudonymKey',
+      'Key the unlinkable credentials’ pseudonyms are derived under',
+      'The key every pseudonymous credential’s pseudonym and sealed card id are derived under, per operator and fare day: rotating it breaks the credentials issued for today and tomorrow, so it is rotated by hand between fare days (runbook in docs/operations.md), not on a schedule.',
     );
     this.reports = this.reportsBucket();
     // Exported under a name of our own: the API stack grants against it, and cdk-nag names the grant by it.

@@ -131,6 +131,7 @@ function localPorts(
       // Locally a fixed key: the local store's hashes stay valid across restarts.
       residentIdPepper: 'onecard-local-resident-id-pepper',
       loginKey: 'onecard-local-login-key',
+      pseudonymKey: 'onecard-local-pseudonym-key',
     }),
     keyMaterial: new LocalKeyMaterial(keyFile),
     // Locally the code is answered as devCode instead of sent.

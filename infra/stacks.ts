@@ -26,6 +26,7 @@ export function buildStacks(app: App, settings: StageSettings) {
     topupWebhookSecret: data.topupWebhookSecret,
     residentIdPepper: data.residentIdPepper,
     loginKey: data.loginKey,
+    pseudonymKey: data.pseudonymKey,
     signerRole: data.signerRole,
     reportsArnExport: data.reportsArnExport,
     tableArnExport: data.tableArnExport,

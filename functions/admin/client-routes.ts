@@ -7,10 +7,12 @@ import {
   type MachineIdentity,
   registerClient,
   rekeyClient,
+  setCredentialVersions,
 } from '../../shared/clients/clients';
+import { pseudonymScopeOf } from '../../shared/clients/pseudonym-scope';
 import { normalizedPublicJwk } from '../../shared/devices/public-key';
 import { PROGRAMS } from '../../shared/eligibility/model';
-import { NotFoundError, ValidationError } from '../../shared/errors';
+import { NotFoundError, RefusedError, ValidationError } from '../../shared/errors';
 import { FacilityIdSchema } from '../../shared/facilities/model';
 import { OutletIdSchema } from '../../shared/outlets/model';
 import type { AppDeps } from '../deps';
@@ -101,6 +103,10 @@ const ClientSchema = z
     scope: z.record(z.string(), z.unknown()),
     status: z.enum(['active', 'disabled']),
     createdAt: z.string(),
+    credentialVersions: z
+      .array(z.number().int())
+      .optional()
+      .openapi({ description: 'The phone credential versions it accepts; absent: [1]' }),
   })
   .openapi('MachineClient');
 
@@ -226,7 +232,55 @@ export function clientKeyRoutes(app: Router, deps: AppDeps) {
       return c.json(answer, 200);
     },
   );
+  app.openapi(credentialVersionsRoute, async (c) => {
+    const { clientId } = c.req.valid('param');
+    const { versions, reason } = c.req.valid('json');
+    const known = await getClient(deps.store, clientId);
+    if (!known) throw new NotFoundError('Client');
+    if (versions.includes(2) && !pseudonymScopeOf(known, (await deps.fares.at(deps.clock())).routes)) {
+      throw new RefusedError(
+        'CREDENTIAL_VERSION_UNSUPPORTED',
+        'Version 2 needs one operator per terminal: a validator of one operator’s routes, a POS or a gate',
+      );
+    }
+    const client = await setCredentialVersions(
+      deps.store,
+      clientId,
+      versions,
+      change(c, reason, `versions ${versions.join(',')}`),
+    );
+    const { publicKeyJwk: _k, ...answer } = client;
+    return c.json(answer, 200);
+  });
 }
+
+const credentialVersionsRoute = createRoute({
+  method: 'put',
+  path: '/v1/admin/clients/{clientId}/credential-versions',
+  operationId: 'setClientCredentialVersions',
+  tags: ['operator'],
+  security,
+  summary: 'Turn the unlinkable credential (version 2) on or off for a terminal, or retire version 1 there',
+  description:
+    'Both versions are verified side by side where both are on; a terminal’s instances see the change within 10 seconds. Version 2 needs one operator per terminal (a validator of one operator’s routes, a merchant’s POS, a facility’s gate): 422 CREDENTIAL_VERSION_UNSUPPORTED otherwise (an outlet checks the resident id anyway).',
+  request: {
+    params: z.object({ clientId: z.string().min(1).max(64).openapi({ description: 'The terminal' }) }),
+    body: jsonBody(
+      z.strictObject({
+        versions: z
+          .array(z.union([z.literal(1), z.literal(2)]))
+          .min(1)
+          .max(2)
+          .openapi({ description: 'What it accepts from now on: [1], [1, 2] or [2]' }),
+        reason: OperatorReason.optional(),
+      }),
+    ),
+  },
+  responses: {
+    200: { description: 'Changed', content: ClientChangeAnswer },
+    ...errorResponses(400, 401, 403, 404, 422),
+  },
+});
 
 /** A scope names things that exist: routes in force, merchants, billers and facilities we know. */
 async function checkScope(deps: AppDeps, identity: MachineIdentity) {

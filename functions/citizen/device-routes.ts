@@ -110,6 +110,16 @@ const postCredentialsRoute = createRoute({
   },
 });
 
+/** The caller's active card and one of its active devices: who a credential may be issued to. */
+export async function credentialHolder(deps: AppDeps, citizenId: string, deviceId: string) {
+  const card = await requireCard(deps.store, citizenId);
+  const device = await getDevice(deps.store, deviceId);
+  if (!device || device.cardId !== card.cardId) throw new NotFoundError('Device');
+  if (device.status !== 'active') throw new RefusedError('DEVICE_REVOKED', 'This device was revoked');
+  if (card.status !== 'active') throw new RefusedError('CARD_FROZEN', 'The card is frozen; unfreeze it first');
+  return { card, device };
+}
+
 /** The phone becomes the card: register its key, get a credential bound to it, revoke it. */
 export function deviceRoutes(app: Router, deps: AppDeps) {
   app.openapi(postDevicesRoute, async (c) => {
@@ -131,11 +141,7 @@ export function deviceRoutes(app: Router, deps: AppDeps) {
     );
   });
   app.openapi(postCredentialsRoute, async (c) => {
-    const card = await requireCard(deps.store, c.get('citizen').citizenId);
-    const device = await getDevice(deps.store, c.req.valid('json').deviceId);
-    if (!device || device.cardId !== card.cardId) throw new NotFoundError('Device');
-    if (device.status !== 'active') throw new RefusedError('DEVICE_REVOKED', 'This device was revoked');
-    if (card.status !== 'active') throw new RefusedError('CARD_FROZEN', 'The card is frozen; unfreeze it first');
+    const { card, device } = await credentialHolder(deps, c.get('citizen').citizenId, c.req.valid('json').deviceId);
     const city = await deps.city();
     const now = deps.clock();
     const { credential, expiresAt } = await issueCredential(await deps.keyRing.signer(), {

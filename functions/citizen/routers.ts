@@ -9,6 +9,7 @@ import { deviceRoutes } from './device-routes';
 import { journeyRoutes } from './journey-routes';
 import { offerRoutes } from './offer-routes';
 import { pointsRoutes } from './points-routes';
+import { pseudonymousRoutes } from './pseudonymous-routes';
 import { statementRoutes } from './statement-routes';
 import { topupRoutes } from './topup-routes';
 import { visitRoutes } from './visit-routes';
@@ -20,6 +21,7 @@ export function citizenRouters(deps: AppDeps) {
   cardRoutes(me, deps);
   closureRoutes(me, deps);
   deviceRoutes(me, deps);
+  pseudonymousRoutes(me, deps);
   topupRoutes(me, deps);
   statementRoutes(me, deps);
   journeyRoutes(me, deps);

@@ -64,7 +64,12 @@ export function machineAuth(deps: AppDeps, ...kinds: MachineClient['kind'][]): M
       await spent;
       throw err;
     }
-    c.set('machine', { clientId: client.clientId, kind: client.kind, scope: client.scope } as MachinePrincipal);
+    c.set('machine', {
+      clientId: client.clientId,
+      kind: client.kind,
+      scope: client.scope,
+      ...(client.credentialVersions ? { credentialVersions: client.credentialVersions } : {}),
+    } as MachinePrincipal);
     c.set('assertionSpent', spent);
     if (!routeHandsAssertionOn(c)) await spent;
     await next();

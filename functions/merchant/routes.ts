@@ -9,6 +9,8 @@ import { countMovement, PURCHASE } from '../http/business-figures';
 import { handsAssertionToPipeline } from '../http/machine-auth';
 import type { Router } from '../http/router';
 import { errorResponses, jsonBody, presentedFields } from '../http/schemas';
+import { presentationDeps } from '../presentation-deps';
+import { terminalPolicy } from '../terminal-policy';
 
 const PurchaseSchema = z
   .strictObject({
@@ -129,15 +131,14 @@ export function merchantRoutes(app: Router, deps: AppDeps) {
     const pos = {
       clientId: machine.clientId,
       scope: scopeFor(machine, 'merchant-pos'),
+      policy: await terminalPolicy(machine, deps),
       assertionSpent: c.get('assertionSpent'),
     };
     const now = deps.clock();
     const result = await processPurchase(
       {
-        store: deps.store,
+        ...presentationDeps(deps),
         clock: () => now,
-        keyRing: deps.keyRing,
-        issuer: deps.config.issuer,
         campaigns: deps.campaigns,
         merchantTerms,
         dayStartHour: (await deps.fares.at(now)).fareDayStartHour,

@@ -11,6 +11,7 @@ import type { AppDeps } from '../deps';
 import { IdNumberTyped, idNumberWellFormed } from '../http/id-number';
 import type { Router } from '../http/router';
 import { calendarDate, errorResponses, jsonBody, presentedFields } from '../http/schemas';
+import { presentationDeps } from '../presentation-deps';
 
 const presented = presentedFields('counter', '; no amt; made now');
 
@@ -82,10 +83,7 @@ const TillAnswer = z
 
 export function outletDeps(deps: AppDeps): OutletDeps {
   return {
-    store: deps.store,
-    clock: deps.clock,
-    keyRing: deps.keyRing,
-    issuer: deps.config.issuer,
+    ...presentationDeps(deps),
     outlets: deps.outlets,
     cardRules: async () => (await deps.city()).card,
     maxBalanceFen: async () => (await deps.city()).card.maxBalanceFen,

@@ -1,8 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { denyListSince, denyListVersion } from '../../shared/denylist/denylist';
+import { DENIED_CARDS_PAGE, deniedCardsPage, denyListSince, denyListVersion } from '../../shared/denylist/denylist';
+import { RefusedError } from '../../shared/errors';
+import { CARD_ID } from '../../shared/ledger/accounts';
+import { decodeCursor, encodeCursor } from '../../shared/store/cursor';
+import { currentFareDays } from '../../shared/time/shanghai';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { errorResponses, queryInt } from '../http/schemas';
+import { calendarDate, errorResponses, queryInt } from '../http/schemas';
+import { pseudonymsFor } from '../presentation-deps';
+import { terminalPolicy } from '../terminal-policy';
 
 const Entry = z.object({ kind: z.enum(['card', 'device']), id: z.string() });
 const DenyList = z
@@ -32,11 +38,34 @@ const TerminalConfig = z
       .int()
       .openapi({ description: 'Ask /v1/terminal/deny-list?since=<your version> when this is newer' }),
     serverTime: z.string().openapi({ description: 'The server’s clock: a terminal far from it should resynchronise' }),
+    credentialVersions: z.array(z.number().int()).openapi({
+      description:
+        'The phone credential versions to accept: 1 (typ onecard-credential+jwt), 2 (typ onecard-credential-v2+jwt, unlinkable) where its operator turned it on',
+    }),
+    pseudonymScope: z.string().optional().openapi({
+      description:
+        'With version 2: the scope a version 2 credential must name (`scp`), shown to the phone with the challenge so it presents the right one',
+    }),
   })
   .openapi('TerminalConfig');
 
+const PseudonymousDenyList = z
+  .object({
+    scope: z.string(),
+    fareDay: z.string(),
+    pseudonyms: z
+      .array(z.string())
+      .openapi({ description: 'The fare day’s pseudonyms (`sub`) of the cards denied now' }),
+    nextCursor: z.string().nullable(),
+  })
+  .openapi('PseudonymousDenyList', {
+    description:
+      'Decline CARD_FROZEN a version 2 credential whose sub is listed. The whole list is new each fare day (a pseudonym lives one day): fetch tomorrow’s before midnight, and again through the day for cards frozen since.',
+  });
+
 /** What a terminal caches for offline work: the deny list, the issuer keys, the fare rules of its routes. */
 export function terminalConfigRoutes(app: Router, deps: AppDeps) {
+  pseudonymousDenyListRoute(app, deps);
   app.openapi(
     createRoute({
       method: 'get',
@@ -80,6 +109,7 @@ export function terminalConfigRoutes(app: Router, deps: AppDeps) {
       const machine = c.get('machine');
       const now = deps.clock();
       const table = await deps.fares.at(now);
+      const policy = await terminalPolicy(machine, deps);
       const routeIds = new Set(machine.kind === 'transit-terminal' ? machine.scope.routeIds : []);
       const facility =
         machine.kind === 'facility-gate' ? await deps.facilities.facility(machine.scope.facilityId, now) : undefined;
@@ -93,6 +123,57 @@ export function terminalConfigRoutes(app: Router, deps: AppDeps) {
           ...(facility ? { facility, fareClasses: table.classes } : {}),
           denyListVersion: await denyListVersion(deps.store),
           serverTime: now.toISOString(),
+          credentialVersions: [...policy.versions],
+          ...(policy.scope ? { pseudonymScope: policy.scope } : {}),
+        },
+        200,
+      );
+    },
+  );
+}
+
+function pseudonymousDenyListRoute(app: Router, deps: AppDeps) {
+  const pseudonyms = pseudonymsFor(deps.secrets);
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/terminal/pseudonymous-deny-list',
+      operationId: 'getPseudonymousDenyList',
+      tags: ['terminal'],
+      security: [{ machine: [] }],
+      summary: 'The day’s pseudonyms of the cards denied now, for this terminal’s operator (version 2 credentials)',
+      description: `Pages of ${DENIED_CARDS_PAGE}. 422 CREDENTIAL_VERSION_UNSUPPORTED where version 2 is not on for this terminal; a fare day other than today’s or the next is 422 FARE_DAY_OUT_OF_RANGE.`,
+      request: {
+        query: z.object({
+          fareDay: calendarDate().openapi({ description: 'Today’s fare day or the next (YYYY-MM-DD)' }),
+          cursor: z.string().max(512).optional().openapi({ description: 'nextCursor of the page before' }),
+        }),
+      },
+      responses: {
+        200: { description: 'A page of pseudonyms', content: { 'application/json': { schema: PseudonymousDenyList } } },
+        ...errorResponses(400, 401, 403, 422),
+      },
+    }),
+    async (c) => {
+      const { fareDay, cursor } = c.req.valid('query');
+      const policy = await terminalPolicy(c.get('machine'), deps);
+      if (!policy.scope) {
+        throw new RefusedError('CREDENTIAL_VERSION_UNSUPPORTED', 'Version 2 credentials are not on for this terminal');
+      }
+      const table = await deps.fares.at(deps.clock());
+      if (!currentFareDays(deps.clock(), table.fareDayStartHour).includes(fareDay)) {
+        throw new RefusedError('FARE_DAY_OUT_OF_RANGE', 'Deny lists are made for today’s fare day or the next');
+      }
+      const after = cursor ? decodeCursor(cursor, 'pseudonymous-deny-list', CARD_ID) : undefined;
+      const page = await deniedCardsPage(deps.store, after);
+      const p = await pseudonyms();
+      const scope = policy.scope;
+      return c.json(
+        {
+          scope,
+          fareDay,
+          pseudonyms: page.cardIds.map((cardId) => p.pseudonym(scope, fareDay, cardId)),
+          nextCursor: page.last ? encodeCursor('pseudonymous-deny-list', page.last) : null,
         },
         200,
       );

@@ -9,6 +9,8 @@ import { countMovement, VISIT } from '../http/business-figures';
 import { handsAssertionToPipeline } from '../http/machine-auth';
 import type { Router } from '../http/router';
 import { batchBody, errorResponses, jsonBody, presentedFields } from '../http/schemas';
+import { presentationDeps } from '../presentation-deps';
+import { terminalPolicy } from '../terminal-policy';
 import { Rule } from '../transit-schemas';
 import { batchErrorOf } from './transit-routes';
 
@@ -44,10 +46,7 @@ export const VisitResultSchema = z
 
 export function facilityDeps(deps: AppDeps): FacilityDeps {
   return {
-    store: deps.store,
-    clock: deps.clock,
-    keyRing: deps.keyRing,
-    issuer: deps.config.issuer,
+    ...presentationDeps(deps),
     facilities: deps.facilities,
     fares: deps.fares,
     cardRules: async () => (await deps.city()).card,
@@ -99,19 +98,20 @@ const postFacilitiesVisitsBatchRoute = createRoute({
 /** Facility gates (parks, libraries, sports centres, public bicycles): visits, online and offline. */
 export function facilityRoutes(app: Router, deps: AppDeps) {
   const facility = facilityDeps(deps);
-  const gateOf = (machine: Parameters<typeof scopeFor>[0]) => ({
+  const gateOf = async (machine: Parameters<typeof scopeFor>[0]) => ({
     clientId: machine.clientId,
     scope: scopeFor(machine, 'facility-gate'),
+    policy: await terminalPolicy(machine, deps),
   });
   app.openapi(postFacilitiesVisitsRoute, async (c) => {
     const visit = c.req.valid('json');
-    const gate = { ...gateOf(c.get('machine')), assertionSpent: c.get('assertionSpent') };
+    const gate = { ...(await gateOf(c.get('machine'))), assertionSpent: c.get('assertionSpent') };
     const result = await processVisit(facility, gate, visit);
     countMovement(deps.metrics, VISIT, { facility: visit.facilityId }, result, result.feeFen);
     return c.json(result, 200);
   });
   app.openapi(postFacilitiesVisitsBatchRoute, async (c) => {
-    const gate = gateOf(c.get('machine'));
+    const gate = await gateOf(c.get('machine'));
     const { visits } = c.req.valid('json');
     const results = await processInCardOrder(
       visits,

@@ -9,6 +9,8 @@ import { countMovement, TAP } from '../http/business-figures';
 import { handsAssertionToPipeline } from '../http/machine-auth';
 import type { Router } from '../http/router';
 import { batchBody, errorResponses, jsonBody, presentedFields } from '../http/schemas';
+import { presentationDeps } from '../presentation-deps';
+import { terminalPolicy } from '../terminal-policy';
 import { TapResultSchema } from '../transit-schemas';
 
 export const TapSchema = z
@@ -51,10 +53,7 @@ function logTap(logger: Logger, terminal: string, r: TapResult) {
 
 export function transitDeps(deps: AppDeps): TransitDeps {
   return {
-    store: deps.store,
-    clock: deps.clock,
-    keyRing: deps.keyRing,
-    issuer: deps.config.issuer,
+    ...presentationDeps(deps),
     fares: deps.fares,
     cardRules: async () => (await deps.city()).card,
   };
@@ -84,6 +83,7 @@ export function transitRoutes(app: Router, deps: AppDeps) {
       const terminal = {
         clientId: machine.clientId,
         scope: scopeFor(machine, 'transit-terminal'),
+        policy: await terminalPolicy(machine, deps),
         assertionSpent: c.get('assertionSpent'),
       };
       const tap = c.req.valid('json');
@@ -116,7 +116,11 @@ export function transitRoutes(app: Router, deps: AppDeps) {
     }),
     async (c) => {
       const machine = c.get('machine');
-      const terminal = { clientId: machine.clientId, scope: scopeFor(machine, 'transit-terminal') };
+      const terminal = {
+        clientId: machine.clientId,
+        scope: scopeFor(machine, 'transit-terminal'),
+        policy: await terminalPolicy(machine, deps),
+      };
       const { taps } = c.req.valid('json');
       const results = await processBatch(transit, terminal, taps);
       const counts: Record<string, number> = {};

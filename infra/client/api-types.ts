@@ -219,6 +219,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/pseudonymous-credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue one fare day’s unlinkable credentials, one per operator (version 2, typ onecard-credential-v2+jwt)
+         * @description Each names the card by a pseudonym for that operator and day only (`sub`), binds a key the phone made for it (`cnf`), and carries the card and device sealed for the backend (`cid`); its times are the fare day’s. Terminals whose operator turned version 2 on accept it (docs/terminal-verification.md). For today’s fare day or the next: a phone fetches tomorrow’s before it goes offline. The same device checks as POST /v1/me/credentials.
+         */
+        post: operations["issuePseudonymousCredentials"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/topups": {
         parameters: {
             query?: never;
@@ -402,6 +422,26 @@ export interface paths {
          * @description Accepted visits only, free ones included, in the order the card recorded them (an offline batch uploaded late comes first), with the balance right after each. A page may hold fewer items than `limit` while `nextCursor` is not null.
          */
         get: operations["listMyVisits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/terminal/pseudonymous-deny-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The day’s pseudonyms of the cards denied now, for this terminal’s operator (version 2 credentials)
+         * @description Pages of 1000. 422 CREDENTIAL_VERSION_UNSUPPORTED where version 2 is not on for this terminal; a fare day other than today’s or the next is 422 FARE_DAY_OUT_OF_RANGE.
+         */
+        get: operations["getPseudonymousDenyList"];
         put?: never;
         post?: never;
         delete?: never;
@@ -860,6 +900,26 @@ export interface paths {
          * @description Also enables a disabled client again: re-keying is how a recovered or replaced device comes back.
          */
         post: operations["rekeyClient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/clients/{clientId}/credential-versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Turn the unlinkable credential (version 2) on or off for a terminal, or retire version 1 there
+         * @description Both versions are verified side by side where both are on; a terminal’s instances see the change within 10 seconds. Version 2 needs one operator per terminal (a validator of one operator’s routes, a merchant’s POS, a facility’s gate): 422 CREDENTIAL_VERSION_UNSUPPORTED otherwise (an outlet checks the resident id anyway).
+         */
+        put: operations["setClientCredentialVersions"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1472,7 +1532,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "OTP_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "IDEMPOTENCY_KEY_REUSED" | "ALREADY_PAID" | "ALREADY_EXISTS" | "ID_NUMBER_IN_USE" | "FROZEN_BY_OPERATOR" | "CUTOFF_NOT_AFTER_PREVIOUS" | "SETTLEMENT_RUNNING" | "ALLOWANCE_RUN_IN_PROGRESS" | "SCOPE_STRANDED" | "FUND_INSUFFICIENT" | "CLOSURE_BLOCKED" | "JOURNEY_STILL_OPEN" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INSUFFICIENT_FUNDS" | "CARD_FROZEN" | "CARD_CLOSED" | "BALANCE_LIMIT" | "AMOUNT_MISMATCH" | "PARTIAL_NOT_ALLOWED" | "AMOUNT_EXCEEDS_DUE" | "REFUND_EXCEEDS_CHARGE" | "CREDENTIAL_EXPIRED" | "PROOF_INVALID" | "REPLAYED" | "DEVICE_REVOKED" | "DEVICE_LIMIT" | "TAP_TIME_INVALID" | "ID_MISMATCH" | "IDENTITY_NOT_VERIFIED" | "OUTLET_LIMIT" | "CUTOFF_IN_FUTURE" | "MONTH_IN_FUTURE" | "POINTS_OVER_LIMIT" | "FIX_WINDOW_PASSED" | "JOURNEY_NOT_FIXABLE" | "RATE_LIMITED" | "INTERNAL" | "RETRY_LATER";
+                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "OTP_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "IDEMPOTENCY_KEY_REUSED" | "ALREADY_PAID" | "ALREADY_EXISTS" | "ID_NUMBER_IN_USE" | "FROZEN_BY_OPERATOR" | "CUTOFF_NOT_AFTER_PREVIOUS" | "SETTLEMENT_RUNNING" | "ALLOWANCE_RUN_IN_PROGRESS" | "SCOPE_STRANDED" | "FUND_INSUFFICIENT" | "CLOSURE_BLOCKED" | "JOURNEY_STILL_OPEN" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INSUFFICIENT_FUNDS" | "CARD_FROZEN" | "CARD_CLOSED" | "BALANCE_LIMIT" | "AMOUNT_MISMATCH" | "PARTIAL_NOT_ALLOWED" | "AMOUNT_EXCEEDS_DUE" | "REFUND_EXCEEDS_CHARGE" | "CREDENTIAL_EXPIRED" | "PROOF_INVALID" | "REPLAYED" | "DEVICE_REVOKED" | "DEVICE_LIMIT" | "TAP_TIME_INVALID" | "ID_MISMATCH" | "IDENTITY_NOT_VERIFIED" | "OUTLET_LIMIT" | "CUTOFF_IN_FUTURE" | "MONTH_IN_FUTURE" | "POINTS_OVER_LIMIT" | "FIX_WINDOW_PASSED" | "JOURNEY_NOT_FIXABLE" | "FARE_DAY_OUT_OF_RANGE" | "CREDENTIAL_VERSION_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL" | "RETRY_LATER";
                 message: string;
                 details?: {
                     [key: string]: unknown;
@@ -1558,6 +1618,16 @@ export interface components {
         Credential: {
             credential: string;
             expiresAt: string;
+        };
+        PseudonymousCredentials: {
+            fareDay: string;
+            /** @description The fare day’s start: every credential of the day has the same times */
+            validFrom: string;
+            expiresAt: string;
+            credentials: {
+                scope: string;
+                credential: string;
+            }[];
         };
         Topup: {
             topupId: string;
@@ -1741,6 +1811,14 @@ export interface components {
             /** @enum {string} */
             declineCode?: "PROOF_INVALID" | "CREDENTIAL_EXPIRED" | "TAP_TIME_INVALID" | "CARD_FROZEN" | "CARD_CLOSED" | "DEVICE_REVOKED" | "REPLAYED" | "INSUFFICIENT_FUNDS" | "IDENTITY_NOT_VERIFIED" | "NO_OPEN_RENTAL" | "RENTAL_OPEN";
         };
+        /** @description Decline CARD_FROZEN a version 2 credential whose sub is listed. The whole list is new each fare day (a pseudonym lives one day): fetch tomorrow’s before midnight, and again through the day for cards frozen since. */
+        PseudonymousDenyList: {
+            scope: string;
+            fareDay: string;
+            /** @description The fare day’s pseudonyms (`sub`) of the cards denied now */
+            pseudonyms: string[];
+            nextCursor: string | null;
+        };
         /** @description Apply added and removed to the cached list, then ask again with since=version */
         DenyListDelta: {
             version: number;
@@ -1784,6 +1862,10 @@ export interface components {
             denyListVersion: number;
             /** @description The server’s clock: a terminal far from it should resynchronise */
             serverTime: string;
+            /** @description The phone credential versions to accept: 1 (typ onecard-credential+jwt), 2 (typ onecard-credential-v2+jwt, unlinkable) where its operator turned it on */
+            credentialVersions: number[];
+            /** @description With version 2: the scope a version 2 credential must name (`scp`), shown to the phone with the challenge so it presents the right one */
+            pseudonymScope?: string;
         };
         Tap: {
             /**
@@ -2146,6 +2228,8 @@ export interface components {
             /** @enum {string} */
             status: "active" | "disabled";
             createdAt: string;
+            /** @description The phone credential versions it accepts; absent: [1] */
+            credentialVersions?: number[];
         };
         KeyRotation: {
             previous?: string;
@@ -3393,6 +3477,116 @@ export interface operations {
             };
         };
     };
+    issuePseudonymousCredentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The registered device asking (its card must be active) */
+                    deviceId: string;
+                    /**
+                     * Format: date
+                     * @description Today’s fare day or the next (YYYY-MM-DD)
+                     */
+                    fareDay: string;
+                    keys: {
+                        /**
+                         * @description The operator: op:<operatorId> for a transit operator’s validators, m:<merchantId> for a merchant’s tills, f:<facilityId> for a facility’s gates (a terminal’s config names its own)
+                         * @example op:bus-co
+                         */
+                        scope: string;
+                        /**
+                         * @description A P-256 key the phone made for this operator and this fare day alone (never its registered device key, never another day’s): the credential binds it, and the phone signs its proofs with it
+                         * @example {
+                         *       "kty": "EC",
+                         *       "crv": "P-256",
+                         *       "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+                         *       "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"
+                         *     }
+                         */
+                        publicKeyJwk: {
+                            /**
+                             * @description EC
+                             * @enum {string}
+                             */
+                            kty: "EC";
+                            /**
+                             * @description P-256
+                             * @enum {string}
+                             */
+                            crv: "P-256";
+                            /** @description base64url, 32 bytes */
+                            x: string;
+                            /** @description base64url, 32 bytes */
+                            y: string;
+                        };
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description The day’s credentials */
+            201: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PseudonymousCredentials"];
+                };
+            };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A business refusal */
+            422: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     startTopup: {
         parameters: {
             query?: never;
@@ -4185,6 +4379,103 @@ export interface operations {
                 headers: {
                     /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
                     "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPseudonymousDenyList: {
+        parameters: {
+            query: {
+                /** @description Today’s fare day or the next (YYYY-MM-DD) */
+                fareDay: string;
+                /** @description nextCursor of the page before */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of pseudonyms */
+            200: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PseudonymousDenyList"];
+                };
+            };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: outside the caller’s scope */
+            403: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A business refusal */
+            422: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RETRY_LATER: nothing changed; retry with the same request */
+            503: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6723,6 +7014,98 @@ export interface operations {
             };
             /** @description NOT_FOUND */
             404: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setClientCredentialVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The terminal */
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description What it accepts from now on: [1], [1, 2] or [2] */
+                    versions: (1 | 2)[];
+                    /**
+                     * @description Why: recorded with the operator’s principal
+                     * @example hotline ticket 2026-1128-0042
+                     */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MachineClient"];
+                };
+            };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: outside the caller’s scope */
+            403: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A business refusal */
+            422: {
                 headers: {
                     /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
                     "x-request-id"?: string;

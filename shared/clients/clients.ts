@@ -35,10 +35,16 @@ export type MachineClient = MachineIdentity & {
   publicKeyJwk: JWK;
   status: 'active' | 'disabled';
   createdAt: string;
+  /**
+   * The phone credential versions it accepts (absent: [1]): an operator turns the unlinkable version 2
+   * on per terminal, both side by side, and retires version 1 when its terminals all speak 2.
+   */
+  credentialVersions?: CredentialVersions;
 };
+export type CredentialVersions = (1 | 2)[];
 
 /** The client a request comes from, as the routes see it. */
-export type MachinePrincipal = Pick<MachineClient, 'clientId'> & MachineIdentity;
+export type MachinePrincipal = Pick<MachineClient, 'clientId' | 'credentialVersions'> & MachineIdentity;
 
 /**
  * The scope of a client of the given kind; any other kind is refused (403). Routes call it with the
@@ -137,6 +143,16 @@ async function updateClient(
 /** A lost or stolen terminal: its assertions are refused once instances' caches expire (CLIENT_CACHE_MS). */
 export function disableClient(store: Store, clientId: string, change: ClientChange): Promise<MachineClient> {
   return updateClient(store, clientId, { status: 'disabled' }, change);
+}
+
+/** The credential versions a terminal accepts from now on (its instances' caches expire within CLIENT_CACHE_MS). */
+export function setCredentialVersions(
+  store: Store,
+  clientId: string,
+  versions: CredentialVersions,
+  change: ClientChange,
+): Promise<MachineClient> {
+  return updateClient(store, clientId, { credentialVersions: [...new Set(versions)].sort() }, change);
 }
 
 /** A new key for a client (its old one leaked, or the device was replaced): the old key stops working. */

@@ -2,6 +2,14 @@ import type { JWK, JWTPayload } from 'jose';
 import { FARE_CLASSES, type FareClass } from '../fares/fare-table';
 
 export const CREDENTIAL_TYP = 'onecard-credential+jwt';
+/** The unlinkable credential: a pseudonym per operator and fare day instead of the card (pseudonyms.ts). */
+export const PSEUDONYMOUS_CREDENTIAL_TYP = 'onecard-credential-v2+jwt';
+export const CREDENTIAL_VERSIONS = [1, 2] as const;
+export type CredentialVersion = (typeof CREDENTIAL_VERSIONS)[number];
+export const CREDENTIAL_TYPS: Record<CredentialVersion, string> = {
+  1: CREDENTIAL_TYP,
+  2: PSEUDONYMOUS_CREDENTIAL_TYP,
+};
 export const PROOF_TYP = 'onecard-proof+jwt';
 /** A credential lives at most a day: a lost phone's credential dies by itself within one. */
 export const CREDENTIAL_MAX_LIFETIME_SECONDS = 24 * 3600;
@@ -25,6 +33,32 @@ export interface CredentialClaims {
   fcl: FareClass;
   olim: number;
 }
+
+/**
+ * Version 2: what a terminal of one operator sees of a card on one fare day. No card id, no device id,
+ * a device key made for this operator and day alone, and the fare day's own start and end as its
+ * times: nothing in it is the same for another operator or another day.
+ */
+export interface PseudonymousClaims {
+  iss: string;
+  /** The card's pseudonym for this operator and fare day (what the operator's deny list names). */
+  sub: string;
+  /** The operator it is for: `op:<operatorId>`, `m:<merchantId>`, `f:<facilityId>`. */
+  scp: string;
+  /** The fare day it is for (YYYY-MM-DD). */
+  fdy: string;
+  /** The card and device, sealed for the backend alone. */
+  cid: string;
+  iat: number;
+  exp: number;
+  jti: string;
+  cnf: { jwk: JWK };
+  fcl: FareClass;
+  olim: number;
+}
+
+/** A verified credential of either version. */
+export type VerifiedCredential = ({ version: 1 } & CredentialClaims) | ({ version: 2 } & PseudonymousClaims);
 
 export interface ProofClaims {
   ath: string;
@@ -58,6 +92,17 @@ export function credentialClaimsOf(p: JWTPayload): CredentialClaims | undefined 
   if (!isString(iss) || !isString(sub) || !isString(did) || !isString(jti)) return undefined;
   if (!isWhole(iat) || !isWhole(exp) || !isWhole(olim) || !fcl || !jwk) return undefined;
   return { iss, sub, did, iat, exp, jti, cnf: { jwk }, fcl, olim };
+}
+
+/** A verified version 2 credential's claims, each of its type; undefined if one is missing or of another. */
+export function pseudonymousClaimsOf(p: JWTPayload): PseudonymousClaims | undefined {
+  const { iss, sub, iat, exp, jti, olim, cnf, scp, fdy, cid } = p;
+  const fcl = FARE_CLASSES.find((c) => c === p.fcl);
+  const jwk = isMap(cnf) ? p256JwkOf(cnf.jwk) : undefined;
+  if (!isString(iss) || !isString(sub) || !isString(jti)) return undefined;
+  if (!isString(scp) || !isString(fdy) || !isString(cid)) return undefined;
+  if (!isWhole(iat) || !isWhole(exp) || !isWhole(olim) || !fcl || !jwk) return undefined;
+  return { iss, sub, scp, fdy, cid, iat, exp, jti, cnf: { jwk }, fcl, olim };
 }
 
 /** A verified proof's claims, each of its type; undefined if one is missing or of another. */

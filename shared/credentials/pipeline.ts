@@ -9,9 +9,10 @@ import type { Item, ItemKey } from '../store/items';
 import { keptJson, keptText } from '../store/kept-text';
 import { transferKey } from '../store/keys';
 import type { Store } from '../store/store';
-import type { CredentialClaims } from './claims';
-import { claimedKeys, type PresentationDeclineCode, presentationReads, proofGuardWrite } from './presented';
-import { denyDecision, verifyTokens } from './verify';
+import type { CredentialVersion, VerifiedCredential } from './claims';
+import { claimedIdentity, type PresentationDeclineCode, presentationReads, proofGuardWrite } from './presented';
+import type { Pseudonyms } from './pseudonyms';
+import { verifyTokens } from './verify';
 
 /** What every presented-card request needs: the store, the issuer's keys, and the clock. */
 export interface PresentationDeps {
@@ -19,6 +20,15 @@ export interface PresentationDeps {
   keyRing: KeyRing;
   issuer: string;
   clock: () => Date;
+  /** The issuer's pseudonym key, for version 2 credentials (none: they are refused). */
+  pseudonyms?: () => Promise<Pseudonyms>;
+}
+
+/** What the presenting terminal accepts: the credential versions its operator turned on, and its scope. */
+export interface TerminalPolicy {
+  versions: readonly CredentialVersion[];
+  /** Its operator, as version 2 credentials name it (pseudonyms.ts); none where version 2 is off. */
+  scope?: string;
 }
 
 /** The phone's credential and proof, as the terminal received them. */
@@ -63,6 +73,13 @@ const isDecline = <R, D extends string>(a: Acceptance<R, D>): a is { decline: Pr
 
 export interface PresentedRequest<R, D extends string> {
   terminalId: string;
+  /** Default: version 1 only. */
+  policy?: TerminalPolicy | undefined;
+  /**
+   * The answer to a terminal that was shown a pseudonymous credential, with whatever would let it or
+   * another operator link the rider (the balance) taken out: kept so, and so answered on a replay.
+   */
+  pseudonymous?(result: R): R;
   /**
    * The terminal's assertion being used up (its single-use write, started before the request reached
    * here): awaited before anything is committed or answered, so a replayed assertion changes nothing.
@@ -84,7 +101,7 @@ export interface PresentedRequest<R, D extends string> {
   /** The verified presentation of a known card that is not denied: what the request does. */
   accept(input: {
     card: CardItem;
-    credential: CredentialClaims;
+    credential: VerifiedCredential;
     items: Record<string, Item | undefined>;
     ctx: PlanContext;
   }): Acceptance<R, D> | Promise<Acceptance<R, D>>;
@@ -139,8 +156,9 @@ function refusal<R, D extends string>(
   req: PresentedRequest<R, D>,
   code: PresentationDeclineCode | D,
   card: CardItem | undefined,
+  answer: (result: R) => R,
 ): CommandPlan<R> {
-  const result = req.decline(code, card);
+  const result = answer(req.decline(code, card));
   return { writes: [recordWrite(tableName, req.record, result, card), ...(req.declineWrites?.(code) ?? [])], result };
 }
 
@@ -155,19 +173,30 @@ function refusal<R, D extends string>(
  * conditional puts catch a known id (answered as the first time) and a used proof (read on the next
  * attempt and refused REPLAYED). A new request costs one read and one transaction.
  */
-export function runPresented<R, D extends string>(deps: PresentationDeps, req: PresentedRequest<R, D>): Promise<R> {
+export async function runPresented<R, D extends string>(
+  deps: PresentationDeps,
+  req: PresentedRequest<R, D>,
+): Promise<R> {
   const { store } = deps;
-  const verifying = deps.keyRing
-    .jwks()
-    .then((jwks) =>
-      verifyTokens({ ...req.card, terminalId: req.terminalId }, { issuer: deps.issuer, jwks, now: deps.clock() }),
-    );
+  const policy = req.policy ?? { versions: [1] };
+  const verifying = deps.keyRing.jwks().then((jwks) =>
+    verifyTokens(
+      { ...req.card, terminalId: req.terminalId },
+      {
+        issuer: deps.issuer,
+        jwks,
+        now: deps.clock(),
+        versions: policy.versions,
+        ...(policy.scope ? { scope: policy.scope } : {}),
+      },
+    ),
+  );
   // Observed now, awaited in the plan: a failure before the plan must not go unhandled.
   verifying.catch(() => undefined);
-  const claimed = claimedKeys(req.card.credential, req.card.proof);
-
+  const claimed = await claimedIdentity(req.card, deps.pseudonyms);
+  const answer = (result: R) => (claimed?.pseudonymous && req.pseudonymous ? req.pseudonymous(result) : result);
   const refuse = (code: PresentationDeclineCode | D, card: CardItem | undefined): CommandPlan<R> =>
-    refusal(store.tableName, req, code, card);
+    refusal(store.tableName, req, code, card, answer);
 
   return runCommand(
     store,
@@ -179,38 +208,30 @@ export function runPresented<R, D extends string>(deps: PresentationDeps, req: P
         await req.assertionSpent;
         const verdict = await verifying;
         if (!verdict.ok) return refuse(verdict.declineCode, undefined);
-        const { credential } = verdict;
         // A verified credential names a device we registered to this very card.
-        if (!card) return refuse('PROOF_INVALID', undefined);
-        const denied = denyDecision(credential, {
-          cards: new Set(card.status === 'frozen' ? [card.cardId] : []),
-          devices: card.revokedDevices ?? new Set(),
-        });
-        if (denied && !denied.ok) return refuse(denied.declineCode, card);
+        if (!card || !claimed) return refuse('PROOF_INVALID', undefined);
+        if (card.status === 'frozen') return refuse('CARD_FROZEN', card);
+        if (card.revokedDevices?.has(claimed.deviceId)) return refuse('DEVICE_REVOKED', card);
         if (card.status === 'closed') return refuse('CARD_CLOSED', card);
         if (items.jti) return refuse('REPLAYED', card);
 
-        const accepted = await req.accept({ card, credential, items, ctx });
+        const accepted = await req.accept({ card, credential: verdict.credential, items, ctx });
         if (isDecline(accepted)) return refuse(accepted.decline, card);
-        const { transfer, result } = accepted;
+        const result = answer(accepted.result);
+        const guard = proofGuardWrite(store.tableName, claimed.deviceId, verdict.proof.jti, req.card.at, req.record.id);
         // A record kept at its transfer's key (a tap's) rides on the transfer's own put: one item, one anchor.
-        if (transfer && sameKey(transferKey(transfer.transferId), req.record.key)) {
+        if (accepted.transfer && sameKey(transferKey(accepted.transfer.transferId), req.record.key)) {
           return {
             ...accepted,
+            result,
             transferAttributes: recordAttributes(req.record, result, card),
-            writes: [
-              proofGuardWrite(store.tableName, credential.did, verdict.proof.jti, req.card.at, req.record.id),
-              ...(accepted.writes ?? []),
-            ],
+            writes: [guard, ...(accepted.writes ?? [])],
           };
         }
         return {
           ...accepted,
-          writes: [
-            recordWrite(store.tableName, req.record, result, card),
-            proofGuardWrite(store.tableName, credential.did, verdict.proof.jti, req.card.at, req.record.id),
-            ...(accepted.writes ?? []),
-          ],
+          result,
+          writes: [recordWrite(store.tableName, req.record, result, card), guard, ...(accepted.writes ?? [])],
         };
       },
       replay: async () => {

@@ -1,7 +1,9 @@
-import { decodeJwt } from 'jose';
+import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import type { GuardedWrite, PlanContext } from '../ledger/command';
 import type { ItemKey } from '../store/items';
 import { accountKey, proofJtiKey } from '../store/keys';
+import { PSEUDONYMOUS_CREDENTIAL_TYP } from './claims';
+import type { Pseudonyms } from './pseudonyms';
 
 /** Why a tap or a purchase presented with the phone is declined: the verifier's reasons and the backend's. */
 export const PRESENTATION_DECLINE_CODES = [
@@ -27,21 +29,42 @@ export interface ClaimedKeys {
   cardId: string;
   deviceId: string;
   jti: string;
+  /** Named by a version 2 credential's sealed `cid`, not its `sub`. */
+  pseudonymous: boolean;
 }
 
-/** The card and device the tokens name, read before they are verified so reading and verifying overlap. */
-export function claimedKeys(credential: string, proof: string): ClaimedKeys | null {
+/**
+ * The card and device the tokens name, read before they are verified so reading and verifying overlap:
+ * a version 1 credential's `sub` and `did`; a version 2 credential's sealed `cid`, opened with the
+ * issuer's pseudonym key for its scope and fare day (what it names is authentic: only the issuer seals).
+ */
+export async function claimedIdentity(
+  card: { credential: string; proof: string },
+  pseudonyms: (() => Promise<Pseudonyms>) | undefined,
+): Promise<ClaimedKeys | null> {
+  let claims: JWTPayload;
+  let jti: unknown;
+  let typ: unknown;
   try {
-    const { sub, did } = decodeJwt(credential);
-    const { jti } = decodeJwt(proof);
-    // Unverified yet: bounded, so that no caller-made id can make a DynamoDB key too long to read.
-    if (typeof sub !== 'string' || typeof did !== 'string' || typeof jti !== 'string') return null;
-    if (sub.length > MAX_ID_LENGTH || did.length > MAX_ID_LENGTH || jti.length > MAX_ID_LENGTH) return null;
-    return { cardId: sub, deviceId: did, jti };
+    claims = decodeJwt(card.credential);
+    typ = decodeProtectedHeader(card.credential).typ;
+    jti = decodeJwt(card.proof).jti;
   } catch {
     return null;
   }
+  // Unverified yet: bounded, so that no caller-made id can make a DynamoDB key too long to read.
+  if (!isId(jti)) return null;
+  if (typ !== PSEUDONYMOUS_CREDENTIAL_TYP) {
+    const { sub, did } = claims;
+    return isId(sub) && isId(did) ? { cardId: sub, deviceId: did, jti, pseudonymous: false } : null;
+  }
+  const { scp, fdy, cid } = claims;
+  if (!pseudonyms || typeof scp !== 'string' || typeof fdy !== 'string' || typeof cid !== 'string') return null;
+  const opened = (await pseudonyms()).open(scp, fdy, cid);
+  return opened ? { ...opened, jti, pseudonymous: true } : null;
 }
+
+const isId = (value: unknown): value is string => typeof value === 'string' && value.length <= MAX_ID_LENGTH;
 
 /**
  * What a presented card's command reads: the card; the proof's replay guard only after its write

@@ -1,17 +1,28 @@
 import { createHash } from 'node:crypto';
-import { createLocalJWKSet, errors, importJWK, type JWK, jwtVerify } from 'jose';
+import {
+  createLocalJWKSet,
+  decodeProtectedHeader,
+  errors,
+  importJWK,
+  type JWK,
+  type JWTPayload,
+  jwtVerify,
+} from 'jose';
 import {
   CREDENTIAL_MAX_LIFETIME_SECONDS,
   CREDENTIAL_SKEW_SECONDS,
-  CREDENTIAL_TYP,
-  type CredentialClaims,
+  CREDENTIAL_TYPS,
+  CREDENTIAL_VERSIONS,
+  type CredentialVersion,
   credentialClaimsOf,
   PROOF_TYP,
   PROOF_WINDOW_SECONDS,
   type ProofClaims,
   proofClaimsOf,
+  pseudonymousClaimsOf,
   TAP_FUTURE_SECONDS,
   TAP_MAX_AGE_SECONDS,
+  type VerifiedCredential,
 } from './claims';
 
 /**
@@ -45,15 +56,21 @@ export interface VerifierContext {
   jwks: { keys: JWK[] };
   /** The verifier's clock (the terminal's, or the server's). */
   now: Date;
+  /** The credential versions this terminal accepts (its operator turns version 2 on): default [1]. */
+  versions?: readonly CredentialVersion[];
+  /** This terminal's operator (`op:…`, `m:…`, `f:…`): a version 2 credential must be for it. */
+  scope?: string;
 }
 
 export interface DenyList {
   cards: ReadonlySet<string>;
   devices: ReadonlySet<string>;
+  /** The fare day's pseudonyms of frozen cards for this terminal's operator (version 2). */
+  pseudonyms?: ReadonlySet<string>;
 }
 
 export type Verdict =
-  | { ok: true; credential: CredentialClaims; proof: ProofClaims }
+  | { ok: true; credential: VerifiedCredential; proof: ProofClaims }
   | { ok: false; declineCode: DeclineCode; reason: string };
 
 const decline = (declineCode: DeclineCode, reason: string): Verdict => ({ ok: false, declineCode, reason });
@@ -103,17 +120,21 @@ export async function verifyTokens(p: Presentation, ctx: VerifierContext): Promi
     return decline('TAP_TIME_INVALID', 'the tap time is more than 60 s ahead or more than 7 days old');
   }
 
-  let credential: CredentialClaims | undefined;
+  const version = credentialVersionOf(p.credential);
+  if (!version || !(ctx.versions ?? [1]).includes(version)) {
+    return decline('PROOF_INVALID', 'credential: not a version this terminal accepts');
+  }
+  let credential: VerifiedCredential | undefined;
   try {
     const { payload } = await jwtVerify(p.credential, issuerKeySet(ctx.jwks), {
       algorithms: ['ES256'],
-      typ: CREDENTIAL_TYP,
+      typ: CREDENTIAL_TYPS[version],
       issuer: ctx.issuer,
       currentDate: p.at,
       clockTolerance: CREDENTIAL_SKEW_SECONDS,
       requiredClaims: ['sub', 'iat', 'exp', 'jti'],
     });
-    credential = credentialClaimsOf(payload);
+    credential = claimsOfVersion(version, payload);
   } catch (err) {
     if (err instanceof errors.JWTExpired)
       return decline('CREDENTIAL_EXPIRED', 'the credential had expired at the tap time');
@@ -123,6 +144,10 @@ export async function verifyTokens(p: Presentation, ctx: VerifierContext): Promi
     return decline('PROOF_INVALID', `credential: ${messageOf(err)}`);
   }
   if (!credential) return decline('PROOF_INVALID', 'the credential lacks a claim or one is of another type');
+  // Another operator's pseudonymous credential would let two operators compare what they saw.
+  if (credential.version === 2 && credential.scp !== ctx.scope) {
+    return decline('PROOF_INVALID', 'the credential is for another operator');
+  }
   if (credential.iat > atSeconds + CREDENTIAL_SKEW_SECONDS) {
     return decline('CREDENTIAL_EXPIRED', 'the credential was not yet valid at the tap time');
   }
@@ -159,8 +184,30 @@ export async function verifyTokens(p: Presentation, ctx: VerifierContext): Promi
   return { ok: true, credential, proof };
 }
 
+/** The credential's version by its header's `typ` (unverified: the signature is checked under that typ). */
+function credentialVersionOf(credential: string): CredentialVersion | undefined {
+  try {
+    const { typ } = decodeProtectedHeader(credential);
+    return CREDENTIAL_VERSIONS.find((v) => CREDENTIAL_TYPS[v] === typ);
+  } catch {
+    return undefined;
+  }
+}
+
+function claimsOfVersion(version: CredentialVersion, payload: JWTPayload): VerifiedCredential | undefined {
+  if (version === 1) {
+    const claims = credentialClaimsOf(payload);
+    return claims && { version, ...claims };
+  }
+  const claims = pseudonymousClaimsOf(payload);
+  return claims && { version, ...claims };
+}
+
 /** The deny list's word on a credential that verified. */
-export function denyDecision(credential: CredentialClaims, deny: DenyList): Verdict | null {
+export function denyDecision(credential: VerifiedCredential, deny: DenyList): Verdict | null {
+  if (credential.version === 2) {
+    return deny.pseudonyms?.has(credential.sub) ? decline('CARD_FROZEN', 'the card is on the deny list') : null;
+  }
   if (deny.cards.has(credential.sub)) return decline('CARD_FROZEN', 'the card is on the deny list');
   if (deny.devices.has(credential.did)) return decline('DEVICE_REVOKED', 'the device is on the deny list');
   return null;

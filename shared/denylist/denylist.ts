@@ -3,7 +3,7 @@ import { RetryLaterError } from '../errors';
 import { attributes } from '../store/attributes';
 import { cancellationCodes, isCancelled } from '../store/conditions';
 import type { Item, TransactItem } from '../store/items';
-import { DENY_HEAD, denyChangeKey, denyStateKey } from '../store/keys';
+import { DENY_HEAD, deniedCardKey, denyChangeKey, denyStateKey } from '../store/keys';
 import { backoffMs } from '../store/retry';
 import type { Store } from '../store/store';
 
@@ -67,6 +67,7 @@ export async function changeDenyList(
             action === 'add'
               ? { Put: { TableName: store.tableName, Item: { ...state, ...entry, since: now.toISOString(), version } } }
               : { Delete: { TableName: store.tableName, Key: state } },
+            ...(entry.kind === 'card' ? [deniedCardWrite(store.tableName, entry.id, action, now)] : []),
             ...alongWith,
           ],
         }),
@@ -117,6 +118,38 @@ export async function denyListSince(
     else if (since > 0) removed.push(entry);
   }
   return { version, added, removed, more: page.LastEvaluatedKey !== undefined };
+}
+
+/** A card added to or taken off the list of denied cards, with the change. */
+function deniedCardWrite(tableName: string, cardId: string, action: 'add' | 'remove', now: Date): TransactItem {
+  return action === 'add'
+    ? { Put: { TableName: tableName, Item: { ...deniedCardKey(cardId), since: now.toISOString() } } }
+    : { Delete: { TableName: tableName, Key: deniedCardKey(cardId) } };
+}
+
+/** Denied cards a page reads: a terminal's day list of 10,000 frozen cards is ten pages. */
+export const DENIED_CARDS_PAGE = 1000;
+
+/**
+ * The cards on the deny list now, a page at a time in card order (`after`: the last card of the page
+ * before): bounded by the cards frozen now, never by the list's history.
+ */
+export async function deniedCardsPage(
+  store: Store,
+  after: string | undefined,
+): Promise<{ cardIds: string[]; last: string | undefined }> {
+  const page = await store.doc.send(
+    new QueryCommand({
+      TableName: store.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': deniedCardKey('').pk },
+      ProjectionExpression: 'sk',
+      Limit: DENIED_CARDS_PAGE,
+      ...(after ? { ExclusiveStartKey: deniedCardKey(after) } : {}),
+    }),
+  );
+  const cardIds = (page.Items ?? []).map((i) => attributes(i, 'denied card').str('sk'));
+  return { cardIds, last: page.LastEvaluatedKey ? cardIds.at(-1) : undefined };
 }
 
 /** The deny list's current version (0 before any change). */

@@ -1,6 +1,6 @@
 import { type CardItem, type CardRules, fareClassOf } from '../cards/cards';
 import type { ScopeOf } from '../clients/clients';
-import { type PresentationDeps, requestHash, runPresented } from '../credentials/pipeline';
+import { type PresentationDeps, requestHash, runPresented, type TerminalPolicy } from '../credentials/pipeline';
 import { ForbiddenError, ValidationError } from '../errors';
 import type { FareTables } from '../fares/store';
 import { REFUND_GUARD } from '../ledger/transfers';
@@ -24,7 +24,12 @@ export interface FacilityDeps extends PresentationDeps {
   cardRules: () => Promise<CardRules>;
 }
 
-type Gate = { clientId: string; scope: ScopeOf<'facility-gate'>; assertionSpent?: Promise<void> };
+type Gate = {
+  clientId: string;
+  scope: ScopeOf<'facility-gate'>;
+  policy?: TerminalPolicy;
+  assertionSpent?: Promise<void>;
+};
 
 function kindProblem(facility: Facility, kind: VisitRequest['kind']): string | null {
   if (facility.product.type === 'entry' && kind !== 'enter') return `${facility.facilityId} takes enter visits`;
@@ -91,6 +96,8 @@ export async function processVisit(
 
   return runPresented<VisitResult, VisitDeclineCode>(deps, {
     terminalId: gate.clientId,
+    policy: gate.policy,
+    pseudonymous: (result) => ({ ...result, balanceFen: null }),
     assertionSpent: gate.assertionSpent,
     memo,
     card: { credential: req.credential, proof: req.proof, challenge: req.challenge, at },

@@ -53,6 +53,8 @@ export const EN = {
     JOURNEY_STILL_OPEN: 'The journey can still be completed at an exit gate',
     FIX_WINDOW_PASSED: 'A journey is fixed within 48 hours of its entry',
     JOURNEY_NOT_FIXABLE: 'That exit cannot complete this journey',
+    FARE_DAY_OUT_OF_RANGE: 'Credentials are issued for today’s fare day or the next',
+    CREDENTIAL_VERSION_UNSUPPORTED: 'This kind of terminal cannot take that credential version',
     RATE_LIMITED: 'Too many requests: wait Retry-After seconds',
     INTERNAL: 'Internal error; it has been logged with this request id',
     RETRY_LATER: 'The service is busy; retry later',

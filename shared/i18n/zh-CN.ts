@@ -50,6 +50,8 @@ export const ZH_CN = {
     JOURNEY_STILL_OPEN: '行程尚未超时，请在出站闸机刷卡完成',
     FIX_WINDOW_PASSED: '只能在进站后 48 小时内补登出站',
     JOURNEY_NOT_FIXABLE: '该出站站点无法完成此行程',
+    FARE_DAY_OUT_OF_RANGE: '只能签发今天或明天的乘车日凭证',
+    CREDENTIAL_VERSION_UNSUPPORTED: '此类终端不支持该凭证版本',
     RATE_LIMITED: '请求过于频繁，请稍后再试',
     INTERNAL: '系统内部错误，已记录本次请求编号',
     RETRY_LATER: '系统繁忙，请稍后重试',

@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { CampaignsLoader, MerchantTermsLoader } from '../campaigns/store';
 import type { ScopeOf } from '../clients/clients';
-import { requestHash, runPresented } from '../credentials/pipeline';
+import { requestHash, runPresented, type TerminalPolicy } from '../credentials/pipeline';
 import { RefusedError } from '../errors';
 import type { KeyRing } from '../keys/keyring';
 import { pointsReads } from '../points/account';
@@ -62,7 +62,7 @@ export async function storedPurchase(store: Store, paymentId: string): Promise<P
  */
 export async function processPurchase(
   deps: MerchantDeps,
-  pos: { clientId: string; scope: ScopeOf<'merchant-pos'>; assertionSpent?: Promise<void> },
+  pos: { clientId: string; scope: ScopeOf<'merchant-pos'>; policy?: TerminalPolicy; assertionSpent?: Promise<void> },
   req: PurchaseRequest,
 ): Promise<PurchaseResult> {
   const at = deps.clock();
@@ -78,6 +78,7 @@ export async function processPurchase(
 
   return runPresented<PurchaseResult, PurchaseDeclineCode>(deps, {
     terminalId: pos.clientId,
+    policy: pos.policy,
     assertionSpent: pos.assertionSpent,
     card: {
       credential: req.credential,

@@ -2,9 +2,10 @@ import { InvariantError, RetryLaterError } from '../errors';
 
 /**
  * The secrets the service keeps: the top-up provider's HMAC key, the key of the resident id hashes,
- * and the key of the login (the phone numbers' keyed hashes and the login codes' hashes).
+ * the key of the login (the phone numbers' keyed hashes and the login codes' hashes), and the key the
+ * unlinkable credentials' pseudonyms are derived under.
  */
-export const SECRET_NAMES = ['topupWebhook', 'residentIdPepper', 'loginKey'] as const;
+export const SECRET_NAMES = ['topupWebhook', 'residentIdPepper', 'loginKey', 'pseudonymKey'] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
 export interface Secrets {

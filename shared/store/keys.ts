@@ -107,6 +107,8 @@ export const proofJtiKey = (deviceId: string, jti: string) => ({ pk: `PJTI#${dev
 
 export const DENY_HEAD = { pk: 'DENY', sk: 'head' } as const;
 export const denyChangeKey = (version: number) => ({ pk: 'DENY', sk: `v${String(version).padStart(12, '0')}` });
+/** The cards on the deny list now, one item each in one partition: what a day's pseudonymous deny list is made from. */
+export const deniedCardKey = (cardId: string) => ({ pk: 'DENYCARDS', sk: cardId });
 export const denyStateKey = (kind: 'card' | 'device', id: string) => ({ pk: `DENYSTATE#${kind}#${id}`, sk: 'S' });
 
 export const signingKeysKey = { pk: 'KEYS', sk: 'signing' } as const;

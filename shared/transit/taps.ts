@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type CardItem, type CardRules, fareClassOf } from '../cards/cards';
 import type { ScopeOf } from '../clients/clients';
-import { requestHash, runPresented } from '../credentials/pipeline';
+import { requestHash, runPresented, type TerminalPolicy } from '../credentials/pipeline';
 import { ForbiddenError, ValidationError } from '../errors';
 import { routeProblem } from '../fares/engine';
 import type { FareTables } from '../fares/store';
@@ -61,7 +61,12 @@ const declineCounted = (tableName: string, req: TapRequest): GuardedWrite => ({
 
 export async function processTap(
   deps: TransitDeps,
-  terminal: { clientId: string; scope: ScopeOf<'transit-terminal'>; assertionSpent?: Promise<void> },
+  terminal: {
+    clientId: string;
+    scope: ScopeOf<'transit-terminal'>;
+    policy?: TerminalPolicy;
+    assertionSpent?: Promise<void>;
+  },
   req: TapRequest,
   memo?: WalletMemo,
 ): Promise<TapResult> {
@@ -85,6 +90,9 @@ export async function processTap(
 
   return runPresented<TapResult, TapDeclineCode>(deps, {
     terminalId: terminal.clientId,
+    policy: terminal.policy,
+    // The balance would let the operator, or two operators together, follow a pseudonymous rider.
+    pseudonymous: (result) => ({ ...result, balanceFen: null }),
     assertionSpent: terminal.assertionSpent,
     memo,
     card: { credential: req.credential, proof: req.proof, challenge: req.challenge, at },

@@ -35,6 +35,7 @@ const LABELS: [RegExp, string | ((m: RegExpMatchArray) => string)][] = [
   [/TopupWebhookSecret/, 'secret/topupWebhook'],
   [/ResidentIdPepper/, 'secret/residentIdPepper'],
   [/LoginKey/, 'secret/loginKey'],
+  [/PseudonymKey/, 'secret/pseudonymKey'],
   [/ReportsBucketArn.*\/(\w+)\/\*/, (m) => `reports/${m[1]}`],
   [/LedgerAuditStateMachine/, 'machine/ledger-audit'],
   [/AllowanceRunStateMachine/, 'machine/allowance-run'],

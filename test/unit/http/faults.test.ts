@@ -20,7 +20,7 @@ const deps = {
   clock: () => new Date('2026-11-27T08:00:00+08:00'),
   logger: silentLogger,
   config: localConfig({ adminToken: 'op' }),
-  secrets: staticSecrets({ topupWebhook: 's', residentIdPepper: 'p', loginKey: 'l' }),
+  secrets: staticSecrets({ topupWebhook: 's', residentIdPepper: 'p', loginKey: 'l', pseudonymKey: 'k' }),
 } as unknown as AppDeps;
 const app = createShell({ logger: silentLogger }, ...adminRouters(deps));
 

@@ -48,6 +48,8 @@ describe('secrets read at run time', () => {
       () => new Date(),
     );
     await expect(missing.get('residentIdPepper')).rejects.toBeInstanceOf(InvariantError);
-    expect(() => staticSecrets({ topupWebhook: '', residentIdPepper: 'p', loginKey: 'l' })).toThrow(InvariantError);
+    expect(() => staticSecrets({ topupWebhook: '', residentIdPepper: 'p', loginKey: 'l', pseudonymKey: 'k' })).toThrow(
+      InvariantError,
+    );
   });
 });
