@@ -18,6 +18,7 @@ import { attributeOf, itemSizeBytes, transactionalWcu } from '../test/support/it
 import { assertionFor } from '../test/support/jose-kit';
 import { purchaseBody, registerPos } from '../test/support/pos';
 import { postTap, registerTerminal, rider, tapBody } from '../test/support/rider';
+import { benchPseudonymous } from './pseudonymous';
 import { summary } from './stats';
 import { bareTransaction, bareWallets, bestBareRate, inFlight, plainClient } from './through-http';
 
@@ -37,7 +38,7 @@ interface Captured {
   updates: { Key: AttrItem; TableName: string }[];
 }
 
-function capture(backend: Backend) {
+export function capture(backend: Backend) {
   let current: Captured | undefined;
   backend.deps.store.doc.middlewareStack.add(
     (next, context) => async (args) => {
@@ -66,7 +67,7 @@ function capture(backend: Backend) {
  * each item in a transaction, 1 per started KB of a single write, an update by the item as it stands
  * after it; and 1 per started KB for each index an item lands in (gsi1, gsi2).
  */
-async function writeUnits(raw: DynamoDBClient, w: Captured) {
+export async function writeUnits(raw: DynamoDBClient, w: Captured) {
   const sizeNow = async (TableName: string, Key: AttrItem) =>
     itemSizeBytes((await raw.send(new GetItemCommand({ TableName, Key }))).Item ?? {});
   const indexUnits = (item: AttrItem | undefined, bytes: number) =>
@@ -288,6 +289,7 @@ export async function benchFlows(backend: Backend) {
   const barePerSecond = (await bestBareRate(raw, tableName)).perSecond;
   const commuterFigures = await benchCommuter(backend, raw);
   const statementFigures = await benchStatement(backend, pos);
+  const pseudonymousFigures = await benchPseudonymous(backend, raw, measure, writeUnits);
 
   // A 500-tap offline batch through HTTP: 100 cards, five boardings each, as a validator uploads it.
   const batchRiders = [];
@@ -337,6 +339,7 @@ export async function benchFlows(backend: Backend) {
     batch500Ratio: round(batchMs / ((500 / barePerSecond) * 1000)),
     ...commuterFigures,
     ...statementFigures,
+    ...pseudonymousFigures,
     tapItems,
     itemsOf,
   };
@@ -396,7 +399,9 @@ async function benchCommuter(backend: Backend, raw: DynamoDBClient) {
     const exit = await measure(() => ride.tap('Z1', 'Z1-S4', 'exit'));
     const afterExit = await head();
     const exitWrites = await writeUnits(raw, exit.writes);
+    const fix = await benchJourneyFix(own, ride, clock, raw, measure);
     return {
+      ...fix,
       commuterBoards: afterWeek.boards,
       commuterHeadBytes: afterWeek.bytes,
       commuterHeadBytesAsMaps: afterWeek.bytesAsMaps,
@@ -412,6 +417,27 @@ async function benchCommuter(backend: Backend, raw: DynamoDBClient) {
   } finally {
     await own.stop();
   }
+}
+
+/**
+ * A zone journey left without its exit, fixed by its holder four hours later (POST
+ * /v1/me/journeys/{id}/exit): its write units.
+ */
+async function benchJourneyFix(
+  own: Backend,
+  ride: ReturnType<typeof commuter>,
+  clock: ReturnType<typeof testClock>,
+  raw: DynamoDBClient,
+  measure: ReturnType<typeof capture>,
+) {
+  const entry = await ride.tap('Z1', 'Z1-S1', 'entry');
+  clock.advance(4 * 3600_000);
+  const auth = await ride.morning();
+  const fixed = await measure(() =>
+    own.app.request(`/v1/me/journeys/${entry.journeyId}/exit`, jsonRequest('POST', { stopId: 'Z1-S3' }, auth)),
+  );
+  if (fixed.out.status !== 200) throw new Error(`bench journey fix: ${fixed.out.status}`);
+  return { wcuJourneyFix: (await writeUnits(raw, fixed.writes)).units };
 }
 
 /** Entries on the card whose statement is read: a full default page of receipts to sign. */

@@ -118,6 +118,8 @@ function flowsMarkdown(f: Awaited<ReturnType<typeof benchFlows>>, bundles: Await
     '',
     `Write units per request, from item sizes (2 per started KB in a transaction, 1 for a single write, 1 per KB into the index): tap ${f.wcuTap}, purchase ${f.wcuPurchase}, bill payment ${f.wcuBillPayment}, facility visit ${f.wcuVisit}, top-up (start and webhook) ${f.wcuTopup}. Each entry that moves money carries its receipt's link (docs/receipts.md).`,
     '',
+    `Taps with the unlinkable credential (version 2) interleaved with today's (version 1) on one terminal that takes both: ${f.tapV2P50Ms} ms p50 against ${f.tapV1P50Ms} ms (${f.tapV2P50Ratio}x), ${f.wcuTapV2} write units (the same items as version 1). A zone journey fixed by its holder: ${f.wcuJourneyFix} write units.`,
+    '',
     `A statement page of ${f.statementEntries} entries with each receipt signed (\`GET /v1/me/statement\`, in process): ${f.statementP50Ms} ms p50, ${f.statementP50Ratio}x the same page read straight from the ledger (${f.statementBareP50Ms} ms, no HTTP, no signing). In the cloud each receipt is one KMS signature, eight at once.`,
     '',
     `A commuter's newest entry (what each of their taps writes) after a week of riding, ${f.commuterBoards} boards on two routes (the most a card keeps) and nine fare days: ${f.commuterHeadBytes} bytes (${f.commuterHeadBytesAsMaps} with the transit state as DynamoDB maps); after a zone entry holding ${f.commuterZoneEntryFareFen} fen after a transfer: ${f.commuterZoneEntryBytes} (${f.commuterZoneEntryBytesAsMaps}); after its exit: ${f.commuterZoneExitBytes} (${f.commuterZoneExitBytesAsMaps}). Those two taps: ${f.wcuCommuterZoneEntry} and ${f.wcuCommuterZoneExit} write units.`,

@@ -232,26 +232,6 @@ export function clientKeyRoutes(app: Router, deps: AppDeps) {
       return c.json(answer, 200);
     },
   );
-  app.openapi(credentialVersionsRoute, async (c) => {
-    const { clientId } = c.req.valid('param');
-    const { versions, reason } = c.req.valid('json');
-    const known = await getClient(deps.store, clientId);
-    if (!known) throw new NotFoundError('Client');
-    if (versions.includes(2) && !pseudonymScopeOf(known, (await deps.fares.at(deps.clock())).routes)) {
-      throw new RefusedError(
-        'CREDENTIAL_VERSION_UNSUPPORTED',
-        'Version 2 needs one operator per terminal: a validator of one operator’s routes, a POS or a gate',
-      );
-    }
-    const client = await setCredentialVersions(
-      deps.store,
-      clientId,
-      versions,
-      change(c, reason, `versions ${versions.join(',')}`),
-    );
-    const { publicKeyJwk: _k, ...answer } = client;
-    return c.json(answer, 200);
-  });
 }
 
 const credentialVersionsRoute = createRoute({
@@ -281,6 +261,35 @@ const credentialVersionsRoute = createRoute({
     ...errorResponses(400, 401, 403, 404, 422),
   },
 });
+
+/** Which phone credential versions a terminal takes: version 2 on, or version 1 retired, by an operator. */
+export function clientVersionRoutes(app: Router, deps: AppDeps) {
+  const change = (principal: string, reason: string | undefined, versions: number[]) => ({
+    principal,
+    reason: reason ?? `versions ${versions.join(',')}`,
+    now: deps.clock(),
+  });
+  app.openapi(credentialVersionsRoute, async (c) => {
+    const { clientId } = c.req.valid('param');
+    const { versions, reason } = c.req.valid('json');
+    const known = await getClient(deps.store, clientId);
+    if (!known) throw new NotFoundError('Client');
+    if (versions.includes(2) && !pseudonymScopeOf(known, (await deps.fares.at(deps.clock())).routes)) {
+      throw new RefusedError(
+        'CREDENTIAL_VERSION_UNSUPPORTED',
+        'Version 2 needs one operator per terminal: a validator of one operator’s routes, a POS or a gate',
+      );
+    }
+    const client = await setCredentialVersions(
+      deps.store,
+      clientId,
+      versions,
+      change(c.get('operator').principal, reason, versions),
+    );
+    const { publicKeyJwk: _k, ...answer } = client;
+    return c.json(answer, 200);
+  });
+}
 
 /** A scope names things that exist: routes in force, merchants, billers and facilities we know. */
 async function checkScope(deps: AppDeps, identity: MachineIdentity) {

@@ -5,9 +5,10 @@ import { allowanceRoutes } from './allowance-routes';
 import { auditRoutes } from './audit-routes';
 import { operatorCardRoutes } from './card-routes';
 import { catalogRoutes } from './catalog-routes';
-import { clientKeyRoutes, clientRoutes } from './client-routes';
+import { clientKeyRoutes, clientRoutes, clientVersionRoutes } from './client-routes';
 import { correctionRoutes } from './correction-routes';
 import { fareRoutes } from './fare-routes';
+import { journeyFixRoutes } from './journey-fix-routes';
 import { keyRoutes } from './key-routes';
 import { auditOperatorWrites, auditTrailRoutes } from './operator-audit';
 import { pointsRoutes } from './points-routes';
@@ -20,6 +21,7 @@ export function adminRouters(deps: AppDeps) {
   app.use('/v1/admin/*', auditOperatorWrites(deps), operatorAuth(deps));
   clientRoutes(app, deps);
   clientKeyRoutes(app, deps);
+  clientVersionRoutes(app, deps);
   keyRoutes(app, deps);
   fareRoutes(app, deps);
   correctionRoutes(app, deps);
@@ -32,5 +34,6 @@ export function adminRouters(deps: AppDeps) {
   dailyReportRoutes(app, deps);
   allowanceRoutes(app, deps);
   pointsRoutes(app, deps);
+  journeyFixRoutes(app, deps);
   return [app];
 }

@@ -54,6 +54,9 @@ const route = createRoute({
           .refine((keys) => new Set(keys.map((k) => k.scope)).size === keys.length, 'one key per operator')
           .refine((keys) => new Set(keys.map((k) => `${k.publicKeyJwk.x}:${k.publicKeyJwk.y}`)).size === keys.length, {
             message: 'a key per operator: the same key for two would let them compare',
+          })
+          .openapi({
+            description: `One per operator, 1 to ${MAX_PSEUDONYMOUS_CREDENTIALS}, each with a key of its own`,
           }),
       }),
     ),

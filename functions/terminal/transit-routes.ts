@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { scopeFor } from '../../shared/clients/clients';
+import { type MachinePrincipal, scopeFor } from '../../shared/clients/clients';
 import type { Logger } from '../../shared/log/logger';
 import { MAX_BATCH_TAPS, processBatch } from '../../shared/transit/batch';
 import type { TapResult } from '../../shared/transit/model';
-import { processTap, type TransitDeps } from '../../shared/transit/taps';
+import { processTap, type TapTerminal, type TransitDeps } from '../../shared/transit/taps';
 import type { AppDeps } from '../deps';
 import { countMovement, TAP } from '../http/business-figures';
 import { handsAssertionToPipeline } from '../http/machine-auth';
@@ -59,6 +59,15 @@ export function transitDeps(deps: AppDeps): TransitDeps {
   };
 }
 
+/** The validator a request comes from: its routes and the credential versions it takes. */
+async function validatorOf(machine: MachinePrincipal, deps: AppDeps): Promise<TapTerminal> {
+  return {
+    clientId: machine.clientId,
+    scope: scopeFor(machine, 'transit-terminal'),
+    policy: await terminalPolicy(machine, deps),
+  };
+}
+
 export function transitRoutes(app: Router, deps: AppDeps) {
   const transit = transitDeps(deps);
   app.openapi(
@@ -80,12 +89,7 @@ export function transitRoutes(app: Router, deps: AppDeps) {
     }),
     async (c) => {
       const machine = c.get('machine');
-      const terminal = {
-        clientId: machine.clientId,
-        scope: scopeFor(machine, 'transit-terminal'),
-        policy: await terminalPolicy(machine, deps),
-        assertionSpent: c.get('assertionSpent'),
-      };
+      const terminal = { ...(await validatorOf(machine, deps)), assertionSpent: c.get('assertionSpent') };
       const tap = c.req.valid('json');
       const result = await processTap(transit, terminal, tap);
       logTap(c.get('logger'), machine.clientId, result);
@@ -116,11 +120,7 @@ export function transitRoutes(app: Router, deps: AppDeps) {
     }),
     async (c) => {
       const machine = c.get('machine');
-      const terminal = {
-        clientId: machine.clientId,
-        scope: scopeFor(machine, 'transit-terminal'),
-        policy: await terminalPolicy(machine, deps),
-      };
+      const terminal = await validatorOf(machine, deps);
       const { taps } = c.req.valid('json');
       const results = await processBatch(transit, terminal, taps);
       const counts: Record<string, number> = {};

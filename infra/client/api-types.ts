@@ -1504,6 +1504,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/journey-fixes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A month’s fixes of incomplete journeys past their holder’s two, waiting for (or given) a decision */
+        get: operations["listQueuedJourneyFixes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/journey-fixes/{journeyId}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve or refuse a queued fix, with a reason
+         * @description Approving prices the named exit as the holder’s own fix would (the same engine, at the entry’s own time) and gives the difference back on the entry’s counter, in the same transaction that marks the fix decided: once, however many operators decide at once. Refusing moves nothing. A fix decided already answers its decision. 422 JOURNEY_NOT_FIXABLE if the journey is no longer open on the card.
+         */
+        post: operations["setJourneyFixDecision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2560,6 +2597,18 @@ export interface components {
             /** @description Cards are left in the month’s list: run again */
             more: boolean;
         };
+        QueuedJourneyFix: {
+            journeyId: string;
+            cardId: string;
+            /** @description The exit stop the holder named */
+            stopId: string;
+            /** @enum {string} */
+            status: "queued" | "approved" | "refused";
+            decidedBy?: string;
+            reason?: string;
+            /** @description Approved: the journey’s fare with that exit */
+            fareFen?: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -3494,6 +3543,7 @@ export interface operations {
                      * @description Today’s fare day or the next (YYYY-MM-DD)
                      */
                     fareDay: string;
+                    /** @description One per operator, 1 to 32, each with a key of its own */
                     keys: {
                         /**
                          * @description The operator: op:<operatorId> for a transit operator’s validators, m:<merchantId> for a merchant’s tills, f:<facilityId> for a facility’s gates (a terminal’s config names its own)
@@ -10492,6 +10542,181 @@ export interface operations {
             };
             /** @description FORBIDDEN: outside the caller’s scope */
             403: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A business refusal */
+            422: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RETRY_LATER: nothing changed; retry with the same request */
+            503: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listQueuedJourneyFixes: {
+        parameters: {
+            query: {
+                /** @description Page size, 1 to 100 (50 if absent) */
+                limit?: number;
+                /** @description nextCursor of the previous page of this same list */
+                cursor?: string;
+                /** @description The month they were asked in (YYYY-MM, Shanghai) */
+                month: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the queue */
+            200: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["QueuedJourneyFix"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: outside the caller’s scope */
+            403: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setJourneyFixDecision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The journey whose fix was queued */
+                journeyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The queue’s month (from the list) */
+                    month: string;
+                    /**
+                     * @description approve: give the difference back; refuse: nothing moves
+                     * @enum {string}
+                     */
+                    decision: "approve" | "refuse";
+                    /**
+                     * @description Why: recorded with the operator’s principal
+                     * @example hotline ticket 2026-1128-0042
+                     */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Decided */
+            200: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueuedJourneyFix"];
+                };
+            };
+            /** @description VALIDATION_FAILED or MALFORMED_JSON; details name each bad field */
+            400: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: outside the caller’s scope */
+            403: {
+                headers: {
+                    /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
                 headers: {
                     /** @description This request’s id: the error object’s requestId, and the id in the service’s logs */
                     "x-request-id"?: string;

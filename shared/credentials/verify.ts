@@ -73,7 +73,8 @@ export type Verdict =
   | { ok: true; credential: VerifiedCredential; proof: ProofClaims }
   | { ok: false; declineCode: DeclineCode; reason: string };
 
-const decline = (declineCode: DeclineCode, reason: string): Verdict => ({ ok: false, declineCode, reason });
+type Declined = Extract<Verdict, { ok: false }>;
+const decline = (declineCode: DeclineCode, reason: string): Declined => ({ ok: false, declineCode, reason });
 
 /**
  * Imported keys, kept: importing a P-256 key costs about as much as verifying with it. The issuer key
@@ -108,18 +109,12 @@ function deviceKey(jwk: JWK) {
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-/** Checks both signatures and every claim and time bound; everything except the deny list. */
-export async function verifyTokens(p: Presentation, ctx: VerifierContext): Promise<Verdict> {
-  const atSeconds = Math.floor(p.at.getTime() / 1000);
-  const nowSeconds = Math.floor(ctx.now.getTime() / 1000);
-  if (
-    !Number.isFinite(atSeconds) ||
-    atSeconds > nowSeconds + TAP_FUTURE_SECONDS ||
-    atSeconds < nowSeconds - TAP_MAX_AGE_SECONDS
-  ) {
-    return decline('TAP_TIME_INVALID', 'the tap time is more than 60 s ahead or more than 7 days old');
-  }
-
+/** The credential's signature, version, claims, scope and times, at the tap's time. */
+async function verifyCredential(
+  p: Presentation,
+  ctx: VerifierContext,
+  atSeconds: number,
+): Promise<{ credential: VerifiedCredential } | Declined> {
   const version = credentialVersionOf(p.credential);
   if (!version || !(ctx.versions ?? [1]).includes(version)) {
     return decline('PROOF_INVALID', 'credential: not a version this terminal accepts');
@@ -154,6 +149,24 @@ export async function verifyTokens(p: Presentation, ctx: VerifierContext): Promi
   if (credential.exp - credential.iat > CREDENTIAL_MAX_LIFETIME_SECONDS) {
     return decline('PROOF_INVALID', 'the credential lives too long');
   }
+  return { credential };
+}
+
+/** Checks both signatures and every claim and time bound; everything except the deny list. */
+export async function verifyTokens(p: Presentation, ctx: VerifierContext): Promise<Verdict> {
+  const atSeconds = Math.floor(p.at.getTime() / 1000);
+  const nowSeconds = Math.floor(ctx.now.getTime() / 1000);
+  if (
+    !Number.isFinite(atSeconds) ||
+    atSeconds > nowSeconds + TAP_FUTURE_SECONDS ||
+    atSeconds < nowSeconds - TAP_MAX_AGE_SECONDS
+  ) {
+    return decline('TAP_TIME_INVALID', 'the tap time is more than 60 s ahead or more than 7 days old');
+  }
+
+  const checked = await verifyCredential(p, ctx, atSeconds);
+  if ('declineCode' in checked) return checked;
+  const { credential } = checked;
 
   let proof: ProofClaims | undefined;
   try {

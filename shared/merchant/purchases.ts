@@ -60,6 +60,18 @@ export async function storedPurchase(store: Store, paymentId: string): Promise<P
  * refusal is an answer, kept at the same key, moving no money. Asking to spend more points than the
  * merchant takes is 422 POINTS_OVER_LIMIT, before anything is read.
  */
+/** The points a purchase asks to spend, at most the merchant's share of its amount (else 422). */
+function pointsAsked(req: PurchaseRequest, spendMaxPercent: number): number {
+  const points = req.points ?? 0;
+  const maxPoints = Math.floor((req.amountFen * spendMaxPercent) / 100);
+  if (points > maxPoints) {
+    throw new RefusedError('POINTS_OVER_LIMIT', `At most ${maxPoints} points may pay this purchase here`, {
+      maxPoints,
+    });
+  }
+  return points;
+}
+
 export async function processPurchase(
   deps: MerchantDeps,
   pos: { clientId: string; scope: ScopeOf<'merchant-pos'>; policy?: TerminalPolicy; assertionSpent?: Promise<void> },
@@ -68,13 +80,7 @@ export async function processPurchase(
   const at = deps.clock();
   const { merchantId } = pos.scope;
   const [campaigns, terms] = await Promise.all([deps.campaigns(), deps.merchantTerms(merchantId)]);
-  const points = req.points ?? 0;
-  const maxPoints = Math.floor((req.amountFen * terms.pointsSpendMaxPercent) / 100);
-  if (points > maxPoints) {
-    throw new RefusedError('POINTS_OVER_LIMIT', `At most ${maxPoints} points may pay this purchase here`, {
-      maxPoints,
-    });
-  }
+  const points = pointsAsked(req, terms.pointsSpendMaxPercent);
 
   return runPresented<PurchaseResult, PurchaseDeclineCode>(deps, {
     terminalId: pos.clientId,

@@ -22,7 +22,7 @@ export const FIX_WINDOW_MS = 48 * 3600_000;
  * The named exit as a tap at the entry's own time, priced by the same engine on the card's transit
  * state: the same tier, the same fare day, the give-back on the entry's counter.
  */
-function exitAtEntry(
+export function exitAtEntry(
   f: { table: FareTable; card: CardItem; open: OpenJourney; stopId: string; now: Date; rules: CardRules },
   tableName: string,
   entryRecord: Item | undefined,
@@ -51,10 +51,10 @@ const FIX_LIMIT = 'journey-fix-limit';
 
 export type JourneyFix = TapResult | { journeyId: string; status: 'queued' };
 
-const fixKey = (journeyId: string) => ({ pk: `JFIX#${journeyId}`, sk: 'F' });
+export const fixKey = (journeyId: string) => ({ pk: `JFIX#${journeyId}`, sk: 'F' });
 const monthCountKey = (cardId: string, month: string) => ({ pk: `JFIXMONTH#${cardId}`, sk: month });
 /** The operator's queue of fixes past a card's monthly allowance, by month. */
-const queueKey = (month: string, journeyId: string) => ({ pk: `JFIXQUEUE#${month}`, sk: journeyId });
+export const queueKey = (month: string, journeyId: string) => ({ pk: `JFIXQUEUE#${month}`, sk: journeyId });
 
 export interface JourneyFixDeps {
   store: Store;
@@ -181,7 +181,9 @@ function queued(
 ): CommandPlan<JourneyFix> {
   const result: JourneyFix = { journeyId: input.journeyId, status: 'queued' };
   const queue: GuardedWrite = {
-    item: { Put: { TableName: tableName, Item: { ...queueKey(month, input.journeyId), ...input } } },
+    item: {
+      Put: { TableName: tableName, Item: { ...queueKey(month, input.journeyId), ...input, status: 'queued' } },
+    },
     onConditionFailed: 'replan',
   };
   return { writes: [record(result), queue], result };

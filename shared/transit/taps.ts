@@ -59,28 +59,36 @@ const declineCounted = (tableName: string, req: TapRequest): GuardedWrite => ({
   onConditionFailed: 'replan',
 });
 
-export async function processTap(
-  deps: TransitDeps,
-  terminal: {
-    clientId: string;
-    scope: ScopeOf<'transit-terminal'>;
-    policy?: TerminalPolicy;
-    assertionSpent?: Promise<void>;
-  },
-  req: TapRequest,
-  memo?: WalletMemo,
-): Promise<TapResult> {
-  const { store } = deps;
+/** The validator a tap comes from: its routes, what credentials it takes, its assertion being used up. */
+export interface TapTerminal {
+  clientId: string;
+  scope: ScopeOf<'transit-terminal'>;
+  policy?: TerminalPolicy;
+  assertionSpent?: Promise<void>;
+}
+
+/** The tap's route in the table in force at its time, within the terminal's scope; else 403 or 400. */
+async function tapRoute(deps: TransitDeps, terminal: TapTerminal, req: TapRequest, at: Date) {
   if (!terminal.scope.routeIds.includes(req.routeId)) {
     throw new ForbiddenError(`This terminal may not tap on route ${req.routeId}`, {
       routeIds: terminal.scope.routeIds,
     });
   }
-  const at = new Date(req.at);
   const table = await deps.fares.at(at);
   const problem = routeProblem(table, req);
   if (problem) throw new ValidationError([problem]);
-  const route = table.routes.find((r) => r.routeId === req.routeId)!;
+  return { table, route: table.routes.find((r) => r.routeId === req.routeId)! };
+}
+
+export async function processTap(
+  deps: TransitDeps,
+  terminal: TapTerminal,
+  req: TapRequest,
+  memo?: WalletMemo,
+): Promise<TapResult> {
+  const { store } = deps;
+  const at = new Date(req.at);
+  const { table, route } = await tapRoute(deps, terminal, req, at);
   const rules = await deps.cardRules();
   // Priced with the class the card has when the tap is processed, not the one its credential shows.
   const processedAt = deps.clock();

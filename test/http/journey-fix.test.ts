@@ -43,15 +43,15 @@ describe('fixing an incomplete zone journey oneself', () => {
     expect(listed.items.filter((j: { status: string }) => j.status === 'incomplete')).toHaveLength(3);
     expect((await fix(journeys[0]!, 'Z9-S9')).status).toBe(400);
 
-    const before = await balance();
+    const beforeFirst = await balance();
     const fixed = await fix(journeys[0]!);
     expect(fixed.status).toBe(200);
     expect(fixed.json).toMatchObject({ status: 'accepted', journeyId: journeys[0] });
     expect(fixed.json.fareFen).toBeLessThan(500);
-    expect(await balance()).toBe(before + 500 - fixed.json.fareFen);
+    expect(await balance()).toBe(beforeFirst + 500 - fixed.json.fareFen);
     // Once per journey: the same answer, nothing more given back.
     expect(await fix(journeys[0]!)).toEqual(fixed);
-    expect(await balance()).toBe(before + 500 - fixed.json.fareFen);
+    expect(await balance()).toBe(beforeFirst + 500 - fixed.json.fareFen);
     const complete = (await body(await app.request('/v1/me/journeys', { headers: auth }))).items.find(
       (j: { journeyId: string }) => j.journeyId === journeys[0],
     );
@@ -67,6 +67,52 @@ describe('fixing an incomplete zone journey oneself', () => {
     expect(afterTwo).toBe(beforeSecond + 500 - a.json.fareFen);
     expect(await fix(journeys[2]!)).toEqual({ status: 202, json: { journeyId: journeys[2], status: 'queued' } });
     expect(await balance()).toBe(afterTwo);
+
+    // The operator's queue: two operators approving at once give back once; the holder's retry then
+    // answers the approved exit.
+    const queue = await body(await app.request('/v1/admin/journey-fixes?month=2026-11', { headers: adminAuth }));
+    expect(queue.items).toEqual([{ journeyId: journeys[2], cardId: r.card.cardId, stopId: 'Z1-S3', status: 'queued' }]);
+    const decide = async (decision: string, journeyId = journeys[2]!) =>
+      body(
+        await app.request(
+          `/v1/admin/journey-fixes/${journeyId}/decision`,
+          jsonRequest('POST', { month: '2026-11', decision, reason: 'the holder’s ticket shows Z1-S3' }, adminAuth),
+        ),
+      );
+    const [one, two] = await Promise.all([decide('approve'), decide('approve')]);
+    expect(one).toEqual(two);
+    expect(one).toMatchObject({ status: 'approved', decidedBy: expect.any(String), fareFen: expect.any(Number) });
+    // What its entry held (past the day's cap, perhaps less than the route's maximum) less the fare, once.
+    const held = listed.items.find((j: { journeyId: string }) => j.journeyId === journeys[2]).fareFen;
+    expect(await balance()).toBe(afterTwo + held - one.fareFen);
+    expect(await decide('refuse')).toMatchObject({ status: 'approved' });
+    expect(await fix(journeys[2]!)).toMatchObject({
+      status: 200,
+      json: { status: 'accepted', journeyId: journeys[2], fareFen: one.fareFen },
+    });
+    expect((await decide('approve', 'jny_unknown')).error.code).toBe('NOT_FOUND');
+
+    // The next fare day, a journey holding the route's maximum: approved at once by two operators, given back once.
+    clock.advance(24 * HOUR);
+    auth = { authorization: `Bearer ${(await login(app, r.phone)).token}` };
+    r.credential = (
+      await body(await app.request('/v1/me/credentials', jsonRequest('POST', { deviceId: r.deviceId }, auth)))
+    ).credential;
+    const fourth = await enter();
+    const fifth = await enter();
+    clock.advance(4 * HOUR);
+    auth = { authorization: `Bearer ${(await login(app, r.phone)).token}` };
+    expect((await fix(fourth)).status).toBe(202);
+    expect((await fix(fifth)).status).toBe(202);
+    const before = await balance();
+    const [x, y] = await Promise.all([decide('approve', fourth), decide('approve', fourth)]);
+    expect(x).toEqual(y);
+    expect(x.fareFen).toBeLessThan(500);
+    expect(await balance()).toBe(before + 500 - x.fareFen);
+    // Refused: nothing moves, and it stays refused.
+    expect(await decide('refuse', fifth)).toMatchObject({ status: 'refused', reason: expect.any(String) });
+    expect(await decide('approve', fifth)).toMatchObject({ status: 'refused' });
+    expect(await balance()).toBe(before + 500 - x.fareFen);
 
     // Past 48 hours of its entry a journey is no longer the holder's to fix.
     const late = await enterAndAge(r, zone);

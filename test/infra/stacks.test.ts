@@ -64,6 +64,7 @@ describe('data stack', () => {
       ['AWS::SecretsManager::Secret', 'TopupWebhookSecret5B22523E', 'Retain'],
       ['AWS::SecretsManager::Secret', 'ResidentIdPepperF992DB82', 'Retain'],
       ['AWS::SecretsManager::Secret', 'LoginKey2FEC57DB', 'Retain'],
+      ['AWS::SecretsManager::Secret', 'PseudonymKey2CD808DE', 'Retain'],
       ['AWS::S3::Bucket', 'ReportsAccessLogs9B0465D3', 'Retain'],
       ['AWS::S3::Bucket', 'Reports65402A0A', 'Retain'],
     ]);

@@ -4,6 +4,7 @@ import { auditView } from './audit';
 import { cardView } from './cards';
 import { clientsView } from './clients';
 import { dayView } from './day';
+import { fixesView } from './fixes';
 import { failure, inCloud, loadMode, signedIn, signIn, signInWith } from './session';
 import { settlementView } from './settlement';
 
@@ -14,6 +15,7 @@ const VIEWS: Record<string, () => Promise<void> | void> = {
   '#/card': cardView,
   '#/clients': clientsView,
   '#/audit': auditView,
+  '#/fixes': fixesView,
 };
 
 /** Locally the operator token; in the cloud the temporary credentials the access portal gives the operator. */
