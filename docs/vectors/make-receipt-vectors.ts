@@ -8,7 +8,8 @@ import { webcrypto } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
 import { type Signer, signCompactJwsText } from '../../shared/keys/jws';
-import { RECEIPT_TYP, type ReceiptPayload, receiptSha256, receiptText } from '../../shared/receipts/receipt';
+import { RECEIPT_TYP, type ReceiptPayload, receiptText } from '../../shared/receipts/format';
+import { receiptSha256 } from '../../shared/receipts/receipt';
 
 async function pair() {
   const p = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);

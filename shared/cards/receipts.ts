@@ -4,7 +4,7 @@ import { signCompactJwsText } from '../keys/jws';
 import { receiptHeadOf } from '../ledger/receipt-chain';
 import { type StatementLine, statementLinesPage } from '../ledger/statement-receipts';
 import { readWallet } from '../ledger/wallet-head';
-import { RECEIPT_TYP, type ReceiptHead } from '../receipts/receipt';
+import { RECEIPT_TYP, type ReceiptHead } from '../receipts/format';
 import type { Store } from '../store/store';
 
 /** Signatures in flight at once for one page: KMS signs each receipt, and its rate is the city's. */

@@ -236,3 +236,6 @@ export async function verifyPresentation(p: Presentation, ctx: VerifierContext, 
 export function credentialHash(credential: string): string {
   return createHash('sha256').update(credential).digest('base64url');
 }
+
+/** A phone's receipts, checked offline by the same module (an inspector's "capped today": docs/receipts.md). */
+export { cappedOn, verifyReceiptChain } from '../receipts/verify-chain';

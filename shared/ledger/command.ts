@@ -1,6 +1,6 @@
 import { BatchGetCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { InvariantError, invariant, RetryLaterError } from '../errors';
-import type { ReceiptFacts } from '../receipts/receipt';
+import type { ReceiptFacts } from '../receipts/format';
 import type { Item, ItemKey, TransactItem } from '../store/items';
 import { backoffMs, cancellationCodes, classifyFailure } from '../store/retry';
 import type { Store } from '../store/store';

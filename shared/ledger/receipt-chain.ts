@@ -1,5 +1,6 @@
 import { invariant } from '../errors';
-import { type FareFacts, type ReceiptFacts, type ReceiptHead, receiptSha256, receiptText } from '../receipts/receipt';
+import { type FareFacts, type ReceiptFacts, type ReceiptHead, receiptText } from '../receipts/format';
+import { receiptSha256 } from '../receipts/receipt';
 import { attributes } from '../store/attributes';
 import type { Item } from '../store/items';
 

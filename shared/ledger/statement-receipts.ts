@@ -1,4 +1,5 @@
-import { explanationSha256, type ReceiptHead, receiptSha256 } from '../receipts/receipt';
+import type { ReceiptHead } from '../receipts/format';
+import { explanationSha256, receiptSha256 } from '../receipts/receipt';
 import { decodeCursor, encodeCursor } from '../store/cursor';
 import type { Store } from '../store/store';
 import type { StatementEntry } from './model';

@@ -1,9 +1,10 @@
 import { base64url, compactVerify, createLocalJWKSet, errors, type JSONWebKeySet } from 'jose';
-import { RECEIPT_TYP, RECEIPT_VERSION, type ReceiptHead, type ReceiptPayload, receiptSha256 } from './receipt';
+import { RECEIPT_TYP, RECEIPT_VERSION, type ReceiptHead, type ReceiptPayload } from './format';
 
 /**
  * The receipt-chain verifier: what a phone, an inspector's handheld or anyone in a dispute runs
- * offline over a card's receipts, oldest first. Only jose and node:crypto; no network.
+ * offline over a card's receipts, oldest first. Only jose and WebCrypto (Node and browsers alike); no
+ * network. The browser wallet runs it over the statement it reads.
  *
  * Each receipt must carry a valid ES256 signature under one of the issuer's receipt keys (the
  * `/.well-known/onecard-receipt-keys.json` set: every key that ever signed one), name the same
@@ -18,7 +19,13 @@ export type ChainProblem =
   | 'BALANCE'; /** the balance after it is not the balance before plus its amount */
 
 export type ChainVerdict =
-  | { ok: true; head: ReceiptHead & { balanceAfterFen: number }; receipts: ReceiptPayload[] }
+  | {
+      ok: true;
+      head: ReceiptHead & { balanceAfterFen: number };
+      receipts: ReceiptPayload[];
+      /** Each receipt's hash, in the same order: what a holder compares a receipt kept before with. */
+      sha256s: string[];
+    }
   | { ok: false; index: number; problem: ChainProblem; detail: string };
 
 /** Where the holder's verified chain ended: the next receipt must link to it. */
@@ -41,6 +48,7 @@ export async function verifyReceiptChain(
   }
   const keySet = createLocalJWKSet(keys);
   const read: ReceiptPayload[] = [];
+  const sha256s: string[] = [];
   let last: ChainAnchor | undefined = after;
   for (const [index, receipt] of receipts.entries()) {
     const opened = await openReceipt(receipt, keySet);
@@ -49,10 +57,11 @@ export async function verifyReceiptChain(
     const broken = linkProblem(payload, read[0]?.accountId, last);
     if (broken) return { ok: false, index, ...broken };
     read.push(payload);
+    sha256s.push(sha256);
     last = { seq: payload.seq, sha256, balanceAfterFen: payload.balanceAfterFen };
   }
   if (!last) throw new Error('a chain of at least one receipt has a last one');
-  return { ok: true, head: last, receipts: read };
+  return { ok: true, head: last, receipts: read, sha256s };
 }
 
 type Opened =
@@ -74,7 +83,12 @@ async function openReceipt(receipt: string, keySet: ReturnType<typeof createLoca
   }
   const payload = payloadOf(bytes);
   if (!payload) return { ok: false, problem: 'FORMAT', detail: 'not a receipt of this version' };
-  return { ok: true, payload, sha256: receiptSha256(bytes) };
+  return { ok: true, payload, sha256: await sha256Of(bytes) };
+}
+
+/** SHA-256 of the payload's bytes, base64url: the link, as format.ts defines it. */
+async function sha256Of(bytes: Uint8Array): Promise<string> {
+  return base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(bytes))));
 }
 
 function payloadOf(bytes: Uint8Array): ReceiptPayload | undefined {

@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { type CardRules, cardOf } from '../cards/cards';
+import { cardOf } from '../cards/cards';
 import { NotFoundError, RefusedError } from '../errors';
 import { type Command, type GuardedWrite, runCommand } from '../ledger/command';
 import { REFUND_GUARD } from '../ledger/transfers';

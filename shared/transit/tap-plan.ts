@@ -4,7 +4,8 @@ import { dailyCapFen, type JourneyChange, monthOfFareDay, type Priced, priceTap 
 import type { FareClass, FareTable, Route } from '../fares/fare-table';
 import { operatorPayable } from '../ledger/accounts';
 import { refundGuardWrite } from '../ledger/transfers';
-import { explanationSha256, type FareFacts } from '../receipts/receipt';
+import type { FareFacts } from '../receipts/format';
+import { explanationSha256 } from '../receipts/receipt';
 import type { Item } from '../store/items';
 import { tapTransferId } from '../store/keys';
 import { fareDay } from '../time/shanghai';

@@ -114,6 +114,10 @@ describe.skipIf(!executablePath)(
         await expect.poll(() => page.getByRole('status').textContent()).toMatch(/缴费成功/);
         await page.getByRole('button', { name: '返回' }).click();
         await expect.poll(() => page.getByTestId('balance').textContent()).toBe('2.40 元');
+        // The statement's receipts verified by the phone itself: signatures, links, balances, the head.
+        await page.getByRole('button', { name: '账单' }).click();
+        await expect.poll(() => page.getByTestId('receipts').textContent()).toMatch(/收据链已验证/);
+        await page.getByRole('button', { name: '返回' }).click();
         await page.getByRole('button', { name: '行程' }).click();
         const journey = page.getByTestId('journey').first();
         await expect.poll(() => journey.textContent()).toContain('B1');

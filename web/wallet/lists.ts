@@ -1,10 +1,15 @@
 import { h, show } from '../common/dom';
 import { api, auth, ok } from './api';
 import { language, t, yuan } from './messages';
+import { checkReceipts } from './receipts';
 import { back } from './ui';
 /** Every movement of the card, newest first. */
 export async function statementView() {
-  const page = await ok(api.GET('/v1/me/statement', { headers: auth() }));
+  const [page, card] = await Promise.all([
+    ok(api.GET('/v1/me/statement', { headers: auth() })),
+    ok(api.GET('/v1/me/card', { headers: auth() })),
+  ]);
+  const checked = await checkReceipts(card.cardId, page);
   const items = page.items.map((e) =>
     h(
       'li',
@@ -19,6 +24,7 @@ export async function statementView() {
   );
   show(
     h('h2', {}, t('statement')),
+    h('p', { 'data-testid': 'receipts', class: checked.ok ? 'muted' : 'error', role: 'status' }, checked.text),
     items.length ? h('ul', { class: 'list' }, ...items) : h('p', {}, t('nothing')),
     back(),
   );

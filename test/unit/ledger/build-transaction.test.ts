@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { operatorPayable } from '../../../shared/ledger/accounts';
 import type { CommandPlan } from '../../../shared/ledger/command';
 import { buildTransaction } from '../../../shared/ledger/transaction';
-import { receiptSha256, receiptText } from '../../../shared/receipts/receipt';
+import { receiptText } from '../../../shared/receipts/format';
+import { receiptSha256 } from '../../../shared/receipts/receipt';
 import { accountKey, entryKey, transferKey } from '../../../shared/store/keys';
 
 const CARD = 'card_unit';
