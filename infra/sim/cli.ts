@@ -52,6 +52,9 @@ const OPTION_NAMES = [
   'points',
   'provider',
   'journey',
+  'versions',
+  'scopes',
+  'scope',
 ] as const;
 
 export function simHelp(): string {

@@ -64,6 +64,13 @@ export const credentialOf = (ctx: SimContext) => {
   return { keys: phone.keys, credential: phone.credential };
 };
 
+/** The phone's version 2 credential for an operator scope (`day-credentials` fetched it). */
+export const dayCredentialOf = (ctx: SimContext, scope: string) => {
+  const held = phoneOf(ctx).dayCredentials?.[scope];
+  if (!held) throw new SimUsageError(`no credential for ${scope}: run \`day-credentials --scopes ${scope}\` first`);
+  return { keys: held.keys, credential: held.credential };
+};
+
 export const terminalOf = (ctx: SimContext): Machine => {
   const name = need(ctx, 'terminal');
   const terminal = ctx.state.terminals[name];

@@ -8,7 +8,7 @@ import { dailyRun } from '../../shared/settlement/daily';
 import { businessDate } from '../../shared/time/shanghai';
 import { type MachineKind, once, registerMachine } from '../client/actors';
 import { ApiError, bearer, ok } from '../client/client';
-import { adminOf, fen, json, need, type SimCommand, type SimContext, SimUsageError } from './context';
+import { adminOf, fen, json, need, type SimCommand, type SimContext, SimUsageError, terminalOf } from './context';
 
 const operator = (ctx: SimContext) => bearer(adminOf(ctx));
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -72,6 +72,28 @@ export const OPERATOR_COMMANDS: Record<string, SimCommand> = {
       const machine = await registerMachine(ctx.api, adminOf(ctx), registration);
       ctx.state.terminals[name] = machine;
       return `terminal ${name} is client ${machine.clientId} (${kind})`;
+    },
+  },
+  'credential-versions': {
+    usage: 'credential-versions --terminal <name> --versions 1,2|2|1 [--reason <why>]',
+    summary: 'turn the unlinkable credential (version 2) on at a terminal, or retire version 1 there',
+    async run(ctx) {
+      const terminal = terminalOf(ctx);
+      const versions = need(ctx, 'versions')
+        .split(',')
+        .map((v) => (v.trim() === '2' ? 2 : v.trim() === '1' ? 1 : undefined));
+      if (versions.some((v) => v === undefined)) throw new SimUsageError('--versions is 1, 2 or 1,2');
+      const client = await ok(
+        ctx.api.PUT('/v1/admin/clients/{clientId}/credential-versions', {
+          params: { path: { clientId: terminal.clientId } },
+          body: {
+            versions: versions.filter((v): v is 1 | 2 => v !== undefined),
+            reason: ctx.options.reason ?? 'simulator',
+          },
+          headers: operator(ctx),
+        }),
+      );
+      return `terminal ${terminal.clientId} takes credential versions ${(client.credentialVersions ?? [1]).join(', ')}`;
     },
   },
   settle: {

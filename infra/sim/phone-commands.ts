@@ -1,4 +1,6 @@
 /** The citizen's phone: sign in, open and fund the card, register the phone, and read what the app shows. */
+
+import { fareDay as fareDayOf } from '../../shared/time/shanghai';
 import { once, registerPhone, settleRefund, signIn, topUp } from '../client/actors';
 import { bearer, ok } from '../client/client';
 import { newKeyPair, present, residentIdNumber } from '../client/signing';
@@ -63,6 +65,33 @@ export const PHONE_COMMANDS: Record<string, SimCommand> = {
       const device = await registerPhone(ctx.api, phone.accessToken, ctx.options.name);
       Object.assign(phone, device);
       return `device ${device.deviceId} registered; credential valid for 24 hours`;
+    },
+  },
+  'day-credentials': {
+    usage: 'day-credentials --scopes <scope,scope,...> [--date <fare day>]',
+    summary:
+      'fetch the unlinkable credentials of a fare day, one per operator scope (op:<operator>, m:<merchant>, f:<facility>), each with a key made for it alone',
+    async run(ctx) {
+      const phone = phoneOf(ctx);
+      if (!phone.deviceId) throw new SimUsageError('no device yet: run `register-device` first');
+      const scopes = need(ctx, 'scopes').split(',');
+      // The seed city's fare day starts at 04:00 in Shanghai.
+      const fareDay = ctx.options.date ?? fareDayOf(new Date(), 4);
+      const pairs = await Promise.all(scopes.map(async (scope) => ({ scope, keys: await newKeyPair() })));
+      const answer = await ok(
+        ctx.api.POST('/v1/me/pseudonymous-credentials', {
+          body: {
+            deviceId: phone.deviceId,
+            fareDay,
+            keys: pairs.map((p) => ({ scope: p.scope, publicKeyJwk: p.keys.publicJwk })),
+          },
+          headers: bearer(phone.accessToken),
+        }),
+      );
+      phone.dayCredentials = Object.fromEntries(
+        pairs.map((p, i) => [p.scope, { credential: answer.credentials[i]?.credential ?? '', keys: p.keys, fareDay }]),
+      );
+      return `${answer.credentials.length} credentials for fare day ${fareDay}, valid ${answer.validFrom} to ${answer.expiresAt}`;
     },
   },
   credential: {

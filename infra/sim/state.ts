@@ -14,6 +14,8 @@ export interface SimState {
     deviceId?: string;
     keys?: KeyPairJwk;
     credential?: string;
+    /** Unlinkable (version 2) credentials by operator scope, each with the key made for it and its day. */
+    dayCredentials?: Record<string, { credential: string; keys: KeyPairJwk; fareDay: string }>;
   };
   terminals: Record<string, Machine>;
 }

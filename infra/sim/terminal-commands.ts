@@ -10,6 +10,7 @@ import { ok } from '../client/client';
 import { present } from '../client/signing';
 import {
   credentialOf,
+  dayCredentialOf,
   fen,
   json,
   need,
@@ -50,7 +51,8 @@ function kindOf<K extends string>(ctx: SimContext, kinds: readonly K[]): K {
 
 /** The phone's presentation made for this machine at `at`. */
 async function presented(ctx: SimContext, machine: Machine, at = new Date(), amountFen?: number, points?: number) {
-  const { keys, credential } = credentialOf(ctx);
+  // `--scope`: the unlinkable credential for that operator, as a terminal that takes version 2 sees it.
+  const { keys, credential } = ctx.options.scope ? dayCredentialOf(ctx, ctx.options.scope) : credentialOf(ctx);
   return present(keys, credential, {
     clientId: machine.clientId,
     at,
@@ -99,7 +101,7 @@ async function anyTerminalHeaders(ctx: SimContext) {
 export const TERMINAL_COMMANDS: Record<string, SimCommand> = {
   tap: {
     usage:
-      "tap --terminal <name> --route <routeId> --stop <stopId> [--kind board|entry|exit] [--at <ISO time>] [--qr '<the code a phone shows>']",
+      "tap --terminal <name> --route <routeId> --stop <stopId> [--kind board|entry|exit] [--at <ISO time>] [--scope <operator scope>] [--qr '<the code a phone shows>']",
     summary: "a validator reads the phone and reports the tap (the phone's proof signed for this terminal)",
     async run(ctx) {
       const terminal = terminalOf(ctx);

@@ -86,6 +86,19 @@ describe('npm run sim', () => {
       json(await sim(['tap', '--terminal', 'gates', '--route', 'Z1', '--stop', 'Z1-S3', '--kind', 'exit'])).status,
     ).toBe('accepted');
 
+    // The unlinkable credential: turned on at a new validator (a terminal's instances read the change
+    // within 10 s), fetched for the day, tapped; the balance left out.
+    const bus2 = ['register-terminal', '--terminal', 'bus2', '--kind', 'transit-terminal', '--routes', 'B1'];
+    expect((await sim(bus2, admin)).code).toBe(0);
+    expect((await sim(['credential-versions', '--terminal', 'bus2', '--versions', '1,2'], admin)).out).toContain(
+      'versions 1, 2',
+    );
+    expect((await sim(['day-credentials', '--scopes', 'op:bus-co,m:m-tea'])).out).toMatch(/^2 credentials/);
+    const unlinkable = json(
+      await sim(['tap', '--terminal', 'bus2', '--route', 'B1', '--stop', 'B1-S2', '--scope', 'op:bus-co']),
+    );
+    expect(unlinkable).toMatchObject({ status: 'accepted', balanceFen: null });
+
     const busId = JSON.parse((await import('node:fs')).readFileSync(join(dir, 'state.json'), 'utf8')).terminals.bus
       .clientId as string;
     const qr = await sim(['qr', '--terminal-id', busId]);
