@@ -1,7 +1,7 @@
 import { invariant } from '../errors';
 import { type FareFacts, type ReceiptFacts, type ReceiptHead, receiptText } from '../receipts/format';
 import { receiptSha256 } from '../receipts/receipt';
-import { attributes } from '../store/attributes';
+import { attributes, isMap } from '../store/attributes';
 import type { Item } from '../store/items';
 
 /**
@@ -20,8 +20,8 @@ export const headText = (head: ReceiptHead) => `${head.seq}:${head.sha256}`;
 
 /** The chain's end an entry carries (none before the wallet's first receipt). */
 export function receiptHeadOf(carried: unknown): ReceiptHead | undefined {
-  if (carried === undefined || carried === null) return undefined;
-  const stored = attributes(carried as Item, 'carried').optStr(RECEIPT_HEAD);
+  if (!isMap(carried)) return undefined;
+  const stored = attributes(carried, 'carried').optStr(RECEIPT_HEAD);
   if (stored === undefined) return undefined;
   const m = HEAD.exec(stored);
   invariant(m !== null, 'a receipt head is <seq>:<sha256>');

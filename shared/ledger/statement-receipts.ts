@@ -1,5 +1,6 @@
 import type { ReceiptHead } from '../receipts/format';
 import { explanationSha256, receiptSha256 } from '../receipts/receipt';
+import { isMap } from '../store/attributes';
 import { decodeCursor, encodeCursor } from '../store/cursor';
 import type { Store } from '../store/store';
 import type { StatementEntry } from './model';
@@ -75,13 +76,11 @@ async function fareExplanations(store: Store, linked: Linked[]): Promise<Map<str
   const fares = linked.filter((l) => l.entry[RECEIPT_FARE] !== undefined).map((l) => String(l.entry.entryId));
   if (fares.length === 0) return new Map();
   const answers = await transferAnswers(store, fares);
-  return new Map(
-    [...answers].map(([id, text]) => [
-      id,
-      explanationSha256((JSON.parse(text) as { explanation?: unknown }).explanation),
-    ]),
-  );
+  return new Map([...answers].map(([id, text]) => [id, explanationSha256(explanationOf(JSON.parse(text)))]));
 }
+
+/** A fare's kept answer's explanation (a tap's answer always has one). */
+const explanationOf = (answer: unknown) => (isMap(answer) ? answer.explanation : undefined);
 
 function lineOf(
   accountId: string,
