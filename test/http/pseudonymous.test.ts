@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { testClock, useTestBackend } from '../support/backend';
 import { adminAuth, jsonRequest, login } from '../support/citizen';
-import { registerMachine } from '../support/gate';
+import { asMachine, registerMachine, visitBody } from '../support/gate';
 import { body } from '../support/http';
 import { assertionFor, newKey, type TestKey } from '../support/jose-kit';
 import { purchaseBody, registerPos, till } from '../support/pos';
@@ -146,6 +146,36 @@ describe('terminals that cannot follow anyone (credential version 2)', () => {
     clock.advance(11_000);
     expect(await tap(r, bus)).toMatchObject({ status: 'declined', declineCode: 'PROOF_INVALID' });
     expect(await tap(onBus, bus)).toMatchObject({ status: 'accepted' });
+  });
+
+  it('gives the transfer discount on the card, and a gate takes it too, without the balance', async () => {
+    const buses = await registerTerminal(app, ['B1', 'B2']);
+    const gate = await registerMachine(app, 'facility-gate', { facilityId: 'f-park' });
+    await setVersions(buses.clientId, [2]);
+    await setVersions(gate.clientId, [1, 2]);
+    clock.advance(11_000);
+    const r = await rider(app, { balanceFen: 5000, now: clock() });
+    const v2 = await dayCredentials(r, '2026-11-10', ['op:bus-co', 'f:f-park']);
+    const onBus = v2.get('op:bus-co') as Presenter;
+    const board = async (routeId: 'B1' | 'B2') => {
+      const sent = await tapBody(onBus, buses, { routeId, stopId: `${routeId}-S1`, kind: 'board', at: clock() });
+      return body(await postTap(app, buses, sent, { now: clock() }));
+    };
+    expect(await board('B1')).toMatchObject({ status: 'accepted', fareFen: 200 });
+    clock.advance(30 * 60_000);
+    const transfer = await board('B2');
+    expect(transfer).toMatchObject({ status: 'accepted', fareFen: 100, balanceFen: null });
+    expect(transfer.explanation.map((e: { rule: string }) => e.rule)).toContain('transfer');
+
+    const visit = await visitBody(v2.get('f:f-park') as Presenter, gate, {
+      facilityId: 'f-park',
+      kind: 'enter',
+      at: clock(),
+    });
+    const entered = await asMachine(app, gate, 'POST', '/v1/facilities/visits', visit, clock());
+    expect(entered.json).toMatchObject({ status: 'accepted', balanceFen: null });
+    const card = await body(await app.request('/v1/me/card', { headers: await auth(r) }));
+    expect(card.balanceFen).toBe(5000 - 300 - entered.json.feeFen);
   });
 
   it('lists a frozen card by the day’s pseudonym of each operator, and declines it offline and online', async () => {
