@@ -124,18 +124,44 @@ describe.skipIf(!executablePath)(
         expect(await journey.textContent()).toContain('2.00');
         expect(await journey.textContent()).toMatch(/计价说明: .+/);
 
+        // A validator whose operator turned the unlinkable credential on shows its scope: the phone
+        // fetches that operator's credential of the day with a key made for it, and the tap is priced
+        // on the card with nothing in the answer that follows the rider (no balance).
+        await sim(['register-terminal', '--terminal', 'bus2', '--kind', 'transit-terminal', '--routes', 'B1']);
+        await sim(['credential-versions', '--terminal', 'bus2', '--versions', '1,2']);
+        const bus2Id = JSON.parse(readFileSync(join(dir, 'sim.json'), 'utf8')).terminals.bus2.clientId as string;
+        await page.getByRole('button', { name: '返回' }).click();
+        await page.getByRole('button', { name: '乘车码' }).click();
+        await page.getByLabel('终端编号（扫描终端获得）').fill(bus2Id);
+        await page.getByLabel('终端编号（扫描终端获得）').dispatchEvent('change');
+        await page.getByLabel(/^运营方/).fill('op:bus-co');
+        await page.getByLabel(/^运营方/).dispatchEvent('change');
+        const typOf = (shown: string) =>
+          JSON.parse(Buffer.from(String(JSON.parse(shown || '{}').credential).split('.')[0]!, 'base64url').toString())
+            .typ;
+        await expect
+          .poll(async () => typOf((await page.getByTestId('qr-content').textContent()) ?? ''))
+          .toBe('onecard-credential-v2+jwt');
+        const unlinkable = await page.getByTestId('qr-content').textContent();
+        const tap2 = JSON.parse(
+          await sim(['tap', '--terminal', 'bus2', '--route', 'B1', '--stop', 'B1-S2', '--qr', unlinkable!]),
+        );
+        expect(tap2).toMatchObject({ status: 'accepted', balanceFen: null });
+        await page.getByRole('button', { name: '返回' }).click();
+        await page.getByRole('button', { name: '行程' }).click();
+
         // English on the switch.
         await page.getByRole('button', { name: 'English' }).click();
         await expect.poll(() => page.getByRole('heading', { name: 'Journeys' }).count()).toBe(1);
 
-        // The operator's console: the tap in the day's figures and chart, a settlement run, its CSV.
+        // The operator's console: the taps in the day's figures and chart, a settlement run, its CSV.
         const ops = await (await browser.newContext({ acceptDownloads: true })).newPage();
         ops.on('request', (req) => requested.push(req.url()));
         ops.on('pageerror', (err) => failures.push(err.message));
         await ops.goto(`${base}/ops/`);
         await ops.getByLabel('运营令牌 · Operator token').fill(TEST_ADMIN_TOKEN);
         await ops.getByRole('button', { name: '进入 · Enter' }).click();
-        await expect.poll(() => ops.locator('.chart').getAttribute('data-taps')).toBe('1');
+        await expect.poll(() => ops.locator('.chart').getAttribute('data-taps')).toBe('2');
         expect(await ops.locator('.chart canvas').count()).toBeGreaterThan(0);
         expect(await ops.getByTestId('figures').textContent()).toContain('50.00');
         const day = await ops.evaluate(`${axeSource};axe.run(document, { resultTypes: ['violations'] })`);
@@ -148,7 +174,8 @@ describe.skipIf(!executablePath)(
         ]);
         const csv = readFileSync((await download.path())!, 'utf8');
         expect(csv.split('\r\n')[0]).toMatch(/^payeeKind,payeeId,salesFen/);
-        expect(csv).toContain('transit-operator,bus-co,200,');
+        // Both rides' fares to the bus operator (the second, unlinkable one, priced on the same card).
+        expect(csv).toContain(`transit-operator,bus-co,${200 + tap2.fareFen},`);
         // The month's allowance (nobody due in this city yet), and the audit log of the operator's writes.
         await ops.getByRole('link', { name: '津贴 · Allowance' }).click();
         await ops.getByRole('button', { name: '发放 · Run' }).click();

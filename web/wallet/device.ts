@@ -45,7 +45,7 @@ export async function newDevice(): Promise<DeviceKey> {
 }
 
 /** The public half as the API takes it: a P-256 JWK (WebCrypto made it so: asserted, not assumed). */
-export async function publicJwk(device: DeviceKey) {
+export async function publicJwk(device: Pick<DeviceKey, 'keys'>) {
   const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', device.keys.publicKey);
   if (kty !== 'EC' || crv !== 'P-256' || !x || !y) throw new Error('the device key is not P-256');
   return { kty, crv, x, y } as const;
@@ -63,7 +63,12 @@ const utf8 = (text: string) => new TextEncoder().encode(text);
  * credential (`ath`), the terminal (`tid`) and the challenge (`chl`; "qr" for a code shown without
  * one). WebCrypto's ECDSA signature is already JWS's r || s.
  */
-export async function proofFor(device: DeviceKey, credential: string, terminalId: string, challenge: string) {
+export async function proofFor(
+  device: Pick<DeviceKey, 'keys'>,
+  credential: string,
+  terminalId: string,
+  challenge: string,
+) {
   const ath = b64u(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8(credential))));
   const header = b64u(utf8(JSON.stringify({ alg: 'ES256', typ: 'onecard-proof+jwt' })));
   const claims = { ath, chl: challenge, tid: terminalId, iat: Math.floor(Date.now() / 1000), jti: crypto.randomUUID() };
@@ -75,3 +80,18 @@ export async function proofFor(device: DeviceKey, credential: string, terminalId
   );
   return `${header}.${payload}.${b64u(new Uint8Array(signature))}`;
 }
+
+/** An operator's credential of one fare day (version 2), with the key the phone made for it alone. */
+export interface DayCredential {
+  keys: CryptoKeyPair;
+  credential: string;
+  expiresAt: string;
+}
+export const loadDayCredential = (scope: string) =>
+  inStore<DayCredential | undefined>('readonly', (s) => s.get(`day:${scope}`));
+export const saveDayCredential = (scope: string, day: DayCredential) =>
+  inStore('readwrite', (s) => s.put(day, `day:${scope}`));
+
+/** A fresh key pair for one operator and one fare day: never the device key, never another day's. */
+export const newDayKeys = () =>
+  crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
