@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireCard } from '../../shared/cards/cards';
-import { changeDenyList } from '../../shared/denylist/denylist';
+import { denyClosedCard } from '../../shared/denylist/denylist';
 import { closureKey } from '../../shared/store/keys';
 import { closeOnline, closureIdFor, PROVIDER_REFUND_STATUSES } from '../../shared/topups/online-closure';
 import type { AppDeps } from '../deps';
@@ -80,7 +80,7 @@ export function closureRoutes(app: Router, deps: AppDeps) {
       requestHash: c.get('idempotencyHash'),
     });
     // After the closure commits: on the deny list for offline terminals (a retry answers from the record).
-    await changeDenyList(deps.store, { kind: 'card', id: closed.cardId }, 'add', deps.clock());
+    await denyClosedCard(deps.store, closed.cardId, deps.clock());
     return c.json(closed, 201);
   });
 }

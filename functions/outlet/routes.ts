@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { scopeFor } from '../../shared/clients/clients';
-import { changeDenyList } from '../../shared/denylist/denylist';
+import { denyClosedCard } from '../../shared/denylist/denylist';
 import { CARD_ID } from '../../shared/ledger/accounts';
 import { payOutClosedCard } from '../../shared/outlets/closed-payout';
 import { closeAtCounter } from '../../shared/outlets/closure';
@@ -220,7 +220,7 @@ export function outletRoutes(app: Router, deps: AppDeps) {
     const pepper = await deps.secrets.get('residentIdPepper');
     const closed = await closeAtCounter(outlet, counterOf(c.get('machine')), c.req.valid('json'), pepper);
     // After the closure commits, and again on a retry: on the deny list for offline terminals.
-    await changeDenyList(deps.store, { kind: 'card', id: closed.cardId }, 'add', deps.clock());
+    await denyClosedCard(deps.store, closed.cardId, deps.clock());
     return c.json(closed, 200);
   });
   app.openapi(postClosedCardPayoutsRoute, async (c) => {

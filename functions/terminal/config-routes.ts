@@ -165,7 +165,7 @@ function pseudonymousDenyListRoute(app: Router, deps: AppDeps) {
         throw new RefusedError('FARE_DAY_OUT_OF_RANGE', 'Deny lists are made for today’s fare day or the next');
       }
       const after = cursor ? decodeCursor(cursor, 'pseudonymous-deny-list', CARD_ID) : undefined;
-      const page = await deniedCardsPage(deps.store, after);
+      const page = await deniedCardsPage(deps.store, after, deps.clock());
       const p = await pseudonyms();
       const scope = policy.scope;
       return c.json(

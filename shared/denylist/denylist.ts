@@ -36,6 +36,8 @@ export async function changeDenyList(
   action: 'add' | 'remove',
   now: Date,
   alongWith: TransactItem[] = [],
+  /** A card denied for good (closed) stays on the day's pseudonymous lists only until then. */
+  pseudonymsUntil?: Date,
 ): Promise<number> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const { Item } = await store.doc.send(
@@ -67,7 +69,9 @@ export async function changeDenyList(
             action === 'add'
               ? { Put: { TableName: store.tableName, Item: { ...state, ...entry, since: now.toISOString(), version } } }
               : { Delete: { TableName: store.tableName, Key: state } },
-            ...(entry.kind === 'card' ? [deniedCardWrite(store.tableName, entry.id, action, now)] : []),
+            ...(entry.kind === 'card'
+              ? [deniedCardWrite(store.tableName, entry.id, action, now, pseudonymsUntil)]
+              : []),
             ...alongWith,
           ],
         }),
@@ -121,10 +125,35 @@ export async function denyListSince(
 }
 
 /** A card added to or taken off the list of denied cards, with the change. */
-function deniedCardWrite(tableName: string, cardId: string, action: 'add' | 'remove', now: Date): TransactItem {
-  return action === 'add'
-    ? { Put: { TableName: tableName, Item: { ...deniedCardKey(cardId), since: now.toISOString() } } }
-    : { Delete: { TableName: tableName, Key: deniedCardKey(cardId) } };
+function deniedCardWrite(
+  tableName: string,
+  cardId: string,
+  action: 'add' | 'remove',
+  now: Date,
+  until: Date | undefined,
+): TransactItem {
+  if (action === 'remove') return { Delete: { TableName: tableName, Key: deniedCardKey(cardId) } };
+  const lasting = until ? { until: until.toISOString(), ttl: Math.floor(until.getTime() / 1000) } : {};
+  return { Put: { TableName: tableName, Item: { ...deniedCardKey(cardId), since: now.toISOString(), ...lasting } } };
+}
+
+/**
+ * A closed card's version 2 credentials die with the fare day they are for, and no new one is issued:
+ * it is on the pseudonymous lists for the day of its closure and the next, then its item expires
+ * (TTL), so the lists hold the cards frozen now, not every card ever closed.
+ */
+export const CLOSED_CARD_PSEUDONYMOUS_MS = 2 * 24 * 3600_000;
+
+/** A closed card onto the deny list: for good by its id, for two fare days by its pseudonyms. */
+export function denyClosedCard(store: Store, cardId: string, now: Date): Promise<number> {
+  return changeDenyList(
+    store,
+    { kind: 'card', id: cardId },
+    'add',
+    now,
+    [],
+    new Date(now.getTime() + CLOSED_CARD_PSEUDONYMOUS_MS),
+  );
 }
 
 /** Denied cards a page reads: a terminal's day list of 10,000 frozen cards is ten pages. */
@@ -137,19 +166,24 @@ export const DENIED_CARDS_PAGE = 1000;
 export async function deniedCardsPage(
   store: Store,
   after: string | undefined,
+  now: Date,
 ): Promise<{ cardIds: string[]; last: string | undefined }> {
   const page = await store.doc.send(
     new QueryCommand({
       TableName: store.tableName,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': deniedCardKey('').pk },
-      ProjectionExpression: 'sk',
+      // A closed card's two days are over; DynamoDB's TTL deletes the item within a day or two after.
+      FilterExpression: 'attribute_not_exists(#until) OR #until > :now',
+      ExpressionAttributeNames: { '#until': 'until' },
+      ExpressionAttributeValues: { ':pk': deniedCardKey('').pk, ':now': now.toISOString() },
       Limit: DENIED_CARDS_PAGE,
       ...(after ? { ExclusiveStartKey: deniedCardKey(after) } : {}),
     }),
   );
   const cardIds = (page.Items ?? []).map((i) => attributes(i, 'denied card').str('sk'));
-  return { cardIds, last: page.LastEvaluatedKey ? cardIds.at(-1) : undefined };
+  // Filtered items still end a page: the cursor is the last key read, listed or not.
+  const lastRead = page.LastEvaluatedKey ? attributes(page.LastEvaluatedKey, 'denied card key').str('sk') : undefined;
+  return { cardIds, last: lastRead };
 }
 
 /** The deny list's current version (0 before any change). */

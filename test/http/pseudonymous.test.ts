@@ -207,6 +207,24 @@ describe('terminals that cannot follow anyone (credential version 2)', () => {
       status: 'declined',
       declineCode: 'CARD_FROZEN',
     });
+
+    // A card closed for good is on the lists for the day of its closure and the next only: its
+    // credentials die with their day and no new one is issued, so the lists hold what is frozen now.
+    const leaving = await rider(app, { now: clock() });
+    const leavingSub = subOf((await dayCredentials(leaving, day, ['op:bus-co'])).get('op:bus-co'));
+    const closed = await app.request(
+      '/v1/me/card/closure',
+      jsonRequest(
+        'POST',
+        { idNumber: leaving.idNumber },
+        { ...(await auth(leaving)), 'idempotency-key': randomUUID() },
+      ),
+    );
+    expect(closed.status).toBe(201);
+    expect((await list(bus)).json.pseudonyms).toEqual(expect.arrayContaining([subOf(v2.get('op:bus-co')), leavingSub]));
+    clock.advance(2 * DAY + 60_000);
+    // Two fare days on: the frozen card still listed (under that day's pseudonym), the closed one gone.
+    expect((await list(bus, '2026-11-12')).json.pseudonyms).toHaveLength(1);
   });
 
   it('gives two fare days, and two operators on one day, no identifier in common for one rider', async () => {
