@@ -2,7 +2,15 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { decideFix, FIX_QUEUE_MAX_PAGE, fixQueuePage } from '../../shared/transit/journey-fix-queue';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
-import { calendarMonth, errorResponses, jsonBody, OPERATOR_SECURITY, OperatorReason, pageQuery } from '../http/schemas';
+import {
+  calendarMonth,
+  errorResponses,
+  fen,
+  jsonBody,
+  OPERATOR_SECURITY,
+  OperatorReason,
+  pageQuery,
+} from '../http/schemas';
 
 const QueuedFixSchema = z
   .object({
@@ -12,7 +20,7 @@ const QueuedFixSchema = z
     status: z.enum(['queued', 'approved', 'refused']),
     decidedBy: z.string().optional(),
     reason: z.string().optional(),
-    fareFen: z.number().int().optional().openapi({ description: 'Approved: the journey’s fare with that exit' }),
+    fareFen: fen('Approved: the journey’s fare with that exit').optional(),
   })
   .openapi('QueuedJourneyFix');
 

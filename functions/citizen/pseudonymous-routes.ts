@@ -1,10 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { fareClassOf } from '../../shared/cards/cards';
 import { issuePseudonymousCredentials, MAX_PSEUDONYMOUS_CREDENTIALS } from '../../shared/credentials/issue';
-import { PSEUDONYM_SCOPE } from '../../shared/credentials/pseudonyms';
+import { PSEUDONYM_SCOPE, requireCurrentFareDay } from '../../shared/credentials/pseudonyms';
 import { normalizedPublicJwk } from '../../shared/devices/public-key';
-import { RefusedError } from '../../shared/errors';
-import { currentFareDays, fareDayStart } from '../../shared/time/shanghai';
+import { fareDayStart } from '../../shared/time/shanghai';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
 import { calendarDate, errorResponses, jsonBody, p256PublicJwk } from '../http/schemas';
@@ -74,10 +73,7 @@ export function pseudonymousRoutes(app: Router, deps: AppDeps) {
     const { card, device } = await credentialHolder(deps, c.get('citizen').citizenId, body.deviceId);
     const now = deps.clock();
     const table = await deps.fares.at(now);
-    const [today, tomorrow] = currentFareDays(now, table.fareDayStartHour);
-    if (body.fareDay !== today && body.fareDay !== tomorrow) {
-      throw new RefusedError('FARE_DAY_OUT_OF_RANGE', `Credentials are issued for ${today} or ${tomorrow}`);
-    }
+    requireCurrentFareDay(body.fareDay, now, table.fareDayStartHour);
     const city = await deps.city();
     const issued = await issuePseudonymousCredentials(await deps.keyRing.signer(), await pseudonyms(), {
       issuer: deps.config.issuer,

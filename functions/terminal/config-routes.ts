@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { requireCurrentFareDay } from '../../shared/credentials/pseudonyms';
 import { DENIED_CARDS_PAGE, deniedCardsPage, denyListSince, denyListVersion } from '../../shared/denylist/denylist';
 import { RefusedError } from '../../shared/errors';
 import { CARD_ID } from '../../shared/ledger/accounts';
 import { decodeCursor, encodeCursor } from '../../shared/store/cursor';
-import { currentFareDays } from '../../shared/time/shanghai';
 import type { AppDeps } from '../deps';
 import type { Router } from '../http/router';
 import { calendarDate, errorResponses, queryInt } from '../http/schemas';
@@ -160,10 +160,7 @@ function pseudonymousDenyListRoute(app: Router, deps: AppDeps) {
       if (!policy.scope) {
         throw new RefusedError('CREDENTIAL_VERSION_UNSUPPORTED', 'Version 2 credentials are not on for this terminal');
       }
-      const table = await deps.fares.at(deps.clock());
-      if (!currentFareDays(deps.clock(), table.fareDayStartHour).includes(fareDay)) {
-        throw new RefusedError('FARE_DAY_OUT_OF_RANGE', 'Deny lists are made for today’s fare day or the next');
-      }
+      requireCurrentFareDay(fareDay, deps.clock(), (await deps.fares.at(deps.clock())).fareDayStartHour);
       const after = cursor ? decodeCursor(cursor, 'pseudonymous-deny-list', CARD_ID) : undefined;
       const page = await deniedCardsPage(deps.store, after, deps.clock());
       const p = await pseudonyms();

@@ -2606,7 +2606,7 @@ export interface components {
             status: "queued" | "approved" | "refused";
             decidedBy?: string;
             reason?: string;
-            /** @description Approved: the journey’s fare with that exit */
+            /** @description Approved: the journey’s fare with that exit (integer fen) */
             fareFen?: number;
         };
     };

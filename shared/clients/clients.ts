@@ -5,6 +5,7 @@ import type { Program } from '../eligibility/model';
 import { ForbiddenError, NotFoundError } from '../errors';
 import { isConditionFailed } from '../store/conditions';
 import { clientKey } from '../store/keys';
+import { setExpression } from '../store/set-expression';
 import type { Store } from '../store/store';
 import { listScopeMembers, scopeTargets } from './scope-members';
 
@@ -107,28 +108,19 @@ async function updateClient(
   sets: Record<string, unknown>,
   change: ClientChange,
 ): Promise<MachineClient> {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
   const all = {
     ...sets,
     changedAt: change.now.toISOString(),
     changedBy: change.principal,
     changeReason: change.reason,
   };
-  const parts = Object.entries(all).map(([attr, value], i) => {
-    names[`#a${i}`] = attr;
-    values[`:a${i}`] = value;
-    return `#a${i} = :a${i}`;
-  });
   try {
     const { Attributes } = await store.doc.send(
       new UpdateCommand({
         TableName: store.tableName,
         Key: clientKey(clientId),
-        UpdateExpression: `SET ${parts.join(', ')}`,
+        ...setExpression(all),
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',
       }),
     );

@@ -24,6 +24,12 @@ export interface PresentationDeps {
   pseudonyms?: () => Promise<Pseudonyms>;
 }
 
+/** The pseudonymous answer of a request whose answer says the card's balance: without it. */
+export const withoutBalance = <R extends { balanceFen: number | null }>(result: R): R => ({
+  ...result,
+  balanceFen: null,
+});
+
 /** What the presenting terminal accepts: the credential versions its operator turned on, and its scope. */
 export interface TerminalPolicy {
   versions: readonly CredentialVersion[];

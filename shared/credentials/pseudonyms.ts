@@ -1,4 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { RefusedError } from '../errors';
+import { currentFareDays } from '../time/shanghai';
 
 /**
  * The pseudonyms of the unlinkable credential (version 2): what a terminal of one operator sees of a
@@ -89,4 +91,12 @@ export function pseudonymsOf(secret: () => Promise<string>): () => Promise<Pseud
     if (kept?.value !== value) kept = { value, pseudonyms: new Pseudonyms(value) };
     return kept.pseudonyms;
   };
+}
+
+/** What version 2 credentials and their deny lists are made for: today's fare day or the next (else 422). */
+export function requireCurrentFareDay(fareDay: string, now: Date, startHour: number): void {
+  const [today, tomorrow] = currentFareDays(now, startHour);
+  if (fareDay !== today && fareDay !== tomorrow) {
+    throw new RefusedError('FARE_DAY_OUT_OF_RANGE', `Only fare days ${today} and ${tomorrow}`);
+  }
 }

@@ -1,6 +1,12 @@
 import { type CardItem, type CardRules, fareClassOf } from '../cards/cards';
 import type { ScopeOf } from '../clients/clients';
-import { type PresentationDeps, requestHash, runPresented, type TerminalPolicy } from '../credentials/pipeline';
+import {
+  type PresentationDeps,
+  requestHash,
+  runPresented,
+  type TerminalPolicy,
+  withoutBalance,
+} from '../credentials/pipeline';
 import { ForbiddenError, ValidationError } from '../errors';
 import type { FareTables } from '../fares/store';
 import { REFUND_GUARD } from '../ledger/transfers';
@@ -97,7 +103,7 @@ export async function processVisit(
   return runPresented<VisitResult, VisitDeclineCode>(deps, {
     terminalId: gate.clientId,
     policy: gate.policy,
-    pseudonymous: (result) => ({ ...result, balanceFen: null }),
+    pseudonymous: withoutBalance,
     assertionSpent: gate.assertionSpent,
     memo,
     card: { credential: req.credential, proof: req.proof, challenge: req.challenge, at },

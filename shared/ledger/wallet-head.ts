@@ -5,6 +5,7 @@ import { cancellationCodes, isCancelled } from '../store/conditions';
 import type { Item, TransactItem } from '../store/items';
 import { accountKey, ENTRY_PREFIX, ENTRY_SK_END, entryKey, entrySeqOf } from '../store/keys';
 import { backoffMs } from '../store/retry';
+import { setExpression } from '../store/set-expression';
 import type { Store } from '../store/store';
 import { parseHolds } from './holds';
 import { WALLET_STATUSES, type WalletItem } from './model';
@@ -123,24 +124,10 @@ export function walletMarkPut(tableName: string, wallet: WalletItem, at: Date, w
  */
 export function walletItemSet(tableName: string, accountId: string, sets: Item): TransactItem {
   invariant(Object.keys(sets).length > 0, 'a wallet item change sets something');
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const parts: string[] = [];
-  Object.entries(sets).forEach(([attr, value], i) => {
+  for (const attr of Object.keys(sets)) {
     invariant(!['pk', 'sk', 'accountId', 'kind'].includes(attr), `${attr} on a wallet's item is the ledger's own`);
-    names[`#s${i}`] = attr;
-    values[`:s${i}`] = value;
-    parts.push(`#s${i} = :s${i}`);
-  });
-  return {
-    Update: {
-      TableName: tableName,
-      Key: accountKey(accountId),
-      UpdateExpression: `SET ${parts.join(', ')}`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    },
-  };
+  }
+  return { Update: { TableName: tableName, Key: accountKey(accountId), ...setExpression(sets) } };
 }
 
 /** A citizen's card rarely sees two writers at once: a few tries are plenty for a change of its own item. */

@@ -8,6 +8,7 @@ import { decodeCursor, encodeCursor } from '../store/cursor';
 import type { Item, ItemKey } from '../store/items';
 import { keptText } from '../store/kept-text';
 import { accountKey, transferKey } from '../store/keys';
+import { setExpression } from '../store/set-expression';
 import type { Store } from '../store/store';
 import { exitAtEntry, fixKey, type JourneyFixDeps, queueKey } from './journey-fix';
 import { entryTransferId } from './journey-holds';
@@ -139,23 +140,16 @@ async function readQueued(store: Store, month: string, journeyId: string): Promi
 
 /** The queue's item decided, only while it is still queued: the decision's anchor. */
 function decidedWrite(tableName: string, d: FixDecision, now: Date, sets: Item): GuardedWrite {
-  const all: Item = { ...sets, decidedBy: d.principal, reason: d.reason, decidedAt: now.toISOString() };
-  const names: Record<string, string> = { '#status': 'status' };
-  const values: Record<string, unknown> = { ':queued': 'queued' };
-  const parts = Object.entries(all).map(([attr, value], i) => {
-    names[`#a${i}`] = attr;
-    values[`:a${i}`] = value;
-    return `#a${i} = :a${i}`;
-  });
+  const set = setExpression({ ...sets, decidedBy: d.principal, reason: d.reason, decidedAt: now.toISOString() });
   return {
     item: {
       Update: {
         TableName: tableName,
         Key: queueKey(d.month, d.journeyId),
-        UpdateExpression: `SET ${parts.join(', ')}`,
+        UpdateExpression: set.UpdateExpression,
         ConditionExpression: '#status = :queued',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+        ExpressionAttributeNames: { ...set.ExpressionAttributeNames, '#status': 'status' },
+        ExpressionAttributeValues: { ...set.ExpressionAttributeValues, ':queued': 'queued' },
       },
     },
     onConditionFailed: 'replay',

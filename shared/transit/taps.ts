@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type CardItem, type CardRules, fareClassOf } from '../cards/cards';
 import type { ScopeOf } from '../clients/clients';
-import { requestHash, runPresented, type TerminalPolicy } from '../credentials/pipeline';
+import { requestHash, runPresented, type TerminalPolicy, withoutBalance } from '../credentials/pipeline';
 import { ForbiddenError, ValidationError } from '../errors';
 import { routeProblem } from '../fares/engine';
 import type { FareTables } from '../fares/store';
@@ -100,7 +100,7 @@ export async function processTap(
     terminalId: terminal.clientId,
     policy: terminal.policy,
     // The balance would let the operator, or two operators together, follow a pseudonymous rider.
-    pseudonymous: (result) => ({ ...result, balanceFen: null }),
+    pseudonymous: withoutBalance,
     assertionSpent: terminal.assertionSpent,
     memo,
     card: { credential: req.credential, proof: req.proof, challenge: req.challenge, at },
